@@ -1,0 +1,61 @@
+/** The OpenAPI 3.1 document, generated from the manifest's routes and their zod schemas. */
+import * as z from 'zod';
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
+import { routes, splitRouteKey, type RouteSpec } from '../../lib/manifest.js';
+import { Problem } from './shared.js';
+
+const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: Problem } } });
+
+function operation(key: string, spec: RouteSpec): ZodOpenApiOperationObject {
+  const { method } = splitRouteKey(key);
+  const success = spec.success.body
+    ? { description: 'Success', content: { [spec.success.contentType ?? 'application/json']: { schema: spec.success.body } } }
+    : { description: 'Success' };
+  const responses: ZodOpenApiOperationObject['responses'] = { [String(spec.success.status)]: success };
+  if (spec.body || spec.query || spec.path) responses['400'] = problemResponse('Invalid input (VALIDATION_FAILED, with errors[])');
+  if (spec.auth === 'required') {
+    responses['401'] = problemResponse('No or invalid token');
+    responses['403'] = problemResponse('Role not allowed');
+  }
+  if (spec.path) responses['404'] = problemResponse('Not found, or not yours');
+  if (method !== 'GET') responses['409'] = problemResponse("The resource's state does not allow it");
+  return {
+    operationId: key.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, ''),
+    summary: spec.summary,
+    tags: [spec.tag],
+    ...(spec.auth === 'required' && { security: [{ bearer: [] }] }),
+    ...(spec.auth === 'optional' && { security: [{}, { bearer: [] }] }),
+    ...((spec.path || spec.query || spec.idempotent) && {
+      requestParams: {
+        ...(spec.path && { path: spec.path as z.ZodObject }),
+        ...(spec.query && { query: spec.query as z.ZodObject }),
+        ...(spec.idempotent && { header: z.object({ 'idempotency-key': z.string().min(1).max(255).optional().meta({ description: 'Retry-safe creation: the same key and body return the first response.' }) }) }),
+      },
+    }),
+    ...(spec.body && { requestBody: { required: true, content: { 'application/json': { schema: spec.body } } } }),
+    responses,
+  };
+}
+
+let document: ReturnType<typeof createDocument> | undefined;
+
+export function openApiDocument() {
+  if (document) return document;
+  const paths: ZodOpenApiPathsObject = {};
+  for (const [key, spec] of Object.entries(routes) as [string, RouteSpec][]) {
+    const { method, path } = splitRouteKey(key);
+    paths[path] = { ...paths[path], [method.toLowerCase()]: operation(key, spec) };
+  }
+  document = createDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Aftersale API',
+      version: '1.0.0',
+      description: 'What happens after "Buy": escrow, shipment tracking, receipt confirmation, reviews, disputes and refunds.',
+    },
+    servers: [{ url: '/' }],
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    paths,
+  });
+  return document;
+}

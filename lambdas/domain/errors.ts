@@ -1,0 +1,64 @@
+/**
+ * The one family of errors the domain raises. Each code has one HTTP status, in one table, so a rule's
+ * refusal reads the same everywhere (API.md: 404 for "not yours", 409 for "state does not allow it").
+ */
+const statusByCode = {
+  // 400: the request is well-formed JSON but makes no sense.
+  VALIDATION_FAILED: 400,
+  INVALID_CURSOR: 400,
+  MIXED_SELLERS: 400,
+  MIXED_CURRENCIES: 400,
+  ESTIMATE_IN_PAST: 400,
+  // 401/403: who is asking.
+  UNAUTHENTICATED: 401,
+  FORBIDDEN_ROLE: 403,
+  // 404: does not exist, or is not the caller's.
+  NOT_FOUND: 404,
+  ORDER_NOT_FOUND: 404,
+  PRODUCT_NOT_FOUND: 404,
+  SELLER_NOT_FOUND: 404,
+  ROUTE_NOT_FOUND: 404,
+  // 409: the resource's state does not allow it.
+  ORDER_NOT_CANCELLABLE: 409,
+  ORDER_NOT_SHIPPABLE: 409,
+  ORDER_NOT_IN_TRANSIT: 409,
+  ORDER_NOT_CONFIRMABLE: 409,
+  ORDER_DISPUTE_OPEN: 409,
+  PROTECTION_ALREADY_EXTENDED: 409,
+  PROTECTION_ENDED: 409,
+  PRODUCT_NOT_AVAILABLE: 409,
+  SELLER_PROFILE_REQUIRED: 409,
+  SELLER_RESTRICTED: 409,
+  CONCURRENT_UPDATE: 409,
+  IDEMPOTENCY_KEY_REUSED: 409,
+  IDEMPOTENCY_KEY_IN_USE: 409,
+  // Transport.
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+} as const;
+
+export type ErrorCode = keyof typeof statusByCode;
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  readonly errors: FieldError[] | undefined;
+
+  constructor(code: ErrorCode, detail: string, errors?: FieldError[]) {
+    super(detail);
+    this.name = 'DomainError';
+    this.code = code;
+    this.errors = errors;
+  }
+
+  get status(): number {
+    return statusByCode[this.code];
+  }
+}
+
+export const notFound = (what: 'Order' | 'Product' | 'Seller', id: string): DomainError =>
+  new DomainError(`${what.toUpperCase()}_NOT_FOUND` as ErrorCode, `${what} ${id} was not found.`);

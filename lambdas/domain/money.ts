@@ -1,0 +1,58 @@
+/** Money is integer minor units plus one ISO-4217 currency; never floats (DOMAIN.md "Money and escrow"). */
+export interface Money {
+  amount: number;
+  currency: string;
+}
+
+export const money = (amount: number, currency: string): Money => {
+  if (!Number.isSafeInteger(amount) || amount < 0) throw new RangeError(`Money amounts are non-negative integers, got ${amount}`);
+  return { amount, currency };
+};
+
+export function multiply(price: Money, quantity: number): Money {
+  return money(price.amount * quantity, price.currency);
+}
+
+export function sum(amounts: Money[], currency: string): Money {
+  return money(
+    amounts.reduce((total, next) => {
+      if (next.currency !== currency) throw new RangeError(`Cannot add ${next.currency} to ${currency}`);
+      return total + next.amount;
+    }, 0),
+    currency,
+  );
+}
+
+/** The escrow position of one order: what is still held, and what has left it and how. */
+export interface EscrowBalance {
+  held: number;
+  released: number;
+  refunded: number;
+}
+
+export type LedgerType = 'HOLD' | 'RELEASE' | 'REFUND';
+
+export interface LedgerEntry {
+  seq: number;
+  type: LedgerType;
+  amount: Money;
+  at: string;
+  reason: string;
+}
+
+/** Applies ledger entries to a balance; the only way escrow changes, so HOLD = RELEASE + REFUND + held. */
+export function applyLedger(balance: EscrowBalance, entries: readonly Pick<LedgerEntry, 'type' | 'amount'>[]): EscrowBalance {
+  return entries.reduce((next, entry) => {
+    const amount = entry.amount.amount;
+    switch (entry.type) {
+      case 'HOLD':
+        return { ...next, held: next.held + amount };
+      case 'RELEASE':
+      case 'REFUND':
+        if (amount > next.held) throw new RangeError(`Cannot take ${amount} from escrow holding ${next.held}`);
+        return entry.type === 'RELEASE'
+          ? { ...next, held: next.held - amount, released: next.released + amount }
+          : { ...next, held: next.held - amount, refunded: next.refunded + amount };
+    }
+  }, balance);
+}

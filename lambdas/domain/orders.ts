@@ -1,0 +1,295 @@
+/**
+ * The order state machine and its money (DOMAIN.md "Orders", "Money and escrow"). Pure: each transition
+ * takes an order, an actor and the time, and returns the next order plus the ledger entries that must be
+ * written with it in one transaction — or throws a DomainError saying why not.
+ */
+import { policy, DAY_MS } from '../platform/config.js';
+import { DomainError } from './errors.js';
+import { applyLedger, money, multiply, sum, type EscrowBalance, type LedgerEntry, type LedgerType, type Money } from './money.js';
+
+export type OrderStatus = 'AWAITING_SHIPMENT' | 'SHIPPED' | 'DELIVERED' | 'COMPLETED' | 'CANCELLED' | 'CLOSED';
+export type TrackingStatus = 'IN_TRANSIT' | 'OUT_FOR_DELIVERY' | 'DELIVERED' | 'EXCEPTION';
+export type Party = 'buyer' | 'seller';
+
+export interface Address {
+  name: string;
+  line1: string;
+  line2?: string | undefined;
+  city: string;
+  region?: string | undefined;
+  postalCode: string;
+  country: string;
+  phone?: string | undefined;
+}
+
+export interface OrderLine {
+  productId: string;
+  title: string;
+  unitPrice: Money;
+  quantity: number;
+  lineTotal: Money;
+  /** The listing's guarantee when bought: later edits to the listing do not change a sale. */
+  returnable: boolean;
+  returnWindowDays: number;
+}
+
+export interface Shipment {
+  carrier: string;
+  trackingNumber: string;
+  estimatedDeliveryAt: string;
+  shippedAt: string;
+  late: boolean;
+}
+
+export interface Order {
+  orderId: string;
+  buyerId: string;
+  sellerId: string;
+  status: OrderStatus;
+  items: OrderLine[];
+  total: Money;
+  shippingAddress: Address;
+  paymentReference: string;
+  escrow: EscrowBalance;
+  ledgerSeq: number;
+  shipment: Shipment | null;
+  handlingDeadline: string;
+  protectionDays: number;
+  protectionEndsAt: string | null;
+  protectionExtended: boolean;
+  disputeStatus: string | null;
+  cancellation: { by: Party; reason: string; at: string } | null;
+  deliveredAt: string | null;
+  completedAt: string | null;
+  completedBy: 'buyer' | 'system' | null;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+/** What the order needs to know about a listing at the moment of purchase. */
+export interface ListingSnapshot {
+  productId: string;
+  sellerId: string;
+  title: string;
+  price: Money;
+  status: string;
+  handlingDays: number;
+  guarantee: { returnable: boolean; returnWindowDays: number; protectionDays: number };
+}
+
+export interface Transition {
+  order: Order;
+  ledger: LedgerEntry[];
+}
+
+const addMs = (iso: string, ms: number): string => new Date(new Date(iso).getTime() + ms).toISOString();
+
+const OPEN_STATUSES: readonly OrderStatus[] = ['AWAITING_SHIPMENT', 'SHIPPED', 'DELIVERED'];
+export const isOpen = (order: Pick<Order, 'status'>): boolean => OPEN_STATUSES.includes(order.status);
+
+function withLedger(order: Order, now: string, entries: { type: LedgerType; amount: number; reason: string }[]): Transition {
+  const ledger = entries
+    .filter((entry) => entry.amount > 0)
+    .map((entry, index): LedgerEntry => ({ seq: order.ledgerSeq + index + 1, type: entry.type, amount: money(entry.amount, order.total.currency), at: now, reason: entry.reason }));
+  return {
+    order: { ...order, escrow: applyLedger(order.escrow, ledger), ledgerSeq: order.ledgerSeq + ledger.length, updatedAt: now, version: order.version + 1 },
+    ledger,
+  };
+}
+
+export interface PlaceOrderInput {
+  orderId: string;
+  buyerId: string;
+  lines: { productId: string; quantity: number }[];
+  listings: ReadonlyMap<string, ListingSnapshot>;
+  shippingAddress: Address;
+  paymentReference: string;
+  now: string;
+}
+
+export function placeOrder(input: PlaceOrderInput): Transition {
+  const seen = new Set<string>();
+  input.lines.forEach((line, index) => {
+    if (seen.has(line.productId)) {
+      throw new DomainError('VALIDATION_FAILED', 'Each product may appear on one line only.', [{ path: `body.items.${index}.productId`, message: 'duplicate product' }]);
+    }
+    seen.add(line.productId);
+  });
+  const listings = input.lines.map((line) => {
+    const listing = input.listings.get(line.productId);
+    if (!listing || listing.status !== 'APPROVED') {
+      throw new DomainError('PRODUCT_NOT_AVAILABLE', `Product ${line.productId} is not available for sale.`);
+    }
+    return listing;
+  });
+  const first = listings[0];
+  if (!first) throw new DomainError('VALIDATION_FAILED', 'An order needs at least one line.', [{ path: 'body.items', message: 'at least one line' }]);
+  if (listings.length > policy.maxOrderLines) throw new DomainError('VALIDATION_FAILED', `At most ${policy.maxOrderLines} lines.`);
+  if (listings.some((listing) => listing.sellerId !== first.sellerId)) {
+    throw new DomainError('MIXED_SELLERS', 'All lines of an order must come from one seller; place one order per seller.');
+  }
+  const currency = first.price.currency;
+  if (listings.some((listing) => listing.price.currency !== currency)) {
+    throw new DomainError('MIXED_CURRENCIES', 'All lines of an order must be priced in one currency.');
+  }
+  const items = input.lines.map((line, index): OrderLine => {
+    const listing = listings[index] as ListingSnapshot;
+    return {
+      productId: listing.productId,
+      title: listing.title,
+      unitPrice: listing.price,
+      quantity: line.quantity,
+      lineTotal: multiply(listing.price, line.quantity),
+      returnable: listing.guarantee.returnable,
+      returnWindowDays: listing.guarantee.returnWindowDays,
+    };
+  });
+  const total = sum(
+    items.map((item) => item.lineTotal),
+    currency,
+  );
+  // The buyer gets the most generous terms of the lines they bought; the seller promised each of them.
+  const handlingDays = Math.max(...listings.map((listing) => listing.handlingDays));
+  const protectionDays = Math.max(...listings.map((listing) => listing.guarantee.protectionDays));
+  const order: Order = {
+    orderId: input.orderId,
+    buyerId: input.buyerId,
+    sellerId: first.sellerId,
+    status: 'AWAITING_SHIPMENT',
+    items,
+    total,
+    shippingAddress: input.shippingAddress,
+    paymentReference: input.paymentReference,
+    escrow: { held: 0, released: 0, refunded: 0 },
+    ledgerSeq: 0,
+    shipment: null,
+    handlingDeadline: addMs(input.now, handlingDays * DAY_MS),
+    protectionDays,
+    protectionEndsAt: null,
+    protectionExtended: false,
+    disputeStatus: null,
+    cancellation: null,
+    deliveredAt: null,
+    completedAt: null,
+    completedBy: null,
+    createdAt: input.now,
+    updatedAt: input.now,
+    version: 0,
+  };
+  return withLedger(order, input.now, [{ type: 'HOLD', amount: total.amount, reason: `payment ${input.paymentReference}` }]);
+}
+
+export function cancelOrder(order: Order, by: Party, reason: string, now: string): Transition {
+  if (order.status !== 'AWAITING_SHIPMENT') {
+    throw new DomainError('ORDER_NOT_CANCELLABLE', `An order can be cancelled only before it ships; it is ${order.status}.`);
+  }
+  const cancelled: Order = { ...order, status: 'CANCELLED', cancellation: { by, reason, at: now } };
+  return withLedger(cancelled, now, [{ type: 'REFUND', amount: order.escrow.held, reason: `cancelled by ${by}` }]);
+}
+
+export function shipOrder(order: Order, shipment: { carrier: string; trackingNumber: string; estimatedDeliveryAt: string }, now: string): Transition {
+  if (order.status !== 'AWAITING_SHIPMENT') {
+    throw new DomainError('ORDER_NOT_SHIPPABLE', `Only an order awaiting shipment can ship; it is ${order.status}.`);
+  }
+  if (new Date(shipment.estimatedDeliveryAt).getTime() <= new Date(now).getTime()) {
+    throw new DomainError('ESTIMATE_IN_PAST', 'The estimated delivery must be after the shipment.', [{ path: 'body.estimatedDeliveryAt', message: 'must be in the future' }]);
+  }
+  const late = now > order.handlingDeadline;
+  return withLedger(
+    {
+      ...order,
+      status: 'SHIPPED',
+      shipment: { ...shipment, shippedAt: now, late },
+      // The protection period starts at shipment (DOMAIN.md); its end auto-confirms receipt.
+      protectionEndsAt: addMs(now, order.protectionDays * DAY_MS),
+    },
+    now,
+    [],
+  );
+}
+
+/** Carrier events may arrive late but never from the future (a few minutes of clock skew allowed). */
+const MAX_EVENT_SKEW_MS = 5 * 60 * 1000;
+
+export function recordTrackingEvent(order: Order, event: { status: TrackingStatus; occurredAt: string }, now: string): Transition {
+  if (order.status !== 'SHIPPED') {
+    throw new DomainError('ORDER_NOT_IN_TRANSIT', `Tracking events are accepted while the order is SHIPPED; it is ${order.status}.`);
+  }
+  const occurred = new Date(event.occurredAt).getTime();
+  if (occurred > new Date(now).getTime() + MAX_EVENT_SKEW_MS) {
+    throw new DomainError('VALIDATION_FAILED', 'A tracking event cannot happen in the future.', [{ path: 'body.occurredAt', message: 'in the future' }]);
+  }
+  if (order.shipment && occurred < new Date(order.shipment.shippedAt).getTime() - MAX_EVENT_SKEW_MS) {
+    throw new DomainError('VALIDATION_FAILED', 'A tracking event cannot happen before the shipment.', [{ path: 'body.occurredAt', message: 'before shipment' }]);
+  }
+  if (event.status !== 'DELIVERED') return withLedger(order, now, []);
+  return withLedger({ ...order, status: 'DELIVERED', deliveredAt: event.occurredAt }, now, []);
+}
+
+const hasOpenDispute = (order: Order): boolean => order.disputeStatus !== null && !['RESOLVED', 'CANCELLED'].includes(order.disputeStatus);
+
+/** Confirm receipt (buyer) or auto-confirm at the end of protection (system): COMPLETED, RELEASE what is held. */
+export function confirmReceipt(order: Order, by: 'buyer' | 'system', now: string): Transition {
+  if (order.status !== 'SHIPPED' && order.status !== 'DELIVERED') {
+    throw new DomainError('ORDER_NOT_CONFIRMABLE', `Receipt can be confirmed once the order has shipped and before it closes; it is ${order.status}.`);
+  }
+  if (hasOpenDispute(order)) {
+    throw new DomainError('ORDER_DISPUTE_OPEN', 'Receipt cannot be confirmed while a dispute is open.');
+  }
+  if (by === 'system' && (order.protectionEndsAt === null || order.protectionEndsAt > now)) {
+    throw new DomainError('ORDER_NOT_CONFIRMABLE', 'The protection period has not ended yet.');
+  }
+  const completed: Order = { ...order, status: 'COMPLETED', completedAt: now, completedBy: by };
+  return withLedger(completed, now, [{ type: 'RELEASE', amount: order.escrow.held, reason: by === 'buyer' ? 'buyer confirmed receipt' : 'protection period ended' }]);
+}
+
+export function extendProtection(order: Order, now: string): Transition {
+  if (order.status !== 'SHIPPED' || order.protectionEndsAt === null) {
+    throw new DomainError('ORDER_NOT_IN_TRANSIT', `Protection can be extended while the order is SHIPPED; it is ${order.status}.`);
+  }
+  if (order.protectionExtended) throw new DomainError('PROTECTION_ALREADY_EXTENDED', 'Protection can be extended once per order.');
+  if (order.protectionEndsAt <= now) throw new DomainError('PROTECTION_ENDED', 'The protection period has already ended.');
+  return withLedger({ ...order, protectionExtended: true, protectionEndsAt: addMs(order.protectionEndsAt, policy.protectionExtensionMs) }, now, []);
+}
+
+export type Viewer = { role: 'buyer' | 'seller' | 'admin'; userId: string };
+
+/** Which side of the order the caller is on, or null: not theirs (answered as 404, never 403). */
+export function relationTo(order: Pick<Order, 'buyerId' | 'sellerId'>, viewer: { userId: string; roles: readonly string[] }): Viewer['role'] | null {
+  if (viewer.roles.includes('admin')) return 'admin';
+  if (viewer.roles.includes('buyer') && order.buyerId === viewer.userId) return 'buyer';
+  if (viewer.roles.includes('seller') && order.sellerId === viewer.userId) return 'seller';
+  return null;
+}
+
+/**
+ * The order as one side sees it. The seller sees the shipping address only while the order is open
+ * (DOMAIN.md "Actors") and never the buyer's payment reference; money is shown in the order's currency.
+ */
+export function orderView(order: Order, as: Viewer['role']) {
+  const currency = order.total.currency;
+  const showAddress = as !== 'seller' || isOpen(order);
+  return {
+    orderId: order.orderId,
+    buyerId: order.buyerId,
+    sellerId: order.sellerId,
+    status: order.status,
+    items: order.items.map(({ productId, title, unitPrice, quantity, lineTotal }) => ({ productId, title, unitPrice, quantity, lineTotal })),
+    total: order.total,
+    ...(showAddress && { shippingAddress: order.shippingAddress }),
+    ...(as !== 'seller' && { paymentReference: order.paymentReference }),
+    escrow: { held: money(order.escrow.held, currency), released: money(order.escrow.released, currency), refunded: money(order.escrow.refunded, currency) },
+    shipment: order.shipment,
+    handlingDeadline: order.handlingDeadline,
+    protectionEndsAt: order.protectionEndsAt,
+    protectionExtended: order.protectionExtended,
+    disputeStatus: order.disputeStatus,
+    cancellation: order.cancellation,
+    deliveredAt: order.deliveredAt,
+    completedAt: order.completedAt,
+    completedBy: order.completedBy,
+    createdAt: order.createdAt,
+    updatedAt: order.updatedAt,
+  };
+}

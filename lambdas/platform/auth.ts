@@ -1,0 +1,82 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import type { Role } from '../../lib/manifest.js';
+import { DomainError } from '../domain/errors.js';
+import { env, required } from './config.js';
+
+export interface Principal {
+  userId: string;
+  roles: Role[];
+  name: string | undefined;
+}
+
+const knownRoles: readonly Role[] = ['buyer', 'seller', 'admin'];
+
+type Claims = Record<string, unknown>;
+
+/** Claims put on the event by the API Gateway JWT authorizer (or by the local host, which plays its part). */
+function gatewayClaims(event: APIGatewayProxyEventV2): Claims | undefined {
+  const context = event.requestContext as { authorizer?: { jwt?: { claims?: Claims } } };
+  return context.authorizer?.jwt?.claims;
+}
+
+/**
+ * `cognito:groups` arrives as a JSON array in a token, but API Gateway flattens array claims into a
+ * string such as "[buyer admin]"; accept both.
+ */
+export function groupsOf(claim: unknown): Role[] {
+  const raw = Array.isArray(claim) ? claim : typeof claim === 'string' ? claim.replace(/^\[|\]$/g, '').split(/[\s,]+/) : [];
+  return knownRoles.filter((role) => raw.includes(role));
+}
+
+export function principalFromClaims(claims: Claims): Principal {
+  const sub = claims.sub;
+  if (typeof sub !== 'string' || sub.length === 0) throw new DomainError('UNAUTHENTICATED', 'The token has no subject.');
+  const name = typeof claims.name === 'string' ? claims.name : typeof claims.username === 'string' ? claims.username : undefined;
+  return { userId: sub, roles: groupsOf(claims['cognito:groups']), name };
+}
+
+let jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
+
+/**
+ * Public routes have no gateway authorizer, so a token sent to them is verified here, against the same
+ * issuer and keys the authorizer trusts (Cognito in AWS, the dev server locally).
+ */
+async function verifyBearer(token: string): Promise<Claims> {
+  jwks ??= createRemoteJWKSet(new URL(required(env.JWT_JWKS_URL)));
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(token, jwks, { issuer: required(env.JWT_ISSUER) }));
+  } catch {
+    throw new DomainError('UNAUTHENTICATED', 'The bearer token is not valid.');
+  }
+  const clientIds = process.env[env.JWT_CLIENT_IDS]?.split(',').filter(Boolean) ?? [];
+  const clientId = payload.client_id ?? payload.aud;
+  if (clientIds.length > 0 && !clientIds.some((id) => id === clientId || (Array.isArray(clientId) && clientId.includes(id)))) {
+    throw new DomainError('UNAUTHENTICATED', 'The bearer token was issued to another client.');
+  }
+  return payload;
+}
+
+function bearerToken(event: APIGatewayProxyEventV2): string | undefined {
+  const header = event.headers?.authorization ?? event.headers?.Authorization;
+  const match = header?.match(/^Bearer\s+(\S+)$/i);
+  return match?.[1];
+}
+
+export async function authenticate(event: APIGatewayProxyEventV2, mode: 'required' | 'optional' | 'none'): Promise<Principal | undefined> {
+  if (mode === 'none') return undefined;
+  const claims = gatewayClaims(event);
+  if (claims) return principalFromClaims(claims);
+  if (mode === 'required') throw new DomainError('UNAUTHENTICATED', 'A bearer token is required.');
+  const token = bearerToken(event);
+  return token ? principalFromClaims(await verifyBearer(token)) : undefined;
+}
+
+export function requireRole(principal: Principal | undefined, roles: readonly Role[] | undefined): void {
+  if (!roles || roles.length === 0) return;
+  if (!principal) throw new DomainError('UNAUTHENTICATED', 'A bearer token is required.');
+  if (!principal.roles.some((role) => roles.includes(role))) {
+    throw new DomainError('FORBIDDEN_ROLE', `This action is for: ${roles.join(', ')}.`);
+  }
+}

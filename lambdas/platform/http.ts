@@ -1,0 +1,190 @@
+/**
+ * The middy stack every HTTP function shares: correlation id → problem+json errors → auth and role →
+ * JSON body → zod validation → Idempotency-Key → handler. A route's auth, roles and schemas come from
+ * lib/manifest.ts, so the gateway, the local host, the OpenAPI document and this stack agree.
+ */
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type * as z from 'zod';
+import { routes, type RouteKey, type RouteSpec, type Routes } from '../../lib/manifest.js';
+import { DomainError, type FieldError } from '../domain/errors.js';
+import { authenticate, requireRole, type Principal } from './auth.js';
+import { logger } from './logger.js';
+import { claimIdempotencyKey, completeIdempotencyKey, hashRequest, releaseIdempotencyKey, type IdempotencyClaim } from '../store/idempotency.js';
+
+type SchemaOutput<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface HttpRequest<K extends RouteKey> {
+  principal: Routes[K]['auth'] extends 'required' ? Principal : Principal | undefined;
+  body: SchemaOutput<Routes[K] extends { body: infer S } ? S : undefined>;
+  query: SchemaOutput<Routes[K] extends { query: infer S } ? S : undefined>;
+  path: SchemaOutput<Routes[K] extends { path: infer S } ? S : undefined>;
+  event: APIGatewayProxyEventV2;
+}
+
+export interface HttpResult {
+  body: unknown;
+  status?: number;
+  /** Path of the created resource, for 201 responses. */
+  location?: string;
+  headers?: Record<string, string>;
+}
+
+export type RouteHandler<K extends RouteKey> = (request: HttpRequest<K>) => Promise<HttpResult>;
+export type Response = APIGatewayProxyStructuredResultV2 & { statusCode: number; headers: Record<string, string>; body: string };
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+interface RequestState {
+  principal?: Principal;
+  input?: { body: unknown; query: unknown; path: unknown };
+  idempotency?: IdempotencyClaim;
+}
+type StatefulContext = Context & { aftersale?: RequestState };
+const stateOf = (context: Context): RequestState => ((context as StatefulContext).aftersale ??= {});
+
+export function problem(status: number, code: string, title: string, detail?: string, errors?: FieldError[]): Response {
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/problem+json' },
+    body: JSON.stringify({ type: `https://aftersale.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`, title, status, detail, code, errors }),
+  };
+}
+
+const titles: Record<number, string> = {
+  400: 'Invalid request',
+  401: 'Not signed in',
+  403: 'Not allowed',
+  404: 'Not found',
+  409: 'Conflict',
+  413: 'Payload too large',
+  415: 'Unsupported media type',
+};
+
+function toProblem(error: unknown): Response {
+  if (error instanceof DomainError) return problem(error.status, error.code, titles[error.status] ?? 'Error', error.message, error.errors);
+  logger.error('Unhandled error', { error: error instanceof Error ? error : String(error) });
+  return problem(500, 'INTERNAL_ERROR', 'Internal error', 'Something went wrong on our side; it has been logged.');
+}
+
+const problemDetails = (): MiddlewareObj<APIGatewayProxyEventV2, Response> => ({
+  onError: async (request) => {
+    request.response = toProblem(request.error);
+  },
+});
+
+const correlation = (): MiddlewareObj<APIGatewayProxyEventV2, Response> => ({
+  before: async ({ event, context }) => {
+    logger.addContext(context);
+    logger.setCorrelationId(event.requestContext?.requestId ?? context.awsRequestId);
+  },
+  after: async ({ event, context, response }) => {
+    if (response) response.headers['x-correlation-id'] = event.requestContext?.requestId ?? context.awsRequestId;
+    logger.resetKeys();
+  },
+});
+
+const authorization = (spec: RouteSpec): MiddlewareObj<APIGatewayProxyEventV2, Response> => ({
+  before: async ({ event, context }) => {
+    const principal = await authenticate(event, spec.auth);
+    requireRole(principal, spec.roles);
+    if (principal) stateOf(context).principal = principal;
+  },
+});
+
+function readJsonBody(event: APIGatewayProxyEventV2, spec: RouteSpec): unknown {
+  const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
+  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) throw new DomainError('PAYLOAD_TOO_LARGE', `Bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+  if (raw.trim() === '') return spec.body ? undefined : {};
+  const contentType = event.headers?.['content-type'] ?? '';
+  if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(contentType)) {
+    throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.');
+  }
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new DomainError('VALIDATION_FAILED', 'The body is not valid JSON.', [{ path: 'body', message: 'malformed JSON' }]);
+  }
+}
+
+const NoBody = { safeParse: (value: unknown) => (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0 ? { success: true as const, data: undefined } : { success: false as const, error: { issues: [{ path: [], message: 'this route takes no body' }] } }) };
+
+type Parser = { safeParse(value: unknown): { success: true; data: unknown } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } } };
+
+function parseWith(schema: Parser | undefined, value: unknown, where: string, errors: FieldError[]): unknown {
+  if (!schema) return undefined;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) errors.push({ path: [where, ...issue.path.map(String)].join('.'), message: issue.message });
+  return undefined;
+}
+
+const validation = (spec: RouteSpec): MiddlewareObj<APIGatewayProxyEventV2, Response> => ({
+  before: async ({ event, context }) => {
+    const errors: FieldError[] = [];
+    const rawBody = readJsonBody(event, spec);
+    const body = parseWith(spec.body ?? NoBody, rawBody, 'body', errors);
+    const query = parseWith(spec.query, event.queryStringParameters ?? {}, 'query', errors);
+    const path = parseWith(spec.path, event.pathParameters ?? {}, 'path', errors);
+    if (errors.length > 0) throw new DomainError('VALIDATION_FAILED', 'The request has invalid fields.', errors);
+    stateOf(context).input = { body, query, path };
+  },
+});
+
+const idempotency = (routeKey: RouteKey): MiddlewareObj<APIGatewayProxyEventV2, Response> => ({
+  before: async ({ event, context }) => {
+    const key = event.headers?.['idempotency-key'];
+    if (key === undefined) return undefined;
+    if (key.length < 1 || key.length > 255) {
+      throw new DomainError('VALIDATION_FAILED', 'Idempotency-Key must be 1–255 characters.', [{ path: 'header.idempotency-key', message: '1–255 characters' }]);
+    }
+    const state = stateOf(context);
+    const principal = state.principal;
+    if (!principal) return undefined;
+    const outcome = await claimIdempotencyKey(principal.userId, key, hashRequest([routeKey, state.input?.path, state.input?.body]));
+    if ('replay' in outcome) return { ...outcome.replay, headers: { ...outcome.replay.headers, 'idempotent-replayed': 'true' } };
+    state.idempotency = outcome.claim;
+    return undefined;
+  },
+  after: async ({ context, response }) => {
+    const claim = stateOf(context).idempotency;
+    if (claim && response) await completeIdempotencyKey(claim, response);
+  },
+  onError: async ({ context }) => {
+    const claim = stateOf(context).idempotency;
+    if (claim) await releaseIdempotencyKey(claim);
+  },
+});
+
+function toResponse(result: HttpResult, spec: RouteSpec): Response {
+  const headers: Record<string, string> = { 'content-type': spec.success.contentType ?? 'application/json', ...result.headers };
+  if (result.location) headers.location = result.location;
+  const body = typeof result.body === 'string' ? result.body : JSON.stringify(result.body);
+  return { statusCode: result.status ?? spec.success.status, headers, body };
+}
+
+function routeFunction<K extends RouteKey>(routeKey: K, handle: RouteHandler<K>) {
+  const spec: RouteSpec = routes[routeKey];
+  const core = async (event: APIGatewayProxyEventV2, context: Context): Promise<Response> => {
+    const state = stateOf(context);
+    const input = state.input ?? { body: undefined, query: undefined, path: undefined };
+    const request = { principal: state.principal, body: input.body, query: input.query, path: input.path, event } as HttpRequest<K>;
+    return toResponse(await handle(request), spec);
+  };
+  const stack = middy<APIGatewayProxyEventV2, Response>(core).use(correlation()).use(problemDetails()).use(authorization(spec)).use(validation(spec));
+  return spec.idempotent ? stack.use(idempotency(routeKey)) : stack;
+}
+
+/**
+ * One Lambda function serves a group of routes. The gateway has already matched the route, so we
+ * dispatch on its routeKey instead of matching paths a second time.
+ */
+export function httpFunction<K extends RouteKey>(handlers: { [P in K]: RouteHandler<P> }) {
+  const byKey = new Map<string, ReturnType<typeof routeFunction>>();
+  for (const key of Object.keys(handlers) as K[]) byKey.set(key, routeFunction(key, handlers[key] as RouteHandler<K>));
+  return async (event: APIGatewayProxyEventV2, context: Context): Promise<Response> => {
+    const route = byKey.get(event.routeKey);
+    if (!route) return problem(404, 'ROUTE_NOT_FOUND', 'Not found', `No route ${event.routeKey}.`);
+    return route(event, context);
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * Orders in the single table. An order's partition holds the order item, its ledger entries and its
+ * tracking events, so "the order and everything about it" is one Query and one transaction away.
+ *   ORDER#<id> / ORDER                       the order (GSI1: buyer's orders, GSI2: seller's orders)
+ *   ORDER#<id> / LEDGER#<seq>                HOLD / RELEASE / REFUND entries, never changed once written
+ *   ORDER#<id> / TRACK#<occurredAt>#<ver>    tracking events, in time order
+ */
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { LedgerEntry } from '../domain/money.js';
+import type { Order, OrderStatus, Transition } from '../domain/orders.js';
+import { tableName } from '../platform/config.js';
+import { documentClient } from './client.js';
+import { put, putNew, type TransactItem } from './transactions.js';
+
+export const orderKey = (orderId: string) => ({ PK: `ORDER#${orderId}`, SK: 'ORDER' });
+const ledgerKey = (orderId: string, seq: number) => ({ PK: `ORDER#${orderId}`, SK: `LEDGER#${String(seq).padStart(6, '0')}` });
+
+export interface TrackingEventRecord {
+  status: string;
+  location: string | null;
+  occurredAt: string;
+  recordedAt: string;
+  source: 'seller' | 'admin' | 'carrier';
+}
+
+const STRIP = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'entity'] as const;
+function strip<T>(item: Record<string, unknown>): T {
+  const copy = { ...item };
+  for (const key of STRIP) delete copy[key];
+  return copy as T;
+}
+
+function orderItem(order: Order): Record<string, unknown> {
+  const sortKey = `ORDER#${order.createdAt}#${order.orderId}`;
+  return { ...orderKey(order.orderId), entity: 'order', ...order, GSI1PK: `BUYER#${order.buyerId}`, GSI1SK: sortKey, GSI2PK: `SELLER#${order.sellerId}`, GSI2SK: sortKey };
+}
+
+const ledgerPuts = (orderId: string, entries: LedgerEntry[]): TransactItem[] => entries.map((entry) => putNew({ ...ledgerKey(orderId, entry.seq), entity: 'ledger', ...entry }));
+
+/** Items that write a transition: the order (guarded by its version) and its new ledger entries. */
+export function transitionWrites(previousVersion: number | null, transition: Transition): TransactItem[] {
+  const orderWrite =
+    previousVersion === null
+      ? putNew(orderItem(transition.order))
+      : put(orderItem(transition.order), { expression: 'version = :version', values: { ':version': previousVersion } });
+  return [orderWrite, ...ledgerPuts(transition.order.orderId, transition.ledger)];
+}
+
+export function trackingEventPut(orderId: string, version: number, event: TrackingEventRecord): TransactItem {
+  return putNew({ PK: `ORDER#${orderId}`, SK: `TRACK#${event.occurredAt}#${String(version).padStart(6, '0')}`, entity: 'tracking', ...event });
+}
+
+export async function getOrder(orderId: string): Promise<Order | undefined> {
+  const { Item } = await documentClient().send(new GetCommand({ TableName: tableName(), Key: orderKey(orderId), ConsistentRead: true }));
+  return Item ? strip<Order>(Item) : undefined;
+}
+
+async function queryOrderPartition<T>(orderId: string, prefix: string): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': `ORDER#${orderId}`, ':prefix': prefix },
+        ExclusiveStartKey: cursor,
+      }),
+    );
+    for (const item of page.Items ?? []) items.push(strip<T>(item));
+    cursor = page.LastEvaluatedKey;
+  } while (cursor);
+  return items;
+}
+
+export const listLedger = (orderId: string): Promise<LedgerEntry[]> => queryOrderPartition<LedgerEntry>(orderId, 'LEDGER#');
+export const listTrackingEvents = (orderId: string): Promise<TrackingEventRecord[]> => queryOrderPartition<TrackingEventRecord>(orderId, 'TRACK#');
+
+export interface OrderPageQuery {
+  party: 'buyer' | 'seller';
+  userId: string;
+  status?: OrderStatus | undefined;
+  limit: number;
+  startKey?: Record<string, unknown> | undefined;
+}
+
+/** One Query per page, newest first. A status filter is applied in the Query, so a page may be short. */
+export async function listOrders(query: OrderPageQuery): Promise<{ orders: Order[]; lastKey: Record<string, unknown> | undefined }> {
+  const index = query.party === 'buyer' ? 'GSI1' : 'GSI2';
+  const page = await documentClient().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: index,
+      KeyConditionExpression: `${index}PK = :pk AND begins_with(${index}SK, :prefix)`,
+      ...(query.status && { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } }),
+      ExpressionAttributeValues: {
+        ':pk': `${query.party === 'buyer' ? 'BUYER' : 'SELLER'}#${query.userId}`,
+        ':prefix': 'ORDER#',
+        ...(query.status && { ':status': query.status }),
+      },
+      ScanIndexForward: false,
+      Limit: query.limit,
+      ExclusiveStartKey: query.startKey,
+    }),
+  );
+  return { orders: (page.Items ?? []).map((item) => strip<Order>(item)), lastKey: page.LastEvaluatedKey };
+}

@@ -1,0 +1,81 @@
+/**
+ * Timers: one item per pending deadline, indexed by due hour in the sparse GSI3, so the sweep reads only
+ * what is due (DOMAIN.md "Scheduled jobs": work proportional to what is due, not to the table's size).
+ * A timer is written and removed in the same transaction as the state change that sets or settles it.
+ */
+import { QueryCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { tableName } from '../platform/config.js';
+import { documentClient } from './client.js';
+import { put, remove, type TransactItem } from './transactions.js';
+
+export type TimerKind = 'AUTO_CONFIRM';
+
+export interface Timer {
+  kind: TimerKind;
+  entityId: string;
+  dueAt: string;
+}
+
+const HOUR_MS = 60 * 60 * 1000;
+export const hourBucket = (iso: string): string => iso.slice(0, 13);
+const nextHour = (bucket: string): string => new Date(new Date(`${bucket}:00:00.000Z`).getTime() + HOUR_MS).toISOString().slice(0, 13);
+
+export const timerKey = (kind: TimerKind, entityId: string) => ({ PK: `TIMER#${kind}#${entityId}`, SK: 'TIMER' });
+
+/** Sets (or moves) a timer. A deadline already past goes in the current hour, which the sweep always reads. */
+export function setTimer(timer: Timer, now: string): TransactItem {
+  const bucket = hourBucket(timer.dueAt < now ? now : timer.dueAt);
+  return put({ ...timerKey(timer.kind, timer.entityId), ...timer, GSI3PK: `DUE#${bucket}`, GSI3SK: `${timer.dueAt}#${timer.kind}#${timer.entityId}` });
+}
+
+/** Removes a timer only if it is still the one that was read, so a timer moved meanwhile survives. */
+export const settleTimer = (timer: Timer): TransactItem =>
+  remove(timerKey(timer.kind, timer.entityId), { expression: 'dueAt = :dueAt', values: { ':dueAt': timer.dueAt } });
+
+export const cancelTimer = (kind: TimerKind, entityId: string): TransactItem => remove(timerKey(kind, entityId));
+
+const SWEEP_KEY = { PK: 'SWEEP#timers', SK: 'SWEEP' };
+/** On the very first sweep, look this far back for anything already due. */
+const FIRST_SWEEP_LOOKBACK_MS = 7 * 24 * HOUR_MS;
+
+/** Hour buckets the sweep must read: from the first not-yet-completed hour up to the current one. */
+export async function bucketsToSweep(now: string): Promise<string[]> {
+  const { Item } = await documentClient().send(new GetCommand({ TableName: tableName(), Key: SWEEP_KEY, ConsistentRead: true }));
+  const current = hourBucket(now);
+  let bucket = typeof Item?.nextBucket === 'string' ? Item.nextBucket : hourBucket(new Date(new Date(now).getTime() - FIRST_SWEEP_LOOKBACK_MS).toISOString());
+  const buckets: string[] = [];
+  for (; bucket <= current; bucket = nextHour(bucket)) buckets.push(bucket);
+  return buckets.length > 0 ? buckets : [current];
+}
+
+/** Hours before the current one are complete once swept: nothing new can become due in them. */
+export async function markSwept(now: string): Promise<void> {
+  await documentClient().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: { ...SWEEP_KEY, nextBucket: hourBucket(now), sweptAt: now },
+      ConditionExpression: 'attribute_not_exists(nextBucket) OR nextBucket <= :bucket',
+      ExpressionAttributeValues: { ':bucket': hourBucket(now) },
+    }),
+  ).catch((error: unknown) => {
+    // A concurrent sweep already moved further; keeping its progress is correct.
+    if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+  });
+}
+
+export async function* dueTimers(bucket: string, now: string): AsyncGenerator<Timer> {
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'GSI3',
+        KeyConditionExpression: 'GSI3PK = :bucket AND GSI3SK <= :now',
+        ExpressionAttributeValues: { ':bucket': `DUE#${bucket}`, ':now': `${now}~` },
+        ExclusiveStartKey: cursor,
+      }),
+    );
+    for (const item of page.Items ?? []) yield { kind: item.kind as TimerKind, entityId: String(item.entityId), dueAt: String(item.dueAt) };
+    cursor = page.LastEvaluatedKey;
+  } while (cursor);
+}

@@ -1,0 +1,146 @@
+/**
+ * The whole platform in one Node process: embedded engines, the gateway stand-in, queue workers and
+ * scheduled jobs, all driven by lib/manifest.ts. `npm start` runs it; the e2e and integration tests
+ * start it on a free port.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import * as z from 'zod';
+import { jobs, type JobName, type WorkerSpec } from '../manifest.js';
+import { clock, moveClock } from '../../lambdas/platform/clock.js';
+import { createDevTokenIssuer, LOCAL_CLIENT_ID, type DevTokenIssuer } from './dev-tokens.js';
+import { parseDurationMs } from './duration.js';
+import { startEngines, type Engines } from './engines.js';
+import { lambdaContext } from './gateway-event.js';
+import { createQueuePump, type QueuePump, type WorkerHandler } from './queue-pump.js';
+import { createGatewayServer, loadFunction, type LocalRoute } from './server.js';
+
+export interface LocalHost {
+  url: string;
+  engines: Engines;
+  tokens: DevTokenIssuer;
+  runJob(name: JobName): Promise<{ processed: number }>;
+  drainQueues(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export interface LocalHostOptions {
+  port?: number;
+  /** Run jobs on their schedules and poll queues continuously (npm start); tests drive both by hand. */
+  background?: boolean;
+  log?: (line: string) => void;
+}
+
+type JobHandler = (event: unknown, context: unknown) => Promise<{ processed?: number } | undefined>;
+
+const TokenRequest = z.strictObject({ userId: z.string().min(1).max(128).regex(/^[A-Za-z0-9_.@:-]+$/), role: z.enum(['buyer', 'seller', 'admin']), name: z.string().min(1).max(100).optional() });
+const ClockRequest = z.union([z.strictObject({ advanceBy: z.string() }), z.strictObject({ now: z.iso.datetime() })]);
+
+const badRequest = (detail: string) => ({ status: 400, body: { type: 'https://aftersale.dev/problems/validation-failed', title: 'Invalid request', status: 400, detail, code: 'VALIDATION_FAILED' } });
+
+function localRoutes(host: { tokens: DevTokenIssuer; runJob: LocalHost['runJob']; drainQueues: LocalHost['drainQueues'] }): LocalRoute[] {
+  return [
+    {
+      method: 'GET',
+      pattern: /^\/local\/jwks\.json$/,
+      handle: async () => ({ status: 200, body: host.tokens.jwks }),
+    },
+    {
+      method: 'POST',
+      pattern: /^\/local\/tokens$/,
+      async handle({ body }) {
+        const parsed = TokenRequest.safeParse(body);
+        if (!parsed.success) return badRequest('Send { userId, role: buyer|seller|admin, name? }.');
+        return { status: 200, body: { token: await host.tokens.sign(parsed.data) } };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/local\/clock$/,
+      async handle({ body }) {
+        const parsed = ClockRequest.safeParse(body);
+        if (!parsed.success) return badRequest('Send { advanceBy: ISO-8601 duration } or { now: ISO-8601 instant }.');
+        if ('now' in parsed.data) return { status: 200, body: { now: moveClock({ now: new Date(parsed.data.now) }).toISOString() } };
+        const ms = parseDurationMs(parsed.data.advanceBy);
+        if (ms === undefined) return badRequest('advanceBy must be an ISO-8601 duration in weeks, days, hours, minutes or seconds, e.g. P60D or PT1H.');
+        return { status: 200, body: { now: moveClock({ advanceByMs: ms }).toISOString() } };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/local\/jobs\/([A-Za-z0-9-]+)$/,
+      async handle({ params }) {
+        const name = params[0] as string;
+        if (!(name in jobs)) return { status: 404, body: { type: 'https://aftersale.dev/problems/job-not-found', title: 'Not found', status: 404, detail: `No job ${name}; jobs: ${Object.keys(jobs).join(', ')}.`, code: 'JOB_NOT_FOUND' } };
+        return { status: 200, body: await host.runJob(name as JobName) };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/local\/queues\/drain$/,
+      handle: async () => ({ status: 200, body: { delivered: await host.drainQueues() } }),
+    },
+  ];
+}
+
+export async function startLocalHost(options: LocalHostOptions = {}): Promise<LocalHost> {
+  const log = options.log ?? (() => undefined);
+  const engines = await startEngines();
+  // Handlers create their SDK clients on first use, after this: they find the engines like they find AWS.
+  Object.assign(process.env, engines.environment, {
+    CURSOR_SECRET: process.env.CURSOR_SECRET ?? randomBytes(32).toString('base64url'),
+    POWERTOOLS_SERVICE_NAME: 'aftersale',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+  });
+
+  const jobHandlers = new Map<JobName, Promise<JobHandler>>();
+  const runJob = async (name: JobName) => {
+    const spec = jobs[name];
+    const handler = jobHandlers.get(name) ?? jobHandlers.set(name, loadFunction<JobHandler>(spec.fn)).get(name)!;
+    const event = { version: '0', id: crypto.randomUUID(), 'detail-type': 'Scheduled Event', source: 'aws.events', time: clock.nowIso(), region: 'us-east-1', resources: [], detail: {} };
+    const result = await (await handler)(event, lambdaContext(spec.fn, 300_000));
+    return { ...result, processed: result?.processed ?? 0 };
+  };
+  const workerHandlers = new Map<string, Promise<WorkerHandler>>();
+  const pump: QueuePump = createQueuePump({
+    queueUrls: engines.queueUrls,
+    loadWorker: (spec: WorkerSpec) => workerHandlers.get(spec.fn) ?? workerHandlers.set(spec.fn, loadFunction<WorkerHandler>(spec.fn)).get(spec.fn)!,
+    onError: (error) => log(`worker failed: ${error instanceof Error ? error.stack : String(error)}`),
+  });
+
+  let server: Server | undefined;
+  let tokens: DevTokenIssuer | undefined;
+  const host = { runJob, drainQueues: () => pump.drain(), get tokens() { return tokens as DevTokenIssuer; } };
+  server = createGatewayServer({ verifyToken: (token) => (tokens as DevTokenIssuer).verify(token), localRoutes: localRoutes(host), log });
+  await new Promise<void>((resolve) => server!.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://localhost:${port}`;
+  tokens = await createDevTokenIssuer(`${url}/local`);
+  Object.assign(process.env, { JWT_ISSUER: tokens.issuer, JWT_JWKS_URL: `http://127.0.0.1:${port}/local/jwks.json`, JWT_CLIENT_IDS: LOCAL_CLIENT_ID });
+
+  const timers: NodeJS.Timeout[] = [];
+  if (options.background) {
+    pump.start();
+    for (const [name, spec] of Object.entries(jobs) as [JobName, (typeof jobs)[JobName]][]) {
+      timers.push(setInterval(() => void runJob(name).catch((error: unknown) => log(`job ${name} failed: ${String(error)}`)), spec.localEveryMs));
+    }
+  }
+
+  return {
+    url,
+    engines,
+    tokens,
+    runJob,
+    drainQueues: () => pump.drain(),
+    async stop() {
+      for (const timer of timers) clearInterval(timer);
+      await pump.stop();
+      await new Promise<void>((resolve) => {
+        server!.close(() => resolve());
+        server!.closeAllConnections();
+      });
+      await engines.stop();
+    },
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * Delivers queue messages to their workers the way Lambda's SQS event source does: batches up to the
+ * manifest's size, SQS events, and partial batch failures (failed messages stay for redelivery and end
+ * in the DLQ after maxReceiveCount).
+ */
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { workers, type QueueName, type WorkerSpec } from '../manifest.js';
+import { lambdaContext } from './gateway-event.js';
+
+export type WorkerHandler = (event: SQSEvent, context: ReturnType<typeof lambdaContext>) => Promise<SQSBatchResponse | void>;
+
+export interface QueuePump {
+  /** Delivers until every queue is empty (or only holds messages waiting to be retried); returns how many were delivered. */
+  drain(): Promise<number>;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+function sqsEvent(queueArn: string, messages: Message[]): SQSEvent {
+  return {
+    Records: messages.map((message) => ({
+      messageId: message.MessageId as string,
+      receiptHandle: message.ReceiptHandle as string,
+      body: message.Body ?? '',
+      attributes: {
+        ApproximateReceiveCount: message.Attributes?.ApproximateReceiveCount ?? '1',
+        SentTimestamp: message.Attributes?.SentTimestamp ?? String(Date.now()),
+        SenderId: 'local',
+        ApproximateFirstReceiveTimestamp: String(Date.now()),
+      },
+      messageAttributes: {},
+      md5OfBody: message.MD5OfBody ?? '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: queueArn,
+      awsRegion: 'us-east-1',
+    })),
+  };
+}
+
+export function createQueuePump(options: {
+  queueUrls: Record<QueueName, string>;
+  loadWorker: (spec: WorkerSpec) => Promise<WorkerHandler>;
+  onError: (error: unknown) => void;
+  specs?: readonly WorkerSpec[];
+}): QueuePump {
+  const sqs = new SQSClient({});
+  const specs = options.specs ?? workers;
+  let running = false;
+  let loops: Promise<void>[] = [];
+
+  async function deliverOnce(spec: WorkerSpec, waitSeconds: number): Promise<number> {
+    const queueUrl = options.queueUrls[spec.queue];
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: Math.min(spec.batchSize, 10), WaitTimeSeconds: waitSeconds, MessageSystemAttributeNames: ['All'] }),
+    );
+    if (Messages.length === 0) return 0;
+    const handler = await options.loadWorker(spec);
+    const response = await handler(sqsEvent(`arn:aws:sqs:us-east-1:000000000000:aftersale-${spec.queue}`, Messages), lambdaContext(spec.fn)).catch((error: unknown) => {
+      options.onError(error);
+      // A thrown handler fails the whole batch, as in Lambda.
+      return { batchItemFailures: Messages.map((message) => ({ itemIdentifier: message.MessageId as string })) };
+    });
+    const failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
+    const done = Messages.filter((message) => !failed.has(message.MessageId as string));
+    if (done.length > 0) {
+      await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: done.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle as string })) }));
+    }
+    return Messages.length;
+  }
+
+  return {
+    async drain() {
+      let delivered = 0;
+      for (let round = 0; round < 1000; round++) {
+        let thisRound = 0;
+        for (const spec of specs) thisRound += await deliverOnce(spec, 0);
+        delivered += thisRound;
+        if (thisRound === 0) break;
+      }
+      return delivered;
+    },
+    start() {
+      running = true;
+      loops = specs.map(async (spec) => {
+        while (running) {
+          await deliverOnce(spec, 1).catch((error: unknown) => {
+            options.onError(error);
+            return new Promise((resolve) => setTimeout(resolve, 1000));
+          });
+        }
+      });
+    },
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+      sqs.destroy();
+    },
+  };
+}

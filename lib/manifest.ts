@@ -1,0 +1,117 @@
+/**
+ * The single declaration of what Aftersale runs: HTTP routes, queue workers and scheduled jobs.
+ * The CDK stacks (lib/api-stack.ts), the local host (lib/local/) and the OpenAPI document all read it,
+ * so a route exists in every host or in none. It is plain data plus zod schemas: no AWS code.
+ */
+import type * as z from 'zod';
+import * as orders from '../lambdas/contract/orders.js';
+import * as products from '../lambdas/contract/products.js';
+import * as sellers from '../lambdas/contract/sellers.js';
+
+export type Role = 'buyer' | 'seller' | 'admin';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+/** `required`: the gateway's JWT authorizer must pass. `optional`: public, richer when signed in. `none`: public. */
+export type AuthMode = 'required' | 'optional' | 'none';
+
+export interface RouteSpec {
+  fn: FunctionName;
+  summary: string;
+  tag: string;
+  auth: AuthMode;
+  roles?: readonly Role[];
+  path?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** Success status and body schema; `null` body means the route answers something that is not JSON. */
+  success: { status: 200 | 201 | 202 | 204; body: z.ZodType | null; contentType?: string };
+  /** Creating POSTs honour the Idempotency-Key header. */
+  idempotent?: boolean;
+}
+
+/** What a function may touch; the AWS host turns this into IAM grants, nothing more. */
+export interface FunctionSpec {
+  entry: string;
+  description: string;
+  table: 'read' | 'readWrite' | 'none';
+  bucket?: 'read' | 'readWrite';
+  sendsTo?: readonly QueueName[];
+  memoryMb?: number;
+  timeoutSeconds?: number;
+}
+
+export const functions = {
+  operations: { entry: 'lambdas/http/operations.ts', description: 'Health, OpenAPI document and reference page', table: 'none' },
+  sellers: { entry: 'lambdas/http/sellers.ts', description: 'Seller store profiles', table: 'readWrite' },
+  products: { entry: 'lambdas/http/products.ts', description: 'Listings', table: 'readWrite' },
+  orders: { entry: 'lambdas/http/orders.ts', description: 'Orders, shipment, tracking, escrow', table: 'readWrite' },
+  timersJob: { entry: 'lambdas/jobs/timers.ts', description: 'Fires due timers: auto-confirm receipt and other deadlines', table: 'readWrite', timeoutSeconds: 300 },
+} as const satisfies Record<string, FunctionSpec>;
+export type FunctionName = keyof typeof functions;
+
+export const queues = {
+  moderation: { description: 'Reviews and replies awaiting automated moderation', visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
+  disputes: { description: 'Escalated disputes awaiting a case file', visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
+} as const;
+export type QueueName = keyof typeof queues;
+
+export interface WorkerSpec {
+  queue: QueueName;
+  fn: FunctionName;
+  batchSize: number;
+}
+/** Queue consumers. Each reports partial batch failures; a poisoned message ends in the queue's DLQ. */
+export const workers: readonly WorkerSpec[] = [];
+
+export interface JobSpec {
+  fn: FunctionName;
+  /** EventBridge schedule expression. */
+  schedule: string;
+  /** How often the local host fires it. */
+  localEveryMs: number;
+}
+export const jobs = {
+  timers: { fn: 'timersJob', schedule: 'rate(5 minutes)', localEveryMs: 60_000 },
+} as const satisfies Record<string, JobSpec>;
+export type JobName = keyof typeof jobs;
+
+const buyer = ['buyer'] as const;
+const seller = ['seller'] as const;
+const parties = ['buyer', 'seller', 'admin'] as const;
+
+export const routes = {
+  'GET /v1/health': { fn: 'operations', tag: 'Operations', summary: 'Liveness', auth: 'none', success: { status: 200, body: null } },
+  'GET /v1/openapi.json': { fn: 'operations', tag: 'Operations', summary: 'This OpenAPI 3.1 document', auth: 'none', success: { status: 200, body: null } },
+  'GET /docs': { fn: 'operations', tag: 'Operations', summary: 'API reference page', auth: 'none', success: { status: 200, body: null, contentType: 'text/html' } },
+
+  'PUT /v1/sellers/me': { fn: 'sellers', tag: 'Sellers', summary: 'Create or update my store profile', auth: 'required', roles: seller, body: sellers.PutSellerProfile, success: { status: 200, body: sellers.OwnSellerProfile } },
+  'GET /v1/sellers/me': { fn: 'sellers', tag: 'Sellers', summary: 'My store profile, stats and restrictions', auth: 'required', roles: seller, success: { status: 200, body: sellers.OwnSellerProfile } },
+  'GET /v1/sellers/{sellerId}': { fn: 'sellers', tag: 'Sellers', summary: 'Public seller profile', auth: 'none', path: sellers.SellerPathParams, success: { status: 200, body: sellers.PublicSellerProfile } },
+
+  'POST /v1/products': { fn: 'products', tag: 'Listings', summary: 'Create a listing', auth: 'required', roles: seller, body: products.ProductInput, idempotent: true, success: { status: 201, body: products.Product } },
+  'PUT /v1/products/{productId}': { fn: 'products', tag: 'Listings', summary: 'Edit or resubmit my listing', auth: 'required', roles: seller, path: products.ProductPathParams, body: products.ProductInput, success: { status: 200, body: products.Product } },
+  'GET /v1/products/{productId}': { fn: 'products', tag: 'Listings', summary: 'A listing with its rating summary', auth: 'optional', path: products.ProductPathParams, success: { status: 200, body: products.Product } },
+  'GET /v1/sellers/{sellerId}/products': { fn: 'products', tag: 'Listings', summary: "A seller's listings (approved ones, or all for the owner)", auth: 'optional', path: sellers.SellerPathParams, query: products.SellerProductsQuery, success: { status: 200, body: products.ProductPage } },
+
+  'POST /v1/orders': { fn: 'orders', tag: 'Orders', summary: 'Place an order (holds the total in escrow)', auth: 'required', roles: buyer, body: orders.PlaceOrder, idempotent: true, success: { status: 201, body: orders.Order } },
+  'GET /v1/orders': { fn: 'orders', tag: 'Orders', summary: 'My orders (buyer) or my store’s orders (seller)', auth: 'required', roles: ['buyer', 'seller'], query: orders.ListOrdersQuery, success: { status: 200, body: orders.OrderPage } },
+  'GET /v1/orders/{orderId}': { fn: 'orders', tag: 'Orders', summary: 'An order with its escrow balance', auth: 'required', roles: parties, path: orders.OrderPathParams, success: { status: 200, body: orders.Order } },
+  'POST /v1/orders/{orderId}/cancel': { fn: 'orders', tag: 'Orders', summary: 'Cancel before shipment (full refund)', auth: 'required', roles: ['buyer', 'seller'], path: orders.OrderPathParams, body: orders.CancelOrder, success: { status: 200, body: orders.Order } },
+  'POST /v1/orders/{orderId}/shipment': { fn: 'orders', tag: 'Orders', summary: 'Ship (starts the protection period)', auth: 'required', roles: seller, path: orders.OrderPathParams, body: orders.ShipOrder, success: { status: 200, body: orders.Order } },
+  'POST /v1/orders/{orderId}/tracking-events': { fn: 'orders', tag: 'Orders', summary: 'Record a carrier tracking event', auth: 'required', roles: ['seller', 'admin'], path: orders.OrderPathParams, body: orders.AddTrackingEvent, success: { status: 201, body: orders.TrackingEvent } },
+  'GET /v1/orders/{orderId}/tracking': { fn: 'orders', tag: 'Orders', summary: 'Tracking events, oldest first', auth: 'required', roles: parties, path: orders.OrderPathParams, success: { status: 200, body: orders.TrackingList } },
+  'POST /v1/orders/{orderId}/confirm-receipt': { fn: 'orders', tag: 'Orders', summary: 'Confirm goods received (releases escrow)', auth: 'required', roles: buyer, path: orders.OrderPathParams, success: { status: 200, body: orders.Order } },
+  'POST /v1/orders/{orderId}/extend-protection': { fn: 'orders', tag: 'Orders', summary: 'Extend buyer protection by 15 days, once', auth: 'required', roles: buyer, path: orders.OrderPathParams, success: { status: 200, body: orders.Order } },
+  'GET /v1/orders/{orderId}/ledger': { fn: 'orders', tag: 'Orders', summary: 'Escrow ledger: HOLD, RELEASE and REFUND entries', auth: 'required', roles: parties, path: orders.OrderPathParams, success: { status: 200, body: orders.Ledger } },
+} as const satisfies Record<string, RouteSpec>;
+
+export type RouteKey = keyof typeof routes;
+export type Routes = typeof routes;
+
+export function splitRouteKey(key: string): { method: HttpMethod; path: string } {
+  const [method, path] = key.split(' ') as [HttpMethod, string];
+  return { method, path };
+}
+
+export function routesOf(fn: FunctionName): RouteKey[] {
+  return (Object.keys(routes) as RouteKey[]).filter((key) => routes[key].fn === fn);
+}
