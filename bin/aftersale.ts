@@ -1,0 +1,61 @@
+/**
+ * The CDK app: `npx cdk synth --all` / `cdk deploy --all -c stage=prod`.
+ * Two stacks per stage — `Aftersale-<stage>-Stateful` (data, retained) and `Aftersale-<stage>-Api`
+ * (functions, API, schedules, alarms) — checked by cdk-nag's AWS Solutions pack on every synth.
+ */
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { App, type Environment, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ApiStack, type HostManifest } from '../lib/api-stack.js';
+import { StatefulStack } from '../lib/stateful-stack.js';
+
+export interface AftersaleOptions {
+  /** Manifest override (tests); defaults to lib/manifest.ts. */
+  readonly manifest?: HostManifest;
+}
+
+export interface Aftersale {
+  readonly app: App;
+  readonly stage: string;
+  readonly stateful: StatefulStack;
+  readonly api: ApiStack;
+  readonly nag: AwsSolutionsChecks;
+}
+
+/** Adds the Aftersale stacks for the context's `stage` (default `dev`) to `app`, with cdk-nag registered. */
+export function defineAftersale(app: App, options: AftersaleOptions = {}): Aftersale {
+  const stage: unknown = app.node.tryGetContext('stage') ?? 'dev';
+  if (typeof stage !== 'string' || !/^[a-z][a-z0-9-]{0,19}$/.test(stage)) {
+    throw new Error(`Context 'stage' must be a short lowercase name such as dev or prod, got ${JSON.stringify(stage)}`);
+  }
+  // A concrete environment only when both account and region are known, i.e. when the CLI found
+  // credentials (it always sets CDK_DEFAULT_REGION, falling back to us-east-1). Without credentials the
+  // stacks stay environment-agnostic, so `cdk synth` works offline and bakes in no guessed region.
+  const account = process.env.CDK_DEFAULT_ACCOUNT;
+  const region = process.env.CDK_DEFAULT_REGION;
+  const env: Environment | undefined = account && region ? { account, region } : undefined;
+
+  const stateful = new StatefulStack(app, `Aftersale-${stage}-Stateful`, {
+    stage,
+    env,
+    description: `Aftersale ${stage}: table, media bucket, queues, user pool (retained)`,
+  });
+  const api = new ApiStack(app, `Aftersale-${stage}-Api`, {
+    stage,
+    env,
+    stateful,
+    description: `Aftersale ${stage}: functions, HTTP API, workers, schedules, alarms`,
+    ...(options.manifest ? { manifest: options.manifest } : {}),
+  });
+
+  // cdk-nag v3 is a policy-validation plugin: findings that are not acknowledged in code fail the synth.
+  const nag = new AwsSolutionsChecks(app);
+  Validations.of(app).addPlugins(nag);
+  return { app, stage, stateful, api, nag };
+}
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
+if (invokedDirectly) {
+  defineAftersale(new App());
+}

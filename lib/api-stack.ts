@@ -1,0 +1,251 @@
+/**
+ * The stateless half of the AWS host, generated from lib/manifest.ts: one function per manifest
+ * function, the HTTP API routes (Cognito JWT authorizer on `auth: 'required'` routes), queue workers,
+ * scheduled jobs and the alarms. Safe to redeploy at any time; the data lives in the stateful stack.
+ */
+import { fileURLToPath } from 'node:url';
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { CorsHttpMethod, HttpApi, HttpMethod, LogGroupLogDestination, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { env } from '../lambdas/platform/config.js';
+import * as manifest from './manifest.js';
+import type { AuthMode, FunctionSpec, QueueName } from './manifest.js';
+import type { StatefulResources } from './stateful-stack.js';
+import { ManifestFunction } from './constructs/manifest-function.js';
+import { QueueWorker } from './constructs/queue-worker.js';
+
+/** The parts of the manifest the AWS host reads. Function names are plain strings so tests can add entries. */
+export interface HostManifest {
+  readonly functions: Readonly<Record<string, FunctionSpec>>;
+  readonly routes: Readonly<Record<string, { readonly fn: string; readonly auth: AuthMode }>>;
+  readonly workers: readonly { readonly queue: QueueName; readonly fn: string; readonly batchSize: number }[];
+  readonly jobs: Readonly<Record<string, { readonly fn: string; readonly schedule: string }>>;
+}
+
+export const defaultManifest: HostManifest = {
+  functions: manifest.functions,
+  routes: manifest.routes,
+  workers: manifest.workers,
+  jobs: manifest.jobs,
+};
+
+/** Throttling of the whole API (requests per second, steady and burst). */
+export const apiThrottle = { rateLimit: 100, burstLimit: 200 } as const;
+
+const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+
+export interface ApiStackProps extends StackProps {
+  readonly stage: string;
+  readonly stateful: StatefulResources;
+  /** Defaults to lib/manifest.ts. */
+  readonly manifest?: HostManifest;
+  /** Directory the manifest's entry paths are relative to; defaults to the project root. */
+  readonly projectRoot?: string;
+}
+
+export class ApiStack extends Stack {
+  readonly httpApi: HttpApi;
+  readonly apiStage: HttpStage;
+  readonly functions: ReadonlyMap<string, ManifestFunction>;
+  readonly workers: readonly QueueWorker[];
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    const { stateful } = props;
+    const spec = props.manifest ?? defaultManifest;
+
+    const issuer = `https://cognito-idp.${this.region}.amazonaws.com/${stateful.userPool.userPoolId}`;
+    const environment: Record<string, string> = {
+      [env.TABLE_NAME]: stateful.table.tableName,
+      [env.BUCKET_NAME]: stateful.bucket.bucketName,
+      // A CloudFormation dynamic reference resolved at deploy time: the key ends up as a plain
+      // environment variable (encrypted at rest by Lambda, visible to whoever may read the function's
+      // configuration). That trades a Secrets Manager call (latency, a cache, IAM) at every cold start
+      // for zero init-time calls; the key only signs pagination cursors. Rotating it needs a redeploy.
+      [env.CURSOR_SECRET]: stateful.cursorSecret.secretValue.unsafeUnwrap(),
+      [env.JWT_ISSUER]: issuer,
+      [env.JWT_JWKS_URL]: `${issuer}/.well-known/jwks.json`,
+      [env.JWT_CLIENT_IDS]: stateful.userPoolClient.userPoolClientId,
+      POWERTOOLS_SERVICE_NAME: 'aftersale',
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+    const queues = {} as Record<QueueName, IQueue>;
+    for (const name of Object.keys(stateful.queues) as QueueName[]) queues[name] = stateful.queues[name].queue;
+
+    const functions = new Map<string, ManifestFunction>();
+    for (const [name, fnSpec] of Object.entries(spec.functions)) {
+      functions.set(
+        name,
+        new ManifestFunction(this, pascal(name), {
+          name,
+          spec: fnSpec,
+          projectRoot: props.projectRoot ?? projectRoot,
+          resources: { table: stateful.table, bucketArnExportName: stateful.bucketArnExportName, queues },
+          environment,
+        }),
+      );
+    }
+    this.functions = functions;
+    const functionOf = (name: string, usedBy: string): ManifestFunction => {
+      const fn = functions.get(name);
+      if (!fn) throw new Error(`${usedBy} refers to function '${name}', which the manifest does not declare`);
+      return fn;
+    };
+
+    this.httpApi = this.createHttpApi(props.stage, spec, stateful, functionOf);
+    this.apiStage = this.createDefaultStage();
+
+    this.workers = spec.workers.map(
+      (worker) =>
+        new QueueWorker(this, `${pascal(worker.fn)}Consumes${pascal(worker.queue)}`, {
+          worker: functionOf(worker.fn, `worker of queue '${worker.queue}'`),
+          queue: stateful.queues[worker.queue],
+          batchSize: worker.batchSize,
+        }),
+    );
+
+    for (const [name, job] of Object.entries(spec.jobs)) {
+      new Rule(this, `${pascal(name)}Schedule`, {
+        description: `Aftersale job '${name}'`,
+        schedule: Schedule.expression(job.schedule),
+        targets: [
+          new LambdaFunction(functionOf(job.fn, `job '${name}'`).function, {
+            retryAttempts: 2,
+            maxEventAge: Duration.hours(1),
+          }),
+        ],
+      });
+    }
+
+    this.createAlarms(stateful);
+    new CfnOutput(this, 'ApiUrl', { value: this.apiStage.url, description: 'Base URL of the Aftersale HTTP API' });
+  }
+
+  private createHttpApi(
+    stage: string,
+    spec: HostManifest,
+    stateful: StatefulResources,
+    functionOf: (name: string, usedBy: string) => ManifestFunction,
+  ): HttpApi {
+    const httpApi = new HttpApi(this, 'HttpApi', {
+      apiName: `aftersale-${stage}`,
+      description: 'Aftersale API (routes generated from lib/manifest.ts)',
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: ['*'],
+        allowMethods: [
+          CorsHttpMethod.GET,
+          CorsHttpMethod.POST,
+          CorsHttpMethod.PUT,
+          CorsHttpMethod.PATCH,
+          CorsHttpMethod.DELETE,
+          CorsHttpMethod.OPTIONS,
+        ],
+        allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+        exposeHeaders: ['Location'],
+        maxAge: Duration.hours(1),
+      },
+    });
+    const authorizer = new HttpUserPoolAuthorizer('CognitoAuthorizer', stateful.userPool, {
+      userPoolClients: [stateful.userPoolClient],
+    });
+
+    // One integration per function, shared by all of its routes.
+    const integrations = new Map<string, HttpLambdaIntegration>();
+    const integrationOf = (name: string, usedBy: string): HttpLambdaIntegration => {
+      let integration = integrations.get(name);
+      if (!integration) {
+        integration = new HttpLambdaIntegration(`${pascal(name)}Integration`, functionOf(name, usedBy).function);
+        integrations.set(name, integration);
+      }
+      return integration;
+    };
+
+    for (const [key, route] of Object.entries(spec.routes)) {
+      const { method, path } = manifest.splitRouteKey(key);
+      if (path === '/local' || path.startsWith('/local/')) {
+        throw new Error(`Route '${key}': /local routes belong to the local host only and are never deployed`);
+      }
+      const [httpRoute] = httpApi.addRoutes({
+        path,
+        methods: [HttpMethod[method]],
+        integration: integrationOf(route.fn, `route '${key}'`),
+        ...(route.auth === 'required' ? { authorizer } : {}),
+      });
+      if (route.auth !== 'required' && httpRoute) {
+        Validations.of(httpRoute).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            route.auth === 'none'
+              ? `'${key}' is public by design (manifest auth: 'none').`
+              : `'${key}' is public and richer when signed in (manifest auth: 'optional'); the gateway cannot make a JWT optional, so the handler verifies a bearer token itself against the same user pool (JWT_ISSUER / JWT_JWKS_URL).`,
+        });
+      }
+    }
+    return httpApi;
+  }
+
+  private createDefaultStage(): HttpStage {
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_MONTH });
+    return this.httpApi.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: apiThrottle,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            protocol: '$context.protocol',
+            responseLength: '$context.responseLength',
+            responseLatency: '$context.responseLatency',
+            integrationLatency: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+            userAgent: '$context.identity.userAgent',
+          }),
+        ),
+      },
+    });
+  }
+
+  private createAlarms(stateful: StatefulResources): void {
+    for (const [name, queue] of Object.entries(stateful.queues)) {
+      new Alarm(this, `${pascal(name)}DeadLettersAlarm`, {
+        alarmDescription: `Aftersale: messages of the ${name} queue reached its dead-letter queue (${queue.description}).`,
+        metric: queue.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(5),
+          statistic: Stats.MAXIMUM,
+        }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+    }
+    new Alarm(this, 'Api5xxAlarm', {
+      alarmDescription: 'Aftersale: the HTTP API answered 5 or more 5xx responses within 5 minutes.',
+      metric: this.httpApi.metricServerError({ period: Duration.minutes(5), statistic: Stats.SUM }),
+      threshold: 5,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+  }
+}
+
+function pascal(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}

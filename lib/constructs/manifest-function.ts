@@ -1,0 +1,168 @@
+import * as path from 'node:path';
+import { Duration, Fn, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { queueUrlVariable } from '../../lambdas/platform/config.js';
+import type { FunctionSpec, QueueName } from '../manifest.js';
+import { tableKeys } from '../table.js';
+
+export const DEFAULT_MEMORY_MB = 1024;
+export const DEFAULT_TIMEOUT_SECONDS = 10;
+
+/**
+ * Table actions per access level. `dynamodb:Scan` is deliberately absent: every access pattern is a
+ * GetItem, a Query or a transaction (docs/architecture.md), and IAM holds the code to that.
+ * Transactions need no actions of their own: DynamoDB authorizes each item operation inside them.
+ */
+const tableActions = {
+  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+  readWrite: [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:BatchWriteItem',
+  ],
+} as const;
+
+/** Object actions per access level; a presigned POST or GET is signed with (and limited by) these. */
+const bucketActions = {
+  read: ['s3:GetObject'],
+  readWrite: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+} as const;
+
+/**
+ * ESM bundle for Node 24. The banner gives bundled CommonJS dependencies a `require` (esbuild's ESM
+ * output has none). The AWS SDK is bundled too, so the deployed code runs the exact SDK versions of
+ * package-lock.json that the integration tests ran against (and packages the runtime does not ship,
+ * such as @aws-sdk/s3-presigned-post, resolve).
+ */
+export const bundling: BundlingOptions = {
+  format: OutputFormat.ESM,
+  minify: true,
+  sourceMap: true,
+  target: 'node24',
+  mainFields: ['module', 'main'],
+  banner: "import { createRequire as __aftersaleCreateRequire } from 'node:module'; const require = __aftersaleCreateRequire(import.meta.url);",
+  bundleAwsSDK: true,
+  forceDockerBundling: false,
+};
+
+/** What a function can be granted: the stateful resources, as the API stack sees them. */
+export interface FunctionResources {
+  readonly table: ITable;
+  /** The media bucket's ARN is imported by this export name for object-level grants (see StatefulResources). */
+  readonly bucketArnExportName: string;
+  readonly queues: Readonly<Record<QueueName, IQueue>>;
+}
+
+export interface ManifestFunctionProps {
+  /** The manifest key, e.g. `orders`. */
+  readonly name: string;
+  readonly spec: FunctionSpec;
+  /** Directory the manifest's `entry` paths are relative to (holds package-lock.json). */
+  readonly projectRoot: string;
+  readonly resources: FunctionResources;
+  /** Variables every function gets (table, bucket, JWT settings, …); queue URLs are added per `sendsTo`. */
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+/**
+ * One Lambda function of the manifest, with exactly the access its manifest entry declares and
+ * nothing more: its own role (no AWS managed policies), its own log group (30 days), X-Ray tracing,
+ * and an alarm on its errors.
+ */
+export class ManifestFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+  readonly timeout: Duration;
+  readonly errorsAlarm: Alarm;
+
+  constructor(scope: Construct, id: string, props: ManifestFunctionProps) {
+    super(scope, id);
+    const { name, spec, resources } = props;
+    this.timeout = Duration.seconds(spec.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS);
+
+    this.logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH });
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Aftersale ${name}: ${spec.description}`,
+    });
+    // Instead of the AWSLambdaBasicExecutionRole managed policy (logs:* on every log group).
+    this.logGroup.grantWrite(this.role);
+
+    const environment: Record<string, string> = { ...props.environment };
+    for (const queue of spec.sendsTo ?? []) {
+      environment[queueUrlVariable(queue)] = resources.queues[queue].queueUrl;
+    }
+
+    this.function = new NodejsFunction(this, 'Function', {
+      description: spec.description,
+      entry: path.join(props.projectRoot, spec.entry),
+      handler: 'handler',
+      projectRoot: props.projectRoot,
+      depsLockFilePath: path.join(props.projectRoot, 'package-lock.json'),
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: spec.memoryMb ?? DEFAULT_MEMORY_MB,
+      timeout: this.timeout,
+      tracing: Tracing.ACTIVE,
+      role: this.role,
+      logGroup: this.logGroup,
+      environment,
+      bundling,
+    });
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Active tracing adds xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions (the X-Ray API only accepts Resource "*").',
+    });
+
+    if (spec.table !== 'none') {
+      const table = resources.table;
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: [...tableActions[spec.table]],
+          // The table and each named index: no `index/*` wildcard.
+          resources: [table.tableArn, ...tableKeys.globalIndexes.map((index) => `${table.tableArn}/index/${index.indexName}`)],
+        }),
+      );
+    }
+
+    if (spec.bucket) {
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: [...bucketActions[spec.bucket]],
+          resources: [Fn.join('', [Fn.importValue(resources.bucketArnExportName), '/*'])],
+        }),
+      );
+      Validations.of(this.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${resources.bucketArnExportName}/*]`,
+        reason: `Object keys are generated per upload (review media, evidence, listing images, …), so ${name} must address any key in the media bucket; actions are limited to ${bucketActions[spec.bucket].join(', ')} and bucket-level actions are not granted.`,
+      });
+    }
+
+    for (const queue of spec.sendsTo ?? []) {
+      resources.queues[queue].grantSendMessages(this.role);
+    }
+
+    this.errorsAlarm = new Alarm(this, 'ErrorsAlarm', {
+      alarmDescription: `Aftersale ${name}: the function failed invocations (unhandled errors or timeouts).`,
+      metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: Stats.SUM }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+  }
+}

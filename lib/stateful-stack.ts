@@ -1,0 +1,219 @@
+/**
+ * Everything that holds data and outlives a deployment: the table, the media bucket, the queues, the
+ * user pool and the cursor-signing secret. Deployed rarely; the data stores are retained when the
+ * stack goes away. The API stack (lib/api-stack.ts) reads these through `StatefulResources`.
+ */
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  AccountRecovery,
+  FeaturePlan,
+  Mfa,
+  UserPool,
+  UserPoolClient,
+  UserPoolGroup,
+  type IUserPool,
+  type IUserPoolClient,
+} from 'aws-cdk-lib/aws-cognito';
+import { AttributeType, BillingMode, ProjectionType, Table, type ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership, type IBucket } from 'aws-cdk-lib/aws-s3';
+import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { queues as manifestQueues, type QueueName, type Role } from './manifest.js';
+import { tableKeys } from './table.js';
+import { DeadLetteredQueue } from './constructs/dead-lettered-queue.js';
+
+/** The groups a user can belong to; the JWT carries them in `cognito:groups`. */
+export const userGroups: readonly Role[] = ['buyer', 'seller', 'admin'];
+
+export interface QueueDeclaration {
+  readonly description: string;
+  readonly visibilityTimeoutSeconds: number;
+  readonly maxReceiveCount: number;
+}
+
+/** What the API stack needs from the stateful one. */
+export interface StatefulResources {
+  readonly table: ITable;
+  readonly bucket: IBucket;
+  /**
+   * Name of the CloudFormation export that carries the media bucket ARN. Object-level grants import it
+   * by this stable name, so their unavoidable `…/*` resource has a stable cdk-nag finding id to acknowledge.
+   */
+  readonly bucketArnExportName: string;
+  readonly queues: Readonly<Record<QueueName, DeadLetteredQueue>>;
+  readonly userPool: IUserPool;
+  readonly userPoolClient: IUserPoolClient;
+  readonly cursorSecret: ISecret;
+}
+
+export interface StatefulStackProps extends StackProps {
+  /** Deployment stage, e.g. `dev` or `prod`. */
+  readonly stage: string;
+  /** Queues to create; defaults to `queues` from lib/manifest.ts. */
+  readonly queues?: Readonly<Record<QueueName, QueueDeclaration>>;
+}
+
+export class StatefulStack extends Stack implements StatefulResources {
+  readonly stage: string;
+  readonly table: Table;
+  readonly bucket: Bucket;
+  readonly accessLogBucket: Bucket;
+  readonly bucketArnExportName: string;
+  readonly queues: Readonly<Record<QueueName, DeadLetteredQueue>>;
+  readonly userPool: UserPool;
+  readonly userPoolClient: UserPoolClient;
+  readonly cursorSecret: Secret;
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
+    super(scope, id, props);
+    this.stage = props.stage;
+
+    this.table = this.createTable();
+    ({ bucket: this.bucket, accessLogBucket: this.accessLogBucket } = this.createBuckets());
+    this.bucketArnExportName = `${this.stackName}-MediaBucketArn`;
+    this.exportValue(this.bucket.bucketArn, { name: this.bucketArnExportName });
+
+    const declared = props.queues ?? manifestQueues;
+    const queues = {} as Record<QueueName, DeadLetteredQueue>;
+    for (const name of Object.keys(declared) as QueueName[]) {
+      const spec = declared[name];
+      queues[name] = new DeadLetteredQueue(this, `${capitalize(name)}Queue`, {
+        description: spec.description,
+        visibilityTimeout: Duration.seconds(spec.visibilityTimeoutSeconds),
+        maxReceiveCount: spec.maxReceiveCount,
+      });
+    }
+    this.queues = queues;
+
+    ({ userPool: this.userPool, userPoolClient: this.userPoolClient } = this.createUserPool());
+
+    this.cursorSecret = new Secret(this, 'CursorSecret', {
+      description: `Aftersale ${props.stage}: HMAC key that signs list pagination cursors`,
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.cursorSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The cursor key only authenticates opaque pagination cursors (no data access); it is injected into the functions at deploy time, so rotation would need a redeploy and would invalidate every outstanding cursor. Rotate by replacing the secret and redeploying the API stack.',
+    });
+
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'BucketName', { value: this.bucket.bucketName });
+    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
+  }
+
+  private createTable(): Table {
+    const table = new Table(this, 'Table', {
+      partitionKey: { name: tableKeys.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: tableKeys.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: tableKeys.timeToLiveAttribute,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const index of tableKeys.globalIndexes) {
+      table.addGlobalSecondaryIndex({
+        indexName: index.indexName,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        projectionType: ProjectionType.ALL,
+      });
+    }
+    return table;
+  }
+
+  private createBuckets(): { bucket: Bucket; accessLogBucket: Bucket } {
+    const accessLogBucket = new Bucket(this, 'AccessLogs', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      // Server access log delivery only supports SSE-S3 on the target bucket.
+      encryption: BucketEncryption.S3_MANAGED,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{ expiration: Duration.days(365) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const bucket = new Bucket(this, 'Media', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      encryption: BucketEncryption.S3_MANAGED,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      serverAccessLogsBucket: accessLogBucket,
+      serverAccessLogsPrefix: 'media/',
+      // Browsers upload with presigned POSTs and read with presigned GETs; the signature, not CORS, is the guard.
+      cors: [
+        {
+          allowedMethods: [HttpMethods.POST, HttpMethods.GET],
+          allowedOrigins: ['*'],
+          allowedHeaders: ['*'],
+          exposedHeaders: ['ETag', 'Location'],
+          maxAge: 3000,
+        },
+      ],
+      lifecycleRules: [
+        { abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        { noncurrentVersionExpiration: Duration.days(30) },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    return { bucket, accessLogBucket };
+  }
+
+  private createUserPool(): { userPool: UserPool; userPoolClient: UserPoolClient } {
+    const userPool = new UserPool(this, 'Users', {
+      userPoolName: `aftersale-${this.stage}`,
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      autoVerify: { email: true },
+      standardAttributes: { email: { required: true, mutable: true } },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      mfa: Mfa.OPTIONAL,
+      mfaSecondFactor: { sms: false, otp: true },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      featurePlan: FeaturePlan.ESSENTIALS,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(userPool).acknowledge(
+      {
+        id: 'AwsSolutions-COG2',
+        reason:
+          'MFA is optional (TOTP offered to every user): buyers must be able to sign in with email and password alone. Accounts are provisioned (no self sign-up) and the password policy is strong.',
+      },
+      {
+        id: 'AwsSolutions-COG8',
+        reason:
+          'Essentials tier: the Plus tier (threat protection) is billed per monthly active user. With no self sign-up, a 12-character mixed password policy and optional TOTP the risk is accepted for now; revisit before opening sign-up to the public.',
+      },
+    );
+
+    for (const groupName of userGroups) {
+      new UserPoolGroup(this, `${capitalize(groupName)}Group`, { userPool, groupName });
+    }
+
+    const userPoolClient = userPool.addClient('AppClient', {
+      generateSecret: false,
+      authFlows: { userPassword: true, userSrp: true },
+      preventUserExistenceErrors: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+    });
+    return { userPool, userPoolClient };
+  }
+}
+
+function capitalize(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}

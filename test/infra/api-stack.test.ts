@@ -1,0 +1,333 @@
+/**
+ * The whole app as `cdk synth` builds it from the real manifest (lib/manifest.ts): every function is
+ * bundled once, in beforeAll, and the cdk-nag AWS Solutions pack runs as part of the synth.
+ */
+import { readFileSync } from 'node:fs';
+import { App, type CfnElement, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks, NagPack } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { defineAftersale, type Aftersale } from '../../bin/aftersale.js';
+import { apiThrottle } from '../../lib/api-stack.js';
+import { functions, jobs, queues, routes, workers, type FunctionSpec } from '../../lib/manifest.js';
+
+interface CfnResource {
+  Type: string;
+  Properties: Record<string, unknown>;
+}
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+let aftersale: Aftersale;
+let api: Template;
+let synthError: unknown;
+
+beforeAll(() => {
+  const { context } = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };
+  aftersale = defineAftersale(new App({ context }));
+  try {
+    // Runs the registered cdk-nag plugin: any unacknowledged finding makes the synth throw.
+    aftersale.app.synth();
+  } catch (error) {
+    synthError = error;
+  }
+  api = Template.fromStack(aftersale.api);
+});
+
+function resources(type: string): Record<string, CfnResource> {
+  return api.findResources(type) as Record<string, CfnResource>;
+}
+
+/** The logical id of the manifest function `name` (the NodejsFunction inside its ManifestFunction). */
+function functionId(name: string): string {
+  const fn = aftersale.api.functions.get(name);
+  if (!fn) throw new Error(`no function ${name}`);
+  return aftersale.api.getLogicalId(fn.function.node.defaultChild as CfnElement);
+}
+
+/** Actions of all Allow statements in the policies attached to the role of manifest function `name`. */
+function allowedActions(name: string): string[] {
+  const fn = aftersale.api.functions.get(name);
+  if (!fn) throw new Error(`no function ${name}`);
+  const roleId = aftersale.api.getLogicalId(fn.role.node.defaultChild as CfnElement);
+  return Object.values(resources('AWS::IAM::Policy'))
+    .filter((policy) => JSON.stringify(policy.Properties['Roles']) === JSON.stringify([{ Ref: roleId }]))
+    .flatMap((policy) => (policy.Properties['PolicyDocument'] as { Statement: Statement[] }).Statement)
+    .filter((statement) => statement.Effect === 'Allow')
+    .flatMap((statement) => [statement.Action].flat());
+}
+
+const functionNames = Object.keys(functions) as (keyof typeof functions)[];
+const specOf = (name: keyof typeof functions): FunctionSpec => functions[name];
+const routeKeys = Object.keys(routes) as (keyof typeof routes)[];
+
+describe('functions', () => {
+  it('has one Node 24 arm64 function per manifest function', () => {
+    expect(Object.keys(resources('AWS::Lambda::Function'))).toHaveLength(functionNames.length);
+    for (const name of functionNames) {
+      const fn = resources('AWS::Lambda::Function')[functionId(name)];
+      const spec = specOf(name);
+      expect(fn?.Properties, name).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+        MemorySize: spec.memoryMb ?? 1024,
+        Timeout: spec.timeoutSeconds ?? 10,
+      });
+    }
+  });
+
+  it('gives every function the platform environment', () => {
+    for (const name of functionNames) {
+      const variables = (resources('AWS::Lambda::Function')[functionId(name)]?.Properties['Environment'] as { Variables: Record<string, unknown> })
+        .Variables;
+      expect(Object.keys(variables).sort(), name).toEqual(
+        [
+          'TABLE_NAME',
+          'BUCKET_NAME',
+          'CURSOR_SECRET',
+          'JWT_ISSUER',
+          'JWT_JWKS_URL',
+          'JWT_CLIENT_IDS',
+          'POWERTOOLS_SERVICE_NAME',
+          'NODE_OPTIONS',
+          ...(specOf(name).sendsTo ?? []).map((queue) => `QUEUE_URL_${queue.toUpperCase()}`),
+        ].sort(),
+      );
+      expect(variables['POWERTOOLS_SERVICE_NAME']).toBe('aftersale');
+      expect(variables['NODE_OPTIONS']).toBe('--enable-source-maps');
+      expect(JSON.stringify(variables['CURSOR_SECRET'])).toContain('{{resolve:secretsmanager:');
+      expect(JSON.stringify(variables['JWT_JWKS_URL'])).toContain('/.well-known/jwks.json');
+    }
+  });
+
+  it('gives every function its own log group kept 30 days', () => {
+    const logGroups = resources('AWS::Logs::LogGroup');
+    for (const name of functionNames) {
+      const config = resources('AWS::Lambda::Function')[functionId(name)]?.Properties['LoggingConfig'] as { LogGroup: { Ref: string } };
+      expect(logGroups[config.LogGroup.Ref]?.Properties['RetentionInDays'], name).toBe(30);
+    }
+  });
+
+  it('uses no AWS managed policies', () => {
+    for (const role of Object.values(resources('AWS::IAM::Role'))) {
+      expect(role.Properties['ManagedPolicyArns']).toBeUndefined();
+    }
+  });
+});
+
+describe('least privilege', () => {
+  const tableRead = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+  const tableWrite = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem'];
+
+  it('grants table actions exactly as the manifest declares', () => {
+    for (const name of functionNames) {
+      const dynamo = allowedActions(name).filter((action) => action.startsWith('dynamodb:'));
+      const access = specOf(name).table;
+      if (access === 'none') expect(dynamo, name).toEqual([]);
+      if (access === 'read') expect(dynamo.sort(), name).toEqual([...tableRead].sort());
+      if (access === 'readWrite') expect(dynamo.sort(), name).toEqual([...tableRead, ...tableWrite].sort());
+    }
+  });
+
+  it('gives the operations function (table: none) no DynamoDB, S3 or SQS access at all', () => {
+    expect(functions.operations.table).toBe('none');
+    expect(allowedActions('operations').filter((action) => /^(dynamodb|s3|sqs):/.test(action))).toEqual([]);
+  });
+
+  it('never allows Scan or wildcard actions', () => {
+    const all = functionNames.flatMap(allowedActions);
+    expect(all).not.toContain('dynamodb:Scan');
+    expect(all.filter((action) => action.includes('*'))).toEqual([]);
+  });
+
+  it('grants the bucket and queues only to functions that declare them', () => {
+    for (const name of functionNames) {
+      const spec = specOf(name);
+      const actions = allowedActions(name);
+      if (!spec.bucket) expect(actions.filter((action) => action.startsWith('s3:')), name).toEqual([]);
+      if (!spec.sendsTo?.length) expect(actions.filter((action) => action === 'sqs:SendMessage'), name).toEqual([]);
+    }
+  });
+});
+
+describe('HTTP API', () => {
+  const routeResources = (): CfnResource[] => Object.values(resources('AWS::ApiGatewayV2::Route'));
+
+  it('has exactly one route per manifest route', () => {
+    const keys = routeResources().map((route) => route.Properties['RouteKey']);
+    expect([...keys].sort()).toEqual([...routeKeys].sort());
+  });
+
+  it('deploys no /local route', () => {
+    const keys = routeResources().map((route) => String(route.Properties['RouteKey']));
+    expect(keys.length).toBeGreaterThan(0);
+    expect(keys.filter((key) => key.includes('/local'))).toEqual([]);
+  });
+
+  it('puts the Cognito JWT authorizer on required routes only', () => {
+    api.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+    api.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'JWT', IdentitySource: ['$request.header.Authorization'] });
+    const [authorizerId] = Object.keys(resources('AWS::ApiGatewayV2::Authorizer'));
+    for (const route of routeResources()) {
+      const key = route.Properties['RouteKey'] as keyof typeof routes;
+      if (routes[key].auth === 'required') {
+        expect(route.Properties, key).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
+      } else {
+        expect(route.Properties['AuthorizationType'], key).toBe('NONE');
+        expect(route.Properties['AuthorizerId'], key).toBeUndefined();
+      }
+    }
+  });
+
+  it('integrates each route with its function, one integration per function', () => {
+    const integrations = resources('AWS::ApiGatewayV2::Integration');
+    const routedFunctions = new Set(routeKeys.map((key) => routes[key].fn));
+    expect(Object.keys(integrations)).toHaveLength(routedFunctions.size);
+    for (const route of routeResources()) {
+      const key = route.Properties['RouteKey'] as keyof typeof routes;
+      const integrationId = JSON.stringify(route.Properties['Target']).match(/"Ref":"([^"]+)"/)?.[1] ?? '';
+      expect(JSON.stringify(integrations[integrationId]?.Properties['IntegrationUri']), key).toContain(functionId(routes[key].fn));
+    }
+  });
+
+  it('answers CORS preflight for Authorization, Content-Type and Idempotency-Key', () => {
+    api.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'HTTP',
+      CorsConfiguration: { AllowOrigins: ['*'], AllowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'] },
+    });
+  });
+
+  it('has a throttled default stage with JSON access logs', () => {
+    api.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
+    const [stage] = Object.values(resources('AWS::ApiGatewayV2::Stage'));
+    expect(stage?.Properties).toMatchObject({
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingBurstLimit: apiThrottle.burstLimit, ThrottlingRateLimit: apiThrottle.rateLimit },
+    });
+    const settings = stage?.Properties['AccessLogSettings'] as { DestinationArn: unknown; Format: string };
+    expect(JSON.parse(settings.Format)).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
+    expect(JSON.stringify(settings.DestinationArn)).toContain('ApiAccessLogs');
+  });
+
+  it('outputs the API URL', () => {
+    expect(Object.keys(api.findOutputs('ApiUrl'))).toHaveLength(1);
+  });
+});
+
+describe('workers and jobs', () => {
+  it('has one event source mapping per manifest worker (see manifest-variants.test.ts for the shape)', () => {
+    api.resourceCountIs('AWS::Lambda::EventSourceMapping', workers.length);
+  });
+
+  it('schedules each job with retries', () => {
+    const rules = Object.values(resources('AWS::Events::Rule'));
+    expect(rules).toHaveLength(Object.keys(jobs).length);
+    for (const job of Object.values(jobs)) {
+      const rule = rules.find((candidate) => candidate.Properties['ScheduleExpression'] === job.schedule);
+      expect(rule?.Properties['Targets']).toEqual([
+        expect.objectContaining({ Arn: { 'Fn::GetAtt': [functionId(job.fn), 'Arn'] }, RetryPolicy: expect.objectContaining({ MaximumRetryAttempts: 2 }) }),
+      ]);
+    }
+  });
+});
+
+describe('alarms', () => {
+  const alarms = (): CfnResource[] => Object.values(resources('AWS::CloudWatch::Alarm'));
+
+  it('alarms when any dead-letter queue holds a message', () => {
+    const dlqAlarms = alarms().filter((alarm) => alarm.Properties['MetricName'] === 'ApproximateNumberOfMessagesVisible');
+    expect(dlqAlarms).toHaveLength(Object.keys(queues).length);
+    for (const name of Object.keys(queues) as (keyof typeof queues)[]) {
+      const dlq = aftersale.stateful.queues[name].deadLetterQueue;
+      const dlqId = aftersale.stateful.getLogicalId(dlq.node.defaultChild as CfnElement);
+      const alarm = dlqAlarms.find((candidate) => JSON.stringify(candidate.Properties['Dimensions']).includes(dlqId));
+      expect(alarm?.Properties, name).toMatchObject({ Namespace: 'AWS/SQS', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    }
+  });
+
+  it('alarms on 5 or more API 5xx answers in 5 minutes', () => {
+    const alarm = alarms().find((candidate) => candidate.Properties['MetricName'] === '5xx');
+    expect(alarm?.Properties).toMatchObject({
+      Namespace: 'AWS/ApiGateway',
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 5,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it('alarms on each function’s errors', () => {
+    const errorAlarms = alarms().filter((alarm) => alarm.Properties['MetricName'] === 'Errors');
+    for (const name of functionNames) {
+      expect(
+        errorAlarms.some((alarm) => JSON.stringify(alarm.Properties['Dimensions']).includes(functionId(name))),
+        name,
+      ).toBe(true);
+    }
+  });
+});
+
+describe('cdk-nag (AWS Solutions)', () => {
+  it('synthesizes with the pack registered and nothing unacknowledged', () => {
+    expect(synthError).toBeUndefined();
+    const report = new AwsSolutionsChecks().validateScope(aftersale.app);
+    expect(report.violations.map((violation) => `${violation.ruleName} at ${violation.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+    expect(report.success).toBe(true);
+  });
+
+  it('acknowledges only findings that exist, each with a reason, on the narrowest construct', () => {
+    const acknowledged = acknowledgementsIn(aftersale.app);
+    expect(acknowledged.length).toBeGreaterThan(0);
+    const raw = rawFindings(aftersale.app);
+    for (const ack of acknowledged) {
+      expect(ack.reason.length, `${ack.id} at ${ack.path}`).toBeGreaterThan(40);
+      // The acknowledgement silences a finding on this construct or below it, and none outside the stacks.
+      const matches = raw.filter((finding) => finding.rule === ack.id && (finding.path === ack.path || finding.path.startsWith(`${ack.path}/`)));
+      expect(matches.length, `unused acknowledgement ${ack.id} at ${ack.path}`).toBeGreaterThan(0);
+      expect(ack.path.split('/').length, `${ack.id} acknowledged on a whole stack or app`).toBeGreaterThan(1);
+    }
+  });
+});
+
+interface Acknowledgement {
+  id: string;
+  reason: string;
+  path: string;
+}
+
+/** Every `Validations.of(x).acknowledge()` in the tree, read back from construct metadata. */
+function acknowledgementsIn(root: IConstruct): Acknowledgement[] {
+  return root.node.findAll().flatMap((construct) =>
+    construct.node.metadata
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) =>
+        Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
+          id: id.replace(/^annotation::/i, ''),
+          reason,
+          path: construct.node.path,
+        })),
+      ),
+  );
+}
+
+/** What the pack finds when acknowledgements are ignored (its private check is switched off for one run). */
+function rawFindings(root: IConstruct): { rule: string; path: string }[] {
+  const prototype = NagPack.prototype as unknown as { isAcknowledged?: (...args: unknown[]) => boolean };
+  const original = prototype.isAcknowledged;
+  expect(typeof original, 'cdk-nag changed its internals: update rawFindings()').toBe('function');
+  prototype.isAcknowledged = () => false;
+  try {
+    return new AwsSolutionsChecks()
+      .validateScope(root)
+      .violations.flatMap((violation) => violation.violatingResources.map((resource) => ({ rule: violation.ruleName, path: resource.constructPath ?? '' })));
+  } finally {
+    prototype.isAcknowledged = original;
+  }
+}

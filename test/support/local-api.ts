@@ -1,0 +1,171 @@
+/**
+ * Test harness: the whole local host in this test process (embedded engines, real handlers, real JWTs),
+ * plus a small typed HTTP client. One host per test file; each test makes its own users and data.
+ */
+import { afterAll, beforeAll, expect } from 'vitest';
+import { startLocalHost, type LocalHost } from '../../lib/local/host.js';
+import type { Role } from '../../lib/manifest.js';
+
+export interface ApiResponse<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+export interface Actor {
+  userId: string;
+  role: Role;
+  token: string;
+}
+
+let counter = 0;
+/** Unique ids per test so tests never see each other's data. */
+export const uniqueId = (prefix: string): string => `${prefix}-${process.pid}-${Date.now().toString(36)}-${++counter}`;
+
+export class Api {
+  constructor(readonly host: LocalHost) {}
+
+  get url(): string {
+    return this.host.url;
+  }
+
+  async actor(role: Role, userId = uniqueId(role), name?: string): Promise<Actor> {
+    return { userId, role, token: await this.host.tokens.sign({ userId, role, name }) };
+  }
+
+  async request<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    options: { as?: Actor; token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+  ): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    const token = options.token ?? options.as?.token;
+    if (token) headers.authorization = `Bearer ${token}`;
+    let body: string | undefined = options.rawBody;
+    if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] ??= 'application/json';
+    } else if (body !== undefined) headers['content-type'] ??= 'application/json';
+    const response = await fetch(`${this.url}${path}`, { method, headers, body });
+    const text = await response.text();
+    let parsed: unknown = undefined;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: response.status, headers: response.headers, body: parsed as T, text };
+  }
+
+  get = <T = Record<string, unknown>>(path: string, as?: Actor) => this.request<T>('GET', path, { as });
+  post = <T = Record<string, unknown>>(path: string, as: Actor | undefined, body?: unknown, headers?: Record<string, string>) =>
+    this.request<T>('POST', path, { as, body: body ?? {}, headers });
+  put = <T = Record<string, unknown>>(path: string, as: Actor | undefined, body: unknown) => this.request<T>('PUT', path, { as, body });
+
+  async moveClock(advanceBy: string): Promise<string> {
+    const response = await this.request<{ now: string }>('POST', '/local/clock', { body: { advanceBy } });
+    return response.body.now;
+  }
+
+  async setClock(now: string): Promise<string> {
+    const response = await this.request<{ now: string }>('POST', '/local/clock', { body: { now } });
+    return response.body.now;
+  }
+
+  /** Back to real time, so a test that moved the clock does not leak into the next. */
+  async resetClock(): Promise<string> {
+    return this.setClock(new Date().toISOString());
+  }
+
+  async runJob(name: string): Promise<{ processed: number }> {
+    const response = await this.request<{ processed: number }>('POST', `/local/jobs/${name}`, {});
+    expect(response.status).toBe(200);
+    return response.body;
+  }
+
+  // ---- Builders: a seller with a store and a listing, a buyer with an order in a given state. ----
+
+  async sellerWithListing(overrides: Record<string, unknown> = {}): Promise<{ seller: Actor; productId: string; product: Record<string, unknown> }> {
+    const seller = await this.actor('seller');
+    expect((await this.put('/v1/sellers/me', seller, { storeName: `Store ${seller.userId}`.slice(0, 80), country: 'US' })).status).toBe(200);
+    const created = await this.post('/v1/products', seller, aListing(overrides));
+    expect(created.status, created.text).toBe(201);
+    return { seller, productId: String(created.body.productId), product: created.body };
+  }
+
+  async placedOrder(options: { quantity?: number; listing?: Record<string, unknown> } = {}) {
+    const { seller, productId, product } = await this.sellerWithListing(options.listing);
+    const buyer = await this.actor('buyer');
+    const placed = await this.post('/v1/orders', buyer, anOrder(productId, options.quantity ?? 1));
+    expect(placed.status, placed.text).toBe(201);
+    return { seller, buyer, productId, product, orderId: String(placed.body.orderId), order: placed.body };
+  }
+
+  async shippedOrder(options: { quantity?: number; listing?: Record<string, unknown>; estimatedDeliveryAt?: string } = {}) {
+    const placed = await this.placedOrder(options);
+    const shipped = await this.post(`/v1/orders/${placed.orderId}/shipment`, placed.seller, aShipment(options.estimatedDeliveryAt));
+    expect(shipped.status, shipped.text).toBe(200);
+    return { ...placed, order: shipped.body };
+  }
+
+  /** HOLD = RELEASE + REFUND + held, from the ledger, and the order's escrow agrees (DOMAIN.md). */
+  async expectEscrowBalanced(orderId: string, as: Actor): Promise<{ held: number; released: number; refunded: number; hold: number }> {
+    const ledger = await this.get<{ items: { type: string; amount: { amount: number; currency: string } }[] }>(`/v1/orders/${orderId}/ledger`, as);
+    expect(ledger.status).toBe(200);
+    const order = await this.get<{ status: string; escrow: Record<'held' | 'released' | 'refunded', { amount: number }>; total: { amount: number; currency: string } }>(`/v1/orders/${orderId}`, as);
+    const total = (type: string) => ledger.body.items.filter((entry) => entry.type === type).reduce((sum, entry) => sum + entry.amount.amount, 0);
+    const hold = total('HOLD');
+    const released = total('RELEASE');
+    const refunded = total('REFUND');
+    for (const entry of ledger.body.items) expect(entry.amount.currency).toBe(order.body.total.currency);
+    expect(hold).toBe(order.body.total.amount);
+    expect(order.body.escrow.released.amount).toBe(released);
+    expect(order.body.escrow.refunded.amount).toBe(refunded);
+    expect(hold).toBe(released + refunded + order.body.escrow.held.amount);
+    if (['COMPLETED', 'CANCELLED', 'CLOSED'].includes(order.body.status)) expect(order.body.escrow.held.amount).toBe(0);
+    return { held: order.body.escrow.held.amount, released, refunded, hold };
+  }
+}
+
+export const aListing = (overrides: Record<string, unknown> = {}) => ({
+  title: 'Ceramic pour-over coffee dripper',
+  description: 'Hand-glazed ceramic, fits standard #2 filters.',
+  price: { amount: 2450, currency: 'USD' },
+  images: ['upl-placeholder'],
+  category: 'kitchen',
+  guarantee: { returnable: true },
+  ...overrides,
+});
+
+export const anAddress = () => ({ name: 'Jordan Buyer', line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' });
+
+export const anOrder = (productId: string, quantity = 1) => ({
+  items: [{ productId, quantity }],
+  shippingAddress: anAddress(),
+  paymentReference: `pay_${uniqueId('ref')}`,
+});
+
+export const aShipment = (estimatedDeliveryAt?: string) => ({
+  carrier: 'UPS',
+  trackingNumber: '1Z999AA10123456784',
+  estimatedDeliveryAt: estimatedDeliveryAt ?? new Date(Date.now() + 400 * 24 * 3600 * 1000).toISOString(),
+});
+
+/** Starts one local host for the calling test file. */
+export function useLocalApi(): { readonly api: Api } {
+  let host: LocalHost | undefined;
+  const holder = {
+    get api(): Api {
+      if (!host) throw new Error('local host not started');
+      return new Api(host);
+    },
+  };
+  beforeAll(async () => {
+    host = await startLocalHost();
+  });
+  afterAll(async () => {
+    await host?.stop();
+  });
+  return holder;
+}
