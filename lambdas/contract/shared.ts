@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import 'zod-openapi';
+import type {} from 'zod-openapi';
 
 /** ISO-4217 codes the platform settles in. Adding one is a product decision, not a code change elsewhere. */
 export const Currency = z.enum(['USD', 'EUR', 'GBP', 'CAD', 'AUD', 'JPY', 'CNY', 'BRL', 'MXN', 'PLN']).meta({ id: 'Currency' });

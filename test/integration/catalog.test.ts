@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { aListing, useLocalApi } from '../support/local-api.js';
+
+const local = useLocalApi();
+
+interface ProductBody {
+  productId: string;
+  sellerId: string;
+  status: string;
+  price: { amount: number };
+  guarantee: { returnable: boolean; returnWindowDays: number; protectionDays: number };
+  handlingDays: number;
+  ratingSummary: { count: number; average: number | null; histogram: Record<string, number>; withMedia: number };
+  review?: { status: string; reasons: unknown[] };
+}
+
+describe('seller store profiles', () => {
+  it('creates the store with PUT, shows it to its owner with stats, and publicly without them', async () => {
+    const { api } = local;
+    const seller = await api.actor('seller');
+    const saved = await api.put('/v1/sellers/me', seller, { storeName: 'Gadget Corner', country: 'DE' });
+    expect(saved.status).toBe(200);
+    expect(saved.body).toMatchObject({ sellerId: seller.userId, storeName: 'Gadget Corner', country: 'DE', yearsActive: 0, stats: { ordersPlaced: 0 } });
+    const updated = await api.put('/v1/sellers/me', seller, { storeName: 'Gadget Corner GmbH', country: 'DE' });
+    expect(updated.body.memberSince).toBe(saved.body.memberSince);
+    const publicView = await api.get(`/v1/sellers/${seller.userId}`);
+    expect(publicView.status).toBe(200);
+    expect(publicView.body).toEqual({ sellerId: seller.userId, storeName: 'Gadget Corner GmbH', country: 'DE', memberSince: saved.body.memberSince, yearsActive: 0 });
+  });
+
+  it('answers 404 for a seller without a store', async () => {
+    const { api } = local;
+    const seller = await api.actor('seller');
+    expect((await api.get('/v1/sellers/me', seller)).status).toBe(404);
+    expect((await api.get(`/v1/sellers/${seller.userId}`)).body.code).toBe('SELLER_NOT_FOUND');
+  });
+});
+
+describe('listings', () => {
+  it('approves a valid listing at once, with platform defaults for its guarantee and handling time', async () => {
+    const { api } = local;
+    const { productId, seller, product } = await api.sellerWithListing();
+    expect(product).toMatchObject({ status: 'APPROVED', sellerId: seller.userId, handlingDays: 7, guarantee: { returnable: true, returnWindowDays: 15, protectionDays: 60 }, review: { status: 'APPROVED', reasons: [] } });
+    const publicView = await api.get<ProductBody>(`/v1/products/${productId}`);
+    expect(publicView.status).toBe(200);
+    expect(publicView.body.ratingSummary).toEqual({ count: 0, average: null, histogram: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 }, withMedia: 0 });
+    // Only the owner sees the review outcome.
+    expect(publicView.body.review).toBeUndefined();
+    expect((await api.get<ProductBody>(`/v1/products/${productId}`, seller)).body.review).toEqual({ status: 'APPROVED', reasons: [] });
+  });
+
+  it('has no return window for a product that is not returnable', async () => {
+    const { api } = local;
+    const { product } = await api.sellerWithListing({ guarantee: { returnable: false, returnWindowDays: 30 } });
+    expect(product).toMatchObject({ guarantee: { returnable: false, returnWindowDays: 0 } });
+  });
+
+  it('refuses a listing from a seller without a store with SELLER_PROFILE_REQUIRED', async () => {
+    const { api } = local;
+    const refused = await api.post('/v1/products', await api.actor('seller'), aListing());
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('SELLER_PROFILE_REQUIRED');
+  });
+
+  it('lets the owner edit a listing, and nobody else', async () => {
+    const { api } = local;
+    const { productId, seller } = await api.sellerWithListing();
+    const edited = await api.put<ProductBody>(`/v1/products/${productId}`, seller, aListing({ price: { amount: 1999, currency: 'USD' }, handlingDays: 3 }));
+    expect(edited.status).toBe(200);
+    expect(edited.body).toMatchObject({ price: { amount: 1999 }, handlingDays: 3 });
+    const other = await api.actor('seller');
+    await api.put('/v1/sellers/me', other, { storeName: 'Other store', country: 'US' });
+    const refused = await api.put(`/v1/products/${productId}`, other, aListing());
+    expect(refused.status).toBe(404);
+    expect((await api.get<ProductBody>(`/v1/products/${productId}`)).body.price.amount).toBe(1999);
+  });
+
+  it("pages a store's listings newest first", async () => {
+    const { api } = local;
+    const { seller, productId: first } = await api.sellerWithListing();
+    const second = (await api.post<ProductBody>('/v1/products', seller, aListing({ title: 'Second listing of this store' }))).body.productId;
+    const third = (await api.post<ProductBody>('/v1/products', seller, aListing({ title: 'Third listing of this store' }))).body.productId;
+    const page1 = await api.get<{ items: ProductBody[]; nextCursor: string | null }>(`/v1/sellers/${seller.userId}/products?limit=2`);
+    expect(page1.body.items.map((p) => p.productId)).toEqual([third, second]);
+    const page2 = await api.get<{ items: ProductBody[]; nextCursor: string | null }>(`/v1/sellers/${seller.userId}/products?limit=2&cursor=${encodeURIComponent(page1.body.nextCursor as string)}`);
+    expect(page2.body.items.map((p) => p.productId)).toEqual([first]);
+  });
+});
