@@ -110,7 +110,13 @@ export function createGatewayServer(options: {
         return;
       }
       const match = route.pattern.exec(url.pathname) ?? [];
-      const pathParameters = Object.fromEntries(route.params.map((name, index) => [name, decodeURIComponent(match[index + 1] ?? '')]));
+      let pathParameters: Record<string, string>;
+      try {
+        pathParameters = Object.fromEntries(route.params.map((name, index) => [name, decodeURIComponent(match[index + 1] ?? '')]));
+      } catch {
+        send(response, 400, { 'content-type': 'application/problem+json' }, problem(400, 'VALIDATION_FAILED', 'Invalid request', 'The path is not valid percent-encoding.'));
+        return;
+      }
       let claims: Record<string, unknown> | undefined;
       if (route.spec.auth === 'required') {
         // The gateway's JWT authorizer answers 401 itself; the function never runs.

@@ -29,6 +29,14 @@ describe('cursors', () => {
     expect(() => decodeCursor('garbage', 'orders:b1')).toThrow(expect.objectContaining({ code: 'INVALID_CURSOR' }));
   });
 
+  it('refuses a cursor with a stray character or padding, even where base64 decoding would ignore it', () => {
+    const cursor = encodeCursor(key, 'orders:b1') as string;
+    const [payload, mac] = cursor.split('.') as [string, string];
+    for (const edited of [`${cursor}=`, `${payload}.${mac.slice(0, 10)}*${mac.slice(10)}`, `${payload}=.${mac}`, `${payload}.${mac.slice(0, -1)}${mac.at(-1) === 'A' ? 'B' : 'A'}`]) {
+      expect(() => decodeCursor(edited, 'orders:b1')).toThrow(expect.objectContaining({ code: 'INVALID_CURSOR' }));
+    }
+  });
+
   it('refuses a cursor from another list', () => {
     const cursor = encodeCursor(key, 'orders:b1') as string;
     expect(() => decodeCursor(cursor, 'orders:b2')).toThrow(expect.objectContaining({ code: 'INVALID_CURSOR' }));

@@ -1,0 +1,387 @@
+/**
+ * Bad input gets a clear 4xx, never a 500, never a half-written state.
+ *
+ * Generic over lib/manifest.ts: every route that takes a body, a query or path parameters is probed from
+ * its own zod schemas, so a route added later is covered without touching this file — except that a route
+ * with a body must add a valid sample to `validBodies` (a test fails until it does).
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { functions, routes, splitRouteKey, type Role, type RouteSpec } from '../../lib/manifest.js';
+import { aListing, anOrder, aShipment, useLocalApi, type Actor, type Api, type ApiResponse } from '../support/local-api.js';
+
+const local = useLocalApi();
+
+interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail?: string;
+  errors?: { path: string; message: string }[];
+}
+interface Route {
+  key: string;
+  method: string;
+  path: string;
+  spec: RouteSpec;
+}
+type Json = Record<string, unknown>;
+
+const declared: Route[] = (Object.entries(routes) as [string, RouteSpec][]).map(([key, spec]) => ({ key, spec, ...splitRouteKey(key) }));
+/** Routes whose function is still being written are listed as todo, not probed (the host could not load them). */
+const entryOf = (route: Route): string => functions[route.spec.fn].entry;
+const isImplemented = (route: Route): boolean => existsSync(resolve(import.meta.dirname, '../..', entryOf(route)));
+const allRoutes = declared.filter(isImplemented);
+const writeRoutes = allRoutes.filter((route) => route.method !== 'GET');
+const bodyRoutes = allRoutes.filter((route) => route.spec.body);
+const pathRoutes = allRoutes.filter((route) => route.spec.path);
+const queryRoutes = allRoutes.filter((route) => route.spec.query);
+
+const ULID = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
+const sampleIds = ['ord', 'prd', 'rev', 'dsp', 'cnv', 'upl', 'rfd', 'msg'].map((prefix) => `${prefix}_${ULID}`);
+const inAYear = () => new Date(Date.now() + 365 * 86_400_000).toISOString();
+
+/** One valid body per route that takes one. The manifest's schema is the judge (see the first test). */
+const validBodies: Record<string, () => Json> = {
+  'PUT /v1/sellers/me': () => ({ storeName: 'A valid store', country: 'US' }),
+  'POST /v1/products': () => aListing(),
+  'PUT /v1/products/{productId}': () => aListing(),
+  'POST /v1/orders': () => anOrder(`prd_${ULID}`),
+  'POST /v1/orders/{orderId}/cancel': () => ({ reason: 'Changed my mind' }),
+  'POST /v1/orders/{orderId}/shipment': () => aShipment(inAYear()),
+  'POST /v1/orders/{orderId}/tracking-events': () => ({ status: 'IN_TRANSIT', location: 'Memphis, TN', occurredAt: new Date().toISOString() }),
+  'POST /v1/uploads': () => ({ purpose: 'review-media', contentType: 'image/jpeg', contentLength: 2048 }),
+  'POST /v1/orders/{orderId}/reviews': () => ({ productId: `prd_${ULID}`, rating: 5, text: 'Brews a clean cup, well packed.', media: [], sellerRatings: { itemAsDescribed: 5, communication: 5, shippingSpeed: 5 } }),
+  'PATCH /v1/reviews/{reviewId}': () => ({ rating: 4, text: 'Still good after a month of use.' }),
+  'PUT /v1/reviews/{reviewId}/reply': () => ({ text: 'Thank you for the kind words!' }),
+  'PUT /v1/reviews/{reviewId}/vote': () => ({ helpful: true }),
+  'POST /v1/reviews/{reviewId}/reports': () => ({ reason: 'SPAM', details: 'Advertises another shop.' }),
+  'POST /v1/admin/reviews/{reviewId}/decision': () => ({ decision: 'REJECT', reason: 'Off-topic content' }),
+};
+
+function validBody(route: Route): Json | undefined {
+  if (!route.spec.body) return undefined;
+  const make = validBodies[route.key];
+  if (!make) throw new Error(`${route.key} takes a body: add a valid sample to validBodies in test/integration/bad-input.test.ts`);
+  return make();
+}
+
+const shapeOf = (schema: z.ZodType | undefined): Record<string, z.ZodType> => (schema instanceof z.ZodObject ? (schema.shape as Record<string, z.ZodType>) : {});
+
+type JsonType = 'string' | 'number' | 'boolean' | 'array' | 'object';
+/** The JSON type a field's schema expects, seen through optional/default/nullable and pipes. */
+function expectedJsonType(schema: z.ZodType): JsonType {
+  const def = schema.def as { type: string; innerType?: z.ZodType; in?: z.ZodType; values?: unknown[] };
+  if (def.innerType) return expectedJsonType(def.innerType);
+  if (def.type === 'pipe' && def.in) return expectedJsonType(def.in);
+  if (def.type === 'enum') return 'string';
+  if (def.type === 'literal') return typeof def.values?.[0] === 'boolean' ? 'boolean' : typeof def.values?.[0] === 'number' ? 'number' : 'string';
+  if (def.type === 'string' || def.type === 'number' || def.type === 'boolean' || def.type === 'array' || def.type === 'object') return def.type;
+  throw new Error(`bad-input.test.ts does not know which JSON type a zod "${def.type}" expects; teach expectedJsonType`);
+}
+const wrongValueFor: Record<JsonType, unknown> = { string: 12345, number: 'twelve', boolean: 'yes', array: 'not-a-list', object: 'not-an-object' };
+
+/** Path with syntactically valid sample ids, or with the given raw segments. */
+function pathOf(route: Route, raw: Record<string, string> = {}): string {
+  return route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const given = raw[name];
+    if (given !== undefined) return given;
+    const sample = [...sampleIds, 'user-0001'].find((candidate) => shapeOf(route.spec.path)[name]?.safeParse(candidate).success);
+    if (sample === undefined) throw new Error(`no valid sample for {${name}} of ${route.key}: extend sampleIds`);
+    return encodeURIComponent(sample);
+  });
+}
+
+/** A signed-in user whose role the route allows (nobody for public routes). */
+async function callerOf(route: Route): Promise<Actor | undefined> {
+  if (route.spec.auth === 'none') return undefined;
+  const role: Role = route.spec.roles?.[0] ?? 'buyer';
+  return local.api.actor(role);
+}
+
+interface SendOptions {
+  path?: string;
+  query?: string;
+  body?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+  as?: Actor;
+}
+/** Sends to a route as an allowed caller; by default with valid path params and a valid body. */
+async function send(route: Route, options: SendOptions = {}): Promise<ApiResponse<Problem>> {
+  const body = 'body' in options ? options.body : options.rawBody === undefined ? validBody(route) : undefined;
+  const path = (options.path ?? pathOf(route)) + (options.query === undefined ? '' : `?${options.query}`);
+  return local.api.request<Problem>(route.method, path, { as: options.as ?? (await callerOf(route)), body, rawBody: options.rawBody, headers: options.headers });
+}
+
+/** Every refusal in this file: a 4xx problem+json with type, title, status and an UPPER_SNAKE code. */
+function expectProblem(response: ApiResponse<Problem>, status?: number, code?: string): Problem {
+  expect(response.status, response.text).toBeGreaterThanOrEqual(400);
+  expect(response.status, response.text).toBeLessThan(500);
+  if (status !== undefined) expect(response.status, response.text).toBe(status);
+  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect(response.body).toMatchObject({ type: expect.any(String), title: expect.any(String), status: response.status, code: expect.stringMatching(/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/) });
+  if (code !== undefined) expect(response.body.code).toBe(code);
+  for (const error of response.body.errors ?? []) expect(error).toEqual({ path: expect.any(String), message: expect.any(String) });
+  return response.body;
+}
+
+/** A 400 whose errors[] names `path` (or something under it). */
+function expectFieldError(response: ApiResponse<Problem>, path: string): void {
+  const problem = expectProblem(response, 400, 'VALIDATION_FAILED');
+  expect(problem.errors?.length, response.text).toBeGreaterThan(0);
+  expect(problem.errors?.some((error) => error.path === path || error.path.startsWith(`${path}.`)), `${path} in ${response.text}`).toBe(true);
+}
+
+for (const route of declared.filter((candidate) => !isImplemented(candidate))) it.todo(`probes ${route.key} once ${entryOf(route)} exists`);
+
+describe('valid samples', () => {
+  for (const route of bodyRoutes) {
+    it(`has a body for ${route.key} that its schema accepts`, () => {
+      expect(route.spec.body?.safeParse(validBody(route)).error).toBeUndefined();
+    });
+  }
+});
+
+for (const route of writeRoutes) describe(`${route.key} refuses a body that is not what it takes`, () => {
+  it('answers 400 VALIDATION_FAILED to malformed JSON', async () => {
+    expectProblem(await send(route, { rawBody: '{"a":' }), 400, 'VALIDATION_FAILED');
+  });
+
+  it.each([
+    ['a JSON array', '[]'],
+    ['a JSON string', '"text"'],
+    ['null', 'null'],
+    ['a number', '42'],
+  ])('answers 400 to %s as the body', async (_, rawBody) => {
+    expectProblem(await send(route, { rawBody }), 400, 'VALIDATION_FAILED');
+  });
+
+  it('answers 400 to an unknown top-level field', async () => {
+    expectProblem(await send(route, { body: { ...validBody(route), extra: 1 } }), 400, 'VALIDATION_FAILED');
+  });
+
+  it.each([
+    ['"__proto__"', '{"__proto__":{"polluted":true}'],
+    ['"constructor.prototype"', '{"constructor":{"prototype":{"polluted":true}}'],
+  ])('answers 400 to a %s key and pollutes no prototype', async (_, prefix) => {
+    const valid = JSON.stringify(validBody(route) ?? {});
+    const rawBody = valid === '{}' ? `${prefix}}` : `${prefix},${valid.slice(1)}`;
+    expectProblem(await send(route, { rawBody }), 400, 'VALIDATION_FAILED');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.prototype).not.toHaveProperty('polluted');
+  });
+
+  it('answers 415 UNSUPPORTED_MEDIA_TYPE to a JSON body sent as text/plain', async () => {
+    const rawBody = JSON.stringify(validBody(route) ?? {});
+    expectProblem(await send(route, { rawBody, headers: { 'content-type': 'text/plain' } }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('answers 413 PAYLOAD_TOO_LARGE to a 100 KB string field (bodies are limited to 64 KB)', async () => {
+    const valid = validBody(route) ?? {};
+    const field = Object.keys(valid).find((name) => typeof valid[name] === 'string') ?? 'note';
+    expectProblem(await send(route, { body: { ...valid, [field]: 'x'.repeat(100 * 1024) } }), 413, 'PAYLOAD_TOO_LARGE');
+  });
+});
+
+for (const route of bodyRoutes) describe(`${route.key} validates every field of its body`, () => {
+  const shape = Object.entries(shapeOf(route.spec.body));
+  const required = shape.filter(([, field]) => !field.safeParse(undefined).success).map(([name]) => name);
+  const fields = shape.map(([name, field]) => ({ name, type: expectedJsonType(field), wrong: JSON.stringify(wrongValueFor[expectedJsonType(field)]) }));
+  const article = (type: JsonType) => (type === 'array' || type === 'object' ? 'an' : 'a');
+  const tooLongFor10Kb = shape.filter(([, field]) => expectedJsonType(field) === 'string' && !field.safeParse('x'.repeat(10 * 1024)).success).map(([name]) => name);
+  const sample = validBodies[route.key]?.() ?? {};
+  const objectFields = Object.keys(sample).filter((name) => typeof sample[name] === 'object' && sample[name] !== null && !Array.isArray(sample[name]));
+
+  it('answers 400 when there is no body at all', async () => {
+    expectFieldError(await send(route, { body: undefined }), 'body');
+  });
+
+  if (required.length > 0) it(`answers 400 to {} naming every required field (${required.join(', ')})`, async () => {
+    const response = await send(route, { body: {} });
+    for (const name of required) expectFieldError(response, `body.${name}`);
+  });
+
+  for (const { name, type, wrong } of fields) {
+    it(`answers 400 naming body.${name} when it is ${wrong} instead of ${article(type)} ${type}`, async () => {
+      expectFieldError(await send(route, { body: { ...validBody(route), [name]: wrongValueFor[type] } }), `body.${name}`);
+    });
+  }
+
+  it.each(tooLongFor10Kb)('answers 400 naming body.%s when it is a 10 KB string', async (name) => {
+    expectFieldError(await send(route, { body: { ...validBody(route), [name]: 'x'.repeat(10 * 1024) } }), `body.${name}`);
+  });
+
+  it.each(objectFields)('answers 400 naming body.%s when it carries an unknown field', async (name) => {
+    const valid = validBody(route) ?? {};
+    expectFieldError(await send(route, { body: { ...valid, [name]: { ...(valid[name] as Json), extra: 1 } } }), `body.${name}`);
+  });
+});
+
+const badPathValues: [label: string, value: string][] = [
+  ['a malformed id', 'ord_notAnId'],
+  ['a path traversal', '../../etc'],
+  ['a 300-character id', 'x'.repeat(300)],
+  ['an injection attempt', "1' OR '1'='1"],
+];
+const pathCases = pathRoutes.flatMap((route) =>
+  Object.entries(shapeOf(route.spec.path)).flatMap(([param, schema]) =>
+    badPathValues.filter(([, value]) => !schema.safeParse(value).success).map(([label, value]) => ({ route, param, label, value })),
+  ),
+);
+
+describe('invalid path parameters', () => {
+  for (const { route, param, label, value } of pathCases) {
+    it(`answers 400 naming path.${param} to ${route.key} with ${label} as {${param}}`, async () => {
+      expectFieldError(await send(route, { path: pathOf(route, { [param]: encodeURIComponent(value) }) }), `path.${param}`);
+    });
+  }
+
+  for (const route of pathRoutes) {
+    it(`answers a 4xx problem to ${route.key} with an unencoded ../../etc in the path`, async () => {
+      const path = route.path.replace(/\{\w+\}/, '../../etc');
+      expectProblem(await send(route, { path: pathOf({ ...route, path }) }));
+    });
+  }
+});
+
+const badQueries: [query: string, param: string | undefined][] = [
+  ['limit=0', 'limit'],
+  ['limit=101', 'limit'],
+  ['limit=abc', 'limit'],
+  ['limit=1.5', 'limit'],
+  ['cursor=', 'cursor'],
+  ['cursor=not-a-cursor', 'cursor'],
+  [`cursor=${'x'.repeat(3000)}`, 'cursor'],
+  ['status=SHIPPED_TO_MARS', 'status'],
+  ['sort=random', 'sort'],
+  ['rating=6', 'rating'],
+  ['withMedia=yes', 'withMedia'],
+  ['colour=red', undefined],
+];
+const queryCases = queryRoutes.flatMap((route) => {
+  const shape = shapeOf(route.spec.query);
+  const strict = !route.spec.query?.safeParse({ colour: 'red' }).success;
+  return badQueries
+    .filter(([, param]) => (param === undefined ? strict : param in shape))
+    .map(([query]) => ({ route, query, label: query.length > 40 ? `${query.slice(0, 12)}… (${query.length} chars)` : query }));
+});
+
+describe('invalid query parameters', () => {
+  for (const { route, query, label } of queryCases) {
+    it(`answers 400 to ${route.key}?${label}`, async () => {
+      expectProblem(await send(route, { query }), 400);
+    });
+  }
+});
+
+interface ListFixture {
+  path: string;
+  as?: Actor;
+  otherPath: string;
+  otherAs?: Actor;
+}
+/** Lists with cursors: how to fill two of them (two users') with more than one item each. */
+const listFixtures: Record<string, (api: Api) => Promise<ListFixture>> = {
+  'GET /v1/orders': async (api) => {
+    const { productId } = await api.sellerWithListing();
+    const mine = await api.actor('buyer');
+    const theirs = await api.actor('buyer');
+    for (const buyer of [mine, mine, theirs, theirs]) expect((await api.post('/v1/orders', buyer, anOrder(productId))).status).toBe(201);
+    return { path: '/v1/orders', as: mine, otherPath: '/v1/orders', otherAs: theirs };
+  },
+  'GET /v1/sellers/{sellerId}/products': async (api) => {
+    const [mine, theirs] = [await api.sellerWithListing(), await api.sellerWithListing()];
+    for (const { seller } of [mine, theirs]) expect((await api.post('/v1/products', seller, aListing())).status).toBe(201);
+    return { path: `/v1/sellers/${mine.seller.userId}/products`, otherPath: `/v1/sellers/${theirs.seller.userId}/products` };
+  },
+};
+const flip = (text: string, at: number): string => text.slice(0, at) + (text[at] === 'A' ? 'B' : 'A') + text.slice(at + 1);
+
+const pagedRoutes = queryRoutes.filter((route) => 'cursor' in shapeOf(route.spec.query));
+for (const route of pagedRoutes.filter((candidate) => !listFixtures[candidate.key])) it.todo(`tampers with a real cursor of ${route.key} (add it to listFixtures)`);
+
+for (const route of pagedRoutes.filter((candidate) => listFixtures[candidate.key])) describe(`${route.key} keeps its cursors tamper-proof`, () => {
+  let list: ListFixture;
+  let cursor: string;
+  beforeAll(async () => {
+    const fixture = listFixtures[route.key] ?? expect.unreachable();
+    list = await fixture(local.api);
+    const first = await local.api.request<{ nextCursor: string | null }>('GET', `${list.path}?limit=1`, { as: list.as });
+    expect(first.status, first.text).toBe(200);
+    expect(first.body.nextCursor, 'the fixture must fill more than one page of limit=1').toEqual(expect.any(String));
+    cursor = String(first.body.nextCursor);
+  });
+  const page = (path: string, as: Actor | undefined, next: string) => local.api.request<Problem>('GET', `${path}?limit=1&cursor=${encodeURIComponent(next)}`, { as });
+
+  it('reads the next page with the untouched cursor', async () => {
+    expect((await page(list.path, list.as, cursor)).status).toBe(200);
+  });
+
+  it('answers 400 INVALID_CURSOR to the cursor with one character flipped (payload or signature)', async () => {
+    for (const at of [0, cursor.indexOf('.') + 5]) expectProblem(await page(list.path, list.as, flip(cursor, at)), 400, 'INVALID_CURSOR');
+  });
+
+  it("answers 400 INVALID_CURSOR to the cursor used on another user's list", async () => {
+    expectProblem(await page(list.otherPath, list.otherAs, cursor), 400, 'INVALID_CURSOR');
+  });
+});
+
+for (const route of allRoutes.filter((candidate) => candidate.spec.idempotent)) describe(`${route.key} checks its Idempotency-Key`, () => {
+  it.each([
+    ['256 characters long', 'k'.repeat(256)],
+    ['empty', ''],
+  ])('answers 400 naming header.idempotency-key when the key is %s', async (_, key) => {
+    expectFieldError(await send(route, { headers: { 'idempotency-key': key } }), 'header.idempotency-key');
+  });
+});
+
+describe('a rejected write leaves nothing behind', () => {
+  const rejectedVariants = (valid: Json, idempotent: boolean): [SendOptions, number][] => [
+    [{ rawBody: '{"a":' }, 400],
+    [{ rawBody: '[]' }, 400],
+    [{ body: { ...valid, [Object.keys(valid)[0] ?? 'x']: undefined } }, 400],
+    [{ body: { ...valid, [Object.keys(valid)[0] ?? 'x']: 12345 } }, 400],
+    [{ body: { ...valid, extra: 1 } }, 400],
+    [{ rawBody: `{"__proto__":{"polluted":true},${JSON.stringify(valid).slice(1)}` }, 400],
+    [{ rawBody: JSON.stringify(valid), headers: { 'content-type': 'text/plain' } }, 415],
+    [{ body: { ...valid, padding: 'x'.repeat(100 * 1024) } }, 413],
+    ...(idempotent ? [[{ body: valid, headers: { 'idempotency-key': 'k'.repeat(256) } }, 400] as [SendOptions, number]] : []),
+  ];
+
+  it('places no order, and counts none for the store, after rejected POST /v1/orders', async () => {
+    const { api } = local;
+    const { seller, productId } = await api.sellerWithListing();
+    const buyer = await api.actor('buyer');
+    const valid = anOrder(productId);
+    const quantityZero: [SendOptions, number] = [{ body: { ...valid, items: [{ productId, quantity: 0 }] } }, 400];
+    const sameProductTwice: [SendOptions, number] = [{ body: { ...valid, items: [{ productId, quantity: 1 }, { productId, quantity: 2 }] } }, 400];
+    for (const [options, status] of [...rejectedVariants(valid, true), quantityZero, sameProductTwice]) {
+      expectProblem(await api.request<Problem>('POST', '/v1/orders', { as: buyer, ...options }), status);
+    }
+    expect((await api.get<{ items: unknown[] }>('/v1/orders', buyer)).body.items).toEqual([]);
+    expect((await api.get<{ items: unknown[] }>('/v1/orders', seller)).body.items).toEqual([]);
+    expect((await api.get<{ stats: { ordersPlaced: number } }>('/v1/sellers/me', seller)).body.stats.ordersPlaced).toBe(0);
+    // Control: the same request, valid, goes through — the refusals above were about the input alone.
+    expect((await api.post('/v1/orders', buyer, valid)).status).toBe(201);
+    expect((await api.get<{ items: unknown[] }>('/v1/orders', buyer)).body.items).toHaveLength(1);
+  });
+
+  it('leaves the order AWAITING_SHIPMENT, with one HOLD, after rejected POST /v1/orders/{orderId}/shipment', async () => {
+    const { api } = local;
+    const { seller, buyer, orderId } = await api.placedOrder();
+    const valid = aShipment(inAYear());
+    const inThePast: [SendOptions, number] = [{ body: { ...valid, estimatedDeliveryAt: '2001-01-01T00:00:00.000Z' } }, 400];
+    for (const [options, status] of [...rejectedVariants(valid, false), inThePast]) {
+      expectProblem(await api.request<Problem>('POST', `/v1/orders/${orderId}/shipment`, { as: seller, ...options }), status);
+    }
+    const order = await api.get<{ status: string; shipment: unknown; protectionEndsAt: unknown }>(`/v1/orders/${orderId}`, buyer);
+    expect(order.body).toMatchObject({ status: 'AWAITING_SHIPMENT', shipment: null, protectionEndsAt: null });
+    expect((await api.get<{ items: { type: string }[] }>(`/v1/orders/${orderId}/ledger`, buyer)).body.items.map((entry) => entry.type)).toEqual(['HOLD']);
+    expect((await api.get<{ stats: { shipments: number } }>('/v1/sellers/me', seller)).body.stats.shipments).toBe(0);
+    expect((await api.post<{ status: string }>(`/v1/orders/${orderId}/shipment`, seller, valid)).body.status).toBe('SHIPPED');
+  });
+});
