@@ -6,7 +6,10 @@
 import type * as z from 'zod';
 import * as orders from '../lambdas/contract/orders.js';
 import * as products from '../lambdas/contract/products.js';
+import { ListQuery } from '../lambdas/contract/shared.js';
+import * as reviews from '../lambdas/contract/reviews.js';
 import * as sellers from '../lambdas/contract/sellers.js';
+import * as uploads from '../lambdas/contract/uploads.js';
 
 export type Role = 'buyer' | 'seller' | 'admin';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -44,7 +47,10 @@ export const functions = {
   sellers: { entry: 'lambdas/http/sellers.ts', description: 'Seller store profiles', table: 'readWrite' },
   products: { entry: 'lambdas/http/products.ts', description: 'Listings', table: 'readWrite' },
   orders: { entry: 'lambdas/http/orders.ts', description: 'Orders, shipment, tracking, escrow', table: 'readWrite' },
-  timersJob: { entry: 'lambdas/jobs/timers.ts', description: 'Fires due timers: auto-confirm receipt and other deadlines', table: 'readWrite', timeoutSeconds: 300 },
+  uploads: { entry: 'lambdas/http/uploads.ts', description: 'Presigned S3 uploads', table: 'readWrite', bucket: 'readWrite' },
+  reviews: { entry: 'lambdas/http/reviews.ts', description: 'Reviews, replies, votes, reports and their moderation queue', table: 'readWrite', bucket: 'read', sendsTo: ['moderation'] },
+  moderationWorker: { entry: 'lambdas/workers/moderation.ts', description: 'Moderates review revisions and seller replies', table: 'readWrite', bucket: 'read', timeoutSeconds: 30 },
+  timersJob: { entry: 'lambdas/jobs/timers.ts', description: 'Fires due timers: auto-confirm receipt, windows, moderation retries', table: 'readWrite', sendsTo: ['moderation'], timeoutSeconds: 300 },
 } as const satisfies Record<string, FunctionSpec>;
 export type FunctionName = keyof typeof functions;
 
@@ -60,7 +66,7 @@ export interface WorkerSpec {
   batchSize: number;
 }
 /** Queue consumers. Each reports partial batch failures; a poisoned message ends in the queue's DLQ. */
-export const workers: readonly WorkerSpec[] = [];
+export const workers: readonly WorkerSpec[] = [{ queue: 'moderation', fn: 'moderationWorker', batchSize: 10 }];
 
 export interface JobSpec {
   fn: FunctionName;
@@ -77,6 +83,7 @@ export type JobName = keyof typeof jobs;
 const buyer = ['buyer'] as const;
 const seller = ['seller'] as const;
 const parties = ['buyer', 'seller', 'admin'] as const;
+const admin = ['admin'] as const;
 
 export const routes = {
   'GET /v1/health': { fn: 'operations', tag: 'Operations', summary: 'Liveness', auth: 'none', success: { status: 200, body: null } },
@@ -102,6 +109,21 @@ export const routes = {
   'POST /v1/orders/{orderId}/confirm-receipt': { fn: 'orders', tag: 'Orders', summary: 'Confirm goods received (releases escrow)', auth: 'required', roles: buyer, path: orders.OrderPathParams, success: { status: 200, body: orders.Order } },
   'POST /v1/orders/{orderId}/extend-protection': { fn: 'orders', tag: 'Orders', summary: 'Extend buyer protection by 15 days, once', auth: 'required', roles: buyer, path: orders.OrderPathParams, success: { status: 200, body: orders.Order } },
   'GET /v1/orders/{orderId}/ledger': { fn: 'orders', tag: 'Orders', summary: 'Escrow ledger: HOLD, RELEASE and REFUND entries', auth: 'required', roles: parties, path: orders.OrderPathParams, success: { status: 200, body: orders.Ledger } },
+
+  'POST /v1/uploads': { fn: 'uploads', tag: 'Uploads', summary: 'Get a presigned S3 POST for one file', auth: 'required', roles: parties, body: uploads.CreateUpload, idempotent: true, success: { status: 201, body: uploads.UploadTicket } },
+
+  'POST /v1/orders/{orderId}/reviews': { fn: 'reviews', tag: 'Reviews', summary: 'Review a product of a completed order', auth: 'required', roles: buyer, path: reviews.OrderReviewPathParams, body: reviews.CreateReview, idempotent: true, success: { status: 201, body: reviews.AuthorReview } },
+  'PATCH /v1/reviews/{reviewId}': { fn: 'reviews', tag: 'Reviews', summary: 'Edit my review (a new revision, moderated again)', auth: 'required', roles: buyer, path: reviews.ReviewPathParams, body: reviews.EditReview, success: { status: 200, body: reviews.AuthorReview } },
+  'GET /v1/reviews/{reviewId}': { fn: 'reviews', tag: 'Reviews', summary: 'A review (published, or mine, or any for admins)', auth: 'optional', path: reviews.ReviewPathParams, success: { status: 200, body: reviews.ReviewResponse } },
+  'GET /v1/products/{productId}/reviews': { fn: 'reviews', tag: 'Reviews', summary: "A product's published reviews", auth: 'none', path: reviews.ProductReviewsPathParams, query: reviews.ProductReviewsQuery, success: { status: 200, body: reviews.PublicReviewPage } },
+  'GET /v1/me/reviews': { fn: 'reviews', tag: 'Reviews', summary: 'My reviews in every status, with moderation reasons', auth: 'required', roles: buyer, query: ListQuery, success: { status: 200, body: reviews.AuthorReviewPage } },
+  'GET /v1/sellers/me/reviews': { fn: 'reviews', tag: 'Reviews', summary: "Published reviews of my store's products (reviewers masked)", auth: 'required', roles: seller, query: ListQuery, success: { status: 200, body: reviews.SellerReviewPage } },
+  'PUT /v1/reviews/{reviewId}/reply': { fn: 'reviews', tag: 'Reviews', summary: 'Reply to a review of my product (moderated)', auth: 'required', roles: seller, path: reviews.ReviewPathParams, body: reviews.ReplyToReview, success: { status: 200, body: reviews.SellerReview } },
+  'PUT /v1/reviews/{reviewId}/vote': { fn: 'reviews', tag: 'Reviews', summary: 'Mark a review helpful (once per user)', auth: 'required', roles: parties, path: reviews.ReviewPathParams, body: reviews.Vote, success: { status: 200, body: reviews.VoteResult } },
+  'DELETE /v1/reviews/{reviewId}/vote': { fn: 'reviews', tag: 'Reviews', summary: 'Withdraw my helpful vote', auth: 'required', roles: parties, path: reviews.ReviewPathParams, success: { status: 200, body: reviews.VoteResult } },
+  'POST /v1/reviews/{reviewId}/reports': { fn: 'reviews', tag: 'Reviews', summary: 'Report a review as abusive', auth: 'required', roles: parties, path: reviews.ReviewPathParams, body: reviews.ReportReview, success: { status: 201, body: reviews.ReportResult } },
+  'GET /v1/admin/reviews': { fn: 'reviews', tag: 'Admin', summary: 'Reviews waiting for a human', auth: 'required', roles: admin, query: reviews.AdminReviewsQuery, success: { status: 200, body: reviews.AuthorReviewPage } },
+  'POST /v1/admin/reviews/{reviewId}/decision': { fn: 'reviews', tag: 'Admin', summary: 'Publish, reject or remove a review (or its reply)', auth: 'required', roles: admin, path: reviews.ReviewPathParams, body: reviews.AdminReviewDecision, success: { status: 200, body: reviews.AuthorReview } },
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteKey = keyof typeof routes;

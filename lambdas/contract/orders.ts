@@ -67,6 +67,7 @@ export const Order = z
     deliveredAt: Timestamp.nullable(),
     completedAt: Timestamp.nullable(),
     completedBy: z.enum(['buyer', 'system']).nullable(),
+    reviewableUntil: Timestamp.nullable().meta({ description: 'Until when the buyer may review this order (30 days after completion).' }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })

@@ -1,12 +1,13 @@
 import * as z from 'zod';
 import type {} from 'zod-openapi';
+import { MAX_AMOUNT } from '../domain/money.js';
 
 /** ISO-4217 codes the platform settles in. Adding one is a product decision, not a code change elsewhere. */
 export const Currency = z.enum(['USD', 'EUR', 'GBP', 'CAD', 'AUD', 'JPY', 'CNY', 'BRL', 'MXN', 'PLN']).meta({ id: 'Currency' });
 
 export const Money = z
   .strictObject({
-    amount: z.int().min(0).max(100_000_000_00).meta({ description: 'Integer minor units (cents).' }),
+    amount: z.int().min(0).max(MAX_AMOUNT).meta({ description: 'Integer minor units (cents).' }),
     currency: Currency,
   })
   .meta({ id: 'Money', example: { amount: 1999, currency: 'USD' } });

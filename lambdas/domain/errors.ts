@@ -9,6 +9,10 @@ const statusByCode = {
   MIXED_SELLERS: 400,
   MIXED_CURRENCIES: 400,
   ESTIMATE_IN_PAST: 400,
+  PRODUCT_NOT_IN_ORDER: 400,
+  UPLOAD_NOT_USABLE: 400,
+  CONTENT_TYPE_NOT_ALLOWED: 400,
+  FILE_TOO_LARGE: 400,
   // 401/403: who is asking.
   UNAUTHENTICATED: 401,
   FORBIDDEN_ROLE: 403,
@@ -18,6 +22,7 @@ const statusByCode = {
   PRODUCT_NOT_FOUND: 404,
   SELLER_NOT_FOUND: 404,
   ROUTE_NOT_FOUND: 404,
+  REVIEW_NOT_FOUND: 404,
   // 409: the resource's state does not allow it.
   ORDER_NOT_CANCELLABLE: 409,
   ORDER_NOT_SHIPPABLE: 409,
@@ -30,6 +35,17 @@ const statusByCode = {
   SELLER_PROFILE_REQUIRED: 409,
   SELLER_RESTRICTED: 409,
   CONCURRENT_UPDATE: 409,
+  ORDER_NOT_COMPLETED: 409,
+  ORDER_CANCELLED: 409,
+  ORDER_CLOSED: 409,
+  REVIEW_WINDOW_CLOSED: 409,
+  REVIEW_ALREADY_EXISTS: 409,
+  EDIT_WINDOW_CLOSED: 409,
+  REVIEW_REMOVED: 409,
+  REVIEW_NOT_PUBLISHED: 409,
+  CANNOT_VOTE_OWN_REVIEW: 409,
+  ALREADY_REPORTED: 409,
+  NOTHING_TO_DECIDE: 409,
   IDEMPOTENCY_KEY_REUSED: 409,
   IDEMPOTENCY_KEY_IN_USE: 409,
   // Transport.
@@ -60,5 +76,5 @@ export class DomainError extends Error {
   }
 }
 
-export const notFound = (what: 'Order' | 'Product' | 'Seller', id: string): DomainError =>
+export const notFound = (what: 'Order' | 'Product' | 'Seller' | 'Review', id: string): DomainError =>
   new DomainError(`${what.toUpperCase()}_NOT_FOUND` as ErrorCode, `${what} ${id} was not found.`);

@@ -4,6 +4,9 @@ export interface Money {
   currency: string;
 }
 
+/** The largest amount the API accepts or produces (minor units); also bounds an order's total. */
+export const MAX_AMOUNT = 10_000_000_000;
+
 export const money = (amount: number, currency: string): Money => {
   if (!Number.isSafeInteger(amount) || amount < 0) throw new RangeError(`Money amounts are non-negative integers, got ${amount}`);
   return { amount, currency };

@@ -5,7 +5,7 @@
  */
 import { policy, DAY_MS } from '../platform/config.js';
 import { DomainError } from './errors.js';
-import { applyLedger, money, multiply, sum, type EscrowBalance, type LedgerEntry, type LedgerType, type Money } from './money.js';
+import { applyLedger, MAX_AMOUNT, money, multiply, sum, type EscrowBalance, type LedgerEntry, type LedgerType, type Money } from './money.js';
 
 export type OrderStatus = 'AWAITING_SHIPMENT' | 'SHIPPED' | 'DELIVERED' | 'COMPLETED' | 'CANCELLED' | 'CLOSED';
 export type TrackingStatus = 'IN_TRANSIT' | 'OUT_FOR_DELIVERY' | 'DELIVERED' | 'EXCEPTION';
@@ -62,6 +62,8 @@ export interface Order {
   deliveredAt: string | null;
   completedAt: string | null;
   completedBy: 'buyer' | 'system' | null;
+  /** Set by the timers job when the 30-day review window has passed. */
+  reviewWindowClosed?: boolean;
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -149,6 +151,9 @@ export function placeOrder(input: PlaceOrderInput): Transition {
     items.map((item) => item.lineTotal),
     currency,
   );
+  if (total.amount > MAX_AMOUNT) {
+    throw new DomainError('VALIDATION_FAILED', `An order total may not exceed ${MAX_AMOUNT} minor units.`, [{ path: 'body.items', message: 'total too large' }]);
+  }
   // The buyer gets the most generous terms of the lines they bought; the seller promised each of them.
   const handlingDays = Math.max(...listings.map((listing) => listing.handlingDays));
   const protectionDays = Math.max(...listings.map((listing) => listing.guarantee.protectionDays));
@@ -289,6 +294,7 @@ export function orderView(order: Order, as: Viewer['role']) {
     deliveredAt: order.deliveredAt,
     completedAt: order.completedAt,
     completedBy: order.completedBy,
+    reviewableUntil: order.completedAt && !order.reviewWindowClosed ? new Date(new Date(order.completedAt).getTime() + policy.reviewWindowMs).toISOString() : null,
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,
   };

@@ -7,13 +7,19 @@ import type { ScheduledEvent } from 'aws-lambda';
 import { DomainError } from '../domain/errors.js';
 import { clock } from '../platform/clock.js';
 import { logger } from '../platform/logger.js';
+import { retryModeration } from '../services/moderation.js';
 import { confirmReceipt } from '../services/orders.js';
+import { closeReviewWindow } from '../store/orders.js';
+import { closeEditWindow } from '../store/reviews.js';
 import { bucketsToSweep, dueTimers, markSwept, settleTimer, type Timer, type TimerKind } from '../store/timers.js';
 import { transact, ConflictError } from '../store/transactions.js';
 
 const fireByKind: Record<TimerKind, (timer: Timer) => Promise<unknown>> = {
   // confirmReceipt removes the timer in its own transaction when it completes the order.
   AUTO_CONFIRM: (timer) => confirmReceipt('system', timer.entityId),
+  REVIEW_WINDOW: (timer) => transact([closeReviewWindow(timer.entityId), settleTimer(timer)]),
+  EDIT_WINDOW: (timer) => transact([closeEditWindow(timer.entityId), settleTimer(timer)]),
+  MODERATION: (timer) => retryModeration(timer),
 };
 
 const CONCURRENCY = 10;
@@ -32,29 +38,37 @@ async function fire(timer: Timer): Promise<void> {
   }
 }
 
+/** Buckets are read this many at a time: after a long pause (or a moved local clock) there can be many. */
+const BUCKETS_IN_PARALLEL = 24;
+
+async function collect(bucket: string, now: string): Promise<Timer[]> {
+  const timers: Timer[] = [];
+  for await (const timer of dueTimers(bucket, now)) timers.push(timer);
+  return timers;
+}
+
 export async function sweepTimers(): Promise<{ processed: number; failed: number }> {
   const now = clock.nowIso();
   let processed = 0;
   let failed = 0;
   let firstFailedBucket: string | undefined;
-  for (const bucket of await bucketsToSweep(now)) {
-    const batch: Timer[] = [];
-    const flush = async () => {
-      const results = await Promise.allSettled(batch.splice(0).map(fire));
-      for (const result of results) {
-        if (result.status === 'fulfilled') processed++;
-        else {
-          failed++;
-          firstFailedBucket ??= bucket;
-          logger.error('Timer failed; it stays due for the next sweep', { error: result.reason as Error });
+  const buckets = await bucketsToSweep(now);
+  for (let start = 0; start < buckets.length; start += BUCKETS_IN_PARALLEL) {
+    const chunk = buckets.slice(start, start + BUCKETS_IN_PARALLEL);
+    const due = await Promise.all(chunk.map((bucket) => collect(bucket, now)));
+    for (const [index, timers] of due.entries()) {
+      for (let offset = 0; offset < timers.length; offset += CONCURRENCY) {
+        const results = await Promise.allSettled(timers.slice(offset, offset + CONCURRENCY).map(fire));
+        for (const result of results) {
+          if (result.status === 'fulfilled') processed++;
+          else {
+            failed++;
+            firstFailedBucket ??= chunk[index];
+            logger.error('Timer failed; it stays due for the next sweep', { error: result.reason as Error });
+          }
         }
       }
-    };
-    for await (const timer of dueTimers(bucket, now)) {
-      batch.push(timer);
-      if (batch.length >= CONCURRENCY) await flush();
     }
-    await flush();
   }
   // A bucket with a failure is swept again next time; later ones are not skipped past it.
   await markSwept(firstFailedBucket ? `${firstFailedBucket}:00:00.000Z` : now);

@@ -7,6 +7,7 @@ import { DomainError, notFound } from '../domain/errors.js';
 import * as orders from '../domain/orders.js';
 import type { Order, Transition, Viewer } from '../domain/orders.js';
 import { snapshotOf } from '../domain/products.js';
+import { reviewWindowEndsAt } from '../domain/reviews.js';
 import { assertTakesOrders } from '../domain/sellers.js';
 import type { Principal } from '../platform/auth.js';
 import { clock } from '../platform/clock.js';
@@ -85,7 +86,7 @@ export async function placeOrder(buyer: Principal, request: PlaceOrderRequest) {
   const writes = [...transitionWrites(null, transition), ...products.map(listingUnchanged)];
   const sellerCheckAt = writes.length;
   try {
-    await transact([...writes, sellerTakesOrders(sellerId, now), countForSeller(sellerId, now, { ordersPlaced: 1 })]);
+    await transact([...writes, sellerTakesOrders(sellerId, now), ...countForSeller(sellerId, now, { ordersPlaced: 1 })]);
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
     if (error.reasons[sellerCheckAt] === 'ConditionalCheckFailed') assertTakesOrders(await getSellerProfile(sellerId), now);
@@ -108,7 +109,7 @@ export async function cancelOrder(principal: Principal, orderId: string, reason:
     return {
       transition: orders.cancelOrder(current, party, reason, now),
       // A seller's cancellation counts against the store (DOMAIN.md "Orders").
-      alsoWrite: party === 'seller' ? [countForSeller(current.sellerId, now, { sellerCancellations: 1 })] : [],
+      alsoWrite: party === 'seller' ? countForSeller(current.sellerId, now, { sellerCancellations: 1 }) : [],
     };
   });
   return orders.orderView(order, side);
@@ -123,7 +124,7 @@ export async function shipOrder(principal: Principal, orderId: string, shipment:
       transition,
       alsoWrite: [
         setTimer({ kind: 'AUTO_CONFIRM', entityId: orderId, dueAt: shipped.protectionEndsAt as string }, now),
-        countForSeller(current.sellerId, now, { shipments: 1, lateShipments: shipped.shipment?.late ? 1 : 0 }),
+        ...countForSeller(current.sellerId, now, { shipments: 1, lateShipments: shipped.shipment?.late ? 1 : 0 }),
       ],
     };
   });
@@ -154,7 +155,9 @@ export async function ledgerOf(principal: Principal, orderId: string) {
 export async function confirmReceipt(principal: Principal | 'system', orderId: string) {
   const order = await changeOrder(orderId, principal, (current, as, now) => {
     if (principal !== 'system') requireSide(as, ['buyer'], orderId);
-    return { transition: orders.confirmReceipt(current, principal === 'system' ? 'system' : 'buyer', now), alsoWrite: [cancelTimer('AUTO_CONFIRM', orderId)] };
+    const transition = orders.confirmReceipt(current, principal === 'system' ? 'system' : 'buyer', now);
+    const reviewWindowEnd = reviewWindowEndsAt(transition.order) as string;
+    return { transition, alsoWrite: [cancelTimer('AUTO_CONFIRM', orderId), setTimer({ kind: 'REVIEW_WINDOW', entityId: orderId, dueAt: reviewWindowEnd }, now)] };
   });
   return orders.orderView(order, principal === 'system' ? 'admin' : 'buyer');
 }

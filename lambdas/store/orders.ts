@@ -10,7 +10,7 @@ import type { LedgerEntry } from '../domain/money.js';
 import type { Order, OrderStatus, Transition } from '../domain/orders.js';
 import { tableName } from '../platform/config.js';
 import { documentClient } from './client.js';
-import { put, putNew, type TransactItem } from './transactions.js';
+import { put, putNew, update, type TransactItem } from './transactions.js';
 
 export const orderKey = (orderId: string) => ({ PK: `ORDER#${orderId}`, SK: 'ORDER' });
 const ledgerKey = (orderId: string, seq: number) => ({ PK: `ORDER#${orderId}`, SK: `LEDGER#${String(seq).padStart(6, '0')}` });
@@ -105,3 +105,7 @@ export async function listOrders(query: OrderPageQuery): Promise<{ orders: Order
   );
   return { orders: (page.Items ?? []).map((item) => strip<Order>(item)), lastKey: page.LastEvaluatedKey };
 }
+
+/** Marks the review window closed; bumps the version so a transition read before it cannot undo it. */
+export const closeReviewWindow = (orderId: string): TransactItem =>
+  update(orderKey(orderId), 'SET reviewWindowClosed = :yes, version = version + :one', undefined, { ':yes': true, ':one': 1 });

@@ -4,30 +4,60 @@
  *   GSI1 SELLER#<id>#PRODUCTS / <createdAt>#<id>   every listing of a store (owner's view)
  *   GSI2 SELLER#<id>#LISTED   / <createdAt>#<id>   approved listings only (sparse: the public view)
  */
-import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Product } from '../domain/products.js';
+import type { RatingDelta } from '../domain/reviews.js';
 import { tableName } from '../platform/config.js';
+import { batchGetItems } from './batch.js';
 import { documentClient } from './client.js';
 import { sellerProfileKey } from './sellers.js';
-import { conditionCheck, put, putNew, transact, type TransactItem } from './transactions.js';
+import { conditionCheck, putNew, transact, update, type TransactItem } from './transactions.js';
 
 export const productKey = (productId: string) => ({ PK: `PRODUCT#${productId}`, SK: 'PRODUCT' });
 
+const LISTED = (product: Product) => ({ GSI2PK: `SELLER#${product.sellerId}#LISTED`, GSI2SK: `${product.createdAt}#${product.productId}` });
+
+/**
+ * The rating aggregate is stored as flat counters (ratingCount, ratingSum, ratingH1…H5, ratingWithMedia)
+ * so that review publications can ADD to them in their own transactions without reading the listing.
+ */
 function productItem(product: Product): Record<string, unknown> {
-  const sortKey = `${product.createdAt}#${product.productId}`;
+  const { rating, ...listing } = product;
   return {
     ...productKey(product.productId),
     entity: 'product',
-    ...product,
+    ...listing,
+    ratingCount: rating.count,
+    ratingSum: rating.sum,
+    ratingH1: rating.histogram[1],
+    ratingH2: rating.histogram[2],
+    ratingH3: rating.histogram[3],
+    ratingH4: rating.histogram[4],
+    ratingH5: rating.histogram[5],
+    ratingWithMedia: rating.withMedia,
     GSI1PK: `SELLER#${product.sellerId}#PRODUCTS`,
-    GSI1SK: sortKey,
-    ...(product.status === 'APPROVED' && { GSI2PK: `SELLER#${product.sellerId}#LISTED`, GSI2SK: sortKey }),
+    GSI1SK: `${product.createdAt}#${product.productId}`,
+    ...(product.status === 'APPROVED' && LISTED(product)),
   };
 }
 
 function toProduct(item: Record<string, unknown>): Product {
-  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g1s, GSI2PK: _g2, GSI2SK: _g2s, entity: _entity, ...product } = item;
-  return product as unknown as Product;
+  const n = (name: string) => Number(item[name] ?? 0);
+  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g1s, GSI2PK: _g2, GSI2SK: _g2s, entity: _entity, ratingCount: _c, ratingSum: _s, ratingH1: _1, ratingH2: _2, ratingH3: _3, ratingH4: _4, ratingH5: _5, ratingWithMedia: _m, ...listing } = item;
+  return {
+    ...(listing as unknown as Omit<Product, 'rating'>),
+    rating: { count: n('ratingCount'), sum: n('ratingSum'), histogram: { 1: n('ratingH1'), 2: n('ratingH2'), 3: n('ratingH3'), 4: n('ratingH4'), 5: n('ratingH5') }, withMedia: n('ratingWithMedia') },
+  };
+}
+
+/** Adds a review publication's change to the listing's rating aggregate. */
+export function addToRating(productId: string, delta: RatingDelta): TransactItem {
+  return update(
+    productKey(productId),
+    'ADD ratingCount :count, ratingSum :sum, ratingH1 :h1, ratingH2 :h2, ratingH3 :h3, ratingH4 :h4, ratingH5 :h5, ratingWithMedia :media',
+    undefined,
+    { ':count': delta.count, ':sum': delta.sum, ':h1': delta.histogram[1], ':h2': delta.histogram[2], ':h3': delta.histogram[3], ':h4': delta.histogram[4], ':h5': delta.histogram[5], ':media': delta.withMedia },
+  );
 }
 
 /** A listing is created only by a seller whose store profile exists; checked in the same transaction. */
@@ -35,8 +65,35 @@ export async function createProduct(product: Product): Promise<void> {
   await transact([conditionCheck(sellerProfileKey(product.sellerId), 'attribute_exists(PK)'), putNew(productItem(product))]);
 }
 
+/** Saves an edit: listing fields only, so a concurrent review publication's aggregate change is kept. */
 export async function replaceProduct(product: Product, previousVersion: number): Promise<void> {
-  await transact([put(productItem(product), { expression: 'version = :version', values: { ':version': previousVersion } })]);
+  const listed = product.status === 'APPROVED';
+  await transact([
+    {
+      Update: {
+        TableName: tableName(),
+        Key: productKey(product.productId),
+        UpdateExpression: `SET title = :title, description = :description, price = :price, images = :images, category = :category, guarantee = :guarantee, handlingDays = :handlingDays, #status = :status, reviewReasons = :reasons, updatedAt = :updatedAt, version = :version${listed ? ', GSI2PK = :listedPk, GSI2SK = :listedSk' : ''}${listed ? '' : ' REMOVE GSI2PK, GSI2SK'}`,
+        ConditionExpression: 'version = :previous',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':title': product.title,
+          ':description': product.description,
+          ':price': product.price,
+          ':images': product.images,
+          ':category': product.category,
+          ':guarantee': product.guarantee,
+          ':handlingDays': product.handlingDays,
+          ':status': product.status,
+          ':reasons': product.reviewReasons,
+          ':updatedAt': product.updatedAt,
+          ':version': product.version,
+          ':previous': previousVersion,
+          ...(listed && { ':listedPk': LISTED(product).GSI2PK, ':listedSk': LISTED(product).GSI2SK }),
+        },
+      },
+    },
+  ]);
 }
 
 export async function getProduct(productId: string): Promise<Product | undefined> {
@@ -44,17 +101,9 @@ export async function getProduct(productId: string): Promise<Product | undefined
   return Item ? toProduct(Item) : undefined;
 }
 
-/** The listings an order names, in one BatchGetItem; unprocessed keys (throttling) are retried. */
+/** The listings an order names, in one BatchGetItem. */
 export async function getProducts(productIds: string[]): Promise<Product[]> {
-  let keys: Record<string, unknown>[] = productIds.map(productKey);
-  const items: Record<string, unknown>[] = [];
-  for (let attempt = 0; keys.length > 0 && attempt < 5; attempt++) {
-    const result = await documentClient().send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: keys, ConsistentRead: true } } }));
-    items.push(...(result.Responses?.[tableName()] ?? []));
-    keys = (result.UnprocessedKeys?.[tableName()]?.Keys ?? []) as Record<string, unknown>[];
-  }
-  if (keys.length > 0) throw new Error('BatchGetItem left keys unprocessed after retries');
-  return items.map(toProduct);
+  return (await batchGetItems(productIds.map(productKey), { consistent: true })).map(toProduct);
 }
 
 /** Guards a price snapshot: the order is written only if each listing is unchanged since it was read. */

@@ -4,6 +4,7 @@
  *   SELLER#<id> / STATS#<yyyy-mm>  counters for reputation (orders, shipments, late shipments, cancellations)
  */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { FeedbackDelta } from '../domain/reviews.js';
 import type { SellerProfile, SellerStats } from '../domain/sellers.js';
 import { tableName } from '../platform/config.js';
 import { documentClient } from './client.js';
@@ -12,14 +13,15 @@ import { conditionCheck, update, type TransactItem } from './transactions.js';
 export const sellerProfileKey = (sellerId: string) => ({ PK: `SELLER#${sellerId}`, SK: 'PROFILE' });
 const statsKey = (sellerId: string, month: string) => ({ PK: `SELLER#${sellerId}`, SK: `STATS#${month}` });
 
-export type SellerCounter = keyof SellerStats;
+export type SellerCounter = keyof SellerStats | keyof FeedbackDelta;
 
-/** Adds to this month's counters, inside the transaction of the event being counted. */
-export function countForSeller(sellerId: string, at: string, counters: Partial<Record<SellerCounter, number>>): TransactItem {
-  const entries = Object.entries(counters);
+/** Adds to the counters of the month of `at` (an ISO time or a yyyy-mm month), inside the transaction of the event being counted. */
+export function countForSeller(sellerId: string, at: string, counters: Partial<Record<SellerCounter, number>>): TransactItem[] {
+  const entries = Object.entries(counters).filter(([, value]) => value !== 0);
+  if (entries.length === 0) return [];
   const names = Object.fromEntries(entries.map(([name], index) => [`#c${index}`, name]));
   const values = Object.fromEntries(entries.map(([, value], index) => [`:c${index}`, value]));
-  return update(statsKey(sellerId, at.slice(0, 7)), `ADD ${entries.map((_, index) => `#c${index} :c${index}`).join(', ')}`, names, values);
+  return [update(statsKey(sellerId, at.slice(0, 7)), `ADD ${entries.map((_, index) => `#c${index} :c${index}`).join(', ')}`, names, values)];
 }
 
 export async function saveSellerProfile(sellerId: string, profile: { storeName: string; country: string }, now: string): Promise<SellerProfile> {

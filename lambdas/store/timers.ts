@@ -8,12 +8,14 @@ import { tableName } from '../platform/config.js';
 import { documentClient } from './client.js';
 import { put, remove, type TransactItem } from './transactions.js';
 
-export type TimerKind = 'AUTO_CONFIRM';
+export type TimerKind = 'AUTO_CONFIRM' | 'REVIEW_WINDOW' | 'EDIT_WINDOW' | 'MODERATION';
 
 export interface Timer {
   kind: TimerKind;
   entityId: string;
   dueAt: string;
+  /** What the timer needs to act, e.g. the queue message a moderation retry re-sends. */
+  payload?: Record<string, unknown> | undefined;
 }
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -22,10 +24,14 @@ const nextHour = (bucket: string): string => new Date(new Date(`${bucket}:00:00.
 
 export const timerKey = (kind: TimerKind, entityId: string) => ({ PK: `TIMER#${kind}#${entityId}`, SK: 'TIMER' });
 
-/** Sets (or moves) a timer. A deadline already past goes in the current hour, which the sweep always reads. */
-export function setTimer(timer: Timer, now: string): TransactItem {
+/**
+ * Sets (or moves) a timer. A deadline already past goes in the current hour, which the sweep always
+ * reads. `ifDueAt` moves it only if it is still the one that was read.
+ */
+export function setTimer(timer: Timer, now: string, options: { ifDueAt?: string } = {}): TransactItem {
   const bucket = hourBucket(timer.dueAt < now ? now : timer.dueAt);
-  return put({ ...timerKey(timer.kind, timer.entityId), ...timer, GSI3PK: `DUE#${bucket}`, GSI3SK: `${timer.dueAt}#${timer.kind}#${timer.entityId}` });
+  const item = { ...timerKey(timer.kind, timer.entityId), ...timer, GSI3PK: `DUE#${bucket}`, GSI3SK: `${timer.dueAt}#${timer.kind}#${timer.entityId}` };
+  return options.ifDueAt === undefined ? put(item) : put(item, { expression: 'dueAt = :read', values: { ':read': options.ifDueAt } });
 }
 
 /** Removes a timer only if it is still the one that was read, so a timer moved meanwhile survives. */
@@ -75,7 +81,7 @@ export async function* dueTimers(bucket: string, now: string): AsyncGenerator<Ti
         ExclusiveStartKey: cursor,
       }),
     );
-    for (const item of page.Items ?? []) yield { kind: item.kind as TimerKind, entityId: String(item.entityId), dueAt: String(item.dueAt) };
+    for (const item of page.Items ?? []) yield { kind: item.kind as TimerKind, entityId: String(item.entityId), dueAt: String(item.dueAt), payload: item.payload as Timer['payload'] };
     cursor = page.LastEvaluatedKey;
   } while (cursor);
 }

@@ -60,10 +60,10 @@ export const update = (key: { PK: string; SK: string }, expression: string, name
   },
 });
 
-export const remove = (key: { PK: string; SK: string }, condition?: { expression: string; values: Record<string, unknown> }): TransactItem => ({
+export const remove = (key: { PK: string; SK: string }, condition?: { expression: string; values?: Record<string, unknown> }): TransactItem => ({
   Delete: {
     TableName: tableName(),
     Key: key,
-    ...(condition && { ConditionExpression: condition.expression, ExpressionAttributeValues: condition.values }),
+    ...(condition && { ConditionExpression: condition.expression, ...(condition.values && { ExpressionAttributeValues: condition.values }) }),
   },
 });

@@ -91,14 +91,17 @@ export async function startEngines(): Promise<Engines> {
     .send(new PutBucketCorsCommand({ Bucket: bucketName, CORSConfiguration: { CORSRules: [{ AllowedMethods: ['GET', 'POST'], AllowedOrigins: ['*'], AllowedHeaders: ['*'] }] } }))
     .catch(() => undefined); // CORS is advisory locally; the emulator may not implement it.
   s3.destroy();
-  const { queueUrls, dlqUrls } = await createQueues(fauxqs.address);
+  // fauxqs names queues http://sqs.<region>.localhost:<port>/…; using the same host as the endpoint keeps
+  // the SDK from warning that the queue URL and the endpoint differ.
+  const sqsEndpoint = `http://sqs.${REGION}.localhost:${fauxqs.port}`;
+  const { queueUrls, dlqUrls } = await createQueues(sqsEndpoint);
   const environment: Record<string, string> = {
     AWS_REGION: REGION,
     AWS_ACCESS_KEY_ID: credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_S3: s3Endpoint,
-    AWS_ENDPOINT_URL_SQS: fauxqs.address,
+    AWS_ENDPOINT_URL_SQS: sqsEndpoint,
     TABLE_NAME: tableName,
     BUCKET_NAME: bucketName,
     ...Object.fromEntries(Object.entries(queueUrls).map(([name, url]) => [`QUEUE_URL_${name.toUpperCase()}`, url])),

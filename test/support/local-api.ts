@@ -109,6 +109,44 @@ export class Api {
     return { ...placed, order: shipped.body };
   }
 
+  async completedOrder(options: { quantity?: number; listing?: Record<string, unknown> } = {}) {
+    const shipped = await this.shippedOrder(options);
+    const confirmed = await this.post(`/v1/orders/${shipped.orderId}/confirm-receipt`, shipped.buyer);
+    expect(confirmed.status, confirmed.text).toBe(200);
+    return { ...shipped, order: confirmed.body };
+  }
+
+  /** Uploads bytes the way a client does: ask for a presigned POST, then POST the file straight to S3. */
+  async upload(as: Actor, bytes: Uint8Array, options: { purpose?: string; contentType?: string; declaredLength?: number } = {}): Promise<string> {
+    const contentType = options.contentType ?? 'image/png';
+    const ticket = await this.post<{ uploadId: string; url: string; fields: Record<string, string> }>('/v1/uploads', as, {
+      purpose: options.purpose ?? 'review-media',
+      contentType,
+      contentLength: options.declaredLength ?? Math.max(1, bytes.length),
+    });
+    expect(ticket.status, ticket.text).toBe(201);
+    if (bytes.length > 0) {
+      const form = new FormData();
+      for (const [name, value] of Object.entries(ticket.body.fields)) form.append(name, value);
+      form.append('file', new Blob([bytes], { type: contentType }));
+      const stored = await fetch(ticket.body.url, { method: 'POST', body: form });
+      expect(stored.status, await stored.text()).toBeLessThan(300);
+    }
+    return ticket.body.uploadId;
+  }
+
+  /** The seller who owns a listing, as an actor with a fresh token. */
+  async sellerOf(productId: string): Promise<Actor | undefined> {
+    const product = await this.get<{ sellerId: string }>(`/v1/products/${productId}`);
+    return product.status === 200 ? this.actor('seller', product.body.sellerId) : undefined;
+  }
+
+  async drainQueues(): Promise<number> {
+    const response = await this.request<{ delivered: number }>('POST', '/local/queues/drain', {});
+    expect(response.status).toBe(200);
+    return response.body.delivered;
+  }
+
   /** HOLD = RELEASE + REFUND + held, from the ledger, and the order's escrow agrees (DOMAIN.md). */
   async expectEscrowBalanced(orderId: string, as: Actor): Promise<{ held: number; released: number; refunded: number; hold: number }> {
     const ledger = await this.get<{ items: { type: string; amount: { amount: number; currency: string } }[] }>(`/v1/orders/${orderId}/ledger`, as);
@@ -144,6 +182,27 @@ export const anOrder = (productId: string, quantity = 1) => ({
   items: [{ productId, quantity }],
   shippingAddress: anAddress(),
   paymentReference: `pay_${uniqueId('ref')}`,
+});
+
+/** The first bytes of a real PNG, enough for type sniffing. */
+export const PNG_BYTES = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89]);
+
+const reviewWords = ['sturdy', 'bright', 'quiet', 'compact', 'light', 'solid', 'handy', 'neat', 'smooth', 'warm', 'crisp', 'tidy'];
+let reviewCount = 0;
+/** Each review's text is different: moderation rejects a text that copies another published review. */
+const freshReviewText = (): string => {
+  const n = ++reviewCount;
+  const words = [reviewWords[n % 12], reviewWords[Math.floor(n / 12) % 12], reviewWords[Math.floor(n / 144) % 12]];
+  return `Arrived quickly and works exactly as described: ${words.join(', ')} (review ${n} of process ${process.pid}).`;
+};
+
+export const aReview = (productId: string, overrides: Record<string, unknown> = {}) => ({
+  productId,
+  rating: 5,
+  text: freshReviewText(),
+  media: [],
+  sellerRatings: { itemAsDescribed: 5, communication: 4, shippingSpeed: 5 },
+  ...overrides,
 });
 
 export const aShipment = (estimatedDeliveryAt?: string) => ({

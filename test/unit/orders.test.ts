@@ -70,6 +70,10 @@ describe('placing an order', () => {
     expect(refusal(() => anOrder([aListingSnapshot(), aListingSnapshot({ productId: 'prd_other', price: { amount: 100, currency: 'EUR' } })]))).toBe('MIXED_CURRENCIES');
   });
 
+  it('refuses an order whose total would exceed the largest amount money can hold', () => {
+    expect(refusal(() => anOrder([aListingSnapshot({ price: { amount: 9_000_000_000, currency: 'USD' } })], 2))).toBe('VALIDATION_FAILED');
+  });
+
   it('refuses the same product on two lines', () => {
     const listing = aListingSnapshot();
     const call = () =>

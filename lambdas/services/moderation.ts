@@ -1,0 +1,109 @@
+/**
+ * Automated moderation of review revisions and seller replies (the moderation queue's worker), and the
+ * outbox that makes sure every request for moderation is eventually delivered.
+ *
+ * Requests go to SQS after the write that creates them commits; a MODERATION timer written in that same
+ * transaction re-sends the request if it is still undecided 10 minutes later, so a lost send cannot leave
+ * a review pending forever. Deciding is one conditional transaction that also removes the timer, so a
+ * redelivered message finds nothing to decide.
+ */
+import { createHash } from 'node:crypto';
+import * as z from 'zod';
+import { checkStoredMedia } from '../domain/media.js';
+import { decideModeration, duplicateFingerprint, mediaFindingsAsModeration, screenText, type Finding } from '../domain/moderation.js';
+import { applyModeration, applyReplyModeration, type Review } from '../domain/reviews.js';
+import { clock } from '../platform/clock.js';
+import { logger } from '../platform/logger.js';
+import { inspectObject } from '../store/files.js';
+import { sendToQueue } from '../store/queue.js';
+import { claimText, getReview, reviewWrites, textOwner } from '../store/reviews.js';
+import { cancelTimer, setTimer, settleTimer, type Timer } from '../store/timers.js';
+import { transact } from '../store/transactions.js';
+
+export const ModerationRequest = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('review'), reviewId: z.string(), revision: z.int() }),
+  z.object({ kind: z.literal('reply'), reviewId: z.string(), replyVersion: z.int() }),
+]);
+export type ModerationRequest = z.infer<typeof ModerationRequest>;
+
+export const moderationRequest = (review: Review, kind: 'review' | 'reply'): ModerationRequest =>
+  kind === 'review' ? { kind, reviewId: review.reviewId, revision: review.latest.revision } : { kind, reviewId: review.reviewId, replyVersion: review.reply?.version ?? 0 };
+
+/** Sends a request; a failed send is logged, not thrown: the outbox timer will send it again. */
+export async function requestModeration(request: ModerationRequest): Promise<void> {
+  await sendToQueue('moderation', request).catch((error: unknown) => logger.warn('Moderation request not sent; the timer will retry', { request, error: String(error) }));
+}
+
+/** Texts shorter than this are too generic ("great product, thanks") to call copies. */
+const MIN_DUPLICATE_LENGTH = 30;
+
+const fingerprintOf = (text: string): string | undefined => {
+  const normalized = duplicateFingerprint(text);
+  return normalized.length >= MIN_DUPLICATE_LENGTH ? createHash('sha256').update(normalized).digest('base64url') : undefined;
+};
+
+async function reviewFindings(review: Review, fingerprint: string | undefined): Promise<Finding[]> {
+  const findings = screenText(review.latest.text);
+  const facts = await Promise.all(review.latest.media.map((media) => inspectObject(media.key)));
+  review.latest.media.forEach((media, index) => {
+    findings.push(...mediaFindingsAsModeration(checkStoredMedia({ purpose: 'review-media', contentType: media.contentType }, facts[index] ?? { exists: false })));
+  });
+  if (fingerprint) {
+    const owner = await textOwner(fingerprint);
+    if (owner && owner !== review.reviewId) findings.push({ code: 'DUPLICATE_TEXT', severity: 'reject', message: 'This text repeats another review; tell others about your own experience.' });
+  }
+  return findings;
+}
+
+export type ModerationOutcome = 'decided' | 'stale';
+
+/** Decides one request. Throws only when it should be retried (a transient error or a lost race). */
+export async function moderate(request: ModerationRequest): Promise<ModerationOutcome> {
+  const review = await getReview(request.reviewId);
+  if (!review || !stillWaiting(review, request)) return 'stale';
+  const now = clock.nowIso();
+  if (request.kind === 'reply') {
+    const { outcome, reasons } = decideModeration(screenText(review.reply?.text ?? ''));
+    const next = applyReplyModeration(review, request.replyVersion, outcome, reasons, now);
+    if (!next) return 'stale';
+    await transact([...reviewWrites(review.version, next, null), cancelTimer('MODERATION', `${review.reviewId}#reply`)]);
+    return 'decided';
+  }
+  const fingerprint = fingerprintOf(review.latest.text);
+  const { outcome, reasons } = decideModeration(await reviewFindings(review, fingerprint));
+  const result = applyModeration(review, request.revision, outcome, reasons, now);
+  if (!result) return 'stale';
+  await transact([
+    ...reviewWrites(review.version, result.review, result.publication),
+    cancelTimer('MODERATION', `${review.reviewId}#review`),
+    // The first review to publish a text owns it; a copy published meanwhile fails here and is re-decided.
+    ...(outcome === 'PUBLISHED' && fingerprint ? [claimText(fingerprint, review.reviewId)] : []),
+  ]);
+  logger.info('Review moderated', { reviewId: review.reviewId, revision: request.revision, outcome, reasons: reasons.map((reason) => reason.code) });
+  return 'decided';
+}
+
+const MAX_SENDS = 5;
+const RETRY_AFTER_MS = 10 * 60_000;
+
+const stillWaiting = (review: Review | undefined, request: ModerationRequest): boolean =>
+  !!review &&
+  (request.kind === 'review'
+    ? review.latest.revision === request.revision && review.latest.status === 'PENDING_MODERATION'
+    : review.reply?.version === request.replyVersion && review.reply.status === 'PENDING_MODERATION');
+
+/** The outbox timer: re-send a request still waiting, a few times, then leave it to the DLQ alarm. */
+export async function retryModeration(timer: Timer): Promise<void> {
+  const parsed = z.object({ message: ModerationRequest, attempt: z.int() }).safeParse(timer.payload);
+  const waiting = parsed.success && stillWaiting(await getReview(parsed.data.message.reviewId), parsed.data.message);
+  if (!parsed.success || !waiting || parsed.data.attempt >= MAX_SENDS) {
+    if (waiting) logger.error('Moderation request gave up after retries', { timer });
+    await transact([settleTimer(timer)]);
+    return;
+  }
+  const now = clock.nowIso();
+  const next = { ...timer, dueAt: new Date(new Date(now).getTime() + RETRY_AFTER_MS).toISOString(), payload: { message: parsed.data.message, attempt: parsed.data.attempt + 1 } };
+  // Moved only if nobody decided (and removed it) meanwhile; then the request is sent again.
+  await transact([setTimer(next, now, { ifDueAt: timer.dueAt })]);
+  await requestModeration(parsed.data.message);
+}

@@ -1,0 +1,257 @@
+import { PurgeQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterEach, describe, expect, it } from 'vitest';
+import { documentClient } from '../../lambdas/store/client.js';
+import { aReview, PNG_BYTES, useLocalApi, type Actor } from '../support/local-api.js';
+
+const local = useLocalApi();
+
+interface ReviewBody {
+  reviewId: string;
+  status: string;
+  moderation: { reasons: { code: string; message: string }[] };
+  current: { revision: number; rating: number; text: string; status: string };
+  published: { rating: number; text: string; editedAt: string | null } | null;
+  revisions?: { revision: number; status: string; text: string }[];
+  editable: boolean;
+}
+interface Summary {
+  ratingSummary: { count: number; average: number | null; histogram: Record<string, number>; withMedia: number };
+}
+
+afterEach(async () => {
+  await local.api.resetClock();
+});
+
+async function reviewAndModerate(overrides: Record<string, unknown> = {}, options: { media?: (buyer: Actor) => Promise<string[]> } = {}) {
+  const { api } = local;
+  const order = await api.completedOrder();
+  const media = options.media ? await options.media(order.buyer) : [];
+  const created = await api.post<ReviewBody>(`/v1/orders/${order.orderId}/reviews`, order.buyer, aReview(order.productId, { media, ...overrides }));
+  expect(created.status, created.text).toBe(201);
+  await api.drainQueues();
+  const review = await api.get<ReviewBody>(`/v1/reviews/${created.body.reviewId}`, order.buyer);
+  return { ...order, reviewId: created.body.reviewId, created: created.body, review: review.body };
+}
+
+describe('writing a review', () => {
+  it('accepts the buyer of a completed order, pending moderation, with a Location', async () => {
+    const { api } = local;
+    const { buyer, orderId, productId } = await api.completedOrder();
+    const created = await api.post<ReviewBody>(`/v1/orders/${orderId}/reviews`, buyer, aReview(productId));
+    expect(created.status).toBe(201);
+    expect(created.headers.get('location')).toBe(`/v1/reviews/${created.body.reviewId}`);
+    expect(created.body).toMatchObject({ status: 'PENDING_MODERATION', current: { revision: 1, rating: 5 }, published: null, editable: true });
+    // Not public until moderated.
+    expect((await api.get(`/v1/reviews/${created.body.reviewId}`)).status).toBe(404);
+  });
+
+  it.each([
+    ['not yet completed', 'placedOrder', 'ORDER_NOT_COMPLETED'],
+    ['shipped but not confirmed', 'shippedOrder', 'ORDER_NOT_COMPLETED'],
+  ] as const)('refuses an order that is %s with %s', async (_state, builder, code) => {
+    const { api } = local;
+    const { buyer, orderId, productId } = await api[builder]();
+    const refused = await api.post(`/v1/orders/${orderId}/reviews`, buyer, aReview(productId));
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe(code);
+  });
+
+  it('refuses a cancelled order with ORDER_CANCELLED', async () => {
+    const { api } = local;
+    const { buyer, orderId, productId } = await api.placedOrder();
+    await api.post(`/v1/orders/${orderId}/cancel`, buyer, { reason: 'changed my mind' });
+    const refused = await api.post(`/v1/orders/${orderId}/reviews`, buyer, aReview(productId));
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('ORDER_CANCELLED');
+  });
+
+  it("refuses a product that is not on the order, and another buyer's order (404)", async () => {
+    const { api } = local;
+    const { buyer, orderId, productId } = await api.completedOrder();
+    const other = await api.sellerWithListing();
+    const wrongProduct = await api.post(`/v1/orders/${orderId}/reviews`, buyer, aReview(other.productId));
+    expect(wrongProduct.status).toBe(400);
+    expect(wrongProduct.body.code).toBe('PRODUCT_NOT_IN_ORDER');
+    const stranger = await api.post(`/v1/orders/${orderId}/reviews`, await api.actor('buyer'), aReview(productId));
+    expect(stranger.status).toBe(404);
+  });
+
+  it('accepts a review until 30 days after completion, and not a second later', async () => {
+    const { api } = local;
+    const first = await api.completedOrder();
+    const second = await api.completedOrder();
+    await api.moveClock('P29DT23H59M');
+    expect((await api.post(`/v1/orders/${first.orderId}/reviews`, first.buyer, aReview(first.productId))).status).toBe(201);
+    await api.moveClock('PT2M');
+    const late = await api.post(`/v1/orders/${second.orderId}/reviews`, second.buyer, aReview(second.productId));
+    expect(late.status).toBe(409);
+    expect(late.body.code).toBe('REVIEW_WINDOW_CLOSED');
+  });
+
+  it('allows one review per order line: 5 identical submissions at once make one review', async () => {
+    const { api } = local;
+    const { buyer, orderId, productId } = await api.completedOrder();
+    const responses = await Promise.all(Array.from({ length: 5 }, () => api.post(`/v1/orders/${orderId}/reviews`, buyer, aReview(productId))));
+    expect(responses.filter((response) => response.status === 201)).toHaveLength(1);
+    for (const response of responses.filter((r) => r.status !== 201)) expect(response.body.code).toBe('REVIEW_ALREADY_EXISTS');
+    expect((await api.get<{ items: unknown[] }>('/v1/me/reviews', buyer)).body.items).toHaveLength(1);
+  });
+
+  it("refuses someone else's upload as media with UPLOAD_NOT_USABLE", async () => {
+    const { api } = local;
+    const { buyer, orderId, productId } = await api.completedOrder();
+    const foreign = await api.upload(await api.actor('buyer'), PNG_BYTES);
+    const refused = await api.post(`/v1/orders/${orderId}/reviews`, buyer, aReview(productId, { media: [foreign] }));
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ code: 'UPLOAD_NOT_USABLE', errors: [{ path: 'body.media.0' }] });
+  });
+});
+
+describe('moderation through the queue', () => {
+  it('publishes a clean review with its media and counts it once in the rating summary', async () => {
+    const { api } = local;
+    const { reviewId, productId, review } = await reviewAndModerate({ rating: 4 }, { media: async (buyer) => [await api.upload(buyer, PNG_BYTES)] });
+    expect(review.status).toBe('PUBLISHED');
+    const publicView = await api.get<{ media: { url: string; contentType: string }[] }>(`/v1/reviews/${reviewId}`);
+    expect(publicView.status).toBe(200);
+    const image = await fetch(publicView.body.media[0]?.url as string);
+    expect(image.status).toBe(200);
+    expect(new Uint8Array(await image.arrayBuffer()).slice(0, 8)).toEqual(PNG_BYTES.slice(0, 8));
+    const product = await api.get<Summary>(`/v1/products/${productId}`);
+    expect(product.body.ratingSummary).toEqual({ count: 1, average: 4, histogram: { 1: 0, 2: 0, 3: 0, 4: 1, 5: 0 }, withMedia: 1 });
+  });
+
+  it.each([
+    ['a link', 'Much cheaper at https://cheap-knockoffs.example.com, buy there', 'EXTERNAL_LINK'],
+    ['an email address', 'Write me at jordan.buyer@example.com for a discount code', 'CONTACT_DETAILS'],
+  ])('rejects a review with %s, telling the author why', async (_what, text, code) => {
+    const { api } = local;
+    const { reviewId, buyer, productId, review } = await reviewAndModerate({ text });
+    expect(review.status).toBe('REJECTED');
+    expect(review.moderation.reasons.map((reason) => reason.code)).toContain(code);
+    const mine = await api.get<{ items: ReviewBody[] }>('/v1/me/reviews', buyer);
+    expect(mine.body.items.find((item) => item.reviewId === reviewId)?.moderation.reasons[0]?.message).toBeTruthy();
+    expect((await api.get<Summary>(`/v1/products/${productId}`)).body.ratingSummary.count).toBe(0);
+  });
+
+  it('rejects media that is not what its content type claims (a text file sent as image/png)', async () => {
+    const { api } = local;
+    const { review } = await reviewAndModerate({}, { media: async (buyer) => [await api.upload(buyer, new TextEncoder().encode('just some text, honestly not a png at all'))] });
+    expect(review.status).toBe('REJECTED');
+    expect(review.moderation.reasons.map((reason) => reason.code)).toEqual(['MEDIA_TYPE_MISMATCH']);
+  });
+
+  it('rejects media that was never uploaded to storage', async () => {
+    const { api } = local;
+    const { review } = await reviewAndModerate({}, { media: async (buyer) => [await api.upload(buyer, new Uint8Array())] });
+    expect(review.moderation.reasons.map((reason) => reason.code)).toEqual(['MEDIA_MISSING']);
+  });
+
+  it('rejects a text copied from another published review', async () => {
+    const text = 'The zipper broke on the second day and the seams are coming apart already.';
+    const original = await reviewAndModerate({ text });
+    expect(original.review.status).toBe('PUBLISHED');
+    const copy = await reviewAndModerate({ text: `${text.toUpperCase()}!!` });
+    expect(copy.review.status).toBe('REJECTED');
+    expect(copy.review.moderation.reasons.map((reason) => reason.code)).toEqual(['DUPLICATE_TEXT']);
+  });
+
+  it('sends a review with a milder insult to a human, who can publish it', async () => {
+    const { api } = local;
+    const { reviewId, productId, review } = await reviewAndModerate({ text: 'The seller is an idiot but the lamp itself is fine.' });
+    expect(review.status).toBe('NEEDS_HUMAN');
+    const admin = await api.actor('admin');
+    const queue = await api.get<{ items: ReviewBody[] }>('/v1/admin/reviews?status=NEEDS_HUMAN&limit=100', admin);
+    expect(queue.body.items.map((item) => item.reviewId)).toContain(reviewId);
+    const decided = await api.post<ReviewBody>(`/v1/admin/reviews/${reviewId}/decision`, admin, { decision: 'PUBLISH' });
+    expect(decided.body.status).toBe('PUBLISHED');
+    expect((await api.get<Summary>(`/v1/products/${productId}`)).body.ratingSummary.count).toBe(1);
+  });
+
+  it('changes the aggregate once when the same message is delivered twice', async () => {
+    const { api } = local;
+    const { buyer, orderId, productId } = await api.completedOrder();
+    const created = await api.post<ReviewBody>(`/v1/orders/${orderId}/reviews`, buyer, aReview(productId));
+    const sqs = new SQSClient({});
+    const message = JSON.stringify({ kind: 'review', reviewId: created.body.reviewId, revision: 1 });
+    // Two more copies of the request that is already queued: three deliveries in all.
+    await sqs.send(new SendMessageCommand({ QueueUrl: local.api.host.engines.queueUrls.moderation, MessageBody: message }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: local.api.host.engines.queueUrls.moderation, MessageBody: message }));
+    expect(await api.drainQueues()).toBe(3);
+    expect((await api.get<Summary>(`/v1/products/${productId}`)).body.ratingSummary).toMatchObject({ count: 1, histogram: { 5: 1 } });
+    const seller = await api.get<{ items: unknown[] }>('/v1/sellers/me/reviews', (await api.sellerOf(productId)) ?? buyer);
+    expect(seller.body.items).toHaveLength(1);
+  });
+
+  it('re-sends a moderation request that was lost, from the outbox timer', async () => {
+    const { api } = local;
+    const { buyer, orderId, productId } = await api.completedOrder();
+    const created = await api.post<ReviewBody>(`/v1/orders/${orderId}/reviews`, buyer, aReview(productId));
+    await new SQSClient({}).send(new PurgeQueueCommand({ QueueUrl: local.api.host.engines.queueUrls.moderation }));
+    expect(await api.drainQueues()).toBe(0);
+    await api.moveClock('PT10M1S');
+    await api.runJob('timers');
+    expect(await api.drainQueues()).toBeGreaterThanOrEqual(1);
+    expect((await api.get<ReviewBody>(`/v1/reviews/${created.body.reviewId}`, buyer)).body.status).toBe('PUBLISHED');
+    // Decided: the outbox timer went with the decision, so there is nothing left to send.
+    const timer = await documentClient().send(new GetCommand({ TableName: process.env.TABLE_NAME, Key: { PK: `TIMER#MODERATION#${created.body.reviewId}#review`, SK: 'TIMER' } }));
+    expect(timer.Item).toBeUndefined();
+  });
+});
+
+describe('editing a review', () => {
+  it('keeps the published revision public until the new one is published, then moves the aggregate', async () => {
+    const { api } = local;
+    const { reviewId, buyer, productId } = await reviewAndModerate({ rating: 5 });
+    const edited = await api.request<ReviewBody>('PATCH', `/v1/reviews/${reviewId}`, { as: buyer, body: { rating: 2, text: 'Stopped working after a week, disappointed.' } });
+    expect(edited.status).toBe(200);
+    expect(edited.body).toMatchObject({ status: 'PENDING_MODERATION', current: { revision: 2, rating: 2 }, published: { rating: 5 } });
+    expect((await api.get<{ rating: number }>(`/v1/reviews/${reviewId}`)).body.rating).toBe(5);
+    await api.drainQueues();
+    const after = await api.get<{ rating: number; editedAt: string | null }>(`/v1/reviews/${reviewId}`);
+    expect(after.body.rating).toBe(2);
+    expect(after.body.editedAt).not.toBeNull();
+    expect((await api.get<Summary>(`/v1/products/${productId}`)).body.ratingSummary).toEqual({ count: 1, average: 2, histogram: { 1: 0, 2: 1, 3: 0, 4: 0, 5: 0 }, withMedia: 0 });
+    const history = await api.get<ReviewBody>(`/v1/reviews/${reviewId}`, buyer);
+    expect(history.body.revisions?.map((revision) => [revision.revision, revision.status])).toEqual([
+      [1, 'PUBLISHED'],
+      [2, 'PUBLISHED'],
+    ]);
+  });
+
+  it('keeps the old revision public when the edit is rejected', async () => {
+    const { api } = local;
+    const { reviewId, buyer, productId } = await reviewAndModerate({ rating: 4 });
+    await api.request('PATCH', `/v1/reviews/${reviewId}`, { as: buyer, body: { text: 'Visit www.better-deals.example.net for the same thing cheaper' } });
+    await api.drainQueues();
+    const mine = await api.get<ReviewBody>(`/v1/reviews/${reviewId}`, buyer);
+    expect(mine.body).toMatchObject({ status: 'REJECTED', published: { rating: 4, text: mine.body.revisions?.[0]?.text } });
+    expect((await api.get<Summary>(`/v1/products/${productId}`)).body.ratingSummary.count).toBe(1);
+  });
+
+  it('lets only the author edit, and only within 180 days', async () => {
+    const { api } = local;
+    const { reviewId, buyer } = await reviewAndModerate();
+    expect((await api.request('PATCH', `/v1/reviews/${reviewId}`, { as: await api.actor('buyer'), body: { rating: 1 } })).status).toBe(404);
+    await api.moveClock('P180DT1M');
+    const late = await api.request('PATCH', `/v1/reviews/${reviewId}`, { as: buyer, body: { rating: 1 } });
+    expect(late.status).toBe(409);
+    expect(late.body.code).toBe('EDIT_WINDOW_CLOSED');
+  });
+});
+
+describe('window timers', () => {
+  it('closes the edit window and the review window through the timers sweep', async () => {
+    const { api } = local;
+    const { reviewId, buyer } = await reviewAndModerate();
+    const unreviewed = await api.completedOrder();
+    expect((await api.get<{ reviewableUntil: string | null }>(`/v1/orders/${unreviewed.orderId}`, unreviewed.buyer)).body.reviewableUntil).not.toBeNull();
+    await api.moveClock('P30DT1M');
+    await api.runJob('timers');
+    expect((await api.get<{ reviewableUntil: string | null }>(`/v1/orders/${unreviewed.orderId}`, unreviewed.buyer)).body.reviewableUntil).toBeNull();
+    await api.moveClock('P151D');
+    await api.runJob('timers');
+    expect((await api.get<ReviewBody>(`/v1/reviews/${reviewId}`, buyer)).body.editable).toBe(false);
+  });
+});
