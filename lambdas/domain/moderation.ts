@@ -226,7 +226,8 @@ function* wordsOf(text: string): Generator<string> {
 
 // ---------------------------------------------------------------------------------------------------
 // Links. A bare domain only counts with a top-level domain people actually send shoppers to, so
-// "5.5 inches", "e.g." and "node.js" are not links.
+// "5.5 inches", "e.g." and "node.js" are not links. Country codes that are English words ("it", "in",
+// "me", "is", "to", "co") are left out: "well.it works" is a missing space, not Italy.
 
 const linkTopLevelDomains = new Set([
   'com', 'net', 'org', 'info', 'biz', 'io', 'xyz', 'top', 'shop', 'store', 'online', 'site', 'club', 'link',
@@ -235,9 +236,18 @@ const linkTopLevelDomains = new Set([
 /** Messenger short links whose top-level domain ("me") is too common a word to list. */
 const messengerLinkHosts = new Set(['t.me', 'wa.me', 'm.me', 'telegram.me']);
 
-/** "example(dot)com", "example [dot] ru", "example dot com" read as a domain. */
-const spelledOutDots = (text: string): string =>
-  text.replace(/ ?[[({<] ?dot ?[\])}>] ?/gi, '.').replace(new RegExp(` dot (?=(?:${[...linkTopLevelDomains].join('|')})\\b)`, 'gi'), '.');
+/**
+ * Addresses written to dodge filters, rewritten as they would be typed: "example(dot)com", "example dot
+ * com", "name [at] gmail [dot] com", "name at gmail dot com", "name @ gmail.com". A bare "at" only
+ * counts when the domain after it is spelled out too, so "bought it at example.com" stays a link and
+ * "arrived at 5 pm" stays text.
+ */
+const spelledOut = (text: string): string =>
+  text
+    .replace(/ ?[[({<] ?(at|dot) ?[\])}>] ?/gi, (_, word: string) => (word.toLowerCase() === 'at' ? '@' : '.'))
+    .replace(/ @ | @|@ /g, '@')
+    .replace(/ at ([a-z0-9-]+) dot /gi, '@$1.')
+    .replace(/ dot /gi, '.');
 
 const isDotOrDash = (char: string): boolean => char === '.' || char === '-';
 const SCHEME = /\b(?:https?|ftp):\/\/\S/i;
@@ -266,13 +276,6 @@ function containsLink(text: string): boolean {
 
 // ---------------------------------------------------------------------------------------------------
 // Contact details.
-
-/** "name at gmail dot com", "name [at] gmail (dot) com" and "name @ gmail.com" read as an address. */
-const spelledOutAddress = (lowerText: string): string =>
-  lowerText
-    .replace(/ ?[[({<] ?(at|dot) ?[\])}>] ?/g, (_, word: string) => (word === 'at' ? '@' : '.'))
-    .replace(/ (?:at|@) | @|@ /g, '@')
-    .replace(/ dot /g, '.');
 
 function containsEmail(text: string): boolean {
   for (let at = text.indexOf('@'); at !== -1; at = text.indexOf('@', at + 1)) {
@@ -467,9 +470,9 @@ export function screenText(text: string): Finding[] {
   if (rude) findings.push({ ...textFindings.OFFENSIVE_LANGUAGE });
 
   const plain = text.normalize('NFKC').replace(/\p{Cf}/gu, '').replace(/\s+/g, ' ');
-  const lower = plain.toLowerCase();
-  if (containsLink(spelledOutDots(plain))) findings.push({ ...textFindings.EXTERNAL_LINK });
-  if (containsEmail(spelledOutAddress(lower)) || containsPhoneNumber(plain) || containsMessengerContact(lower)) {
+  const addresses = spelledOut(plain);
+  if (containsLink(addresses)) findings.push({ ...textFindings.EXTERNAL_LINK });
+  if (containsEmail(addresses.toLowerCase()) || containsPhoneNumber(plain) || containsMessengerContact(plain.toLowerCase())) {
     findings.push({ ...textFindings.CONTACT_DETAILS });
   }
   if (insulting) findings.push({ ...textFindings.SUSPECTED_OFFENSIVE });

@@ -190,17 +190,26 @@ export function adminDecision(review: Review, decision: 'PUBLISH' | 'REJECT' | '
 
 export const REPORTS_TO_ESCALATE = 3;
 
-/** A report from one more distinct user; the third sends a published review back to a human, unpublished. */
+/**
+ * A report from one more distinct user. The third sends whatever is public back to a human, unpublished
+ * — also when a newer edit is pending or was rejected meanwhile: the published text is what was reported.
+ */
 export function recordReport(review: Review, now: string): ModerationResult {
   if (review.status === 'REMOVED') throw new DomainError('REVIEW_REMOVED', 'This review was removed.');
   const reportCount = review.reportCount + 1;
-  if (reportCount >= REPORTS_TO_ESCALATE && review.status === 'PUBLISHED') {
-    const latest: Revision = { ...review.latest, status: 'NEEDS_HUMAN', reasons: [{ code: 'REPORTED_BY_USERS', message: 'Several users reported this review; a moderator will look at it.' }] };
+  const published = review.published;
+  if (reportCount >= REPORTS_TO_ESCALATE && published) {
+    const reasons = [{ code: 'REPORTED_BY_USERS', message: 'Several users reported this review; a moderator will look at it.' }];
+    // The reported content becomes the revision a moderator decides; a pending or rejected edit is superseded.
+    const latest: Revision =
+      review.latest.revision === published.revision
+        ? { ...review.latest, status: 'NEEDS_HUMAN', reasons }
+        : { ...published, revision: review.latest.revision + 1, status: 'NEEDS_HUMAN', reasons, createdAt: now, decidedAt: null };
     const next = bump(review, now, { reportCount, status: 'NEEDS_HUMAN', latest, published: null });
-    return { review: next, publication: { before: review.published, after: null } };
+    return { review: next, publication: { before: published, after: null } };
   }
   const next = bump(review, now, { reportCount });
-  return { review: next, publication: { before: review.published, after: review.published } };
+  return { review: next, publication: { before: published, after: published } };
 }
 
 /** One reply per review by the product's seller, editable, moderated like the review. */

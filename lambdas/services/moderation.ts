@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { checkStoredMedia } from '../domain/media.js';
-import { decideModeration, duplicateFingerprint, mediaFindingsAsModeration, screenText, type Finding } from '../domain/moderation.js';
+import { decideModeration, duplicateFingerprint, duplicateTextFinding, mediaFindingsAsModeration, screenText, type Finding } from '../domain/moderation.js';
 import { applyModeration, applyReplyModeration, type Review } from '../domain/reviews.js';
 import { clock } from '../platform/clock.js';
 import { logger } from '../platform/logger.js';
@@ -50,7 +50,7 @@ async function reviewFindings(review: Review, fingerprint: string | undefined): 
   });
   if (fingerprint) {
     const owner = await textOwner(fingerprint);
-    if (owner && owner !== review.reviewId) findings.push({ code: 'DUPLICATE_TEXT', severity: 'reject', message: 'This text repeats another review; tell others about your own experience.' });
+    if (owner && owner !== review.reviewId) findings.push(duplicateTextFinding());
   }
   return findings;
 }

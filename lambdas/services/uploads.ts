@@ -17,7 +17,8 @@ export async function createUpload(principal: Principal, request: { purpose: Upl
     throw new DomainError('FILE_TOO_LARGE', `${request.contentType} files for ${request.purpose} are limited to ${maxBytes} bytes.`, [{ path: 'body.contentLength', message: `at most ${maxBytes}` }]);
   }
   const uploadId = newId('upl');
-  const key = `${uploadRules[request.purpose].keyPrefix}/${principal.userId}/${uploadId}`;
+  // The key says nothing about who uploaded it: review media URLs are shown to the public and the seller.
+  const key = `${uploadRules[request.purpose].keyPrefix}/${uploadId}`;
   const now = clock.now();
   const record: UploadRecord = { uploadId, ownerId: principal.userId, purpose: request.purpose, contentType: request.contentType, maxBytes, key, createdAt: now.toISOString() };
   const post = await presignUpload(key, request.contentType, maxBytes);
