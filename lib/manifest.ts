@@ -4,6 +4,7 @@
  * so a route exists in every host or in none. It is plain data plus zod schemas: no AWS code.
  */
 import type * as z from 'zod';
+import * as disputes from '../lambdas/contract/disputes.js';
 import * as orders from '../lambdas/contract/orders.js';
 import * as products from '../lambdas/contract/products.js';
 import { ListQuery } from '../lambdas/contract/shared.js';
@@ -50,7 +51,9 @@ export const functions = {
   uploads: { entry: 'lambdas/http/uploads.ts', description: 'Presigned S3 uploads', table: 'readWrite', bucket: 'readWrite' },
   reviews: { entry: 'lambdas/http/reviews.ts', description: 'Reviews, replies, votes, reports and their moderation queue', table: 'readWrite', bucket: 'read', sendsTo: ['moderation'] },
   moderationWorker: { entry: 'lambdas/workers/moderation.ts', description: 'Moderates review revisions and seller replies', table: 'readWrite', bucket: 'read', timeoutSeconds: 30 },
-  timersJob: { entry: 'lambdas/jobs/timers.ts', description: 'Fires due timers: auto-confirm receipt, windows, moderation retries', table: 'readWrite', sendsTo: ['moderation'], timeoutSeconds: 300 },
+  disputes: { entry: 'lambdas/http/disputes.ts', description: 'Disputes, returns, arbitration and refunds', table: 'readWrite', bucket: 'read', sendsTo: ['disputes'] },
+  caseFileWorker: { entry: 'lambdas/workers/case-file.ts', description: 'Builds the case file of an escalated dispute and proposes a decision', table: 'readWrite', timeoutSeconds: 30 },
+  timersJob: { entry: 'lambdas/jobs/timers.ts', description: 'Fires due timers: auto-confirm, windows, dispute deadlines, refunds, outbox retries', table: 'readWrite', sendsTo: ['moderation', 'disputes'], timeoutSeconds: 300 },
 } as const satisfies Record<string, FunctionSpec>;
 export type FunctionName = keyof typeof functions;
 
@@ -66,7 +69,10 @@ export interface WorkerSpec {
   batchSize: number;
 }
 /** Queue consumers. Each reports partial batch failures; a poisoned message ends in the queue's DLQ. */
-export const workers: readonly WorkerSpec[] = [{ queue: 'moderation', fn: 'moderationWorker', batchSize: 10 }];
+export const workers: readonly WorkerSpec[] = [
+  { queue: 'moderation', fn: 'moderationWorker', batchSize: 10 },
+  { queue: 'disputes', fn: 'caseFileWorker', batchSize: 5 },
+];
 
 export interface JobSpec {
   fn: FunctionName;
@@ -124,6 +130,18 @@ export const routes = {
   'POST /v1/reviews/{reviewId}/reports': { fn: 'reviews', tag: 'Reviews', summary: 'Report a review as abusive', auth: 'required', roles: parties, path: reviews.ReviewPathParams, body: reviews.ReportReview, success: { status: 201, body: reviews.ReportResult } },
   'GET /v1/admin/reviews': { fn: 'reviews', tag: 'Admin', summary: 'Reviews waiting for a human', auth: 'required', roles: admin, query: reviews.AdminReviewsQuery, success: { status: 200, body: reviews.AuthorReviewPage } },
   'POST /v1/admin/reviews/{reviewId}/decision': { fn: 'reviews', tag: 'Admin', summary: 'Publish, reject or remove a review (or its reply)', auth: 'required', roles: admin, path: reviews.ReviewPathParams, body: reviews.AdminReviewDecision, success: { status: 200, body: reviews.AuthorReview } },
+
+  'POST /v1/orders/{orderId}/disputes': { fn: 'disputes', tag: 'Disputes', summary: 'Open a dispute (buyer protection)', auth: 'required', roles: buyer, path: disputes.OrderDisputePathParams, body: disputes.OpenDispute, idempotent: true, success: { status: 201, body: disputes.Dispute } },
+  'GET /v1/disputes/{disputeId}': { fn: 'disputes', tag: 'Disputes', summary: 'A dispute with its timeline, deadlines and decision', auth: 'required', roles: parties, path: disputes.DisputePathParams, success: { status: 200, body: disputes.Dispute } },
+  'GET /v1/disputes': { fn: 'disputes', tag: 'Disputes', summary: 'My disputes (buyer or seller), or the escalated ones (admin)', auth: 'required', roles: parties, query: disputes.ListDisputesQuery, success: { status: 200, body: disputes.DisputePage } },
+  'POST /v1/disputes/{disputeId}/response': { fn: 'disputes', tag: 'Disputes', summary: 'Seller: accept, or make a counter-offer', auth: 'required', roles: seller, path: disputes.DisputePathParams, body: disputes.SellerResponse, success: { status: 200, body: disputes.Dispute } },
+  'POST /v1/disputes/{disputeId}/accept-offer': { fn: 'disputes', tag: 'Disputes', summary: "Buyer: accept the seller's counter-offer", auth: 'required', roles: buyer, path: disputes.DisputePathParams, success: { status: 200, body: disputes.Dispute } },
+  'POST /v1/disputes/{disputeId}/escalate': { fn: 'disputes', tag: 'Disputes', summary: 'Ask the platform to decide', auth: 'required', roles: ['buyer', 'seller'], path: disputes.DisputePathParams, body: disputes.Escalate, success: { status: 200, body: disputes.Dispute } },
+  'POST /v1/disputes/{disputeId}/cancel': { fn: 'disputes', tag: 'Disputes', summary: 'Buyer: withdraw the dispute', auth: 'required', roles: buyer, path: disputes.DisputePathParams, success: { status: 200, body: disputes.Dispute } },
+  'POST /v1/disputes/{disputeId}/return-shipment': { fn: 'disputes', tag: 'Disputes', summary: 'Buyer: the return is on its way', auth: 'required', roles: buyer, path: disputes.DisputePathParams, body: disputes.ReturnShipment, success: { status: 200, body: disputes.Dispute } },
+  'POST /v1/disputes/{disputeId}/return-received': { fn: 'disputes', tag: 'Disputes', summary: 'Seller: the return arrived (issues the refund)', auth: 'required', roles: seller, path: disputes.DisputePathParams, success: { status: 200, body: disputes.Dispute } },
+  'POST /v1/admin/disputes/{disputeId}/decision': { fn: 'disputes', tag: 'Admin', summary: 'Decide an escalated dispute', auth: 'required', roles: admin, path: disputes.DisputePathParams, body: disputes.AdminDisputeDecision, success: { status: 200, body: disputes.Dispute } },
+  'GET /v1/refunds/{refundId}': { fn: 'disputes', tag: 'Disputes', summary: 'A refund and when to expect it', auth: 'required', roles: parties, path: disputes.RefundPathParams, success: { status: 200, body: disputes.Refund } },
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteKey = keyof typeof routes;

@@ -82,6 +82,6 @@ export const TrackingEvent = z
 export const TrackingList = z.object({ items: z.array(TrackingEvent) }).meta({ id: 'TrackingList' });
 
 export const LedgerEntry = z
-  .object({ seq: z.int(), type: z.enum(['HOLD', 'RELEASE', 'REFUND']), amount: Money, at: Timestamp, reason: z.string() })
+  .object({ seq: z.int(), type: z.enum(['HOLD', 'RELEASE', 'REFUND', 'REVERSAL']), amount: Money, at: Timestamp, reason: z.string() })
   .meta({ id: 'LedgerEntry' });
 export const Ledger = z.object({ items: z.array(LedgerEntry) }).meta({ id: 'Ledger' });

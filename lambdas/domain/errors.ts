@@ -8,6 +8,7 @@ const statusByCode = {
   INVALID_CURSOR: 400,
   MIXED_SELLERS: 400,
   MIXED_CURRENCIES: 400,
+  CURRENCY_MISMATCH: 400,
   ESTIMATE_IN_PAST: 400,
   PRODUCT_NOT_IN_ORDER: 400,
   UPLOAD_NOT_USABLE: 400,
@@ -46,6 +47,24 @@ const statusByCode = {
   CANNOT_VOTE_OWN_REVIEW: 409,
   ALREADY_REPORTED: 409,
   NOTHING_TO_DECIDE: 409,
+  REFUND_EXCEEDS_REFUNDABLE: 409,
+  DISPUTE_NOT_FOUND: 404,
+  REFUND_NOT_FOUND: 404,
+  ORDER_NOT_SHIPPED: 409,
+  DISPUTE_WINDOW_CLOSED: 409,
+  DISPUTE_ALREADY_OPEN: 409,
+  ALREADY_DELIVERED: 409,
+  NOT_RETURNABLE: 409,
+  RETURN_WINDOW_CLOSED: 409,
+  DISPUTE_NOT_AWAITING_SELLER: 409,
+  NO_COUNTER_OFFER: 409,
+  ESCALATION_NOT_ALLOWED_YET: 409,
+  DISPUTE_CLOSED: 409,
+  DISPUTE_ALREADY_ESCALATED: 409,
+  DISPUTE_NOT_ESCALATED: 409,
+  RETURN_NOT_EXPECTED: 409,
+  RETURN_NOT_SHIPPED: 409,
+  RESPONSE_WINDOW_CLOSED: 409,
   IDEMPOTENCY_KEY_REUSED: 409,
   IDEMPOTENCY_KEY_IN_USE: 409,
   // Transport.
@@ -76,5 +95,5 @@ export class DomainError extends Error {
   }
 }
 
-export const notFound = (what: 'Order' | 'Product' | 'Seller' | 'Review', id: string): DomainError =>
+export const notFound = (what: 'Order' | 'Product' | 'Seller' | 'Review' | 'Dispute' | 'Refund', id: string): DomainError =>
   new DomainError(`${what.toUpperCase()}_NOT_FOUND` as ErrorCode, `${what} ${id} was not found.`);

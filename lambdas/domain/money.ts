@@ -33,7 +33,12 @@ export interface EscrowBalance {
   refunded: number;
 }
 
-export type LedgerType = 'HOLD' | 'RELEASE' | 'REFUND';
+/**
+ * HOLD puts the buyer's payment in escrow; RELEASE pays the seller; REFUND pays the buyer back.
+ * REVERSAL takes back from the seller what was released (a refund decided after completion), so that
+ * HOLD = RELEASE − REVERSAL + REFUND + held on every order.
+ */
+export type LedgerType = 'HOLD' | 'RELEASE' | 'REFUND' | 'REVERSAL';
 
 export interface LedgerEntry {
   seq: number;
@@ -50,6 +55,9 @@ export function applyLedger(balance: EscrowBalance, entries: readonly Pick<Ledge
     switch (entry.type) {
       case 'HOLD':
         return { ...next, held: next.held + amount };
+      case 'REVERSAL':
+        if (amount > next.released) throw new RangeError(`Cannot reverse ${amount} of ${next.released} released`);
+        return { ...next, held: next.held + amount, released: next.released - amount };
       case 'RELEASE':
       case 'REFUND':
         if (amount > next.held) throw new RangeError(`Cannot take ${amount} from escrow holding ${next.held}`);

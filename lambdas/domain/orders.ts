@@ -58,6 +58,10 @@ export interface Order {
   protectionEndsAt: string | null;
   protectionExtended: boolean;
   disputeStatus: string | null;
+  /** The dispute currently or last opened on this order. */
+  disputeId?: string | null;
+  /** Set by the timers job when the return window has passed: no new RETURN_AND_REFUND dispute. */
+  returnWindowClosed?: boolean;
   cancellation: { by: Party; reason: string; at: string } | null;
   deliveredAt: string | null;
   completedAt: string | null;
@@ -232,7 +236,7 @@ export function recordTrackingEvent(order: Order, event: { status: TrackingStatu
   return withLedger({ ...order, status: 'DELIVERED', deliveredAt: event.occurredAt }, now, []);
 }
 
-const hasOpenDispute = (order: Order): boolean => order.disputeStatus !== null && !['RESOLVED', 'CANCELLED'].includes(order.disputeStatus);
+export const hasOpenDispute = (order: Pick<Order, 'disputeStatus'>): boolean => order.disputeStatus !== null && !['RESOLVED', 'CANCELLED'].includes(order.disputeStatus);
 
 /** Confirm receipt (buyer) or auto-confirm at the end of protection (system): COMPLETED, RELEASE what is held. */
 export function confirmReceipt(order: Order, by: 'buyer' | 'system', now: string): Transition {
@@ -298,4 +302,39 @@ export function orderView(order: Order, as: Viewer['role']) {
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,
   };
+}
+
+// ---- Disputes move the order too (DOMAIN.md "Disputes, returns and refunds"). ----
+
+/** What may still be refunded: everything not refunded yet, whether still held or already released. */
+export const refundable = (order: Pick<Order, 'total' | 'escrow'>): number => order.total.amount - order.escrow.refunded;
+
+/**
+ * The end of the return window: `returnWindowDays` of the most generous returnable line after delivery
+ * (or after completion, if delivery was never recorded). Null while the goods have not arrived.
+ */
+export function returnWindowEndsAt(order: Pick<Order, 'items' | 'deliveredAt' | 'completedAt'>): string | null {
+  const days = Math.max(0, ...order.items.filter((item) => item.returnable).map((item) => item.returnWindowDays));
+  const from = order.deliveredAt ?? order.completedAt;
+  return from && days > 0 ? addMs(from, days * DAY_MS) : null;
+}
+
+/** A dispute opens or changes state: the order only mirrors its status (an open dispute blocks confirmation). */
+export function markDispute(order: Order, disputeId: string, disputeStatus: string, now: string): Transition {
+  return withLedger({ ...order, disputeId, disputeStatus }, now, []);
+}
+
+/**
+ * A refund decided through a dispute. It comes out of what escrow still holds; beyond that (a refund
+ * after completion) it first reverses part of the seller's release. Fully refunded orders close.
+ */
+export function refundThroughDispute(order: Order, amount: number, disputeStatus: string, reason: string, now: string): Transition {
+  if (amount > refundable(order)) throw new DomainError('REFUND_EXCEEDS_REFUNDABLE', `At most ${refundable(order)} can still be refunded on this order.`);
+  const reversal = Math.max(0, amount - order.escrow.held);
+  const next = withLedger({ ...order, disputeStatus }, now, [
+    { type: 'REVERSAL', amount: reversal, reason: `${reason}: taken back from the seller` },
+    { type: 'REFUND', amount, reason },
+  ]);
+  const fullyRefunded = next.order.escrow.refunded === order.total.amount;
+  return fullyRefunded ? { ...next, order: { ...next.order, status: 'CLOSED' } } : next;
 }

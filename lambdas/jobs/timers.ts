@@ -9,7 +9,10 @@ import { clock } from '../platform/clock.js';
 import { logger } from '../platform/logger.js';
 import { retryModeration } from '../services/moderation.js';
 import { confirmReceipt } from '../services/orders.js';
-import { closeReviewWindow } from '../store/orders.js';
+import { closeReturnWindow, closeReviewWindow } from '../store/orders.js';
+import { retryCaseFile } from '../services/case-files.js';
+import { fireDeadline } from '../services/disputes.js';
+import { progressRefund } from '../services/refunds.js';
 import { closeEditWindow } from '../store/reviews.js';
 import { bucketsToSweep, dueTimers, markSwept, settleTimer, type Timer, type TimerKind } from '../store/timers.js';
 import { transact, ConflictError } from '../store/transactions.js';
@@ -20,6 +23,10 @@ const fireByKind: Record<TimerKind, (timer: Timer) => Promise<unknown>> = {
   REVIEW_WINDOW: (timer) => transact([closeReviewWindow(timer.entityId), settleTimer(timer)]),
   EDIT_WINDOW: (timer) => transact([closeEditWindow(timer.entityId), settleTimer(timer)]),
   MODERATION: (timer) => retryModeration(timer),
+  RETURN_WINDOW: (timer) => transact([closeReturnWindow(timer.entityId), settleTimer(timer)]),
+  DISPUTE_DEADLINE: (timer) => fireDeadline(timer),
+  CASE_FILE: (timer) => retryCaseFile(timer),
+  REFUND_PROGRESS: (timer) => progressRefund(timer),
 };
 
 const CONCURRENCY = 10;

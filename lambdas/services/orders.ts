@@ -62,6 +62,16 @@ function requireSide(as: Viewer['role'] | 'system', allowed: readonly Viewer['ro
   if (as === 'system' || !allowed.includes(as)) throw notFound('Order', orderId);
 }
 
+/**
+ * The return window starts when the goods arrive: at delivery, or at completion if no delivery was
+ * recorded. Its timer is set the first time that start becomes known.
+ */
+function returnWindowTimer(before: Order, after: Order, now: string): TransactItem[] {
+  const endsAt = orders.returnWindowEndsAt(after);
+  if (!endsAt || orders.returnWindowEndsAt(before) !== null) return [];
+  return [setTimer({ kind: 'RETURN_WINDOW', entityId: after.orderId, dueAt: endsAt }, now)];
+}
+
 export interface PlaceOrderRequest {
   items: { productId: string; quantity: number }[];
   shippingAddress: orders.Address;
@@ -137,7 +147,7 @@ export async function addTrackingEvent(principal: Principal, orderId: string, ev
     requireSide(as, ['seller', 'admin'], orderId);
     const transition = orders.recordTrackingEvent(current, event, now);
     record = { status: event.status, location: event.location ?? null, occurredAt: event.occurredAt, recordedAt: now, source: as === 'admin' ? 'admin' : 'seller' };
-    return { transition, alsoWrite: [trackingEventPut(orderId, transition.order.version, record)] };
+    return { transition, alsoWrite: [trackingEventPut(orderId, transition.order.version, record), ...returnWindowTimer(current, transition.order, now)] };
   });
   return record as TrackingEventRecord;
 }
@@ -157,7 +167,10 @@ export async function confirmReceipt(principal: Principal | 'system', orderId: s
     if (principal !== 'system') requireSide(as, ['buyer'], orderId);
     const transition = orders.confirmReceipt(current, principal === 'system' ? 'system' : 'buyer', now);
     const reviewWindowEnd = reviewWindowEndsAt(transition.order) as string;
-    return { transition, alsoWrite: [cancelTimer('AUTO_CONFIRM', orderId), setTimer({ kind: 'REVIEW_WINDOW', entityId: orderId, dueAt: reviewWindowEnd }, now)] };
+    return {
+      transition,
+      alsoWrite: [cancelTimer('AUTO_CONFIRM', orderId), setTimer({ kind: 'REVIEW_WINDOW', entityId: orderId, dueAt: reviewWindowEnd }, now), ...returnWindowTimer(current, transition.order, now)],
+    };
   });
   return orders.orderView(order, principal === 'system' ? 'admin' : 'buyer');
 }

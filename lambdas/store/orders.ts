@@ -109,3 +109,7 @@ export async function listOrders(query: OrderPageQuery): Promise<{ orders: Order
 /** Marks the review window closed; bumps the version so a transition read before it cannot undo it. */
 export const closeReviewWindow = (orderId: string): TransactItem =>
   update(orderKey(orderId), 'SET reviewWindowClosed = :yes, version = version + :one', undefined, { ':yes': true, ':one': 1 });
+
+/** Marks the return window closed (no new RETURN_AND_REFUND dispute); bumps the version like any change. */
+export const closeReturnWindow = (orderId: string): TransactItem =>
+  update(orderKey(orderId), 'SET returnWindowClosed = :yes, version = version + :one', undefined, { ':yes': true, ':one': 1 });

@@ -8,7 +8,7 @@ import { tableName } from '../platform/config.js';
 import { documentClient } from './client.js';
 import { put, remove, type TransactItem } from './transactions.js';
 
-export type TimerKind = 'AUTO_CONFIRM' | 'REVIEW_WINDOW' | 'EDIT_WINDOW' | 'MODERATION';
+export type TimerKind = 'AUTO_CONFIRM' | 'REVIEW_WINDOW' | 'EDIT_WINDOW' | 'MODERATION' | 'RETURN_WINDOW' | 'DISPUTE_DEADLINE' | 'CASE_FILE' | 'REFUND_PROGRESS';
 
 export interface Timer {
   kind: TimerKind;

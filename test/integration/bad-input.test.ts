@@ -60,6 +60,11 @@ const validBodies: Record<string, () => Json> = {
   'PUT /v1/reviews/{reviewId}/vote': () => ({ helpful: true }),
   'POST /v1/reviews/{reviewId}/reports': () => ({ reason: 'SPAM', details: 'Advertises another shop.' }),
   'POST /v1/admin/reviews/{reviewId}/decision': () => ({ decision: 'REJECT', reason: 'Off-topic content' }),
+  'POST /v1/orders/{orderId}/disputes': () => ({ reason: 'DAMAGED', request: { type: 'REFUND', amount: { amount: 500, currency: 'USD' } }, description: 'The lid arrived cracked in two places.', evidence: [] }),
+  'POST /v1/disputes/{disputeId}/response': () => ({ action: 'COUNTER_OFFER', counterOffer: { type: 'REFUND', amount: { amount: 100, currency: 'USD' } }, message: 'We can refund part of it.', evidence: [] }),
+  'POST /v1/disputes/{disputeId}/escalate': () => ({ message: 'We cannot agree; please decide.' }),
+  'POST /v1/disputes/{disputeId}/return-shipment': () => ({ carrier: 'UPS', trackingNumber: '1Z999AA10123456784' }),
+  'POST /v1/admin/disputes/{disputeId}/decision': () => ({ refundAmount: { amount: 100, currency: 'USD' }, returnRequired: false, rationale: 'The photos show the damage clearly.' }),
 };
 
 function validBody(route: Route): Json | undefined {

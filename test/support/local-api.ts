@@ -147,14 +147,15 @@ export class Api {
     return response.body.delivered;
   }
 
-  /** HOLD = RELEASE + REFUND + held, from the ledger, and the order's escrow agrees (DOMAIN.md). */
+  /** HOLD = RELEASE − REVERSAL + REFUND + held, from the ledger, and the order's escrow agrees (DOMAIN.md). */
   async expectEscrowBalanced(orderId: string, as: Actor): Promise<{ held: number; released: number; refunded: number; hold: number }> {
     const ledger = await this.get<{ items: { type: string; amount: { amount: number; currency: string } }[] }>(`/v1/orders/${orderId}/ledger`, as);
     expect(ledger.status).toBe(200);
     const order = await this.get<{ status: string; escrow: Record<'held' | 'released' | 'refunded', { amount: number }>; total: { amount: number; currency: string } }>(`/v1/orders/${orderId}`, as);
     const total = (type: string) => ledger.body.items.filter((entry) => entry.type === type).reduce((sum, entry) => sum + entry.amount.amount, 0);
     const hold = total('HOLD');
-    const released = total('RELEASE');
+    // A refund after completion first takes back part of the release (REVERSAL).
+    const released = total('RELEASE') - total('REVERSAL');
     const refunded = total('REFUND');
     for (const entry of ledger.body.items) expect(entry.amount.currency).toBe(order.body.total.currency);
     expect(hold).toBe(order.body.total.amount);

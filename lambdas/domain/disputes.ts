@@ -1,0 +1,347 @@
+/**
+ * The dispute state machine (DOMAIN.md "Disputes, returns and refunds"): who may do what in each state,
+ * the deadlines each state sets, what happens when a deadline passes, and the rule-based proposal an
+ * admin starts from. Pure: every function takes the time and returns the next dispute plus its timeline
+ * entries and the refund (if any) to pay now; the service writes them with the order in one transaction.
+ */
+import { DomainError } from './errors.js';
+import { isOpen, hasOpenDispute, refundable, returnWindowEndsAt, type Order } from './orders.js';
+import type { MediaRef } from './reviews.js';
+
+export type DisputeReason = 'NOT_RECEIVED' | 'NOT_AS_DESCRIBED' | 'DAMAGED' | 'WRONG_ITEM' | 'COUNTERFEIT' | 'OTHER';
+export type DisputeStatus = 'AWAITING_SELLER' | 'COUNTER_OFFERED' | 'AGREED' | 'ESCALATED' | 'RESOLVED' | 'CANCELLED';
+export type Actor = 'buyer' | 'seller' | 'admin' | 'system';
+export type DeadlineName = 'sellerResponse' | 'buyerResponse' | 'autoEscalate' | 'returnShipment' | 'returnReceipt';
+
+export interface Terms {
+  type: 'REFUND' | 'RETURN_AND_REFUND';
+  /** Minor units, in the order's currency. */
+  amount: number;
+}
+
+export interface ReturnShipment {
+  status: 'AWAITING_SHIPMENT' | 'SHIPPED' | 'RECEIVED';
+  carrier: string | null;
+  trackingNumber: string | null;
+  shippedAt: string | null;
+  /** When the return is taken as delivered to the seller: the carrier's estimate given by the buyer. */
+  deliveredBy: string | null;
+}
+
+export interface Decision {
+  refundAmount: number;
+  returnRequired: boolean;
+  rationale: string;
+  decidedBy: string;
+  at: string;
+}
+
+export interface Proposal {
+  refundAmount: number;
+  returnRequired: boolean;
+  rule: string;
+  rationale: string;
+}
+
+export interface Dispute {
+  disputeId: string;
+  orderId: string;
+  buyerId: string;
+  sellerId: string;
+  currency: string;
+  reason: DisputeReason;
+  request: Terms;
+  description: string;
+  evidence: MediaRef[];
+  status: DisputeStatus;
+  counterOffer: Terms | null;
+  agreement: { terms: Terms; how: string; at: string } | null;
+  returnShipment: ReturnShipment | null;
+  proposal: Proposal | null;
+  /** Gathered by the case-file worker when the dispute is escalated: what the admin decides on. */
+  caseFile?: Record<string, unknown> | null;
+  decision: Decision | null;
+  resolution: { outcome: 'REFUNDED' | 'NO_REFUND' | 'WITHDRAWN'; refundAmount: number; refundId: string | null; at: string } | null;
+  deadlines: Partial<Record<DeadlineName, string>>;
+  firstResponseAt: string | null;
+  escalatedAt: string | null;
+  openedAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+export interface TimelineEntry {
+  at: string;
+  actor: Actor;
+  action: string;
+  message: string | null;
+  evidence: MediaRef[];
+  amount: number | null;
+  terms: Terms | null;
+}
+
+/** A change to a dispute: the next state, what to add to its timeline, and money to refund now. */
+export interface DisputeChange {
+  dispute: Dispute;
+  timeline: TimelineEntry[];
+  /** Set when the dispute resolves with a refund: the amount to refund in this same transaction. */
+  refund: number | null;
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+export const disputeRules = {
+  sellerResponseMs: 5 * DAY,
+  buyerResponseMs: 7 * DAY,
+  escalateAfterMs: 3 * DAY,
+  autoEscalateMs: 15 * DAY,
+  returnShipmentMs: 7 * DAY,
+  returnReceiptMs: 10 * DAY,
+  afterCompletionMs: 15 * DAY,
+  defaultReturnTransitMs: 7 * DAY,
+} as const;
+
+const plus = (iso: string, ms: number) => new Date(new Date(iso).getTime() + ms).toISOString();
+const entry = (at: string, actor: Actor, action: string, extra: Partial<TimelineEntry> = {}): TimelineEntry => ({ at, actor, action, message: null, evidence: [], amount: null, terms: null, ...extra });
+const CLOSED: readonly DisputeStatus[] = ['RESOLVED', 'CANCELLED'];
+export const isClosed = (dispute: Pick<Dispute, 'status'>): boolean => CLOSED.includes(dispute.status);
+
+function next(dispute: Dispute, now: string, changes: Partial<Dispute>): Dispute {
+  return { ...dispute, ...changes, updatedAt: now, version: dispute.version + 1 };
+}
+
+function requireStatus(dispute: Dispute, allowed: readonly DisputeStatus[], code: ConstructorParameters<typeof DomainError>[0], what: string): void {
+  if (isClosed(dispute)) throw new DomainError('DISPUTE_CLOSED', `This dispute is ${dispute.status}.`);
+  if (!allowed.includes(dispute.status)) throw new DomainError(code, `${what}; the dispute is ${dispute.status}.`);
+}
+
+// ---- Opening ----
+
+export interface OpenInput {
+  disputeId: string;
+  order: Order;
+  reason: DisputeReason;
+  request: Terms;
+  description: string;
+  evidence: MediaRef[];
+  now: string;
+}
+
+/** The buyer opens a dispute: from shipment until 15 days after completion, one at a time. */
+export function openDispute(input: OpenInput): DisputeChange {
+  const { order, now, request } = input;
+  if (order.status === 'AWAITING_SHIPMENT') throw new DomainError('ORDER_NOT_SHIPPED', 'The order has not shipped yet: cancel it instead for a full refund.');
+  if (!isOpen(order) && order.status !== 'COMPLETED') throw new DomainError('DISPUTE_WINDOW_CLOSED', `A ${order.status} order cannot be disputed.`);
+  if (order.status === 'COMPLETED' && (!order.completedAt || now > plus(order.completedAt, disputeRules.afterCompletionMs))) {
+    throw new DomainError('DISPUTE_WINDOW_CLOSED', 'Disputes can be opened until 15 days after the order was completed.');
+  }
+  if (hasOpenDispute(order)) throw new DomainError('DISPUTE_ALREADY_OPEN', 'This order already has an open dispute.');
+  if (input.reason === 'NOT_RECEIVED' && (order.status === 'DELIVERED' || order.status === 'COMPLETED')) {
+    throw new DomainError('ALREADY_DELIVERED', 'The order was delivered; choose another reason.');
+  }
+  if (request.type === 'RETURN_AND_REFUND') {
+    if (!order.items.every((item) => item.returnable)) throw new DomainError('NOT_RETURNABLE', 'This order has products that cannot be returned; request a refund instead.');
+    const windowEnd = returnWindowEndsAt(order);
+    if (order.returnWindowClosed || (windowEnd !== null && now > windowEnd)) throw new DomainError('RETURN_WINDOW_CLOSED', 'The return window of this order has ended.');
+  }
+  assertAmount(order, request.amount, 'body.request.amount');
+  const dispute: Dispute = {
+    disputeId: input.disputeId,
+    orderId: order.orderId,
+    buyerId: order.buyerId,
+    sellerId: order.sellerId,
+    currency: order.total.currency,
+    reason: input.reason,
+    request,
+    description: input.description,
+    evidence: input.evidence,
+    status: 'AWAITING_SELLER',
+    counterOffer: null,
+    agreement: null,
+    returnShipment: null,
+    proposal: null,
+    decision: null,
+    resolution: null,
+    deadlines: { sellerResponse: plus(now, disputeRules.sellerResponseMs), autoEscalate: plus(now, disputeRules.autoEscalateMs) },
+    firstResponseAt: null,
+    escalatedAt: null,
+    openedAt: now,
+    updatedAt: now,
+    version: 0,
+  };
+  return { dispute, timeline: [entry(now, 'buyer', 'OPENED', { message: input.description, evidence: input.evidence, terms: request })], refund: null };
+}
+
+function assertAmount(order: Order, amount: number, path: string): void {
+  if (amount < 1 || amount > refundable(order)) {
+    throw new DomainError('REFUND_EXCEEDS_REFUNDABLE', `The amount must be between 1 and ${refundable(order)} (what can still be refunded).`, [{ path, message: `1–${refundable(order)}` }]);
+  }
+}
+
+// ---- Agreement and resolution ----
+
+function resolve(dispute: Dispute, amount: number, now: string, actor: Actor, action: string, extra: Partial<Dispute> = {}): DisputeChange {
+  const resolved = next(dispute, now, { ...extra, status: 'RESOLVED', deadlines: {}, resolution: { outcome: amount > 0 ? 'REFUNDED' : 'NO_REFUND', refundAmount: amount, refundId: null, at: now } });
+  return { dispute: resolved, timeline: [entry(now, actor, action, { amount })], refund: amount > 0 ? amount : null };
+}
+
+/** Terms agreed (by either side, a deadline, or an admin): refund now, or first the goods come back. */
+function agree(dispute: Dispute, terms: Terms, how: string, actor: Actor, now: string, extra: Partial<Dispute> = {}): DisputeChange {
+  const agreement = { terms, how, at: now };
+  if (terms.type === 'REFUND') return withEntry(resolve(dispute, terms.amount, now, actor, 'REFUND_ISSUED', { ...extra, agreement }), entry(now, actor, how, { terms }));
+  const agreed = next(dispute, now, {
+    ...extra,
+    status: 'AGREED',
+    agreement,
+    returnShipment: { status: 'AWAITING_SHIPMENT', carrier: null, trackingNumber: null, shippedAt: null, deliveredBy: null },
+    deadlines: { returnShipment: plus(now, disputeRules.returnShipmentMs) },
+  });
+  return { dispute: agreed, timeline: [entry(now, actor, how, { terms })], refund: null };
+}
+
+const withEntry = (change: DisputeChange, first: TimelineEntry): DisputeChange => ({ ...change, timeline: [first, ...change.timeline] });
+
+// ---- Actions ----
+
+export function sellerResponds(dispute: Dispute, response: { action: 'ACCEPT' | 'COUNTER_OFFER'; counterOffer?: Terms | undefined; message: string; evidence: MediaRef[] }, order: Order, now: string): DisputeChange {
+  requireStatus(dispute, ['AWAITING_SELLER'], 'DISPUTE_NOT_AWAITING_SELLER', 'The seller has already responded');
+  if (dispute.deadlines.sellerResponse && now > dispute.deadlines.sellerResponse) throw new DomainError('RESPONSE_WINDOW_CLOSED', 'The response window has ended.');
+  const responded = { firstResponseAt: now };
+  const said = entry(now, 'seller', response.action === 'ACCEPT' ? 'SELLER_ACCEPTED' : 'COUNTER_OFFERED', { message: response.message, evidence: response.evidence, terms: response.counterOffer ?? dispute.request });
+  if (response.action === 'ACCEPT') {
+    const change = agree(dispute, dispute.request, 'AGREED', 'seller', now, responded);
+    return withEntry(change, said);
+  }
+  const offer = response.counterOffer;
+  if (!offer) throw new DomainError('VALIDATION_FAILED', 'A counter-offer needs its terms.', [{ path: 'body.counterOffer', message: 'required for COUNTER_OFFER' }]);
+  assertAmount(order, offer.amount, 'body.counterOffer.amount');
+  // For a parcel that never arrived, buyer protection still decides at the end of the response window.
+  const keepProtection = dispute.reason === 'NOT_RECEIVED' && dispute.deadlines.sellerResponse ? { sellerResponse: dispute.deadlines.sellerResponse } : {};
+  const countered = next(dispute, now, {
+    ...responded,
+    status: 'COUNTER_OFFERED',
+    counterOffer: offer,
+    deadlines: { ...keepProtection, buyerResponse: plus(now, disputeRules.buyerResponseMs), ...(dispute.deadlines.autoEscalate && { autoEscalate: dispute.deadlines.autoEscalate }) },
+  });
+  return { dispute: countered, timeline: [said], refund: null };
+}
+
+export function buyerAcceptsOffer(dispute: Dispute, now: string): DisputeChange {
+  requireStatus(dispute, ['COUNTER_OFFERED'], 'NO_COUNTER_OFFER', 'There is no counter-offer to accept');
+  return agree(dispute, dispute.counterOffer as Terms, 'BUYER_ACCEPTED_OFFER', 'buyer', now);
+}
+
+/** Either side may escalate after the seller's first response, or 3 days after opening. */
+export function escalate(dispute: Dispute, by: 'buyer' | 'seller' | 'system', message: string | null, now: string): DisputeChange {
+  if (dispute.status === 'ESCALATED') throw new DomainError('DISPUTE_ALREADY_ESCALATED', 'This dispute is already with the platform.');
+  requireStatus(dispute, ['AWAITING_SELLER', 'COUNTER_OFFERED'], 'DISPUTE_CLOSED', 'Only a dispute still being negotiated can be escalated');
+  if (by !== 'system' && !dispute.firstResponseAt && now < plus(dispute.openedAt, disputeRules.escalateAfterMs)) {
+    throw new DomainError('ESCALATION_NOT_ALLOWED_YET', 'Give the seller a chance: escalation opens after their first response or 3 days after opening.');
+  }
+  const escalated = next(dispute, now, { status: 'ESCALATED', escalatedAt: now, deadlines: {} });
+  return { dispute: escalated, timeline: [entry(now, by, by === 'system' ? 'AUTO_ESCALATED' : 'ESCALATED', { message })], refund: null };
+}
+
+export function buyerCancels(dispute: Dispute, now: string): DisputeChange {
+  requireStatus(dispute, ['AWAITING_SELLER', 'COUNTER_OFFERED', 'ESCALATED'], 'DISPUTE_CLOSED', 'Only a dispute not yet agreed can be withdrawn');
+  const cancelled = next(dispute, now, { status: 'CANCELLED', deadlines: {}, resolution: { outcome: 'WITHDRAWN', refundAmount: 0, refundId: null, at: now } });
+  return { dispute: cancelled, timeline: [entry(now, 'buyer', 'WITHDRAWN')], refund: null };
+}
+
+export function buyerShipsReturn(dispute: Dispute, shipment: { carrier: string; trackingNumber: string; estimatedDeliveryAt?: string | undefined }, now: string): DisputeChange {
+  if (dispute.status !== 'AGREED' || dispute.returnShipment?.status !== 'AWAITING_SHIPMENT') {
+    if (isClosed(dispute)) throw new DomainError('DISPUTE_CLOSED', `This dispute is ${dispute.status}.`);
+    throw new DomainError('RETURN_NOT_EXPECTED', 'No return shipment is expected for this dispute.');
+  }
+  const deliveredBy = shipment.estimatedDeliveryAt && shipment.estimatedDeliveryAt > now ? shipment.estimatedDeliveryAt : plus(now, disputeRules.defaultReturnTransitMs);
+  const shipped = next(dispute, now, {
+    returnShipment: { status: 'SHIPPED', carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, shippedAt: now, deliveredBy },
+    // If the seller does not confirm, the refund is issued 10 days after the return arrives.
+    deadlines: { returnReceipt: plus(deliveredBy, disputeRules.returnReceiptMs) },
+  });
+  return { dispute: shipped, timeline: [entry(now, 'buyer', 'RETURN_SHIPPED', { message: `${shipment.carrier} ${shipment.trackingNumber}` })], refund: null };
+}
+
+export function sellerReceivesReturn(dispute: Dispute, now: string): DisputeChange {
+  if (dispute.status !== 'AGREED' || dispute.returnShipment?.status !== 'SHIPPED') {
+    if (isClosed(dispute)) throw new DomainError('DISPUTE_CLOSED', `This dispute is ${dispute.status}.`);
+    throw new DomainError('RETURN_NOT_SHIPPED', 'The buyer has not shipped a return yet.');
+  }
+  const received = { ...dispute, returnShipment: { ...(dispute.returnShipment as ReturnShipment), status: 'RECEIVED' as const } };
+  return withEntry(resolve(received, (dispute.agreement as { terms: Terms }).terms.amount, now, 'seller', 'REFUND_ISSUED'), entry(now, 'seller', 'RETURN_RECEIVED'));
+}
+
+export function adminDecides(dispute: Dispute, decision: { refundAmount: number; returnRequired: boolean; rationale: string }, adminId: string, order: Order, now: string): DisputeChange {
+  if (dispute.status !== 'ESCALATED') {
+    if (isClosed(dispute)) throw new DomainError('DISPUTE_CLOSED', `This dispute is ${dispute.status}.`);
+    throw new DomainError('DISPUTE_NOT_ESCALATED', 'Only escalated disputes are decided by the platform.');
+  }
+  if (decision.refundAmount > refundable(order)) assertAmount(order, decision.refundAmount, 'body.refundAmount');
+  const recorded: Decision = { ...decision, decidedBy: adminId, at: now };
+  const said = entry(now, 'admin', 'DECIDED', { message: decision.rationale, amount: decision.refundAmount });
+  if (decision.refundAmount === 0) return withEntry(resolve(dispute, 0, now, 'admin', 'CLOSED_WITHOUT_REFUND', { decision: recorded }), said);
+  const terms: Terms = { type: decision.returnRequired ? 'RETURN_AND_REFUND' : 'REFUND', amount: decision.refundAmount };
+  return withEntry(agree(dispute, terms, 'PLATFORM_DECIDED', 'admin', now, { decision: recorded }), said);
+}
+
+// ---- Deadlines ----
+
+/**
+ * What happens when a deadline passes. Null when it no longer applies (the dispute moved on, or the
+ * deadline was moved), so a timer fired twice or late changes nothing.
+ */
+export function deadlinePassed(dispute: Dispute, name: DeadlineName, order: Order, now: string): DisputeChange | null {
+  const due = dispute.deadlines[name];
+  if (!due || due > now || isClosed(dispute)) return null;
+  switch (name) {
+    case 'sellerResponse': {
+      // Buyer protection: a parcel not delivered by its estimate is refunded in full unless the seller
+      // has shown delivery by the end of the response window.
+      const estimate = order.shipment?.estimatedDeliveryAt;
+      if (dispute.reason === 'NOT_RECEIVED' && order.status === 'SHIPPED' && estimate && estimate < now && (dispute.status === 'AWAITING_SELLER' || dispute.status === 'COUNTER_OFFERED')) {
+        return agree(dispute, { type: 'REFUND', amount: refundable(order) }, 'BUYER_PROTECTION_REFUND', 'system', now);
+      }
+      if (dispute.status !== 'AWAITING_SELLER') return { dispute: next(dispute, now, { deadlines: omit(dispute.deadlines, name) }), timeline: [], refund: null };
+      return agree(dispute, dispute.request, 'AUTO_ACCEPTED_NO_SELLER_RESPONSE', 'system', now);
+    }
+    case 'buyerResponse':
+      return dispute.status === 'COUNTER_OFFERED' ? agree(dispute, dispute.counterOffer as Terms, 'AUTO_ACCEPTED_OFFER', 'system', now) : null;
+    case 'autoEscalate':
+      return dispute.status === 'AWAITING_SELLER' || dispute.status === 'COUNTER_OFFERED' ? escalate(dispute, 'system', 'Unresolved 15 days after opening.', now) : null;
+    case 'returnShipment':
+      return dispute.status === 'AGREED' && dispute.returnShipment?.status === 'AWAITING_SHIPMENT' ? resolve(dispute, 0, now, 'system', 'CLOSED_RETURN_NOT_SHIPPED') : null;
+    case 'returnReceipt':
+      return dispute.status === 'AGREED' && dispute.returnShipment?.status === 'SHIPPED' ? resolve(dispute, (dispute.agreement as { terms: Terms }).terms.amount, now, 'system', 'AUTO_REFUND_RETURN_NOT_CONFIRMED') : null;
+  }
+}
+
+const omit = <T extends object>(value: T, key: keyof T): T => Object.fromEntries(Object.entries(value).filter(([k]) => k !== key)) as T;
+
+// ---- The case file's proposal ----
+
+export interface CaseFacts {
+  order: Order;
+  trackingStatuses: string[];
+  evidenceCount: number;
+  messageCount: number;
+}
+
+/** The decision a rule proposes for an escalated dispute; the admin decides. */
+export function proposeDecision(dispute: Dispute, facts: CaseFacts, now: string): Proposal {
+  const full = refundable(facts.order);
+  const delivered = facts.trackingStatuses.includes('DELIVERED') || facts.order.status === 'DELIVERED' || facts.order.deliveredAt !== null;
+  const estimate = facts.order.shipment?.estimatedDeliveryAt;
+  if (dispute.reason === 'NOT_RECEIVED') {
+    if (!delivered && estimate && estimate < now) return { refundAmount: full, returnRequired: false, rule: 'NOT_DELIVERED_PAST_ESTIMATE', rationale: 'Tracking shows no delivery and the estimated delivery date has passed: full refund.' };
+    if (delivered) return { refundAmount: 0, returnRequired: false, rule: 'DELIVERY_CONFIRMED', rationale: 'Tracking shows the parcel was delivered: no refund unless the buyer shows otherwise.' };
+    return { refundAmount: 0, returnRequired: false, rule: 'STILL_IN_TRANSIT', rationale: 'The parcel is still within its estimated delivery time: wait for it.' };
+  }
+  const returnable = facts.order.items.every((item) => item.returnable);
+  if (dispute.reason === 'COUNTERFEIT' && facts.evidenceCount > 0) return { refundAmount: full, returnRequired: false, rule: 'COUNTERFEIT_WITH_EVIDENCE', rationale: 'Counterfeit goods with evidence: full refund, no return of counterfeit goods.' };
+  if (['NOT_AS_DESCRIBED', 'DAMAGED', 'WRONG_ITEM'].includes(dispute.reason) && facts.evidenceCount > 0) {
+    return returnable
+      ? { refundAmount: Math.min(full, dispute.request.amount), returnRequired: true, rule: 'DEFECT_WITH_EVIDENCE_RETURNABLE', rationale: 'Evidence supports the claim: refund on return of the goods.' }
+      : { refundAmount: Math.min(full, dispute.request.amount), returnRequired: false, rule: 'DEFECT_WITH_EVIDENCE', rationale: 'Evidence supports the claim and the goods cannot be returned: refund as requested.' };
+  }
+  const offered = dispute.counterOffer?.amount ?? 0;
+  return { refundAmount: offered, returnRequired: false, rule: 'NO_EVIDENCE', rationale: offered > 0 ? "No evidence supports the claim: the seller's offer stands." : 'No evidence supports the claim: no refund.' };
+}

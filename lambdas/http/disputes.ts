@@ -1,0 +1,19 @@
+import { httpFunction } from '../platform/http.js';
+import * as disputes from '../services/disputes.js';
+
+export const handler = httpFunction({
+  'POST /v1/orders/{orderId}/disputes': async ({ principal, path, body }) => {
+    const dispute = await disputes.openDispute(principal, path.orderId, body);
+    return { body: dispute, location: `/v1/disputes/${dispute.disputeId}` };
+  },
+  'GET /v1/disputes/{disputeId}': async ({ principal, path }) => ({ body: await disputes.viewDispute(principal, path.disputeId) }),
+  'GET /v1/disputes': async ({ principal, query }) => ({ body: await disputes.listMyDisputes(principal, query) }),
+  'POST /v1/disputes/{disputeId}/response': async ({ principal, path, body }) => ({ body: await disputes.sellerResponds(principal, path.disputeId, body) }),
+  'POST /v1/disputes/{disputeId}/accept-offer': async ({ principal, path }) => ({ body: await disputes.acceptOffer(principal, path.disputeId) }),
+  'POST /v1/disputes/{disputeId}/escalate': async ({ principal, path, body }) => ({ body: await disputes.escalate(principal, path.disputeId, body.message) }),
+  'POST /v1/disputes/{disputeId}/cancel': async ({ principal, path }) => ({ body: await disputes.cancelDispute(principal, path.disputeId) }),
+  'POST /v1/disputes/{disputeId}/return-shipment': async ({ principal, path, body }) => ({ body: await disputes.shipReturn(principal, path.disputeId, body) }),
+  'POST /v1/disputes/{disputeId}/return-received': async ({ principal, path }) => ({ body: await disputes.returnReceived(principal, path.disputeId) }),
+  'POST /v1/admin/disputes/{disputeId}/decision': async ({ principal, path, body }) => ({ body: await disputes.adminDecides(principal, path.disputeId, body) }),
+  'GET /v1/refunds/{refundId}': async ({ principal, path }) => ({ body: await disputes.viewRefund(principal, path.refundId) }),
+});
