@@ -138,6 +138,9 @@ export function openDispute(input: OpenInput): DisputeChange {
   if (input.reason === 'NOT_RECEIVED' && (order.status === 'DELIVERED' || order.status === 'COMPLETED')) {
     throw new DomainError('ALREADY_DELIVERED', 'The order was delivered; choose another reason.');
   }
+  if (request.type === 'RETURN_AND_REFUND' && input.reason === 'NOT_RECEIVED') {
+    throw new DomainError('VALIDATION_FAILED', 'Goods that never arrived cannot be returned; request a refund.', [{ path: 'body.request.type', message: 'REFUND for NOT_RECEIVED' }]);
+  }
   if (request.type === 'RETURN_AND_REFUND') {
     if (!order.items.every((item) => item.returnable)) throw new DomainError('NOT_RETURNABLE', 'This order has products that cannot be returned; request a refund instead.');
     const windowEnd = returnWindowEndsAt(order);
@@ -169,6 +172,12 @@ export function openDispute(input: OpenInput): DisputeChange {
     version: 0,
   };
   return { dispute, timeline: [entry(now, 'buyer', 'OPENED', { message: input.description, evidence: input.evidence, terms: request })], refund: null };
+}
+
+/** A return can be asked for only of goods that arrived and can go back. */
+function assertReturnable(order: Order, dispute: Pick<Dispute, 'reason'>): void {
+  if (dispute.reason === 'NOT_RECEIVED') throw new DomainError('VALIDATION_FAILED', 'Goods that never arrived cannot be returned.', [{ path: 'body', message: 'no return for NOT_RECEIVED' }]);
+  if (!order.items.every((item) => item.returnable)) throw new DomainError('NOT_RETURNABLE', 'This order has products that cannot be returned.');
 }
 
 function assertAmount(order: Order, amount: number, path: string): void {
@@ -206,7 +215,7 @@ export function sellerResponds(dispute: Dispute, response: { action: 'ACCEPT' | 
   requireStatus(dispute, ['AWAITING_SELLER'], 'DISPUTE_NOT_AWAITING_SELLER', 'The seller has already responded');
   if (dispute.deadlines.sellerResponse && now > dispute.deadlines.sellerResponse) throw new DomainError('RESPONSE_WINDOW_CLOSED', 'The response window has ended.');
   const responded = { firstResponseAt: now };
-  const said = entry(now, 'seller', response.action === 'ACCEPT' ? 'SELLER_ACCEPTED' : 'COUNTER_OFFERED', { message: response.message, evidence: response.evidence, terms: response.counterOffer ?? dispute.request });
+  const said = entry(now, 'seller', response.action === 'ACCEPT' ? 'SELLER_ACCEPTED' : 'COUNTER_OFFERED', { message: response.message, evidence: response.evidence, terms: response.action === 'ACCEPT' ? dispute.request : (response.counterOffer ?? null) });
   if (response.action === 'ACCEPT') {
     const change = agree(dispute, dispute.request, 'AGREED', 'seller', now, responded);
     return withEntry(change, said);
@@ -214,6 +223,7 @@ export function sellerResponds(dispute: Dispute, response: { action: 'ACCEPT' | 
   const offer = response.counterOffer;
   if (!offer) throw new DomainError('VALIDATION_FAILED', 'A counter-offer needs its terms.', [{ path: 'body.counterOffer', message: 'required for COUNTER_OFFER' }]);
   assertAmount(order, offer.amount, 'body.counterOffer.amount');
+  if (offer.type === 'RETURN_AND_REFUND') assertReturnable(order, dispute);
   // For a parcel that never arrived, buyer protection still decides at the end of the response window.
   const keepProtection = dispute.reason === 'NOT_RECEIVED' && dispute.deadlines.sellerResponse ? { sellerResponse: dispute.deadlines.sellerResponse } : {};
   const countered = next(dispute, now, {
@@ -231,9 +241,17 @@ export function buyerAcceptsOffer(dispute: Dispute, now: string): DisputeChange 
 }
 
 /** Either side may escalate after the seller's first response, or 3 days after opening. */
+/** After 7 days without a buyer action the counter-offer stands accepted, whether or not the job has run yet. */
+function assertBuyerMayStillAct(dispute: Dispute, now: string): void {
+  if (dispute.status === 'COUNTER_OFFERED' && dispute.deadlines.buyerResponse && now > dispute.deadlines.buyerResponse) {
+    throw new DomainError('RESPONSE_WINDOW_CLOSED', 'The counter-offer was accepted automatically after 7 days.');
+  }
+}
+
 export function escalate(dispute: Dispute, by: 'buyer' | 'seller' | 'system', message: string | null, now: string): DisputeChange {
   if (dispute.status === 'ESCALATED') throw new DomainError('DISPUTE_ALREADY_ESCALATED', 'This dispute is already with the platform.');
   requireStatus(dispute, ['AWAITING_SELLER', 'COUNTER_OFFERED'], 'DISPUTE_CLOSED', 'Only a dispute still being negotiated can be escalated');
+  if (by === 'buyer') assertBuyerMayStillAct(dispute, now);
   if (by !== 'system' && !dispute.firstResponseAt && now < plus(dispute.openedAt, disputeRules.escalateAfterMs)) {
     throw new DomainError('ESCALATION_NOT_ALLOWED_YET', 'Give the seller a chance: escalation opens after their first response or 3 days after opening.');
   }
@@ -243,6 +261,7 @@ export function escalate(dispute: Dispute, by: 'buyer' | 'seller' | 'system', me
 
 export function buyerCancels(dispute: Dispute, now: string): DisputeChange {
   requireStatus(dispute, ['AWAITING_SELLER', 'COUNTER_OFFERED', 'ESCALATED'], 'DISPUTE_CLOSED', 'Only a dispute not yet agreed can be withdrawn');
+  assertBuyerMayStillAct(dispute, now);
   const cancelled = next(dispute, now, { status: 'CANCELLED', deadlines: {}, resolution: { outcome: 'WITHDRAWN', refundAmount: 0, refundId: null, at: now } });
   return { dispute: cancelled, timeline: [entry(now, 'buyer', 'WITHDRAWN')], refund: null };
 }
@@ -251,6 +270,9 @@ export function buyerShipsReturn(dispute: Dispute, shipment: { carrier: string; 
   if (dispute.status !== 'AGREED' || dispute.returnShipment?.status !== 'AWAITING_SHIPMENT') {
     if (isClosed(dispute)) throw new DomainError('DISPUTE_CLOSED', `This dispute is ${dispute.status}.`);
     throw new DomainError('RETURN_NOT_EXPECTED', 'No return shipment is expected for this dispute.');
+  }
+  if (dispute.deadlines.returnShipment && now > dispute.deadlines.returnShipment) {
+    throw new DomainError('RETURN_SHIPMENT_OVERDUE', 'The return had to ship within 7 days of the agreement; the dispute closes without a refund.');
   }
   const deliveredBy = shipment.estimatedDeliveryAt && shipment.estimatedDeliveryAt > now ? shipment.estimatedDeliveryAt : plus(now, disputeRules.defaultReturnTransitMs);
   const shipped = next(dispute, now, {
@@ -276,6 +298,7 @@ export function adminDecides(dispute: Dispute, decision: { refundAmount: number;
     throw new DomainError('DISPUTE_NOT_ESCALATED', 'Only escalated disputes are decided by the platform.');
   }
   if (decision.refundAmount > refundable(order)) assertAmount(order, decision.refundAmount, 'body.refundAmount');
+  if (decision.returnRequired && decision.refundAmount > 0) assertReturnable(order, dispute);
   const recorded: Decision = { ...decision, decidedBy: adminId, at: now };
   const said = entry(now, 'admin', 'DECIDED', { message: decision.rationale, amount: decision.refundAmount });
   if (decision.refundAmount === 0) return withEntry(resolve(dispute, 0, now, 'admin', 'CLOSED_WITHOUT_REFUND', { decision: recorded }), said);

@@ -1,7 +1,9 @@
+import { disputeRoutes } from '../../lib/routes/disputes.js';
 import { httpFunction } from '../platform/http.js';
+import { idempotencyStore } from '../store/idempotency.js';
 import * as disputes from '../services/disputes.js';
 
-export const handler = httpFunction({
+export const handler = httpFunction(disputeRoutes, {
   'POST /v1/orders/{orderId}/disputes': async ({ principal, path, body }) => {
     const dispute = await disputes.openDispute(principal, path.orderId, body);
     return { body: dispute, location: `/v1/disputes/${dispute.disputeId}` };
@@ -16,4 +18,4 @@ export const handler = httpFunction({
   'POST /v1/disputes/{disputeId}/return-received': async ({ principal, path }) => ({ body: await disputes.returnReceived(principal, path.disputeId) }),
   'POST /v1/admin/disputes/{disputeId}/decision': async ({ principal, path, body }) => ({ body: await disputes.adminDecides(principal, path.disputeId, body) }),
   'GET /v1/refunds/{refundId}': async ({ principal, path }) => ({ body: await disputes.viewRefund(principal, path.refundId) }),
-});
+}, { idempotency: idempotencyStore });

@@ -1,10 +1,11 @@
 import { openApiDocument } from '../contract/openapi.js';
 import { referencePage } from '../contract/reference-page.js';
+import { operationRoutes } from '../../lib/routes/operations.js';
 import { httpFunction } from '../platform/http.js';
 
 let page: string | undefined;
 
-export const handler = httpFunction({
+export const handler = httpFunction(operationRoutes, {
   'GET /v1/health': async () => ({ body: { status: 'ok' } }),
   'GET /v1/openapi.json': async () => ({ body: openApiDocument(), headers: { 'cache-control': 'public, max-age=300' } }),
   'GET /docs': async () => ({ body: (page ??= referencePage(openApiDocument())), headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'public, max-age=300' } }),

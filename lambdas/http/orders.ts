@@ -1,7 +1,9 @@
+import { orderRoutes } from '../../lib/routes/orders.js';
 import { httpFunction } from '../platform/http.js';
+import { idempotencyStore } from '../store/idempotency.js';
 import * as orders from '../services/orders.js';
 
-export const handler = httpFunction({
+export const handler = httpFunction(orderRoutes, {
   'POST /v1/orders': async ({ principal, body }) => {
     const order = await orders.placeOrder(principal, body);
     return { body: order, location: `/v1/orders/${order.orderId}` };
@@ -18,4 +20,4 @@ export const handler = httpFunction({
   'POST /v1/orders/{orderId}/confirm-receipt': async ({ principal, path }) => ({ body: await orders.confirmReceipt(principal, path.orderId) }),
   'POST /v1/orders/{orderId}/extend-protection': async ({ principal, path }) => ({ body: await orders.extendProtection(principal, path.orderId) }),
   'GET /v1/orders/{orderId}/ledger': async ({ principal, path }) => ({ body: await orders.ledgerOf(principal, path.orderId) }),
-});
+}, { idempotency: idempotencyStore });

@@ -1,7 +1,9 @@
+import { productRoutes } from '../../lib/routes/products.js';
 import { httpFunction } from '../platform/http.js';
+import { idempotencyStore } from '../store/idempotency.js';
 import { createMyListing, editMyListing, listStoreListings, viewListing } from '../services/catalog.js';
 
-export const handler = httpFunction({
+export const handler = httpFunction(productRoutes, {
   'POST /v1/products': async ({ principal, body }) => {
     const product = await createMyListing(principal, body);
     return { body: product, location: `/v1/products/${product.productId}` };
@@ -9,4 +11,4 @@ export const handler = httpFunction({
   'PUT /v1/products/{productId}': async ({ principal, path, body }) => ({ body: await editMyListing(principal, path.productId, body) }),
   'GET /v1/products/{productId}': async ({ principal, path }) => ({ body: await viewListing(principal, path.productId) }),
   'GET /v1/sellers/{sellerId}/products': async ({ principal, path, query }) => ({ body: await listStoreListings(principal, path.sellerId, query) }),
-});
+}, { idempotency: idempotencyStore });

@@ -1,7 +1,9 @@
+import { reviewRoutes } from '../../lib/routes/reviews.js';
 import { httpFunction } from '../platform/http.js';
+import { idempotencyStore } from '../store/idempotency.js';
 import * as reviews from '../services/reviews.js';
 
-export const handler = httpFunction({
+export const handler = httpFunction(reviewRoutes, {
   'POST /v1/orders/{orderId}/reviews': async ({ principal, path, body }) => {
     const review = await reviews.writeReview(principal, path.orderId, body);
     return { body: review, location: `/v1/reviews/${review.reviewId}` };
@@ -17,4 +19,4 @@ export const handler = httpFunction({
   'POST /v1/reviews/{reviewId}/reports': async ({ principal, path, body }) => ({ body: await reviews.report(principal, path.reviewId, body), location: `/v1/reviews/${path.reviewId}` }),
   'GET /v1/admin/reviews': async ({ query }) => ({ body: await reviews.moderationQueue(query) }),
   'POST /v1/admin/reviews/{reviewId}/decision': async ({ path, body }) => ({ body: await reviews.decide(path.reviewId, body) }),
-});
+}, { idempotency: idempotencyStore });

@@ -6,19 +6,20 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
-import { routes, type RouteKey, type RouteSpec, type Routes } from '../../lib/manifest.js';
+import type { RouteSpec } from '../../lib/routes/spec.js';
 import { DomainError, type FieldError } from '../domain/errors.js';
 import { authenticate, requireRole, type Principal } from './auth.js';
 import { logger } from './logger.js';
-import { claimIdempotencyKey, completeIdempotencyKey, hashRequest, releaseIdempotencyKey, type IdempotencyClaim } from '../store/idempotency.js';
+import type { IdempotencyClaim, IdempotencyStore } from '../store/idempotency.js';
 
 type SchemaOutput<S> = S extends z.ZodType ? z.output<S> : undefined;
+type Specs = Record<string, RouteSpec>;
 
-export interface HttpRequest<K extends RouteKey> {
-  principal: Routes[K]['auth'] extends 'required' ? Principal : Principal | undefined;
-  body: SchemaOutput<Routes[K] extends { body: infer S } ? S : undefined>;
-  query: SchemaOutput<Routes[K] extends { query: infer S } ? S : undefined>;
-  path: SchemaOutput<Routes[K] extends { path: infer S } ? S : undefined>;
+export interface HttpRequest<Spec> {
+  principal: Spec extends { auth: 'required' } ? Principal : Principal | undefined;
+  body: SchemaOutput<Spec extends { body: infer S } ? S : undefined>;
+  query: SchemaOutput<Spec extends { query: infer S } ? S : undefined>;
+  path: SchemaOutput<Spec extends { path: infer S } ? S : undefined>;
   event: APIGatewayProxyEventV2;
 }
 
@@ -30,7 +31,7 @@ export interface HttpResult {
   headers?: Record<string, string>;
 }
 
-export type RouteHandler<K extends RouteKey> = (request: HttpRequest<K>) => Promise<HttpResult>;
+export type RouteHandler<Spec> = (request: HttpRequest<Spec>) => Promise<HttpResult>;
 export type Response = APIGatewayProxyStructuredResultV2 & { statusCode: number; headers: Record<string, string>; body: string };
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -131,7 +132,7 @@ const validation = (spec: RouteSpec): MiddlewareObj<APIGatewayProxyEventV2, Resp
   },
 });
 
-const idempotency = (routeKey: RouteKey): MiddlewareObj<APIGatewayProxyEventV2, Response> => ({
+const idempotency = (routeKey: string, store: IdempotencyStore): MiddlewareObj<APIGatewayProxyEventV2, Response> => ({
   before: async ({ event, context }) => {
     const key = event.headers?.['idempotency-key'];
     if (key === undefined) return undefined;
@@ -141,18 +142,18 @@ const idempotency = (routeKey: RouteKey): MiddlewareObj<APIGatewayProxyEventV2, 
     const state = stateOf(context);
     const principal = state.principal;
     if (!principal) return undefined;
-    const outcome = await claimIdempotencyKey(principal.userId, key, hashRequest([routeKey, state.input?.path, state.input?.body]));
+    const outcome = await store.claim(principal.userId, key, store.hashRequest([routeKey, state.input?.path, state.input?.body]));
     if ('replay' in outcome) return { ...outcome.replay, headers: { ...outcome.replay.headers, 'idempotent-replayed': 'true' } };
     state.idempotency = outcome.claim;
     return undefined;
   },
   after: async ({ context, response }) => {
     const claim = stateOf(context).idempotency;
-    if (claim && response) await completeIdempotencyKey(claim, response);
+    if (claim && response) await store.complete(claim, response);
   },
   onError: async ({ context }) => {
     const claim = stateOf(context).idempotency;
-    if (claim) await releaseIdempotencyKey(claim);
+    if (claim) await store.release(claim);
   },
 });
 
@@ -163,25 +164,29 @@ function toResponse(result: HttpResult, spec: RouteSpec): Response {
   return { statusCode: result.status ?? spec.success.status, headers, body };
 }
 
-function routeFunction<K extends RouteKey>(routeKey: K, handle: RouteHandler<K>) {
-  const spec: RouteSpec = routes[routeKey];
+function routeFunction<Spec extends RouteSpec>(routeKey: string, spec: Spec, handle: RouteHandler<Spec>, store: IdempotencyStore | undefined) {
   const core = async (event: APIGatewayProxyEventV2, context: Context): Promise<Response> => {
     const state = stateOf(context);
     const input = state.input ?? { body: undefined, query: undefined, path: undefined };
-    const request = { principal: state.principal, body: input.body, query: input.query, path: input.path, event } as HttpRequest<K>;
+    const request = { principal: state.principal, body: input.body, query: input.query, path: input.path, event } as HttpRequest<Spec>;
     return toResponse(await handle(request), spec);
   };
   const stack = middy<APIGatewayProxyEventV2, Response>(core).use(correlation()).use(problemDetails()).use(authorization(spec)).use(validation(spec));
-  return spec.idempotent ? stack.use(idempotency(routeKey)) : stack;
+  if (!spec.idempotent) return stack;
+  // Declared idempotent but deployed without a store would silently create twice on a retry.
+  if (!store) throw new Error(`${routeKey} is idempotent: pass the idempotency store to httpFunction`);
+  return stack.use(idempotency(routeKey, store));
 }
 
 /**
- * One Lambda function serves a group of routes. The gateway has already matched the route, so we
- * dispatch on its routeKey instead of matching paths a second time.
+ * One Lambda function serves a group of routes, given their declarations (lib/routes/<group>.ts) and a
+ * handler per route. The gateway has already matched the route, so we dispatch on its routeKey instead
+ * of matching paths a second time. Groups with idempotent routes pass the idempotency store; the others
+ * do not load it (nor the DynamoDB client behind it).
  */
-export function httpFunction<K extends RouteKey>(handlers: { [P in K]: RouteHandler<P> }) {
+export function httpFunction<S extends Specs>(specs: S, handlers: { [K in keyof S]: RouteHandler<S[K]> }, options: { idempotency?: IdempotencyStore } = {}) {
   const byKey = new Map<string, ReturnType<typeof routeFunction>>();
-  for (const key of Object.keys(handlers) as K[]) byKey.set(key, routeFunction(key, handlers[key] as RouteHandler<K>));
+  for (const key of Object.keys(specs) as (keyof S & string)[]) byKey.set(key, routeFunction(key, specs[key] as RouteSpec, handlers[key] as RouteHandler<RouteSpec>, options.idempotency));
   return async (event: APIGatewayProxyEventV2, context: Context): Promise<Response> => {
     const route = byKey.get(event.routeKey);
     if (!route) return problem(404, 'ROUTE_NOT_FOUND', 'Not found', `No route ${event.routeKey}.`);

@@ -14,7 +14,7 @@ import { clock } from '../platform/clock.js';
 import { newId } from '../platform/ids.js';
 import { decodeCursor, encodeCursor } from '../platform/cursor.js';
 import { getProducts, listingUnchanged } from '../store/products.js';
-import { getOrder, listLedger, listOrders, listTrackingEvents, trackingEventPut, transitionWrites, type TrackingEventRecord } from '../store/orders.js';
+import { getOrder, getOrderWith, listOrders, trackingEventPut, transitionWrites, type TrackingEventRecord } from '../store/orders.js';
 import { countForSeller, getSellerProfile, sellerTakesOrders } from '../store/sellers.js';
 import { cancelTimer, setTimer } from '../store/timers.js';
 import { ConflictError, transact, type TransactItem } from '../store/transactions.js';
@@ -152,15 +152,15 @@ export async function addTrackingEvent(principal: Principal, orderId: string, ev
   return record as TrackingEventRecord;
 }
 
-export async function trackingOf(principal: Principal, orderId: string) {
-  await loadFor(orderId, principal);
-  return { items: await listTrackingEvents(orderId) };
+/** The order's tracking or ledger, checked against who is asking, in one Query. */
+async function orderPart<P extends 'ledger' | 'tracking'>(principal: Principal, orderId: string, part: P) {
+  const found = await getOrderWith(orderId, part);
+  if (!found || !orders.relationTo(found.order, principal)) throw notFound('Order', orderId);
+  return found;
 }
 
-export async function ledgerOf(principal: Principal, orderId: string) {
-  await loadFor(orderId, principal);
-  return { items: await listLedger(orderId) };
-}
+export const trackingOf = async (principal: Principal, orderId: string) => ({ items: (await orderPart(principal, orderId, 'tracking')).tracking });
+export const ledgerOf = async (principal: Principal, orderId: string) => ({ items: (await orderPart(principal, orderId, 'ledger')).ledger });
 
 export async function confirmReceipt(principal: Principal | 'system', orderId: string) {
   const order = await changeOrder(orderId, principal, (current, as, now) => {

@@ -92,3 +92,7 @@ export async function releaseIdempotencyKey(claim: IdempotencyClaim): Promise<vo
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
   });
 }
+
+/** What the HTTP middleware needs; functions with idempotent routes pass this to httpFunction. */
+export const idempotencyStore = { claim: claimIdempotencyKey, complete: completeIdempotencyKey, release: releaseIdempotencyKey, hashRequest };
+export type IdempotencyStore = typeof idempotencyStore;

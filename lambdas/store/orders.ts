@@ -55,26 +55,44 @@ export async function getOrder(orderId: string): Promise<Order | undefined> {
   return Item ? strip<Order>(Item) : undefined;
 }
 
-async function queryOrderPartition<T>(orderId: string, prefix: string): Promise<T[]> {
-  const items: T[] = [];
+async function queryOrderPartition(orderId: string, from: string, to: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
   let cursor: Record<string, unknown> | undefined;
   do {
     const page = await documentClient().send(
       new QueryCommand({
         TableName: tableName(),
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': `ORDER#${orderId}`, ':prefix': prefix },
+        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': `ORDER#${orderId}`, ':from': from, ':to': to },
+        ConsistentRead: true,
         ExclusiveStartKey: cursor,
       }),
     );
-    for (const item of page.Items ?? []) items.push(strip<T>(item));
+    items.push(...(page.Items ?? []));
     cursor = page.LastEvaluatedKey;
   } while (cursor);
   return items;
 }
 
-export const listLedger = (orderId: string): Promise<LedgerEntry[]> => queryOrderPartition<LedgerEntry>(orderId, 'LEDGER#');
-export const listTrackingEvents = (orderId: string): Promise<TrackingEventRecord[]> => queryOrderPartition<TrackingEventRecord>(orderId, 'TRACK#');
+const startsWith = (prefix: string) => (item: Record<string, unknown>) => String(item.SK).startsWith(prefix);
+
+export const listLedger = async (orderId: string): Promise<LedgerEntry[]> => (await queryOrderPartition(orderId, 'LEDGER#', 'LEDGER#~')).map((item) => strip<LedgerEntry>(item));
+export const listTrackingEvents = async (orderId: string): Promise<TrackingEventRecord[]> => (await queryOrderPartition(orderId, 'TRACK#', 'TRACK#~')).map((item) => strip<TrackingEventRecord>(item));
+
+/**
+ * The order with its ledger, or with its tracking events, in one Query: the order item sorts between
+ * them ('LEDGER#…' < 'ORDER' < 'REVIEW#…' < 'TRACK#…'), so one key range holds both.
+ */
+export async function getOrderWith(orderId: string, part: 'ledger' | 'tracking'): Promise<{ order: Order; ledger: LedgerEntry[]; tracking: TrackingEventRecord[] } | undefined> {
+  const items = part === 'ledger' ? await queryOrderPartition(orderId, 'LEDGER#', 'ORDER') : await queryOrderPartition(orderId, 'ORDER', 'TRACK#~');
+  const orderItem = items.find((item) => item.SK === 'ORDER');
+  if (!orderItem) return undefined;
+  return {
+    order: strip<Order>(orderItem),
+    ledger: items.filter(startsWith('LEDGER#')).map((item) => strip<LedgerEntry>(item)),
+    tracking: items.filter(startsWith('TRACK#')).map((item) => strip<TrackingEventRecord>(item)),
+  };
+}
 
 export interface OrderPageQuery {
   party: 'buyer' | 'seller';
