@@ -1,0 +1,143 @@
+/**
+ * A small HTTP client for the local host, and the builders the benchmark needs (a seller with a listing,
+ * a buyer with orders in a given state). Unlike test/support/local-api.ts it has no vitest dependency:
+ * a failed step throws, and the benchmark stops rather than measuring an error path.
+ */
+import type { LocalHost } from '../../lib/local/host.js';
+import type { Role } from '../../lib/manifest.js';
+import { clock } from '../../lambdas/platform/clock.js';
+
+export type Json = Record<string, unknown>;
+
+export interface Actor {
+  userId: string;
+  role: Role;
+  token: string;
+}
+
+export interface Reply {
+  status: number;
+  body: Json;
+  text: string;
+}
+
+export interface RequestOptions {
+  as?: Actor | undefined;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+let counter = 0;
+const runId = Date.now().toString(36);
+export const uniqueId = (prefix: string): string => `${prefix}-${runId}-${++counter}`;
+
+export class BenchClient {
+  /** Loopback by IP: no DNS lookup (and no ::1 attempt) in the measured path. */
+  readonly baseUrl: string;
+
+  constructor(readonly host: LocalHost) {
+    this.baseUrl = host.url.replace('//localhost:', '//127.0.0.1:');
+  }
+
+  async actor(role: Role, userId = uniqueId(role)): Promise<Actor> {
+    return { userId, role, token: await this.host.tokens.sign({ userId, role }) };
+  }
+
+  async request(method: string, path: string, options: RequestOptions = {}): Promise<Reply> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.as) headers.authorization = `Bearer ${options.as.token}`;
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] = 'application/json';
+    }
+    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body });
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : {};
+    } catch {
+      parsed = {};
+    }
+    const json = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Json) : {};
+    return { status: response.status, body: json, text };
+  }
+
+  /** Like request, but throws unless the answer has the expected status. */
+  async expect(status: number, method: string, path: string, options: RequestOptions = {}): Promise<Reply> {
+    const reply = await this.request(method, path, options);
+    if (reply.status !== status) throw new Error(`${method} ${path}: expected ${status}, got ${reply.status}: ${reply.text.slice(0, 500)}`);
+    return reply;
+  }
+
+  // ---- Builders ----
+
+  async seller(): Promise<Actor> {
+    const seller = await this.actor('seller');
+    await this.expect(200, 'PUT', '/v1/sellers/me', { as: seller, body: { storeName: `Store ${seller.userId}`.slice(0, 80), country: 'US' } });
+    return seller;
+  }
+
+  async listing(seller: Actor, overrides: Json = {}): Promise<string> {
+    const created = await this.expect(201, 'POST', '/v1/products', { as: seller, body: aListing(overrides) });
+    return stringField(created.body, 'productId');
+  }
+
+  async sellerWithListing(overrides: Json = {}): Promise<{ seller: Actor; productId: string }> {
+    const seller = await this.seller();
+    return { seller, productId: await this.listing(seller, overrides) };
+  }
+
+  async placeOrder(buyer: Actor, productId: string): Promise<string> {
+    const placed = await this.expect(201, 'POST', '/v1/orders', { as: buyer, body: anOrder(productId) });
+    return stringField(placed.body, 'orderId');
+  }
+
+  async ship(seller: Actor, orderId: string): Promise<void> {
+    await this.expect(200, 'POST', `/v1/orders/${orderId}/shipment`, { as: seller, body: aShipment() });
+  }
+}
+
+export function stringField(body: Json, name: string): string {
+  const value = body[name];
+  if (typeof value !== 'string') throw new Error(`expected a string '${name}' in ${JSON.stringify(body).slice(0, 300)}`);
+  return value;
+}
+
+export const aListing = (overrides: Json = {}): Json => ({
+  title: 'Ceramic pour-over coffee dripper',
+  description: 'Hand-glazed ceramic, fits standard #2 filters.',
+  price: { amount: 2450, currency: 'USD' },
+  images: ['upl-placeholder'],
+  category: 'kitchen',
+  guarantee: { returnable: true },
+  ...overrides,
+});
+
+export const anOrder = (productId: string, quantity = 1): Json => ({
+  items: [{ productId, quantity }],
+  shippingAddress: { name: 'Jordan Buyer', line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' },
+  paymentReference: `pay_${uniqueId('ref')}`,
+});
+
+/** Estimated delivery well after the platform clock's now (the benchmark moves that clock). */
+export const aShipment = (): Json => ({
+  carrier: 'UPS',
+  trackingNumber: '1Z999AA10123456784',
+  estimatedDeliveryAt: new Date(clock.now().getTime() + 400 * DAY_MS).toISOString(),
+});
+
+/** Runs `task` over `items` with at most `limit` in flight; results in input order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index] as T, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
