@@ -181,7 +181,8 @@ function assertReturnable(order: Order, dispute: Pick<Dispute, 'reason'>): void 
 }
 
 function assertAmount(order: Order, amount: number, path: string): void {
-  if (amount < 1 || amount > refundable(order)) {
+  if (amount < 1) throw new DomainError('VALIDATION_FAILED', 'An amount of money must be asked for.', [{ path, message: 'at least 1' }]);
+  if (amount > refundable(order)) {
     throw new DomainError('REFUND_EXCEEDS_REFUNDABLE', `The amount must be between 1 and ${refundable(order)} (what can still be refunded).`, [{ path, message: `1–${refundable(order)}` }]);
   }
 }
@@ -250,7 +251,7 @@ function assertBuyerMayStillAct(dispute: Dispute, now: string): void {
 
 export function escalate(dispute: Dispute, by: 'buyer' | 'seller' | 'system', message: string | null, now: string): DisputeChange {
   if (dispute.status === 'ESCALATED') throw new DomainError('DISPUTE_ALREADY_ESCALATED', 'This dispute is already with the platform.');
-  requireStatus(dispute, ['AWAITING_SELLER', 'COUNTER_OFFERED'], 'DISPUTE_CLOSED', 'Only a dispute still being negotiated can be escalated');
+  requireStatus(dispute, ['AWAITING_SELLER', 'COUNTER_OFFERED'], 'DISPUTE_ALREADY_AGREED', 'Only a dispute still being negotiated can be escalated');
   if (by === 'buyer') assertBuyerMayStillAct(dispute, now);
   if (by !== 'system' && !dispute.firstResponseAt && now < plus(dispute.openedAt, disputeRules.escalateAfterMs)) {
     throw new DomainError('ESCALATION_NOT_ALLOWED_YET', 'Give the seller a chance: escalation opens after their first response or 3 days after opening.');
@@ -260,7 +261,7 @@ export function escalate(dispute: Dispute, by: 'buyer' | 'seller' | 'system', me
 }
 
 export function buyerCancels(dispute: Dispute, now: string): DisputeChange {
-  requireStatus(dispute, ['AWAITING_SELLER', 'COUNTER_OFFERED', 'ESCALATED'], 'DISPUTE_CLOSED', 'Only a dispute not yet agreed can be withdrawn');
+  requireStatus(dispute, ['AWAITING_SELLER', 'COUNTER_OFFERED', 'ESCALATED'], 'DISPUTE_ALREADY_AGREED', 'Only a dispute not yet agreed can be withdrawn');
   assertBuyerMayStillAct(dispute, now);
   const cancelled = next(dispute, now, { status: 'CANCELLED', deadlines: {}, resolution: { outcome: 'WITHDRAWN', refundAmount: 0, refundId: null, at: now } });
   return { dispute: cancelled, timeline: [entry(now, 'buyer', 'WITHDRAWN')], refund: null };

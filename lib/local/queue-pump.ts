@@ -48,6 +48,17 @@ export function createQueuePump(options: {
   const specs = options.specs ?? workers;
   let running = false;
   let loops: Promise<void>[] = [];
+  // Deliveries under way, from the background loops or a drain: a drain waits for them, so that when it
+  // returns every message sent before it has been handled (not merely taken off the queue).
+  const inFlight = new Set<Promise<number>>();
+  const track = (delivery: Promise<number>): Promise<number> => {
+    inFlight.add(delivery);
+    void delivery.finally(() => inFlight.delete(delivery)).catch(() => undefined);
+    return delivery;
+  };
+  /** Waits for the deliveries under way now (not later ones: the background loops never stop polling). */
+  const settle = async (): Promise<number> =>
+    (await Promise.allSettled([...inFlight])).reduce((sum, result) => sum + (result.status === 'fulfilled' ? result.value : 0), 0);
 
   async function deliverOnce(spec: WorkerSpec, waitSeconds: number): Promise<number> {
     const queueUrl = options.queueUrls[spec.queue];
@@ -72,11 +83,13 @@ export function createQueuePump(options: {
   return {
     async drain() {
       let delivered = 0;
-      for (let round = 0; round < 1000; round++) {
-        let thisRound = 0;
-        for (const spec of specs) thisRound += await deliverOnce(spec, 0);
+      // Two quiet rounds in a row: a background poll that started during the first may still have
+      // picked up a message; the second round waits for it.
+      for (let round = 0, quiet = 0; round < 1000 && quiet < 2; round++) {
+        let thisRound = await settle();
+        for (const spec of specs) thisRound += await track(deliverOnce(spec, 0));
         delivered += thisRound;
-        if (thisRound === 0) break;
+        quiet = thisRound === 0 ? quiet + 1 : 0;
       }
       return delivered;
     },
@@ -84,7 +97,7 @@ export function createQueuePump(options: {
       running = true;
       loops = specs.map(async (spec) => {
         while (running) {
-          await deliverOnce(spec, 1).catch((error: unknown) => {
+          await track(deliverOnce(spec, 1)).catch((error: unknown) => {
             options.onError(error);
             return new Promise((resolve) => setTimeout(resolve, 1000));
           });

@@ -83,6 +83,48 @@ describe('npm start', () => {
     expect((await call('POST', '/local/queues/drain')).json()).toEqual({ delivered: 0 });
   });
 
+  it('publishes a verified review through the moderation worker, and settles a dispute through arbitration', async () => {
+    const products = (await call('GET', '/v1/sellers/seller-demo/products')).json().items as { productId: string }[];
+    const productId = products[1]?.productId as string;
+    const order = async () => {
+      const placed = await call('POST', '/v1/orders', tokens.BUYER, {
+        items: [{ productId, quantity: 1 }],
+        shippingAddress: { name: 'Jordan Buyer', line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' },
+        paymentReference: `pay_e2e_${Math.random().toString(36).slice(2)}`,
+      });
+      const orderId = placed.json().orderId as string;
+      await call('POST', `/v1/orders/${orderId}/shipment`, tokens.SELLER, { carrier: 'DHL', trackingNumber: 'JD014600006281230705', estimatedDeliveryAt: new Date(Date.now() + 400 * 86_400_000).toISOString() });
+      return { orderId, total: (placed.json().total as { amount: number }).amount };
+    };
+
+    const reviewed = await order();
+    expect((await call('POST', `/v1/orders/${reviewed.orderId}/confirm-receipt`, tokens.BUYER)).status).toBe(200);
+    const review = await call('POST', `/v1/orders/${reviewed.orderId}/reviews`, tokens.BUYER, {
+      productId,
+      rating: 4,
+      text: 'Keeps water cold all day long, the lid seals well.',
+      sellerRatings: { itemAsDescribed: 5, communication: 4, shippingSpeed: 4 },
+    });
+    expect(review.status).toBe(201);
+    await call('POST', '/local/queues/drain');
+    const published = (await call('GET', `/v1/products/${productId}/reviews`)).json().items as { reviewId: string; reviewer: { displayName: string } }[];
+    expect(published.map((item) => item.reviewId)).toContain(review.json().reviewId);
+    expect(published[0]?.reviewer.displayName).toBe('J***r');
+
+    const disputed = await order();
+    const opened = await call('POST', `/v1/orders/${disputed.orderId}/disputes`, tokens.BUYER, { reason: 'DAMAGED', request: { type: 'REFUND', amount: { amount: disputed.total, currency: 'USD' } }, description: 'The bottle arrived dented and leaks.' });
+    expect(opened.status).toBe(201);
+    const disputeId = opened.json().disputeId as string;
+    await call('POST', `/v1/disputes/${disputeId}/response`, tokens.SELLER, { action: 'COUNTER_OFFER', counterOffer: { type: 'REFUND', amount: { amount: 300, currency: 'USD' } }, message: 'A partial refund?' });
+    expect((await call('POST', `/v1/disputes/${disputeId}/escalate`, tokens.BUYER, { message: 'It leaks; I want my money back.' })).json().status).toBe('ESCALATED');
+    await call('POST', '/local/queues/drain');
+    expect((await call('GET', `/v1/disputes/${disputeId}`, tokens.ADMIN)).json().proposal).toMatchObject({ rule: expect.any(String) });
+    const decided = await call('POST', `/v1/admin/disputes/${disputeId}/decision`, tokens.ADMIN, { refundAmount: { amount: disputed.total, currency: 'USD' }, returnRequired: false, rationale: 'A leaking bottle is not as described.' });
+    expect(decided.json()).toMatchObject({ status: 'RESOLVED', decision: { rationale: 'A leaking bottle is not as described.' } });
+    const closed = (await call('GET', `/v1/orders/${disputed.orderId}`, tokens.BUYER)).json();
+    expect(closed).toMatchObject({ status: 'CLOSED', escrow: { held: { amount: 0 }, refunded: { amount: disputed.total } } });
+  });
+
   it('issues more tokens and rejects a request without one', async () => {
     const minted = (await call('POST', '/local/tokens', undefined, { userId: 'e2e-buyer', role: 'buyer' })).json().token as string;
     expect((await call('GET', '/v1/orders', minted)).status).toBe(200);

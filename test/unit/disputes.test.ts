@@ -295,10 +295,10 @@ describe('opening a dispute', () => {
   });
 
   it.each([
-    ['nothing', 0],
-    ['more than the order total', TOTAL + 1],
-  ])('refuses a request for %s with REFUND_EXCEEDS_REFUNDABLE', (_what, amount) => {
-    expect(refusal(() => opening(delivered, { request: { type: 'REFUND', amount } }))).toBe('REFUND_EXCEEDS_REFUNDABLE');
+    ['nothing', 0, 'VALIDATION_FAILED'],
+    ['more than the order total', TOTAL + 1, 'REFUND_EXCEEDS_REFUNDABLE'],
+  ])('refuses a request for %s with %s', (_what, amount, code) => {
+    expect(refusal(() => opening(delivered, { request: { type: 'REFUND', amount } }))).toBe(code);
   });
 
   it.each([1, TOTAL])('allows a request of %i (between 1 and what is refundable)', (amount) => {
@@ -366,10 +366,10 @@ describe('the seller responds', () => {
   });
 
   it.each([
-    ['more than is refundable', TOTAL + 1],
-    ['nothing', 0],
-  ])('refuses a counter-offer of %s with REFUND_EXCEEDS_REFUNDABLE', (_what, amount) => {
-    expect(refusal(() => counter(aDispute(delivered), delivered, { type: 'REFUND', amount }))).toBe('REFUND_EXCEEDS_REFUNDABLE');
+    ['more than is refundable', TOTAL + 1, 'REFUND_EXCEEDS_REFUNDABLE'],
+    ['nothing', 0, 'VALIDATION_FAILED'],
+  ])('refuses a counter-offer of %s with %s', (_what, amount, code) => {
+    expect(refusal(() => counter(aDispute(delivered), delivered, { type: 'REFUND', amount }))).toBe(code);
   });
 
   it('refuses a counter-offer without its terms with VALIDATION_FAILED', () => {
@@ -432,10 +432,9 @@ describe('the buyer answers', () => {
     expect(disputes.isClosed(dispute)).toBe(true);
   });
 
-  it('may not withdraw once terms are agreed', () => {
-    // Agreed is not closed, but the code says the dispute is past withdrawing.
-    expect(refusal(() => disputes.buyerCancels(inState.AGREED(), at(11)))).toBe('DISPUTE_CLOSED');
-    expect(refusal(() => disputes.buyerCancels(inState.RETURN_SHIPPED(), at(11)))).toBe('DISPUTE_CLOSED');
+  it('may not withdraw once terms are agreed, with DISPUTE_ALREADY_AGREED', () => {
+    expect(refusal(() => disputes.buyerCancels(inState.AGREED(), at(11)))).toBe('DISPUTE_ALREADY_AGREED');
+    expect(refusal(() => disputes.buyerCancels(inState.RETURN_SHIPPED(), at(11)))).toBe('DISPUTE_ALREADY_AGREED');
   });
 
   it.each(['RESOLVED', 'CANCELLED'] as const)('may not withdraw a %s dispute (DISPUTE_CLOSED)', (status) => {
@@ -468,8 +467,8 @@ describe('escalation', () => {
     expect(refusal(() => disputes.escalate(inState.ESCALATED(), 'seller', 'Me too.', at(12)))).toBe('DISPUTE_ALREADY_ESCALATED');
   });
 
-  it('refuses to escalate once terms are agreed', () => {
-    expect(refusal(() => disputes.escalate(inState.AGREED(), 'buyer', 'Hm.', at(12)))).toBe('DISPUTE_CLOSED');
+  it('refuses to escalate once terms are agreed, with DISPUTE_ALREADY_AGREED', () => {
+    expect(refusal(() => disputes.escalate(inState.AGREED(), 'buyer', 'Hm.', at(12)))).toBe('DISPUTE_ALREADY_AGREED');
   });
 
   it.each(['RESOLVED', 'CANCELLED'] as const)('refuses to escalate a %s dispute with DISPUTE_CLOSED', (status) => {
