@@ -9,6 +9,7 @@ import type { Dispute, TimelineEntry } from '../domain/disputes.js';
 import type { Refund } from '../domain/refunds.js';
 import { tableName } from '../platform/config.js';
 import { documentClient } from './client.js';
+import { indexPage } from './pages.js';
 import { put, putNew, type TransactItem } from './transactions.js';
 
 export const disputeKey = (disputeId: string) => ({ PK: `DISPUTE#${disputeId}`, SK: 'DISPUTE' });
@@ -67,17 +68,7 @@ export async function getRefund(refundId: string): Promise<Refund | undefined> {
 }
 
 export async function listDisputes(index: 'GSI1' | 'GSI2' | 'GSI3', partition: string, limit: number, startKey: Record<string, unknown> | undefined) {
-  const page = await documentClient().send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: index,
-      KeyConditionExpression: `${index}PK = :pk`,
-      ExpressionAttributeValues: { ':pk': partition },
-      // The escalated queue is worked oldest first; a party's own list shows the newest first.
-      ScanIndexForward: index === 'GSI3',
-      Limit: limit,
-      ExclusiveStartKey: startKey,
-    }),
-  );
-  return { disputes: (page.Items ?? []).map((item) => strip<Dispute>(item)), lastKey: page.LastEvaluatedKey };
+  // The escalated queue is worked oldest first; a party's own list shows the newest first.
+  const { items, lastKey } = await indexPage({ index, partition, limit, startKey, oldestFirst: index === 'GSI3' });
+  return { disputes: items.map((item) => strip<Dispute>(item)), lastKey };
 }

@@ -4,12 +4,13 @@
  *   GSI1 SELLER#<id>#PRODUCTS / <createdAt>#<id>   every listing of a store (owner's view)
  *   GSI2 SELLER#<id>#LISTED   / <createdAt>#<id>   approved listings only (sparse: the public view)
  */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Product } from '../domain/products.js';
 import type { RatingDelta } from '../domain/reviews.js';
 import { tableName } from '../platform/config.js';
 import { batchGetItems } from './batch.js';
 import { documentClient } from './client.js';
+import { indexPage } from './pages.js';
 import { sellerProfileKey } from './sellers.js';
 import { conditionCheck, putNew, transact, update, type TransactItem } from './transactions.js';
 
@@ -111,17 +112,6 @@ export const listingUnchanged = (product: Product): TransactItem =>
   conditionCheck(productKey(product.productId), 'version = :version AND #status = :approved', { '#status': 'status' }, { ':version': product.version, ':approved': 'APPROVED' });
 
 export async function listSellerProducts(sellerId: string, scope: 'all' | 'listed', limit: number, startKey?: Record<string, unknown>) {
-  const index = scope === 'all' ? 'GSI1' : 'GSI2';
-  const page = await documentClient().send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: index,
-      KeyConditionExpression: `${index}PK = :pk`,
-      ExpressionAttributeValues: { ':pk': `SELLER#${sellerId}#${scope === 'all' ? 'PRODUCTS' : 'LISTED'}` },
-      ScanIndexForward: false,
-      Limit: limit,
-      ExclusiveStartKey: startKey,
-    }),
-  );
-  return { products: (page.Items ?? []).map(toProduct), lastKey: page.LastEvaluatedKey };
+  const { items, lastKey } = scope === 'all' ? await indexPage({ index: 'GSI1', partition: `SELLER#${sellerId}#PRODUCTS`, limit, startKey }) : await indexPage({ index: 'GSI2', partition: `SELLER#${sellerId}#LISTED`, limit, startKey });
+  return { products: items.map(toProduct), lastKey };
 }

@@ -15,6 +15,7 @@ import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-d
 import { feedbackDelta, publicationChanged, ratingDelta, type Publication, type Review, type Revision } from '../domain/reviews.js';
 import { tableName } from '../platform/config.js';
 import { documentClient } from './client.js';
+import { indexPage } from './pages.js';
 import { addToRating } from './products.js';
 import { countForSeller } from './sellers.js';
 import { put, putNew, remove, update, type TransactItem } from './transactions.js';
@@ -185,19 +186,9 @@ export async function listPublicReviews(query: { productId: string; sort: Review
   return { reviews: (page.Items ?? []).map((item) => strip<PublicReviewRecord>(item)), lastKey: page.LastEvaluatedKey };
 }
 
-async function listReviewsBy(index: 'GSI1' | 'GSI2' | 'GSI3', partition: string, limit: number, startKey: Record<string, unknown> | undefined, ascending = false) {
-  const page = await documentClient().send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: index,
-      KeyConditionExpression: `${index}PK = :pk`,
-      ExpressionAttributeValues: { ':pk': partition },
-      ScanIndexForward: ascending,
-      Limit: limit,
-      ExclusiveStartKey: startKey,
-    }),
-  );
-  return { reviews: (page.Items ?? []).map((item) => strip<Review>(item)), lastKey: page.LastEvaluatedKey };
+async function listReviewsBy(index: 'GSI1' | 'GSI2' | 'GSI3', partition: string, limit: number, startKey: Record<string, unknown> | undefined, oldestFirst = false) {
+  const { items, lastKey } = await indexPage({ index, partition, limit, startKey, oldestFirst });
+  return { reviews: items.map((item) => strip<Review>(item)), lastKey };
 }
 
 export const listBuyerReviews = (buyerId: string, limit: number, startKey?: Record<string, unknown>) => listReviewsBy('GSI1', `BUYER#${buyerId}#REVIEWS`, limit, startKey);

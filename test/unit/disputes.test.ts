@@ -4,6 +4,7 @@
  * `openDispute` and the actions that follow it; no dispute is written by hand.
  */
 import { describe, expect, it } from 'vitest';
+import { refusal } from './refusal.js';
 import * as disputes from '../../lambdas/domain/disputes.js';
 import type { DeadlineName, Dispute, DisputeChange, OpenInput, Terms, TimelineEntry } from '../../lambdas/domain/disputes.js';
 import { DomainError, type ErrorCode } from '../../lambdas/domain/errors.js';
@@ -15,15 +16,6 @@ import { aListingSnapshot, anOrder, at, T0 } from './order-builder.js';
 
 // ---- Helpers ----
 
-const refusal = (action: () => unknown): ErrorCode => {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof DomainError) return error.code;
-    throw error;
-  }
-  throw new Error('expected a DomainError');
-};
 
 /** `iso` moved by a number of milliseconds (−1: one millisecond before). */
 const ms = (iso: string, delta: number): string => new Date(new Date(iso).getTime() + delta).toISOString();

@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { refusal } from './refusal.js';
 import { DomainError } from '../../lambdas/domain/errors.js';
 import { applyLedger } from '../../lambdas/domain/money.js';
 import * as orders from '../../lambdas/domain/orders.js';
 import type { Order, Transition } from '../../lambdas/domain/orders.js';
 import { aListingSnapshot, anOrder, at, T0 } from './order-builder.js';
 
-const refusal = (action: () => unknown): string => {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof DomainError) return error.code;
-    throw error;
-  }
-  throw new Error('expected a DomainError');
-};
 
 /** HOLD = RELEASE + REFUND + held, for the order and the ledger entries a transition writes. */
 function expectBalanced(order: Order, ledgerSoFar: Transition['ledger']) {
