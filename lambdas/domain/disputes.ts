@@ -249,10 +249,21 @@ function assertBuyerMayStillAct(dispute: Dispute, now: string): void {
   }
 }
 
+/**
+ * Once a response deadline has passed, its outcome is decided (the buyer's request, the counter-offer, or
+ * buyer protection), whether or not the sweep has applied it yet: nobody can escalate it away meanwhile.
+ */
+function assertNoOutcomeDue(dispute: Dispute, now: string): void {
+  const { sellerResponse, buyerResponse } = dispute.deadlines;
+  if ((sellerResponse && now > sellerResponse) || (buyerResponse && now > buyerResponse)) {
+    throw new DomainError('RESPONSE_WINDOW_CLOSED', 'A response deadline has passed; its outcome applies.');
+  }
+}
+
 export function escalate(dispute: Dispute, by: 'buyer' | 'seller' | 'system', message: string | null, now: string): DisputeChange {
   if (dispute.status === 'ESCALATED') throw new DomainError('DISPUTE_ALREADY_ESCALATED', 'This dispute is already with the platform.');
   requireStatus(dispute, ['AWAITING_SELLER', 'COUNTER_OFFERED'], 'DISPUTE_ALREADY_AGREED', 'Only a dispute still being negotiated can be escalated');
-  if (by === 'buyer') assertBuyerMayStillAct(dispute, now);
+  if (by !== 'system') assertNoOutcomeDue(dispute, now);
   if (by !== 'system' && !dispute.firstResponseAt && now < plus(dispute.openedAt, disputeRules.escalateAfterMs)) {
     throw new DomainError('ESCALATION_NOT_ALLOWED_YET', 'Give the seller a chance: escalation opens after their first response or 3 days after opening.');
   }

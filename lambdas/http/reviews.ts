@@ -1,4 +1,5 @@
 import { reviewRoutes } from '../../lib/routes/reviews.js';
+import { verifyBearerToken } from '../platform/bearer-tokens.js';
 import { httpFunction } from '../platform/http.js';
 import { idempotencyStore } from '../store/idempotency.js';
 import * as reviews from '../services/reviews.js';
@@ -19,4 +20,4 @@ export const handler = httpFunction(reviewRoutes, {
   'POST /v1/reviews/{reviewId}/reports': async ({ principal, path, body }) => ({ body: await reviews.report(principal, path.reviewId, body), location: `/v1/reviews/${path.reviewId}` }),
   'GET /v1/admin/reviews': async ({ query }) => ({ body: await reviews.moderationQueue(query) }),
   'POST /v1/admin/reviews/{reviewId}/decision': async ({ path, body }) => ({ body: await reviews.decide(path.reviewId, body) }),
-}, { idempotency: idempotencyStore });
+}, { idempotency: idempotencyStore, verifyBearer: verifyBearerToken });

@@ -1,8 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import type { Role } from '../../lib/manifest.js';
 import { DomainError } from '../domain/errors.js';
-import { env, required } from './config.js';
 
 export interface Principal {
   userId: string;
@@ -36,41 +34,24 @@ export function principalFromClaims(claims: Claims): Principal {
   return { userId: sub, roles: groupsOf(claims['cognito:groups']), name };
 }
 
-let jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
-
-/**
- * Public routes have no gateway authorizer, so a token sent to them is verified here, against the same
- * issuer and keys the authorizer trusts (Cognito in AWS, the dev server locally).
- */
-async function verifyBearer(token: string): Promise<Claims> {
-  jwks ??= createRemoteJWKSet(new URL(required(env.JWT_JWKS_URL)));
-  let payload: JWTPayload;
-  try {
-    ({ payload } = await jwtVerify(token, jwks, { issuer: required(env.JWT_ISSUER) }));
-  } catch {
-    throw new DomainError('UNAUTHENTICATED', 'The bearer token is not valid.');
-  }
-  const clientIds = process.env[env.JWT_CLIENT_IDS]?.split(',').filter(Boolean) ?? [];
-  const clientId = payload.client_id ?? payload.aud;
-  if (clientIds.length > 0 && !clientIds.some((id) => id === clientId || (Array.isArray(clientId) && clientId.includes(id)))) {
-    throw new DomainError('UNAUTHENTICATED', 'The bearer token was issued to another client.');
-  }
-  return payload;
-}
-
 function bearerToken(event: APIGatewayProxyEventV2): string | undefined {
   const header = event.headers?.authorization ?? event.headers?.Authorization;
   const match = header?.match(/^Bearer\s+(\S+)$/i);
   return match?.[1];
 }
 
-export async function authenticate(event: APIGatewayProxyEventV2, mode: 'required' | 'optional' | 'none'): Promise<Principal | undefined> {
+/** Verifies a bearer token sent to a public route (see platform/bearer-tokens.ts) and returns its claims. */
+export type BearerVerifier = (token: string) => Promise<Claims>;
+
+export async function authenticate(event: APIGatewayProxyEventV2, mode: 'required' | 'optional' | 'none', verifyBearer?: BearerVerifier): Promise<Principal | undefined> {
   if (mode === 'none') return undefined;
   const claims = gatewayClaims(event);
   if (claims) return principalFromClaims(claims);
   if (mode === 'required') throw new DomainError('UNAUTHENTICATED', 'A bearer token is required.');
   const token = bearerToken(event);
-  return token ? principalFromClaims(await verifyBearer(token)) : undefined;
+  if (!token) return undefined;
+  if (!verifyBearer) throw new Error('A route with optional auth needs a bearer verifier');
+  return principalFromClaims(await verifyBearer(token));
 }
 
 export function requireRole(principal: Principal | undefined, roles: readonly Role[] | undefined): void {

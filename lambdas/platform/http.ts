@@ -8,7 +8,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type * as z from 'zod';
 import type { RouteSpec } from '../../lib/routes/spec.js';
 import { DomainError, type FieldError } from '../domain/errors.js';
-import { authenticate, requireRole, type Principal } from './auth.js';
+import { authenticate, requireRole, type BearerVerifier, type Principal } from './auth.js';
 import { logger } from './logger.js';
 import type { IdempotencyClaim, IdempotencyStore } from '../store/idempotency.js';
 
@@ -85,9 +85,9 @@ const correlation = (): MiddlewareObj<APIGatewayProxyEventV2, Response> => ({
   },
 });
 
-const authorization = (spec: RouteSpec): MiddlewareObj<APIGatewayProxyEventV2, Response> => ({
+const authorization = (spec: RouteSpec, verifyBearer: BearerVerifier | undefined): MiddlewareObj<APIGatewayProxyEventV2, Response> => ({
   before: async ({ event, context }) => {
-    const principal = await authenticate(event, spec.auth);
+    const principal = await authenticate(event, spec.auth, verifyBearer);
     requireRole(principal, spec.roles);
     if (principal) stateOf(context).principal = principal;
   },
@@ -164,14 +164,23 @@ function toResponse(result: HttpResult, spec: RouteSpec): Response {
   return { statusCode: result.status ?? spec.success.status, headers, body };
 }
 
-function routeFunction<Spec extends RouteSpec>(routeKey: string, spec: Spec, handle: RouteHandler<Spec>, store: IdempotencyStore | undefined) {
+interface Options {
+  /** For groups with idempotent routes: store/idempotency.ts. */
+  idempotency?: IdempotencyStore;
+  /** For groups with `auth: 'optional'` routes: platform/bearer-tokens.ts. */
+  verifyBearer?: BearerVerifier;
+}
+
+function routeFunction<Spec extends RouteSpec>(routeKey: string, spec: Spec, handle: RouteHandler<Spec>, options: Options) {
+  const store = options.idempotency;
+  if (spec.auth === 'optional' && !options.verifyBearer) throw new Error(`${routeKey} has optional auth: pass verifyBearer to httpFunction`);
   const core = async (event: APIGatewayProxyEventV2, context: Context): Promise<Response> => {
     const state = stateOf(context);
     const input = state.input ?? { body: undefined, query: undefined, path: undefined };
     const request = { principal: state.principal, body: input.body, query: input.query, path: input.path, event } as HttpRequest<Spec>;
     return toResponse(await handle(request), spec);
   };
-  const stack = middy<APIGatewayProxyEventV2, Response>(core).use(correlation()).use(problemDetails()).use(authorization(spec)).use(validation(spec));
+  const stack = middy<APIGatewayProxyEventV2, Response>(core).use(correlation()).use(problemDetails()).use(authorization(spec, options.verifyBearer)).use(validation(spec));
   if (!spec.idempotent) return stack;
   // Declared idempotent but deployed without a store would silently create twice on a retry.
   if (!store) throw new Error(`${routeKey} is idempotent: pass the idempotency store to httpFunction`);
@@ -181,12 +190,12 @@ function routeFunction<Spec extends RouteSpec>(routeKey: string, spec: Spec, han
 /**
  * One Lambda function serves a group of routes, given their declarations (lib/routes/<group>.ts) and a
  * handler per route. The gateway has already matched the route, so we dispatch on its routeKey instead
- * of matching paths a second time. Groups with idempotent routes pass the idempotency store; the others
- * do not load it (nor the DynamoDB client behind it).
+ * of matching paths a second time. Groups with idempotent routes pass the idempotency store, and groups
+ * with optional-auth routes the bearer verifier; the others do not load them (nor what is behind them).
  */
-export function httpFunction<S extends Specs>(specs: S, handlers: { [K in keyof S]: RouteHandler<S[K]> }, options: { idempotency?: IdempotencyStore } = {}) {
+export function httpFunction<S extends Specs>(specs: S, handlers: { [K in keyof S]: RouteHandler<S[K]> }, options: Options = {}) {
   const byKey = new Map<string, ReturnType<typeof routeFunction>>();
-  for (const key of Object.keys(specs) as (keyof S & string)[]) byKey.set(key, routeFunction(key, specs[key] as RouteSpec, handlers[key] as RouteHandler<RouteSpec>, options.idempotency));
+  for (const key of Object.keys(specs) as (keyof S & string)[]) byKey.set(key, routeFunction(key, specs[key] as RouteSpec, handlers[key] as RouteHandler<RouteSpec>, options));
   return async (event: APIGatewayProxyEventV2, context: Context): Promise<Response> => {
     const route = byKey.get(event.routeKey);
     if (!route) return problem(404, 'ROUTE_NOT_FOUND', 'Not found', `No route ${event.routeKey}.`);

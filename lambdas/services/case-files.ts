@@ -3,7 +3,7 @@
  * escrow ledger and the evidence, and propose a decision by rule for the admin. Idempotent: a dispute
  * that already has its case file, or is no longer escalated, is left alone.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { proposeDecision } from '../domain/disputes.js';
 import { clock } from '../platform/clock.js';
 import { logger } from '../platform/logger.js';

@@ -8,7 +8,7 @@
  * redelivered message finds nothing to decide.
  */
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { checkStoredMedia } from '../domain/media.js';
 import { decideModeration, duplicateFingerprint, duplicateTextFinding, mediaFindingsAsModeration, screenText, type Finding } from '../domain/moderation.js';
 import { applyModeration, applyReplyModeration, type Review } from '../domain/reviews.js';

@@ -1,53 +1,89 @@
 /**
- * The private media bucket: presigned POSTs whose policy pins key, type and size; short-lived presigned
- * GETs for reading; and a peek at an object's first bytes so workers can check what was really uploaded.
+ * The private media bucket, signed by hand-off rather than through an S3 client: presigned POSTs whose
+ * policy pins key, type and size (the uploader posts straight to S3), short-lived presigned GETs (links in
+ * responses), and a ranged GET of an object's first bytes so workers can check what was really uploaded.
+ * Signing needs only the SigV4 primitives, so no function bundles the S3 client (about 200 KB); the
+ * signatures are checked against SigV4 as AWS documents it in test/unit/files.test.ts.
  */
-import { GetObjectCommand, NoSuchKey, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { createPresignedPost, type PresignedPost } from '@aws-sdk/s3-presigned-post';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { env, required } from '../platform/config.js';
+import { createHmac } from 'node:crypto';
+import { fromEnv } from '@aws-sdk/credential-provider-env';
+import { S3RequestPresigner } from '@aws-sdk/s3-request-presigner';
+import { Hash } from '@smithy/hash-node';
+import { HttpRequest } from '@smithy/protocol-http';
+import { createScope, getSigningKey } from '@smithy/signature-v4';
 import type { StoredObjectFacts } from '../domain/media.js';
-
-let client: S3Client | undefined;
-const s3 = (): S3Client => (client ??= new S3Client({}));
-const bucket = (): string => required(env.BUCKET_NAME);
+import { env, required } from '../platform/config.js';
 
 export const UPLOAD_TTL_SECONDS = 15 * 60;
 export const DOWNLOAD_TTL_SECONDS = 15 * 60;
 
-/** The POST policy itself enforces the limits: S3 refuses another key, another type or a larger file. */
-export function presignUpload(key: string, contentType: string, maxBytes: number): Promise<PresignedPost> {
-  return createPresignedPost(s3(), {
-    Bucket: bucket(),
-    Key: key,
-    Conditions: [
-      ['eq', '$key', key],
-      ['eq', '$Content-Type', contentType],
-      ['content-length-range', 1, maxBytes],
-    ],
-    Fields: { 'Content-Type': contentType },
-    Expires: UPLOAD_TTL_SECONDS,
-  });
+const credentials = fromEnv();
+const sha256 = Hash.bind(null, 'sha256');
+const region = (): string => process.env.AWS_REGION ?? required('AWS_DEFAULT_REGION');
+const bucket = (): string => required(env.BUCKET_NAME);
+
+let presigner: S3RequestPresigner | undefined;
+
+/** Virtual-hosted bucket URL: `AWS_ENDPOINT_URL_S3` when set (the local engines), else the regional S3 host. */
+function bucketUrl(): URL {
+  const endpoint = process.env.AWS_ENDPOINT_URL_S3;
+  const base = endpoint ? new URL(endpoint) : new URL(`https://s3.${region()}.amazonaws.com`);
+  return new URL(`${base.protocol}//${bucket()}.${base.host}/`);
 }
 
-export function presignDownload(key: string): Promise<string> {
-  return getSignedUrl(s3(), new GetObjectCommand({ Bucket: bucket(), Key: key }), { expiresIn: DOWNLOAD_TTL_SECONDS });
+const objectUrl = (key: string): URL => new URL(key.split('/').map(encodeURIComponent).join('/'), bucketUrl());
+
+export async function presignDownload(key: string, options: { signingDate?: Date } = {}): Promise<string> {
+  presigner ??= new S3RequestPresigner({ credentials, region: region(), sha256 });
+  const url = objectUrl(key);
+  const request = new HttpRequest({ protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, method: 'GET', path: url.pathname, headers: { host: url.host } });
+  const signed = await presigner.presign(request, { expiresIn: DOWNLOAD_TTL_SECONDS, ...(options.signingDate && { signingDate: options.signingDate }) });
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(signed.query ?? {})) {
+    for (const item of Array.isArray(value) ? value : [value]) if (item !== null) query.append(name, item);
+  }
+  return `${url.origin}${url.pathname}?${query.toString()}`;
+}
+
+const amzDate = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+
+/**
+ * A presigned POST (S3's browser-upload form): the policy pins the key, the content type and the size
+ * range, and is signed with the SigV4 signing key of the day, region and service.
+ */
+export async function presignUpload(key: string, contentType: string, maxBytes: number, options: { now?: Date } = {}): Promise<{ url: string; fields: Record<string, string> }> {
+  const now = options.now ?? new Date();
+  const date = amzDate(now);
+  const identity = await credentials();
+  const fields: Record<string, string> = {
+    'Content-Type': contentType,
+    bucket: bucket(),
+    'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
+    'X-Amz-Credential': `${identity.accessKeyId}/${createScope(date.slice(0, 8), region(), 's3')}`,
+    'X-Amz-Date': date,
+    ...(identity.sessionToken && { 'X-Amz-Security-Token': identity.sessionToken }),
+  };
+  const policy = {
+    expiration: new Date(now.getTime() + UPLOAD_TTL_SECONDS * 1000).toISOString(),
+    conditions: [['eq', '$key', key], ['eq', '$Content-Type', contentType], ['content-length-range', 1, maxBytes], ...Object.entries(fields).map(([name, value]) => ({ [name]: value })), { key }],
+  };
+  const encodedPolicy = Buffer.from(JSON.stringify(policy)).toString('base64');
+  const signingKey = await getSigningKey(sha256, identity, date.slice(0, 8), region(), 's3');
+  const signature = createHmac('sha256', Buffer.from(signingKey)).update(encodedPolicy).digest('hex');
+  return { url: bucketUrl().toString(), fields: { ...fields, key, Policy: encodedPolicy, 'X-Amz-Signature': signature } };
 }
 
 const HEAD_BYTES = 32;
 
-/** Size and first bytes of an object, in one ranged GET; `exists: false` if nothing was uploaded. */
+/** Size and first bytes of an object, from one ranged GET of a presigned link; `exists: false` if nothing was uploaded. */
 export async function inspectObject(key: string): Promise<StoredObjectFacts> {
-  try {
-    const object = await s3().send(new GetObjectCommand({ Bucket: bucket(), Key: key, Range: `bytes=0-${HEAD_BYTES - 1}` }));
-    const head = object.Body ? await object.Body.transformToByteArray() : new Uint8Array();
-    const total = object.ContentRange?.split('/')[1];
-    const size = total && total !== '*' ? Number(total) : (object.ContentLength ?? head.length);
-    return { exists: true, size, head };
-  } catch (error) {
-    if (error instanceof NoSuchKey || (error instanceof S3ServiceException && (error.name === 'NoSuchKey' || error.$metadata.httpStatusCode === 404))) return { exists: false };
-    // An empty object cannot satisfy a byte range.
-    if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 416) return { exists: true, size: 0, head: new Uint8Array() };
-    throw error;
-  }
+  const response = await fetch(await presignDownload(key), { headers: { range: `bytes=0-${HEAD_BYTES - 1}` } });
+  if (response.status === 404) return { exists: false };
+  // An empty object cannot satisfy a byte range.
+  if (response.status === 416) return { exists: true, size: 0, head: new Uint8Array() };
+  if (!response.ok) throw new Error(`Reading ${key} failed: ${response.status}`);
+  const head = new Uint8Array(await response.arrayBuffer()).slice(0, HEAD_BYTES);
+  const total = response.headers.get('content-range')?.split('/')[1];
+  const size = total && total !== '*' ? Number(total) : Number(response.headers.get('content-length') ?? head.length);
+  return { exists: true, size, head };
 }

@@ -44,7 +44,7 @@ const bucketActions = {
  * ESM bundle for Node 24. The banner gives bundled CommonJS dependencies a `require` (esbuild's ESM
  * output has none). The AWS SDK is bundled too, so the deployed code runs the exact SDK versions of
  * package-lock.json that the integration tests ran against (and packages the runtime does not ship,
- * such as @aws-sdk/s3-presigned-post, resolve).
+ * such as @aws-sdk/s3-request-presigner, resolve).
  */
 export const bundling: BundlingOptions = {
   format: OutputFormat.ESM,

@@ -874,8 +874,15 @@ describe('acting after a deadline has passed but before the sweep has run', () =
     expect(disputes.escalate(countered, 'buyer', 'no', due).dispute.status).toBe('ESCALATED');
     expect(refusal(() => disputes.escalate(countered, 'buyer', 'no', ms(due, 1)))).toBe('RESPONSE_WINDOW_CLOSED');
     expect(refusal(() => disputes.buyerCancels(countered, ms(due, 1)))).toBe('RESPONSE_WINDOW_CLOSED');
-    // The seller may still ask the platform to decide.
-    expect(disputes.escalate(countered, 'seller', 'please decide', ms(due, 1)).dispute.status).toBe('ESCALATED');
+    // Nor may the seller escalate the accepted offer away before the sweep applies it.
+    expect(refusal(() => disputes.escalate(countered, 'seller', 'please decide', ms(due, 1)))).toBe('RESPONSE_WINDOW_CLOSED');
+  });
+
+  it("refuses a seller's escalation once the seller's own response window has passed", () => {
+    const unanswered = aDispute(delivered);
+    const due = unanswered.deadlines.sellerResponse as string;
+    expect(refusal(() => disputes.escalate(unanswered, 'seller', 'please decide', ms(due, 1)))).toBe('RESPONSE_WINDOW_CLOSED');
+    expect(disputes.deadlinePassed(unanswered, 'sellerResponse', delivered, ms(due, 1))?.dispute.status).toBe('RESOLVED');
   });
 });
 

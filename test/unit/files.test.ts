@@ -1,0 +1,83 @@
+/**
+ * Download links are signed without an S3 client, and no emulator here checks signatures, so the
+ * signature is checked against SigV4 query-string signing as AWS documents it, recomputed independently.
+ */
+import { createHash, createHmac } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { presignDownload } from '../../lambdas/store/files.js';
+
+const saved = { ...process.env };
+beforeAll(() => {
+  Object.assign(process.env, { AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', BUCKET_NAME: 'aftersale-media' });
+  delete process.env.AWS_SESSION_TOKEN;
+  delete process.env.AWS_ENDPOINT_URL_S3;
+});
+afterAll(() => {
+  process.env = saved;
+});
+
+const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data).digest();
+const encode = (value: string) => encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+function expectedSignature(url: URL, secret: string, region: string): string {
+  const params = [...url.searchParams.entries()].filter(([name]) => name !== 'X-Amz-Signature').sort(([a], [b]) => (a < b ? -1 : 1));
+  const canonicalQuery = params.map(([name, value]) => `${encode(name)}=${encode(value)}`).join('&');
+  const canonicalRequest = ['GET', url.pathname, canonicalQuery, `host:${url.host}\n`, 'host', 'UNSIGNED-PAYLOAD'].join('\n');
+  const amzDate = url.searchParams.get('X-Amz-Date') as string;
+  const scope = `${amzDate.slice(0, 8)}/${region}/s3/aws4_request`;
+  const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonicalRequest).digest('hex')].join('\n');
+  const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, amzDate.slice(0, 8)), region), 's3'), 'aws4_request');
+  return createHmac('sha256', key).update(toSign).digest('hex');
+}
+
+describe('download links', () => {
+  it('are SigV4 query-signed GETs of the object, valid for 15 minutes', async () => {
+    const link = new URL(await presignDownload('review-media/upl_01ARZ3NDEKTSV4RRFFQ69G5FAV', { signingDate: new Date('2026-11-25T10:00:00Z') }));
+    expect(link.host).toBe('aftersale-media.s3.eu-west-1.amazonaws.com');
+    expect(link.pathname).toBe('/review-media/upl_01ARZ3NDEKTSV4RRFFQ69G5FAV');
+    expect(Object.fromEntries(link.searchParams)).toMatchObject({
+      'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
+      'X-Amz-Credential': 'AKIDEXAMPLE/20261125/eu-west-1/s3/aws4_request',
+      'X-Amz-Date': '20261125T100000Z',
+      'X-Amz-Expires': '900',
+      'X-Amz-SignedHeaders': 'host',
+    });
+    expect(link.searchParams.get('X-Amz-Signature')).toBe(expectedSignature(link, 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', 'eu-west-1'));
+  });
+
+  it('sign the session token of temporary credentials too, as Lambda has', async () => {
+    process.env.AWS_SESSION_TOKEN = 'token/with+special=chars';
+    const link = new URL(await presignDownload('dispute-evidence/upl_01ARZ3NDEKTSV4RRFFQ69G5FAW', { signingDate: new Date('2026-11-25T10:00:00Z') }));
+    delete process.env.AWS_SESSION_TOKEN;
+    expect(link.searchParams.get('X-Amz-Security-Token')).toBe('token/with+special=chars');
+    expect(link.searchParams.get('X-Amz-Signature')).toBe(expectedSignature(link, 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', 'eu-west-1'));
+  });
+});
+
+describe('upload forms (presigned POST)', () => {
+  it('sign a policy pinning key, type and size with the SigV4 key of the day', async () => {
+    const { presignUpload } = await import('../../lambdas/store/files.js');
+    const form = await presignUpload('review-media/upl_01ARZ3NDEKTSV4RRFFQ69G5FAV', 'image/png', 10_485_760, { now: new Date('2026-11-25T10:00:00Z') });
+    expect(form.url).toBe('https://aftersale-media.s3.eu-west-1.amazonaws.com/');
+    const policy = JSON.parse(Buffer.from(form.fields.Policy as string, 'base64').toString('utf8')) as { expiration: string; conditions: unknown[] };
+    expect(policy.expiration).toBe('2026-11-25T10:15:00.000Z');
+    expect(policy.conditions).toEqual(
+      expect.arrayContaining([
+        ['eq', '$key', 'review-media/upl_01ARZ3NDEKTSV4RRFFQ69G5FAV'],
+        ['eq', '$Content-Type', 'image/png'],
+        ['content-length-range', 1, 10_485_760],
+        { bucket: 'aftersale-media' },
+        { 'X-Amz-Credential': 'AKIDEXAMPLE/20261125/eu-west-1/s3/aws4_request' },
+        { 'X-Amz-Algorithm': 'AWS4-HMAC-SHA256' },
+        { 'X-Amz-Date': '20261125T100000Z' },
+      ]),
+    );
+    // Every field posted with the file is covered by the policy (S3 refuses unlisted fields).
+    for (const [name, value] of Object.entries(form.fields)) {
+      if (name === 'Policy' || name === 'X-Amz-Signature') continue;
+      expect(policy.conditions).toContainEqual(name === 'key' ? { key: value } : { [name]: value });
+    }
+    const key = hmac(hmac(hmac(hmac('AWS4wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', '20261125'), 'eu-west-1'), 's3'), 'aws4_request');
+    expect(form.fields['X-Amz-Signature']).toBe(createHmac('sha256', key).update(form.fields.Policy as string).digest('hex'));
+  });
+});
