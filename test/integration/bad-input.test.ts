@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { functions, routes, splitRouteKey, type Role, type RouteSpec } from '../../lib/manifest.js';
-import { aListing, anOrder, aShipment, useLocalApi, type Actor, type Api, type ApiResponse } from '../support/local-api.js';
+import { aListing, anOrder, aReview, aShipment, useLocalApi, type Actor, type Api, type ApiResponse } from '../support/local-api.js';
 
 const local = useLocalApi();
 
@@ -303,7 +303,57 @@ const listFixtures: Record<string, (api: Api) => Promise<ListFixture>> = {
     for (const { seller } of [mine, theirs]) expect((await api.post('/v1/products', seller, aListing())).status).toBe(201);
     return { path: `/v1/sellers/${mine.seller.userId}/products`, otherPath: `/v1/sellers/${theirs.seller.userId}/products` };
   },
+  'GET /v1/products/{productId}/reviews': async (api) => {
+    const [mine, theirs] = [await api.sellerWithListing(), await api.sellerWithListing()];
+    for (const listing of [mine, mine, theirs, theirs]) await reviewedPurchase(api, listing.seller, listing.productId, await api.actor('buyer'));
+    await api.drainQueues();
+    return { path: `/v1/products/${mine.productId}/reviews`, otherPath: `/v1/products/${theirs.productId}/reviews` };
+  },
+  'GET /v1/me/reviews': async (api) => {
+    const { seller, productId } = await api.sellerWithListing();
+    const [mine, theirs] = [await api.actor('buyer'), await api.actor('buyer')];
+    for (const buyer of [mine, mine, theirs, theirs]) await reviewedPurchase(api, seller, productId, buyer);
+    return { path: '/v1/me/reviews', as: mine, otherPath: '/v1/me/reviews', otherAs: theirs };
+  },
+  'GET /v1/sellers/me/reviews': async (api) => {
+    const [mine, theirs] = [await api.sellerWithListing(), await api.sellerWithListing()];
+    for (const listing of [mine, mine, theirs, theirs]) await reviewedPurchase(api, listing.seller, listing.productId, await api.actor('buyer'));
+    await api.drainQueues();
+    return { path: '/v1/sellers/me/reviews', as: mine.seller, otherPath: '/v1/sellers/me/reviews', otherAs: theirs.seller };
+  },
+  'GET /v1/admin/reviews': async (api) => {
+    const { seller, productId } = await api.sellerWithListing();
+    const insulting = async (which: string) => reviewedPurchase(api, seller, productId, await api.actor('buyer'), { text: `The ${which} courier was an idiot about the parcel.` });
+    await insulting('first');
+    await insulting('second');
+    await api.drainQueues();
+    // Two more that stay queued for moderation: a second list for the same admin.
+    await reviewedPurchase(api, seller, productId, await api.actor('buyer'));
+    await reviewedPurchase(api, seller, productId, await api.actor('buyer'));
+    const admin = await api.actor('admin');
+    return { path: '/v1/admin/reviews?status=NEEDS_HUMAN', as: admin, otherPath: '/v1/admin/reviews?status=PENDING_MODERATION', otherAs: admin };
+  },
+  'GET /v1/disputes': async (api) => {
+    const [mine, theirs] = [await api.actor('buyer'), await api.actor('buyer')];
+    for (const buyer of [mine, mine, theirs, theirs]) {
+      const { seller, productId } = await api.sellerWithListing();
+      const { orderId } = (await api.post<{ orderId: string }>('/v1/orders', buyer, anOrder(productId))).body;
+      expect((await api.post(`/v1/orders/${orderId}/shipment`, seller, aShipment())).status).toBe(200);
+      const opened = await api.post(`/v1/orders/${orderId}/disputes`, buyer, { reason: 'DAMAGED', request: { type: 'REFUND', amount: { amount: 100, currency: 'USD' } }, description: 'Arrived with a broken hinge.' });
+      expect(opened.status, opened.text).toBe(201);
+    }
+    return { path: '/v1/disputes', as: mine, otherPath: '/v1/disputes', otherAs: theirs };
+  },
 };
+
+/** A completed purchase of the listing by the buyer, reviewed (moderation still to run). */
+async function reviewedPurchase(api: Api, seller: Actor, productId: string, buyer: Actor, overrides: Record<string, unknown> = {}): Promise<void> {
+  const { orderId } = (await api.post<{ orderId: string }>('/v1/orders', buyer, anOrder(productId))).body;
+  expect((await api.post(`/v1/orders/${orderId}/shipment`, seller, aShipment())).status).toBe(200);
+  expect((await api.post(`/v1/orders/${orderId}/confirm-receipt`, buyer)).status).toBe(200);
+  const review = await api.post(`/v1/orders/${orderId}/reviews`, buyer, aReview(productId, overrides));
+  expect(review.status, review.text).toBe(201);
+}
 const flip = (text: string, at: number): string => text.slice(0, at) + (text[at] === 'A' ? 'B' : 'A') + text.slice(at + 1);
 
 const pagedRoutes = queryRoutes.filter((route) => 'cursor' in shapeOf(route.spec.query));
@@ -315,12 +365,12 @@ for (const route of pagedRoutes.filter((candidate) => listFixtures[candidate.key
   beforeAll(async () => {
     const fixture = listFixtures[route.key] ?? expect.unreachable();
     list = await fixture(local.api);
-    const first = await local.api.request<{ nextCursor: string | null }>('GET', `${list.path}?limit=1`, { as: list.as });
+    const first = await local.api.request<{ nextCursor: string | null }>('GET', `${list.path}${list.path.includes('?') ? '&' : '?'}limit=1`, { as: list.as });
     expect(first.status, first.text).toBe(200);
     expect(first.body.nextCursor, 'the fixture must fill more than one page of limit=1').toEqual(expect.any(String));
     cursor = String(first.body.nextCursor);
   });
-  const page = (path: string, as: Actor | undefined, next: string) => local.api.request<Problem>('GET', `${path}?limit=1&cursor=${encodeURIComponent(next)}`, { as });
+  const page = (path: string, as: Actor | undefined, next: string) => local.api.request<Problem>('GET', `${path}${path.includes('?') ? '&' : '?'}limit=1&cursor=${encodeURIComponent(next)}`, { as });
 
   it('reads the next page with the untouched cursor', async () => {
     expect((await page(list.path, list.as, cursor)).status).toBe(200);
