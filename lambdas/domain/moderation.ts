@@ -499,7 +499,7 @@ const distinctByCode = (findings: readonly Finding[]): ModerationReason[] => {
 };
 
 /**
- * One outcome from all findings: any rejection wins, so the author sees every reason at once and fixes
+ * One outcome from all findings: a single rejection wins, so the author sees every reason at once and fixes
  * them in one edit; otherwise any escalation goes to a human; otherwise the text is published.
  */
 export function decideModeration(findings: readonly Finding[]): { outcome: 'PUBLISHED' | 'REJECTED' | 'NEEDS_HUMAN'; reasons: ModerationReason[] } {

@@ -241,7 +241,7 @@ class DynaliteClient {
     });
   }
 
-  /** One API call that must succeed: any error answer is thrown as a DynamoError. */
+  /** One API call that must succeed: an error answer is thrown as a DynamoError. */
   async send(operation: string, payload: JsonObject): Promise<JsonObject> {
     const { status, body } = await this.call(operation, payload);
     if (status !== 200) throw new DynamoError(status, body);
