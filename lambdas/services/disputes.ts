@@ -16,9 +16,8 @@ import { clock } from '../platform/clock.js';
 import { decodeCursor, encodeCursor } from '../platform/cursor.js';
 import { newId } from '../platform/ids.js';
 import { logger } from '../platform/logger.js';
-import { batchGetItems } from '../store/batch.js';
-import { disputeFromItem, disputeKey, disputeWrites, getDisputeWithTimeline, getRefund, listDisputes, refundWrite } from '../store/disputes.js';
-import { getOrder, orderKey, transitionWrites } from '../store/orders.js';
+import { disputeWrites, getDispute, getDisputeWithTimeline, getRefund, listDisputes, refundWrite } from '../store/disputes.js';
+import { getOrder, transitionWrites } from '../store/orders.js';
 import { sendToQueue } from '../store/queue.js';
 import { cancelTimer, setTimer, type Timer } from '../store/timers.js';
 import { ConflictError, transact, type TransactItem } from '../store/transactions.js';
@@ -89,13 +88,11 @@ function relation(dispute: Dispute, principal: Principal | 'system'): Party | 's
   return null;
 }
 
+/** The dispute, then its order: two key lookups (the order's id is known only from the dispute). */
 async function loadDisputeAndOrder(disputeId: string): Promise<{ dispute: Dispute; order: Order } | undefined> {
-  const items = await batchGetItems([disputeKey(disputeId)], { consistent: true });
-  const disputeItem = items[0];
-  if (!disputeItem) return undefined;
-  const dispute = disputeFromItem(disputeItem);
-  const order = await getOrder(dispute.orderId);
-  return order ? { dispute, order } : undefined;
+  const dispute = await getDispute(disputeId);
+  const order = dispute && (await getOrder(dispute.orderId));
+  return dispute && order ? { dispute, order } : undefined;
 }
 
 /** Load → check who → decide → one transaction; re-decided on a lost race. Null decision = nothing to do. */
@@ -229,4 +226,3 @@ export async function fireDeadline(timer: Timer): Promise<void> {
   }
 }
 
-export { loadDisputeAndOrder, getOrder as orderOf, orderKey };
