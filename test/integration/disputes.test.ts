@@ -3,6 +3,7 @@
  * may do in each state, what the refusals say, and that money only moves through escrow. Deadlines and
  * the timers job are covered in dispute-deadlines.test.ts; these are the actions people take.
  */
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { PNG_BYTES, useLocalApi, type Actor, type ApiResponse } from '../support/local-api.js';
 
@@ -300,6 +301,16 @@ describe('escalation and arbitration', () => {
     await api.expectEscrowBalanced(orderId, buyer);
     const after = await api.get<{ items: DisputeBody[] }>('/v1/disputes?status=ESCALATED&limit=100', admin);
     expect(after.body.items.map((item) => item.disputeId)).not.toContain(disputeId);
+  });
+
+  it('builds the case file once when the disputes queue delivers the same request three times', async () => {
+    const { api } = local;
+    const { disputeId, buyer } = await escalated();
+    const sqs = new SQSClient({});
+    for (let copy = 0; copy < 2; copy++) await sqs.send(new SendMessageCommand({ QueueUrl: api.host.engines.queueUrls.disputes, MessageBody: JSON.stringify({ disputeId }) }));
+    expect(await api.drainQueues()).toBeGreaterThanOrEqual(3);
+    const timeline = (await api.get<DisputeBody>(at(disputeId), buyer)).body.timeline ?? [];
+    expect(timeline.filter((entry) => entry.action === 'CASE_FILE_READY')).toHaveLength(1);
   });
 
   it('sends the goods back first when the admin requires a return', async () => {
