@@ -4,10 +4,19 @@
  * Measures what the issue's performance section asks for and prints it as Markdown; the same text
  * replaces the generated part of docs/benchmarks.md (between the bench markers).
  *   1. bundle size and cold init of every manifest function (bench/bundles.ts)
- *   2. DynamoDB calls and capacity per API operation, through the local host (bench/dynamo-costs.ts)
+ *   2. DynamoDB calls and capacity per API operation, through the local host (bench/dynamo-costs.ts for
+ *      sellers, listings and orders; bench/review-costs.ts for uploads and reviews; bench/dispute-costs.ts)
  *   3. timers sweep and order-list cost against data size (bench/scaling.ts)
- *   4. local HTTP throughput (bench/throughput.ts; skipped with --quick)
- * --quick: fewer cold-start runs, 100 instead of 1,000 not-due orders, no throughput.
+ *   4. timers sweep against open disputes, not-due ones seeded (bench/dispute-sweep.ts)
+ *   5. a product's review page at 10 and 10,000 reviews, seeded (bench/review-scale.ts)
+ *   6. moderation worker throughput (bench/moderation.ts)
+ *   7. local HTTP throughput (bench/throughput.ts; skipped with --quick)
+ * --quick: fewer cold-start runs; 100 instead of 1,000 not-due orders, 1,000 instead of 10,000 reviews and
+ * not-due disputes, 200 instead of 500 moderated reviews; no throughput.
+ *
+ * Order matters: the order-sweep scenarios move the clock and rely on what earlier sections left behind
+ * being due within 60 days; the review and dispute sections (whose timers are not) come after them, and
+ * the dispute sweep deletes leftover timers before each of its scenarios.
  */
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -15,8 +24,13 @@ import { fileURLToPath } from 'node:url';
 import { startLocalHost } from '../lib/local/host.js';
 import { bundleSection, measureBundles } from './bench/bundles.js';
 import { BenchClient } from './bench/client.js';
+import { measureDisputeCosts } from './bench/dispute-costs.js';
+import { disputeSweepSection, measureDisputeSweep } from './bench/dispute-sweep.js';
 import { costSection, measureRouteCosts } from './bench/dynamo-costs.js';
+import { measureModeration, moderationSection } from './bench/moderation.js';
 import { renderSection, writeBetweenMarkers, type Section } from './bench/report.js';
+import { measureReviewCosts } from './bench/review-costs.js';
+import { measureReviewScale, reviewScaleSection } from './bench/review-scale.js';
 import { listSection, measureScaling, sweepSection } from './bench/scaling.js';
 import { targetsSection } from './bench/targets.js';
 import { measureThroughput, throughputSection } from './bench/throughput.js';
@@ -24,8 +38,8 @@ import { measureThroughput, throughputSection } from './bench/throughput.js';
 const quick = process.argv.includes('--quick');
 const root = fileURLToPath(new URL('..', import.meta.url));
 const settings = quick
-  ? { coldStartRuns: 3, notDue: 100, due: 10, throughput: undefined }
-  : { coldStartRuns: 5, notDue: 1_000, due: 10, throughput: { clients: 10, seconds: 5 } };
+  ? { coldStartRuns: 3, notDue: 100, due: 10, reviews: 1_000, notDueDisputes: 1_000, moderated: 200, throughput: undefined }
+  : { coldStartRuns: 5, notDue: 1_000, due: 10, reviews: 10_000, notDueDisputes: 10_000, moderated: 500, throughput: { clients: 10, seconds: 5 } };
 
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
@@ -39,12 +53,31 @@ const host = await startLocalHost();
 const sections: Section[] = [];
 try {
   const client = new BenchClient(host);
-  progress('DynamoDB calls per operation');
+  progress('DynamoDB calls per operation: sellers, listings, orders');
   const costs = await measureRouteCosts(client);
   progress(`timers sweep and list scaling (${settings.notDue} not-due orders)`);
   const scaling = await measureScaling(host, client, { notDue: settings.notDue, due: settings.due });
   progress(`  data built and measured in ${scaling.buildSeconds.toFixed(1)} s`);
-  sections.push(targetsSection({ costs, bundles, scaling }), costSection(costs), bundleSection(bundles), sweepSection(scaling), listSection(scaling));
+  progress('DynamoDB calls per operation: uploads, reviews, disputes');
+  costs.push(...(await measureReviewCosts(host, client)), ...(await measureDisputeCosts(host, client)));
+  progress(`timers sweep with ${settings.due} due and ${settings.notDueDisputes} not-due open disputes`);
+  const disputeSweep = await measureDisputeSweep(host, client, { notDue: settings.notDueDisputes, due: settings.due });
+  progress(`a product's review page with 10 and ${settings.reviews} reviews (seeding)`);
+  const reviewScale = await measureReviewScale(client, { small: 10, large: settings.reviews });
+  progress(`  seeded in ${reviewScale.seedSeconds.toFixed(1)} s`);
+  progress(`moderation worker: ${settings.moderated} reviews`);
+  const moderation = await measureModeration(host, client, { reviews: settings.moderated });
+  progress(`  built in ${(moderation.buildOrdersSeconds + moderation.writeReviews.seconds).toFixed(1)} s, drained in ${moderation.drain.seconds.toFixed(1)} s`);
+  sections.push(
+    targetsSection({ costs, bundles, scaling, reviewScale, disputeSweep, moderation }),
+    costSection(costs),
+    bundleSection(bundles),
+    sweepSection(scaling),
+    listSection(scaling),
+    disputeSweepSection(disputeSweep),
+    reviewScaleSection(reviewScale),
+    moderationSection(moderation),
+  );
   if (settings.throughput) {
     progress(`throughput: ${settings.throughput.clients} clients × ${settings.throughput.seconds} s per route`);
     sections.push(throughputSection(await measureThroughput(client, settings.throughput)));
@@ -55,7 +88,7 @@ try {
 }
 
 const cpu = cpus();
-const header = `_Generated by \`npm run bench${quick ? ' -- --quick' : ''}\` on ${new Date().toISOString()}: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${quick ? `quick mode (${settings.notDue} not-due orders, no throughput)` : 'full run'}, ${elapsed()} in all._`;
+const header = `_Generated by \`npm run bench${quick ? ' -- --quick' : ''}\` on ${new Date().toISOString()}: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${quick ? `quick mode (${settings.notDue} not-due orders, ${settings.reviews} reviews, ${settings.notDueDisputes} not-due disputes, ${settings.moderated} moderated reviews, no throughput)` : 'full run'}, ${elapsed()} in all._`;
 const markdown = [header, '', ...sections.map(renderSection)].join('\n');
 
 process.stdout.write(`${markdown}\n`);

@@ -1,7 +1,7 @@
 /**
- * A small HTTP client for the local host, and the builders the benchmark needs (a seller with a listing,
- * a buyer with orders in a given state). Unlike test/support/local-api.ts it has no vitest dependency:
- * a failed step throws, and the benchmark stops rather than measuring an error path.
+ * A small HTTP client for the local host, and the builders the benchmark needs (a seller with listings,
+ * a buyer with orders in a given state, an uploaded file). Unlike test/support/local-api.ts it has no
+ * vitest dependency: a failed step throws, and the benchmark stops rather than measuring an error path.
  */
 import type { LocalHost } from '../../lib/local/host.js';
 import type { Role } from '../../lib/manifest.js';
@@ -97,6 +97,38 @@ export class BenchClient {
   async ship(seller: Actor, orderId: string): Promise<void> {
     await this.expect(200, 'POST', `/v1/orders/${orderId}/shipment`, { as: seller, body: aShipment() });
   }
+
+  /** One order with one line per listing (all of one store), placed and shipped. */
+  async shippedOrder(seller: Actor, buyer: Actor, productIds: readonly string[]): Promise<string> {
+    const placed = await this.expect(201, 'POST', '/v1/orders', { as: buyer, body: { ...anOrder(productIds[0] ?? ''), items: productIds.map((productId) => ({ productId, quantity: 1 })) } });
+    const orderId = stringField(placed.body, 'orderId');
+    await this.ship(seller, orderId);
+    return orderId;
+  }
+
+  /** Placed, shipped and confirmed by the buyer: COMPLETED, so each of its lines can be reviewed. */
+  async completedOrder(seller: Actor, buyer: Actor, productIds: readonly string[]): Promise<string> {
+    const orderId = await this.shippedOrder(seller, buyer, productIds);
+    await this.expect(200, 'POST', `/v1/orders/${orderId}/confirm-receipt`, { as: buyer });
+    return orderId;
+  }
+
+  /** Uploads a file the way a client does: a presigned POST from the API, then the file straight to S3. */
+  async upload(as: Actor, purpose: string, bytes: Uint8Array, contentType = 'image/png'): Promise<string> {
+    const ticket = await this.expect(201, 'POST', '/v1/uploads', { as, body: { purpose, contentType, contentLength: bytes.length } });
+    await this.storeFile(ticket, bytes, contentType);
+    return stringField(ticket.body, 'uploadId');
+  }
+
+  /** Sends the file to the presigned POST of an upload ticket. */
+  async storeFile(ticket: Reply, bytes: Uint8Array, contentType: string): Promise<void> {
+    const fields = ticket.body.fields;
+    const form = new FormData();
+    if (fields !== null && typeof fields === 'object') for (const [name, value] of Object.entries(fields)) form.append(name, String(value));
+    form.append('file', new Blob([bytes], { type: contentType }));
+    const stored = await fetch(stringField(ticket.body, 'url'), { method: 'POST', body: form });
+    if (stored.status >= 300) throw new Error(`storing the upload failed: ${stored.status} ${(await stored.text()).slice(0, 300)}`);
+  }
 }
 
 export function stringField(body: Json, name: string): string {
@@ -120,6 +152,32 @@ export const anOrder = (productId: string, quantity = 1): Json => ({
   shippingAddress: { name: 'Jordan Buyer', line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' },
   paymentReference: `pay_${uniqueId('ref')}`,
 });
+
+const WORDS = ['sturdy', 'bright', 'quiet', 'compact', 'light', 'solid', 'handy', 'neat', 'smooth', 'warm', 'crisp', 'tidy'];
+let reviews = 0;
+/**
+ * A text no other review of this run repeats (moderation rejects a copy of a published text), made of
+ * words only: digits read as look-alike letters ("455" as "ass") and could trip the language screen.
+ */
+export function reviewText(): string {
+  const n = ++reviews;
+  const words = [0, 1, 2, 3].map((position) => WORDS[Math.floor(n / WORDS.length ** position) % WORDS.length]);
+  return `Arrived quickly and works exactly as described: ${words.join(', ')}.`;
+}
+
+export const aReview = (productId: string, overrides: Json = {}): Json => ({
+  productId,
+  rating: 5,
+  text: reviewText(),
+  media: [],
+  sellerRatings: { itemAsDescribed: 5, communication: 4, shippingSpeed: 5 },
+  ...overrides,
+});
+
+export const usd = (amount: number): Json => ({ amount, currency: 'USD' });
+
+/** The first bytes of a real PNG: enough for moderation's type sniffing. */
+export const PNG_BYTES = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89]);
 
 /** Estimated delivery well after the platform clock's now (the benchmark moves that clock). */
 export const aShipment = (): Json => ({

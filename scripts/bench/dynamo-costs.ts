@@ -1,18 +1,27 @@
 /**
- * DynamoDB calls and consumed capacity of every manifest route the builders can reach, one request at
- * a time through the local host over HTTP, counted by the SDK middleware (see recorder.ts).
+ * DynamoDB calls and consumed capacity per manifest route, one request at a time through the local host
+ * over HTTP, counted by the SDK middleware (see recorder.ts). This module measures the sellers, listings
+ * and orders routes and renders the table; review-costs.ts and dispute-costs.ts add their routes' rows
+ * through the same probe runner.
  *
- * Targets: "each read is one call; each state change is one transaction". The issue names four
- * (place order ≤ 2, confirm ≤ 2, get order 1, list orders 1 per page); the others are derived from the
- * rule: a read is 1 call, a state change is at most the read that decides it plus its one write.
+ * Targets: "each read is one call; each state change is one transaction". The issue names some (place
+ * order ≤ 2, confirm ≤ 2, get order 1, list orders 1 per page, a product's review page 1 Query + at most
+ * one batch read); the others are derived from the rule: a read is 1 call, a state change is at most the
+ * read(s) that decide it plus its one write.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { functions, routes, type RouteKey, type RouteSpec } from '../../lib/manifest.js';
 import { clock } from '../../lambdas/platform/clock.js';
 import { aListing, anOrder, aShipment, stringField, type Actor, type BenchClient, type Reply, type RequestOptions } from './client.js';
-import { describeOperations, recorded, type CallSummary } from './recorder.js';
+import { countOf, describeOperations, recorded, type CallSummary } from './recorder.js';
 import { fmt, okMark, table, type Section } from './report.js';
+
+/** A dispute action's derived target: its one transaction plus the two reads that decide it (dispute, then order). */
+export const DISPUTE_ACTION_CALLS = 3;
+
+/** A state change on an existing dispute (the routes held to DISPUTE_ACTION_CALLS). */
+export const isDisputeAction = (row: Pick<CostRow, 'route'>): boolean => row.route.startsWith('POST ') && row.route.includes('/disputes/{disputeId}/');
 
 export interface CostRow {
   label: string;
@@ -24,7 +33,7 @@ export interface CostRow {
   ok: boolean;
 }
 
-interface Probe {
+export interface Probe {
   label: string;
   route: RouteKey;
   maxCalls: number;
@@ -48,13 +57,26 @@ async function probe(client: BenchClient, spec: Probe): Promise<{ row: CostRow; 
   return { row, reply };
 }
 
-export async function measureRouteCosts(client: BenchClient): Promise<CostRow[]> {
+/** Runs probes one after another and keeps their rows. */
+export interface CostProbes {
+  rows: CostRow[];
+  run(spec: Probe): Promise<Reply>;
+}
+
+export function costProbes(client: BenchClient): CostProbes {
   const rows: CostRow[] = [];
-  const run = async (spec: Probe): Promise<Reply> => {
-    const { row, reply } = await probe(client, spec);
-    rows.push(row);
-    return reply;
+  return {
+    rows,
+    async run(spec) {
+      const { row, reply } = await probe(client, spec);
+      rows.push(row);
+      return reply;
+    },
   };
+}
+
+export async function measureRouteCosts(client: BenchClient): Promise<CostRow[]> {
+  const { rows, run } = costProbes(client);
 
   // Operations: no table access at all.
   await run({ label: 'health', route: 'GET /v1/health', maxCalls: 0, status: 200, path: '/v1/health' });
@@ -114,6 +136,8 @@ export function costSection(rows: readonly CostRow[]): Section {
   const missing = unmeasured.filter((key) => handlerExists(key));
   const list = (keys: RouteKey[]) => (keys.length === 0 ? 'none' : keys.map((key) => `\`${key}\``).join(', '));
   const misses = rows.filter((row) => !row.ok);
+  const actions = rows.filter(isDisputeAction);
+  const rereads = actions.filter((row) => countOf(row.summary, 'Query') > 0);
   return {
     title: 'DynamoDB calls and capacity per API operation',
     body: [
@@ -131,11 +155,12 @@ export function costSection(rows: readonly CostRow[]): Section {
         ['l', 'l', 'r', 'l', 'r', 'l', 'l'],
       ),
       [
-        'Targets without `*` are the issue\'s; `*` marks targets derived from its rule ("each read is one call; each state change is one transaction", plus the one read that decides a change).',
-        'The Idempotency-Key rows allow the key record\'s claim and completion (two single-item writes) on top of the order\'s own calls.',
+        'Targets without `*` are the issue\'s (a product\'s review page: "one Query plus at most one batch read", so ≤ 2); `*` marks targets derived from its rule ("each read is one call; each state change is one transaction", plus the read(s) that decide a change).',
+        'The Idempotency-Key rows allow the key record\'s claim and completion (two single-item writes) on top of the order\'s own calls. A review with a photo (and a dispute with evidence) adds the read that checks the named uploads are the caller\'s own, made for this purpose (BatchGetItem).',
+        `Dispute actions (response, accept-offer, escalate, cancel, return-shipment, return-received, admin decision): the derived target is ≤ ${DISPUTE_ACTION_CALLS} * — the one transaction plus the two reads that decide it, the dispute and then its order (the order id is known only from the dispute, so the two cannot be one batch).${rereads.length > 0 ? ` ${rereads.length} of ${actions.length} then answer with the dispute and its whole timeline re-read by a Query after the write (lambdas/services/disputes.ts \`act\` → \`viewAfter\`): a call beyond the target.` : ''}`,
         'A failed conditional write (the replay\'s claim attempt) is counted as a call with 0 units: DynamoDB bills it a write unit, but an error answer carries no ConsumedCapacity.',
-        'dynalite charges the table only: on DynamoDB every write of an item that carries index keys (orders: GSI1 and GSI2; timers: GSI3; listings: GSI1, GSI2) also costs write units in each index, so real write costs are higher than shown.',
-        `Routes this bench does not exercise (its builders cover sellers, listings and orders): ${list(missing)}.${notBuilt.length > 0 ? ` Declared but without a handler file yet (not measurable): ${list(notBuilt)}.` : ''}`,
+        'dynalite charges the table only: on DynamoDB every write of an item that carries index keys (orders: GSI1 and GSI2; timers: GSI3; listings: GSI1, GSI2; reviews: GSI1, GSI2 once published, GSI3 while queued; public review projections: GSI1, GSI2 and GSI3; disputes: GSI1, GSI2, GSI3 while escalated) also costs write units in each index, so real write costs are higher than shown.',
+        missing.length === 0 ? `Every manifest route is measured.${notBuilt.length > 0 ? ` Declared but without a handler file yet (not measurable): ${list(notBuilt)}.` : ''}` : `Routes this bench does not exercise: ${list(missing)}.${notBuilt.length > 0 ? ` Declared but without a handler file yet (not measurable): ${list(notBuilt)}.` : ''}`,
         misses.length === 0 ? 'Every measured operation meets its target.' : `Over target: ${misses.map((row) => `${row.label} (${row.summary.calls} calls, ${describeOperations(row.summary.byOperation)})`).join('; ')}.`,
       ].join('\n'),
     ],

@@ -22,6 +22,8 @@ export interface Section {
 export const renderSection = (section: Section): string => [`### ${section.title}`, '', ...section.body.flatMap((part) => [part, ''])].join('\n');
 
 export const fmt = (value: number, digits = 1): string => (Number.isInteger(value) ? String(value) : value.toFixed(digits));
+/** A count with thousands separators: 10,000. */
+export const int = (value: number): string => value.toLocaleString('en-US');
 export const ms = (value: number): string => `${value.toFixed(1)} ms`;
 export const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
 export const okMark = (ok: boolean): string => (ok ? '✅' : '❌');
