@@ -6,7 +6,7 @@
  */
 import { DomainError, notFound } from '../domain/errors.js';
 import * as rules from '../domain/disputes.js';
-import type { DeadlineName, Dispute, DisputeChange, DisputeReason, Terms } from '../domain/disputes.js';
+import type { DeadlineName, Dispute, DisputeChange, DisputeReason, Terms, TimelineEntry } from '../domain/disputes.js';
 import { money } from '../domain/money.js';
 import * as orders from '../domain/orders.js';
 import type { Order } from '../domain/orders.js';
@@ -16,10 +16,10 @@ import { clock } from '../platform/clock.js';
 import { decodeCursor, encodeCursor } from '../platform/cursor.js';
 import { newId } from '../platform/ids.js';
 import { logger } from '../platform/logger.js';
-import { disputeWrites, getDispute, getDisputeWithTimeline, getRefund, listDisputes, refundWrite } from '../store/disputes.js';
+import { disputeWrites, getDisputeWithTimeline, getRefund, listDisputes, refundWrite } from '../store/disputes.js';
 import { getOrder, transitionWrites } from '../store/orders.js';
 import { sendToQueue } from '../store/queue.js';
-import { cancelTimer, setTimer, type Timer } from '../store/timers.js';
+import { cancelTimer, setTimer, settleTimer, type Timer } from '../store/timers.js';
 import { ConflictError, transact, type TransactItem } from '../store/transactions.js';
 import { disputeView, refundView } from './dispute-views.js';
 import { resolveUploads } from './uploads.js';
@@ -88,20 +88,24 @@ function relation(dispute: Dispute, principal: Principal | 'system'): Party | 's
   return null;
 }
 
-/** The dispute, then its order: two key lookups (the order's id is known only from the dispute). */
-async function loadDisputeAndOrder(disputeId: string): Promise<{ dispute: Dispute; order: Order } | undefined> {
-  const dispute = await getDispute(disputeId);
-  const order = dispute && (await getOrder(dispute.orderId));
-  return dispute && order ? { dispute, order } : undefined;
+/** The dispute with its timeline (one Query), then its order (a key lookup: its id is known only from the dispute). */
+async function loadDisputeAndOrder(disputeId: string): Promise<{ dispute: Dispute; timeline: TimelineEntry[]; order: Order } | undefined> {
+  const found = await getDisputeWithTimeline(disputeId);
+  const order = found && (await getOrder(found.dispute.orderId));
+  return found && order ? { ...found, order } : undefined;
 }
 
-/** Load → check who → decide → one transaction; re-decided on a lost race. Null decision = nothing to do. */
+/**
+ * Load → check who → decide → one transaction; re-decided on a lost race. Returns the dispute with its
+ * whole timeline after the change (so the caller answers without reading it again), or null when the
+ * decision was that there is nothing to do.
+ */
 async function changeDispute(
   disputeId: string,
   principal: Principal | 'system',
   allowed: readonly (Party | 'system')[],
   decide: (dispute: Dispute, order: Order, now: string) => DisputeChange | null,
-): Promise<Dispute | null> {
+): Promise<{ dispute: Dispute; timeline: TimelineEntry[]; as: Party | 'system' } | null> {
   for (let attempt = 1; ; attempt++) {
     const found = await loadDisputeAndOrder(disputeId);
     const who = found && relation(found.dispute, principal);
@@ -113,7 +117,7 @@ async function changeDispute(
     try {
       await transact([...disputeWrites(found.dispute.version, dispute, change.timeline), ...writes, ...deadlineTimers(found.dispute, dispute, now), ...escalationOutbox(found.dispute, dispute, now)]);
       await afterCommit(found.dispute, dispute);
-      return dispute;
+      return { dispute, timeline: [...found.timeline, ...change.timeline], as: who };
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
       if (attempt >= MAX_ATTEMPTS) throw new DomainError('CONCURRENT_UPDATE', 'The dispute changed while we were updating it; reload and retry.');
@@ -165,8 +169,9 @@ async function viewAfter(disputeId: string, principal: Principal) {
 export const viewDispute = (principal: Principal, disputeId: string) => viewAfter(disputeId, principal);
 
 async function act(principal: Principal, disputeId: string, allowed: readonly Party[], decide: (dispute: Dispute, order: Order, now: string) => DisputeChange) {
-  await changeDispute(disputeId, principal, allowed, decide);
-  return viewAfter(disputeId, principal);
+  const changed = await changeDispute(disputeId, principal, allowed, decide);
+  if (!changed || changed.as === 'system') throw notFound('Dispute', disputeId);
+  return disputeView(changed.dispute, changed.as, changed.timeline);
 }
 
 export async function sellerResponds(seller: Principal, disputeId: string, body: { action: 'ACCEPT' | 'COUNTER_OFFER'; counterOffer?: { type: Terms['type']; amount: { amount: number; currency: string } } | undefined; message: string; evidence: string[] }) {
@@ -219,10 +224,9 @@ export async function fireDeadline(timer: Timer): Promise<void> {
   const name = timer.payload?.deadline as DeadlineName;
   const disputeId = String(timer.payload?.disputeId);
   const changed = await changeDispute(disputeId, 'system', ['system'], (dispute, order, now) => rules.deadlinePassed(dispute, name, order, now));
-  if (!changed) {
-    // Nothing to do (the deadline moved or no longer applies): make sure this timer does not fire again.
-    const found = await loadDisputeAndOrder(disputeId);
-    if (!found || found.dispute.deadlines[name] !== timer.dueAt) await transact([cancelTimer('DISPUTE_DEADLINE', timer.entityId)]).catch(() => undefined);
-  }
+  // Nothing to do (the deadline moved or no longer applies): retire this timer unless it was moved meanwhile.
+  if (!changed) await transact([settleTimer(timer)]).catch((error: unknown) => {
+    if (!(error instanceof ConflictError)) throw error;
+  });
 }
 

@@ -18,7 +18,7 @@ import { inspectObject } from '../store/files.js';
 import { sendToQueue } from '../store/queue.js';
 import { claimText, getReview, reviewWrites, textOwner } from '../store/reviews.js';
 import { cancelTimer, setTimer, settleTimer, type Timer } from '../store/timers.js';
-import { transact } from '../store/transactions.js';
+import { ConflictError, transact } from '../store/transactions.js';
 
 export const ModerationRequest = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('review'), reviewId: z.string(), revision: z.int() }),
@@ -57,8 +57,25 @@ async function reviewFindings(review: Review, fingerprint: string | undefined): 
 
 export type ModerationOutcome = 'decided' | 'stale';
 
-/** Decides one request. Throws only when it should be retried (a transient error or a lost race). */
+const ATTEMPTS = 5;
+
+/**
+ * Decides one request. Decisions on reviews of one product all update its rating item, so a batch's
+ * records can cancel each other's transactions on DynamoDB: a lost race is decided again on fresh data
+ * right away rather than waiting a visibility timeout. Throws when the message should be redelivered.
+ */
 export async function moderate(request: ModerationRequest): Promise<ModerationOutcome> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await moderateOnce(request);
+    } catch (error) {
+      if (!(error instanceof ConflictError) || attempt >= ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+    }
+  }
+}
+
+async function moderateOnce(request: ModerationRequest): Promise<ModerationOutcome> {
   const review = await getReview(request.reviewId);
   if (!review || !stillWaiting(review, request)) return 'stale';
   const now = clock.nowIso();
@@ -66,7 +83,7 @@ export async function moderate(request: ModerationRequest): Promise<ModerationOu
     const { outcome, reasons } = decideModeration(screenText(review.reply?.text ?? ''));
     const next = applyReplyModeration(review, request.replyVersion, outcome, reasons, now);
     if (!next) return 'stale';
-    await transact([...reviewWrites(review.version, next, null), cancelTimer('MODERATION', `${review.reviewId}#reply`)]);
+    await transact([...reviewWrites(review, next, null), cancelTimer('MODERATION', `${review.reviewId}#reply`)]);
     return 'decided';
   }
   const fingerprint = fingerprintOf(review.latest.text);
@@ -74,7 +91,7 @@ export async function moderate(request: ModerationRequest): Promise<ModerationOu
   const result = applyModeration(review, request.revision, outcome, reasons, now);
   if (!result) return 'stale';
   await transact([
-    ...reviewWrites(review.version, result.review, result.publication),
+    ...reviewWrites(review, result.review, result.publication),
     cancelTimer('MODERATION', `${review.reviewId}#review`),
     // The first review to publish a text owns it; a copy published meanwhile fails here and is re-decided.
     ...(outcome === 'PUBLISHED' && fingerprint ? [claimText(fingerprint, review.reviewId)] : []),

@@ -92,7 +92,7 @@ export async function editReview(buyer: Principal, reviewId: string, edit: Parti
   const { media: _ids, ...rest } = edit;
   const next = reviews.editReview(review, { ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)), ...(media && { media }) }, now);
   try {
-    await transact([...store.reviewWrites(review.version, next, null), moderationTimer(next, now, 'review')]);
+    await transact([...store.reviewWrites(review, next, null), moderationTimer(next, now, 'review')]);
   } catch (error) {
     if (error instanceof ConflictError) throw new DomainError('CONCURRENT_UPDATE', 'The review changed while you were editing it; reload and retry.');
     throw error;
@@ -142,7 +142,7 @@ export async function reply(seller: Principal, reviewId: string, text: string) {
   const now = clock.nowIso();
   const next = reviews.setReply(review, text, now);
   try {
-    await transact([...store.reviewWrites(review.version, next, null), moderationTimer(next, now, 'reply')]);
+    await transact([...store.reviewWrites(review, next, null), moderationTimer(next, now, 'reply')]);
   } catch (error) {
     if (error instanceof ConflictError) throw new DomainError('CONCURRENT_UPDATE', 'The review changed meanwhile; retry.');
     throw error;
@@ -168,7 +168,7 @@ export async function vote(principal: Principal, reviewId: string, helpful: bool
       ? putNew({ ...store.voteKey(reviewId, principal.userId), entity: 'vote', userId: principal.userId, at: now })
       : remove(store.voteKey(reviewId, principal.userId), { expression: 'attribute_exists(PK)' });
     try {
-      await transact([voteWrite, ...store.reviewWrites(review.version, next, null)]);
+      await transact([voteWrite, ...store.reviewWrites(review, next, null)]);
       return { reviewId, helpful, helpfulCount: next.helpfulCount };
     } catch (error) {
       // Voting twice (or withdrawing a vote never cast) is a no-op, not an error.
@@ -185,7 +185,7 @@ export async function report(principal: Principal, reviewId: string, body: { rea
     const now = clock.nowIso();
     const { review: next, publication } = reviews.recordReport(review, now);
     try {
-      await transact([putNew({ ...store.reportKey(reviewId, principal.userId), entity: 'report', userId: principal.userId, reason: body.reason, details: body.details ?? null, at: now }), ...store.reviewWrites(review.version, next, publication)]);
+      await transact([putNew({ ...store.reportKey(reviewId, principal.userId), entity: 'report', userId: principal.userId, reason: body.reason, details: body.details ?? null, at: now }), ...store.reviewWrites(review, next, publication)]);
     } catch (error) {
       if (error instanceof ConflictError && error.reasons[0] === 'ConditionalCheckFailed') throw new DomainError('ALREADY_REPORTED', 'You have already reported this review.');
       throw error;
@@ -208,7 +208,7 @@ export async function decide(reviewId: string, body: { decision: 'PUBLISH' | 'RE
   const { review: next, publication } =
     body.target === 'REPLY' ? { review: reviews.adminReplyDecision(review, body.decision, body.reason, now), publication: null } : reviews.adminDecision(review, body.decision, body.reason, now);
   try {
-    await transact(store.reviewWrites(review.version, next, publication));
+    await transact(store.reviewWrites(review, next, publication));
   } catch (error) {
     if (error instanceof ConflictError) throw new DomainError('CONCURRENT_UPDATE', 'The review changed meanwhile; reload and decide again.');
     throw error;

@@ -60,10 +60,6 @@ export async function getDisputeWithTimeline(disputeId: string): Promise<{ dispu
   return { dispute: strip<Dispute>(disputeItem), timeline: items.filter((item) => String(item.SK).startsWith('EVENT#')).map((item) => strip<TimelineEntry>(item)) };
 }
 
-export async function getDispute(disputeId: string): Promise<Dispute | undefined> {
-  const { Item } = await documentClient().send(new GetCommand({ TableName: tableName(), Key: disputeKey(disputeId), ConsistentRead: true }));
-  return Item ? strip<Dispute>(Item) : undefined;
-}
 
 export async function getRefund(refundId: string): Promise<Refund | undefined> {
   const { Item } = await documentClient().send(new GetCommand({ TableName: tableName(), Key: refundKey(refundId), ConsistentRead: true }));

@@ -93,18 +93,18 @@ function publicItem(record: PublicReviewRecord): Record<string, unknown> {
 }
 
 /**
- * Everything one change of a review writes, for one transaction: the review (guarded by its version),
- * its latest revision, its public projection, and — when what is published changed — the product's
- * rating aggregate and the seller's feedback counters, so aggregates move exactly once per change.
+ * Everything one change of a review writes, for one transaction: the review (guarded by the version it
+ * was read at), its latest revision and its public projection when they changed, and — when what is
+ * published changed — the product's rating aggregate and the seller's feedback counters, so aggregates
+ * move exactly once per change.
  */
-export function reviewWrites(previousVersion: number | null, review: Review, publication: Publication | null): TransactItem[] {
-  const writes: TransactItem[] = [
-    previousVersion === null ? putNew(reviewItem(review)) : put(reviewItem(review), { expression: 'version = :version', values: { ':version': previousVersion } }),
-    put({ ...revisionKey(review.reviewId, review.latest.revision), entity: 'revision', ...review.latest }),
-  ];
+export function reviewWrites(previous: Review | null, review: Review, publication: Publication | null): TransactItem[] {
+  const writes: TransactItem[] = [previous === null ? putNew(reviewItem(review)) : put(reviewItem(review), { expression: 'version = :version', values: { ':version': previous.version } })];
+  // Domain changes replace `latest` only when the revision itself changes (votes and reports keep it).
+  if (previous?.latest !== review.latest) writes.push(put({ ...revisionKey(review.reviewId, review.latest.revision), entity: 'revision', ...review.latest }));
   const record = publicRecord(review);
-  if (record) writes.push(put(publicItem(record)));
-  else if (publication?.before) writes.push(remove(publicKey(review.reviewId)));
+  if (record && JSON.stringify(record) !== JSON.stringify(previous && publicRecord(previous))) writes.push(put(publicItem(record)));
+  else if (!record && publication?.before) writes.push(remove(publicKey(review.reviewId)));
   if (publication && publicationChanged(publication) && review.statsMonth) {
     writes.push(addToRating(review.productId, ratingDelta(publication)));
     writes.push(...countForSeller(review.sellerId, review.statsMonth, feedbackDelta(publication)));
