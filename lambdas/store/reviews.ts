@@ -75,11 +75,16 @@ export function publicRecord(review: Review): PublicReviewRecord | null {
   };
 }
 
-function publicItem(record: PublicReviewRecord): Record<string, unknown> {
-  const partition = productReviews(record.productId);
+/**
+ * The public projection, keyed for each sort (GSI1 newest, GSI2 by rating, GSI3 by helpful votes). A
+ * review with photos or videos also has a copy in the product's `#MEDIA` partition, so "with media" is a
+ * key, not a filter that would read every review to find the few with photos.
+ */
+function publicItems(record: PublicReviewRecord): Record<string, unknown>[] {
   const tail = `${record.publishedAt}#${record.reviewId}`;
-  return {
-    ...publicKey(record.reviewId),
+  const item = (sk: string, partition: string) => ({
+    PK: `REVIEW#${record.reviewId}`,
+    SK: sk,
     entity: 'publicReview',
     ...record,
     mediaCount: record.media.length,
@@ -89,8 +94,12 @@ function publicItem(record: PublicReviewRecord): Record<string, unknown> {
     GSI2SK: `R#${record.rating}#${tail}`,
     GSI3PK: partition,
     GSI3SK: `H#${String(record.helpfulCount).padStart(10, '0')}#${tail}`,
-  };
+  });
+  const partition = productReviews(record.productId);
+  return [item('PUBLIC', partition), ...(record.media.length > 0 ? [item('PUBLIC#MEDIA', `${partition}#MEDIA`)] : [])];
 }
+
+const mediaProjectionKey = (reviewId: string) => ({ PK: `REVIEW#${reviewId}`, SK: 'PUBLIC#MEDIA' });
 
 /**
  * Everything one change of a review writes, for one transaction: the review (guarded by the version it
@@ -103,8 +112,14 @@ export function reviewWrites(previous: Review | null, review: Review, publicatio
   // Domain changes replace `latest` only when the revision itself changes (votes and reports keep it).
   if (previous?.latest !== review.latest) writes.push(put({ ...revisionKey(review.reviewId, review.latest.revision), entity: 'revision', ...review.latest }));
   const record = publicRecord(review);
-  if (record && JSON.stringify(record) !== JSON.stringify(previous && publicRecord(previous))) writes.push(put(publicItem(record)));
-  else if (!record && publication?.before) writes.push(remove(publicKey(review.reviewId)));
+  const before = previous && publicRecord(previous);
+  if (record && JSON.stringify(record) !== JSON.stringify(before)) {
+    writes.push(...publicItems(record).map((item) => put(item)));
+    if (record.media.length === 0 && before && before.media.length > 0) writes.push(remove(mediaProjectionKey(review.reviewId)));
+  } else if (!record && publication?.before) {
+    writes.push(remove(publicKey(review.reviewId)));
+    if (publication.before.media.length > 0) writes.push(remove(mediaProjectionKey(review.reviewId)));
+  }
   if (publication && publicationChanged(publication) && review.statsMonth) {
     writes.push(addToRating(review.productId, ratingDelta(publication)));
     writes.push(...countForSeller(review.sellerId, review.statsMonth, feedbackDelta(publication)));
@@ -152,7 +167,7 @@ export type ReviewSort = 'newest' | 'helpful' | 'rating_desc' | 'rating_asc';
 
 /** One Query on the public projections, whatever the number of reviews. */
 export async function listPublicReviews(query: { productId: string; sort: ReviewSort; rating?: number | undefined; withMedia?: boolean | undefined; limit: number; startKey?: Record<string, unknown> | undefined }) {
-  const partition = productReviews(query.productId);
+  const partition = query.withMedia ? `${productReviews(query.productId)}#MEDIA` : productReviews(query.productId);
   const values: Record<string, unknown> = { ':pk': partition };
   const filters: string[] = [];
   let input: Partial<QueryCommandInput>;
@@ -169,8 +184,8 @@ export async function listPublicReviews(query: { productId: string; sort: Review
       values[':rating'] = query.rating;
     }
   }
-  if (query.withMedia !== undefined) {
-    filters.push(query.withMedia ? 'mediaCount > :zero' : 'mediaCount = :zero');
+  if (query.withMedia === false) {
+    filters.push('mediaCount = :zero');
     values[':zero'] = 0;
   }
   const page = await documentClient().send(

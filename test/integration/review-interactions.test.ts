@@ -378,6 +378,12 @@ describe("a product's review list", () => {
     expect(await publicIds(api, catalog.productId, '?rating=5')).toEqual([catalog.ids.photo, catalog.ids.great]);
     expect(await publicIds(api, catalog.productId, '?rating=3')).toEqual([]);
     expect(await publicIds(api, catalog.productId, '?withMedia=true')).toEqual([catalog.ids.photo]);
+    // "With media" is a key, not a filter: a one-item page in any order holds the one photo review
+    // (a filter would read the lowest-rated review first and answer an empty page with a cursor).
+    const firstPage = await productReviews(api, catalog.productId, '?withMedia=true&sort=rating_asc&limit=1');
+    expect(firstPage.body.items.map((item) => item.reviewId)).toEqual([catalog.ids.photo]);
+    const rest = await productReviews(api, catalog.productId, `?withMedia=true&sort=rating_asc&limit=1&cursor=${encodeURIComponent(String(firstPage.body.nextCursor))}`);
+    expect(rest.body).toEqual({ items: [], nextCursor: null });
   });
 
   it('pages with limit and nextCursor through every review once, and refuses a cursor from another sort', async () => {
