@@ -39,7 +39,7 @@ export function targetsSection(input: TargetInputs): Section {
   const shapes = [...new Set(actions.map((row) => describeOperations(row.summary.byOperation)))];
   rows.push([
     `each dispute action is one transaction (+ its deciding reads: dispute, then order; ≤ ${DISPUTE_ACTION_CALLS} calls *)`,
-    `${actions.length - actionMisses.length} of ${actions.length} within; ${shapes.join(' / ')}${actions.some((row) => (row.summary.byOperation.Query ?? 0) > 0) ? ' (the Query re-reads the dispute to answer)' : ''}`,
+    `${actions.length - actionMisses.length} of ${actions.length} within; ${shapes.join(' / ')}${actions.some((row) => (row.summary.byOperation.Query ?? 0) > 0) ? ' (the Query reads the dispute with its timeline, the GetItem its order)' : ''}`,
     okMark(actionMisses.length === 0),
   ]);
 
