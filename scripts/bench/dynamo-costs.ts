@@ -137,7 +137,7 @@ export function costSection(rows: readonly CostRow[]): Section {
   const list = (keys: RouteKey[]) => (keys.length === 0 ? 'none' : keys.map((key) => `\`${key}\``).join(', '));
   const misses = rows.filter((row) => !row.ok);
   const actions = rows.filter(isDisputeAction);
-  const rereads = actions.filter((row) => countOf(row.summary, 'Query') > 0);
+  const rereads = actions.filter((row) => row.summary.calls > DISPUTE_ACTION_CALLS);
   return {
     title: 'DynamoDB calls and capacity per API operation',
     body: [
@@ -157,7 +157,7 @@ export function costSection(rows: readonly CostRow[]): Section {
       [
         'Targets without `*` are the issue\'s (a product\'s review page: "one Query plus at most one batch read", so ≤ 2); `*` marks targets derived from its rule ("each read is one call; each state change is one transaction", plus the read(s) that decide a change).',
         'The Idempotency-Key rows allow the key record\'s claim and completion (two single-item writes) on top of the order\'s own calls. A review with a photo (and a dispute with evidence) adds the read that checks the named uploads are the caller\'s own, made for this purpose (BatchGetItem).',
-        `Dispute actions (response, accept-offer, escalate, cancel, return-shipment, return-received, admin decision): the derived target is ≤ ${DISPUTE_ACTION_CALLS} * — the one transaction plus the two reads that decide it, the dispute and then its order (the order id is known only from the dispute, so the two cannot be one batch).${rereads.length > 0 ? ` ${rereads.length} of ${actions.length} then answer with the dispute and its whole timeline re-read by a Query after the write (lambdas/services/disputes.ts \`act\` → \`viewAfter\`): a call beyond the target.` : ''}`,
+        `Dispute actions (response, accept-offer, escalate, cancel, return-shipment, return-received, admin decision): the derived target is ≤ ${DISPUTE_ACTION_CALLS} * — the one transaction plus the two reads that decide it, the dispute with its timeline (one Query, which also gives the answer) and then its order (the order id is known only from the dispute, so the two cannot be one batch).${rereads.length > 0 ? ` ${rereads.length} of ${actions.length} make more calls than that.` : ''}`,
         'A failed conditional write (the replay\'s claim attempt) is counted as a call with 0 units: DynamoDB bills it a write unit, but an error answer carries no ConsumedCapacity.',
         'dynalite charges the table only: on DynamoDB every write of an item that carries index keys (orders: GSI1 and GSI2; timers: GSI3; listings: GSI1, GSI2; reviews: GSI1, GSI2 once published, GSI3 while queued; public review projections: GSI1, GSI2 and GSI3; disputes: GSI1, GSI2, GSI3 while escalated) also costs write units in each index, so real write costs are higher than shown.',
         missing.length === 0 ? `Every manifest route is measured.${notBuilt.length > 0 ? ` Declared but without a handler file yet (not measurable): ${list(notBuilt)}.` : ''}` : `Routes this bench does not exercise: ${list(missing)}.${notBuilt.length > 0 ? ` Declared but without a handler file yet (not measurable): ${list(notBuilt)}.` : ''}`,
