@@ -88,7 +88,7 @@ const QUERIES: [string, string][] = [
 /** Filtered pages: the index holds every review, a FilterExpression drops some after the read. */
 const FILTERED: [string, string][] = [
   ['helpful, rating = 5 (filter)', 'sort=helpful&rating=5'],
-  ['with photos (filter)', 'withMedia=true'],
+  ['with photos (own partition)', 'withMedia=true'],
 ];
 
 async function page(client: BenchClient, productId: string, reviews: number, label: string, query: string): Promise<ReviewPageRun & { cursor: string | undefined }> {
