@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 import { Duration, Fn, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
@@ -54,6 +55,8 @@ export const bundling: BundlingOptions = {
   mainFields: ['module', 'main'],
   banner: "import { createRequire as __aftersaleCreateRequire } from 'node:module'; const require = __aftersaleCreateRequire(import.meta.url);",
   bundleAwsSDK: true,
+  // Lambda provides credentials in the environment: the SDK's full default chain is dead weight.
+  esbuildArgs: { '--alias:@aws-sdk/credential-provider-node': fileURLToPath(new URL('../../lambdas/platform/lambda-credentials.ts', import.meta.url)) },
   forceDockerBundling: false,
 };
 

@@ -48,7 +48,15 @@ export interface BundleReport {
 }
 
 /** The BundlingOptions this translation understands; anything else set on `bundling` stops the benchmark. */
-const TRANSLATED = new Set(['format', 'minify', 'sourceMap', 'target', 'mainFields', 'banner', 'footer', 'bundleAwsSDK', 'forceDockerBundling', 'externalModules', 'define', 'loader', 'keepNames', 'sourcesContent']);
+const TRANSLATED = new Set(['esbuildArgs', 'format', 'minify', 'sourceMap', 'target', 'mainFields', 'banner', 'footer', 'bundleAwsSDK', 'forceDockerBundling', 'externalModules', 'define', 'loader', 'keepNames', 'sourcesContent']);
+
+/** `--alias:<package>` entries of esbuildArgs, as esbuild's `alias` option; any other argument stops the benchmark. */
+function aliasesOf(args: BundlingOptions['esbuildArgs']): Pick<BuildOptions, 'alias'> {
+  const entries = Object.entries(args ?? {});
+  const other = entries.filter(([name]) => !name.startsWith('--alias:'));
+  if (other.length > 0) throw new Error(`bench/bundles.ts does not mirror these esbuild arguments yet: ${other.map(([name]) => name).join(', ')}`);
+  return entries.length === 0 ? {} : { alias: Object.fromEntries(entries.map(([name, value]) => [name.slice('--alias:'.length), String(value)])) };
+}
 
 export function esbuildOptionsOf(options: BundlingOptions, withSourceMap: boolean): BuildOptions {
   const unknown = Object.keys(options).filter((key) => !TRANSLATED.has(key));
@@ -69,6 +77,7 @@ export function esbuildOptionsOf(options: BundlingOptions, withSourceMap: boolea
     ...(options.define && { define: { ...options.define } }),
     ...(options.loader && { loader: Object.fromEntries(Object.entries(options.loader).map(([ext, loader]) => [ext, loader])) as BuildOptions['loader'] }),
     ...(options.keepNames && { keepNames: true }),
+    ...aliasesOf(options.esbuildArgs),
     logLevel: 'warning',
     metafile: true,
   };
