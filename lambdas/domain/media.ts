@@ -83,12 +83,17 @@ const PDF = ascii('%PDF-');
  * The type the bytes really are, from their first bytes (magic numbers), or undefined.
  * Needs ≥ 16 bytes (SNIFF_BYTES) for reliable detection; a shorter head only matches short signatures.
  */
+/** Major brands of MP4 video files (bytes 8–11); image brands (heic, heix, mif1, avif) and QuickTime are not among them. */
+const MP4_BRANDS = new Set(['isom', 'iso2', 'iso3', 'iso4', 'iso5', 'iso6', 'mp41', 'mp42', 'avc1', 'M4V ', 'M4VP', 'dash', 'msnv', 'mmp4', '3gp4', '3gp5', '3gp6', '3g2a', 'f4v ']);
+const isVideoBrand = (head: Uint8Array): boolean => head.length >= 12 && MP4_BRANDS.has(String.fromCharCode(...head.slice(8, 12)));
+
 export function sniffMediaType(head: Uint8Array): MediaType | undefined {
   if (startsWith(head, 0, JPEG)) return 'image/jpeg';
   if (startsWith(head, 0, PNG)) return 'image/png';
   if (startsWith(head, 0, RIFF) && startsWith(head, 8, WEBP)) return 'image/webp';
-  // Any ISO BMFF brand is accepted (isom, mp42, avc1, M4V …): phones label their MP4s inconsistently.
-  if (startsWith(head, 4, FTYP)) return 'video/mp4';
+  // ISO BMFF also carries HEIC/AVIF images and QuickTime: only video brands count as MP4, and phones
+  // label their MP4s with many of them.
+  if (startsWith(head, 4, FTYP) && isVideoBrand(head)) return 'video/mp4';
   if (startsWith(head, 0, PDF)) return 'application/pdf';
   return undefined;
 }

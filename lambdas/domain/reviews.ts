@@ -74,6 +74,11 @@ export interface Review {
   removal: { reason: string; at: string } | null;
   /** Set by the timers job when the 180-day edit window has passed. */
   editWindowClosed?: boolean;
+  /**
+   * Set when abuse reports sent the review to a moderator (and kept after a moderator rejects it): until a
+   * moderator publishes it again, edits go to a moderator too, so an edit cannot slip it back out.
+   */
+  heldForModerator?: boolean;
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -86,7 +91,8 @@ const plus = (iso: string, ms: number) => new Date(new Date(iso).getTime() + ms)
 export function maskName(name: string | undefined): string {
   const letters = [...(name ?? '').trim()];
   if (letters.length === 0) return 'a***r';
-  if (letters.length === 1) return `${letters[0]}***`;
+  // First and last letter of a short name would be most of it ("Li" → "L***i"): show the first only.
+  if (letters.length <= 3) return `${letters[0]}***`;
   return `${letters[0]}***${letters[letters.length - 1]}`;
 }
 
@@ -136,6 +142,11 @@ export function editReview(review: Review, edit: Partial<RevisionContent>, now: 
   if (review.status === 'REMOVED') throw new DomainError('REVIEW_REMOVED', 'This review was removed by the platform and cannot be edited.');
   if (now > editWindowEndsAt(review) || review.editWindowClosed) throw new DomainError('EDIT_WINDOW_CLOSED', `Reviews can be edited for ${policy.reviewEditWindowMs / DAY_MS} days after they are written.`);
   const { revision: _r, status: _s, reasons: _re, createdAt: _c, decidedAt: _d, ...content } = review.latest;
+  if (review.heldForModerator) {
+    const reasons = [{ code: 'HELD_FOR_MODERATOR', message: 'This review was reported; a moderator will look at your edit.' }];
+    const held: Revision = { ...content, ...edit, revision: review.latest.revision + 1, status: 'NEEDS_HUMAN', reasons, createdAt: now, decidedAt: null };
+    return bump(review, now, { latest: held, status: 'NEEDS_HUMAN' });
+  }
   const latest: Revision = { ...content, ...edit, revision: review.latest.revision + 1, status: 'PENDING_MODERATION', reasons: [], createdAt: now, decidedAt: null };
   return bump(review, now, { latest, status: 'PENDING_MODERATION' });
 }
@@ -148,6 +159,8 @@ export interface Publication {
 export interface ModerationResult {
   review: Review;
   publication: Publication;
+  /** A revision that will never be decided any more (an edit overtaken by abuse reports), closed with its reason. */
+  superseded?: Revision;
 }
 
 function publish(review: Review, now: string): Partial<Review> {
@@ -183,7 +196,9 @@ export function adminDecision(review: Review, decision: 'PUBLISH' | 'REJECT' | '
   const base = { ...review, latest: decided };
   // Rejecting leaves publication as it is: an earlier published revision stays public, and a review
   // that abuse reports sent back was already unpublished.
-  const changes: Partial<Review> = decision === 'PUBLISH' ? { latest: decided, status: 'PUBLISHED', reportCount: 0, ...publish(base, now) } : { latest: decided, status: 'REJECTED' };
+  // A moderator's decision settles the reports made so far; only publishing lifts the hold on edits.
+  const changes: Partial<Review> =
+    decision === 'PUBLISH' ? { latest: decided, status: 'PUBLISHED', reportCount: 0, heldForModerator: false, ...publish(base, now) } : { latest: decided, status: 'REJECTED', reportCount: 0 };
   const next = bump(review, now, changes);
   return { review: next, publication: { before: review.published, after: next.published } };
 }
@@ -205,8 +220,13 @@ export function recordReport(review: Review, now: string): ModerationResult {
       review.latest.revision === published.revision
         ? { ...review.latest, status: 'NEEDS_HUMAN', reasons }
         : { ...published, revision: review.latest.revision + 1, status: 'NEEDS_HUMAN', reasons, createdAt: now, decidedAt: null };
-    const next = bump(review, now, { reportCount, status: 'NEEDS_HUMAN', latest, published: null });
-    return { review: next, publication: { before: published, after: null } };
+    const next = bump(review, now, { reportCount, status: 'NEEDS_HUMAN', latest, published: null, heldForModerator: true });
+    const overtaken = review.latest.revision === published.revision || review.latest.decidedAt !== null ? undefined : review.latest;
+    return {
+      review: next,
+      publication: { before: published, after: null },
+      ...(overtaken && { superseded: { ...overtaken, status: 'REJECTED' as const, reasons: [{ code: 'SUPERSEDED_BY_REPORTS', message: 'Your edit was not reviewed: the review was reported and a moderator now decides on it.' }], decidedAt: now } }),
+    };
   }
   const next = bump(review, now, { reportCount });
   return { review: next, publication: { before: published, after: published } };

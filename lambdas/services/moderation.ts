@@ -105,6 +105,7 @@ const RETRY_AFTER_MS = 10 * 60_000;
 
 const stillWaiting = (review: Review | undefined, request: ModerationRequest): boolean =>
   !!review &&
+  review.status !== 'REMOVED' &&
   (request.kind === 'review'
     ? review.latest.revision === request.revision && review.latest.status === 'PENDING_MODERATION'
     : review.reply?.version === request.replyVersion && review.reply.status === 'PENDING_MODERATION');
@@ -121,6 +122,11 @@ export async function retryModeration(timer: Timer): Promise<void> {
   const now = clock.nowIso();
   const next = { ...timer, dueAt: new Date(new Date(now).getTime() + RETRY_AFTER_MS).toISOString(), payload: { message: parsed.data.message, attempt: parsed.data.attempt + 1 } };
   // Moved only if nobody decided (and removed it) meanwhile; then the request is sent again.
-  await transact([setTimer(next, now, { ifDueAt: timer.dueAt })]);
+  try {
+    await transact([setTimer(next, now, { ifDueAt: timer.dueAt })]);
+  } catch (error) {
+    if (error instanceof ConflictError) return;
+    throw error;
+  }
   await requestModeration(parsed.data.message);
 }

@@ -9,7 +9,7 @@ import { newId } from '../platform/ids.js';
 import { logger } from '../platform/logger.js';
 import { getOrder, orderKey } from '../store/orders.js';
 import * as store from '../store/reviews.js';
-import { setTimer } from '../store/timers.js';
+import { cancelTimer, setTimer } from '../store/timers.js';
 import { conditionCheck, ConflictError, putNew, remove, transact, type TransactItem } from '../store/transactions.js';
 import { resolveUploads } from './uploads.js';
 import { moderationRequest, requestModeration } from './moderation.js';
@@ -91,23 +91,25 @@ export async function editReview(buyer: Principal, reviewId: string, edit: Parti
   const now = clock.nowIso();
   const { media: _ids, ...rest } = edit;
   const next = reviews.editReview(review, { ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)), ...(media && { media }) }, now);
+  // An edit of a review held for a moderator waits for the moderator, not for the automated checks.
+  const automated = next.status === 'PENDING_MODERATION';
   try {
-    await transact([...store.reviewWrites(review, next, null), moderationTimer(next, now, 'review')]);
+    await transact([...store.reviewWrites(review, next, null), ...(automated ? [moderationTimer(next, now, 'review')] : [])]);
   } catch (error) {
     if (error instanceof ConflictError) throw new DomainError('CONCURRENT_UPDATE', 'The review changed while you were editing it; reload and retry.');
     throw error;
   }
-  await requestModeration(moderationRequest(next, 'review'));
+  if (automated) await requestModeration(moderationRequest(next, 'review'));
   return authorView(next);
 }
 
 const isAdmin = (principal: Principal | undefined) => principal?.roles.includes('admin') ?? false;
 
 export async function viewReview(principal: Principal | undefined, reviewId: string) {
-  const found = await store.getReviewWithRevisions(reviewId);
-  if (!found) throw notFound('Review', reviewId);
-  const { review, revisions } = found;
-  if (isAdmin(principal) || (principal?.roles.includes('buyer') && principal.userId === review.buyerId)) return authorView(review, revisions);
+  const review = await store.getReview(reviewId);
+  if (!review) throw notFound('Review', reviewId);
+  // Only the author and admins see the history; the public view is the one GetItem.
+  if (isAdmin(principal) || (principal?.roles.includes('buyer') && principal.userId === review.buyerId)) return authorView(review, await store.listRevisions(reviewId));
   const record = store.publicRecord(review);
   if (!record) throw notFound('Review', reviewId);
   return publicView(record);
@@ -183,9 +185,14 @@ export async function report(principal: Principal, reviewId: string, body: { rea
     const review = await publishedReview(reviewId);
     if (review.buyerId === principal.userId) throw notFound('Review', reviewId);
     const now = clock.nowIso();
-    const { review: next, publication } = reviews.recordReport(review, now);
+    const { review: next, publication, superseded } = reviews.recordReport(review, now);
     try {
-      await transact([putNew({ ...store.reportKey(reviewId, principal.userId), entity: 'report', userId: principal.userId, reason: body.reason, details: body.details ?? null, at: now }), ...store.reviewWrites(review, next, publication)]);
+      await transact([
+        putNew({ ...store.reportKey(reviewId, principal.userId), entity: 'report', userId: principal.userId, reason: body.reason, details: body.details ?? null, at: now }),
+        ...store.reviewWrites(review, next, publication, superseded ? [superseded] : []),
+        // An overtaken edit's moderation request has nothing left to decide.
+        ...(superseded ? [cancelTimer('MODERATION', `${reviewId}#review`)] : []),
+      ]);
     } catch (error) {
       if (error instanceof ConflictError && error.reasons[0] === 'ConditionalCheckFailed') throw new DomainError('ALREADY_REPORTED', 'You have already reported this review.');
       throw error;
@@ -207,8 +214,10 @@ export async function decide(reviewId: string, body: { decision: 'PUBLISH' | 'RE
   const now = clock.nowIso();
   const { review: next, publication } =
     body.target === 'REPLY' ? { review: reviews.adminReplyDecision(review, body.decision, body.reason, now), publication: null } : reviews.adminDecision(review, body.decision, body.reason, now);
+  // A removed review has nothing left for automated moderation to decide.
+  const retired = body.decision === 'REMOVE' && body.target === 'REVIEW' ? [cancelTimer('MODERATION', `${reviewId}#review`), cancelTimer('MODERATION', `${reviewId}#reply`)] : [];
   try {
-    await transact(store.reviewWrites(review, next, publication));
+    await transact([...store.reviewWrites(review, next, publication), ...retired]);
   } catch (error) {
     if (error instanceof ConflictError) throw new DomainError('CONCURRENT_UPDATE', 'The review changed meanwhile; reload and decide again.');
     throw error;

@@ -107,8 +107,9 @@ const mediaProjectionKey = (reviewId: string) => ({ PK: `REVIEW#${reviewId}`, SK
  * published changed — the product's rating aggregate and the seller's feedback counters, so aggregates
  * move exactly once per change.
  */
-export function reviewWrites(previous: Review | null, review: Review, publication: Publication | null): TransactItem[] {
+export function reviewWrites(previous: Review | null, review: Review, publication: Publication | null, closedRevisions: Revision[] = []): TransactItem[] {
   const writes: TransactItem[] = [previous === null ? putNew(reviewItem(review)) : put(reviewItem(review), { expression: 'version = :version', values: { ':version': previous.version } })];
+  for (const revision of closedRevisions) writes.push(put({ ...revisionKey(review.reviewId, revision.revision), entity: 'revision', ...revision }));
   // Domain changes replace `latest` only when the revision itself changes (votes and reports keep it).
   if (previous?.latest !== review.latest) writes.push(put({ ...revisionKey(review.reviewId, review.latest.revision), entity: 'revision', ...review.latest }));
   const record = publicRecord(review);
@@ -148,19 +149,24 @@ export async function getReview(reviewId: string): Promise<Review | undefined> {
   return Item ? strip<Review>(Item) : undefined;
 }
 
-/** The review and its revision history in one Query ('REV#…' sorts just before 'REVIEW'). */
-export async function getReviewWithRevisions(reviewId: string): Promise<{ review: Review; revisions: Revision[] } | undefined> {
-  const { Items = [] } = await documentClient().send(
-    new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': `REVIEW#${reviewId}`, ':from': 'REV#', ':to': 'REVIEW' },
-      ConsistentRead: true,
-    }),
-  );
-  const reviewItem = Items.find((item) => item.SK === 'REVIEW');
-  if (!reviewItem) return undefined;
-  return { review: strip<Review>(reviewItem), revisions: Items.filter((item) => String(item.SK).startsWith('REV#')).map((item) => strip<Revision>(item)) };
+/** A review's revision history, oldest first, every page of it (edits are unlimited). */
+export async function listRevisions(reviewId: string): Promise<Revision[]> {
+  const revisions: Revision[] = [];
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :rev)',
+        ExpressionAttributeValues: { ':pk': `REVIEW#${reviewId}`, ':rev': 'REV#' },
+        ConsistentRead: true,
+        ExclusiveStartKey: cursor,
+      }),
+    );
+    revisions.push(...(page.Items ?? []).map((item) => strip<Revision>(item)));
+    cursor = page.LastEvaluatedKey;
+  } while (cursor);
+  return revisions;
 }
 
 export type ReviewSort = 'newest' | 'helpful' | 'rating_desc' | 'rating_asc';

@@ -149,9 +149,12 @@ export class ManifestFunction extends Construct {
           resources: [Fn.join('', [Fn.importValue(resources.bucketArnExportName), '/*'])],
         }),
       );
+      // Without s3:ListBucket, S3 answers 403 (not 404) for a key that does not exist, and the moderation
+      // worker could not tell "never uploaded" from "not allowed". Keys carry no user data (<purpose>/<uploadId>).
+      this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [Fn.importValue(resources.bucketArnExportName)] }));
       Validations.of(this.role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${resources.bucketArnExportName}/*]`,
-        reason: `Object keys are generated per upload (review media, evidence, listing images, …), so ${name} must address any key in the media bucket; actions are limited to ${bucketActions[spec.bucket].join(', ')} and bucket-level actions are not granted.`,
+        reason: `Object keys are generated per upload (review media, evidence, listing images, …), so ${name} must address any key in the media bucket; object actions are limited to ${bucketActions[spec.bucket].join(', ')}, and the only bucket-level action is s3:ListBucket (so a missing key answers 404).`,
       });
     }
 

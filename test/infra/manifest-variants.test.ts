@@ -101,11 +101,11 @@ describe('queue worker', () => {
     expect(variables['QUEUE_URL_MODERATION']).toBeUndefined();
   });
 
-  it('reads objects of the media bucket and nothing more', () => {
+  it('reads objects of the media bucket, and may list it (so a missing key answers 404), nothing more', () => {
     const s3 = workerPolicy().filter((statement) => [statement.Action].flat().some((action) => action.startsWith('s3:')));
-    expect(s3).toHaveLength(1);
-    expect(s3[0]?.Action).toBe('s3:GetObject');
-    expect(s3[0]?.Resource).toEqual({ 'Fn::Join': ['', [{ 'Fn::ImportValue': aftersale.stateful.bucketArnExportName }, '/*']] });
+    expect(s3).toHaveLength(2);
+    expect(s3.find((statement) => statement.Action === 's3:GetObject')?.Resource).toEqual({ 'Fn::Join': ['', [{ 'Fn::ImportValue': aftersale.stateful.bucketArnExportName }, '/*']] });
+    expect(s3.find((statement) => statement.Action === 's3:ListBucket')?.Resource).toEqual({ 'Fn::ImportValue': aftersale.stateful.bucketArnExportName });
   });
 
   it('has read-only table access (table: read)', () => {

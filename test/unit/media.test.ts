@@ -90,6 +90,10 @@ describe('sniffing the real type from the first bytes', () => {
     expect(sniffMediaType(heads[file])).toBe(type);
   });
 
+  it.each(['heic', 'heix', 'mif1', 'avif', 'qt  '])('does not take an ISO BMFF file of brand %s (an image or QuickTime) for an MP4 video', (brand) => {
+    expect(sniffMediaType(bytes([0x00, 0x00, 0x00, 0x18], 'ftyp', brand, [0x00, 0x00, 0x00, 0x00]))).toBeUndefined();
+  });
+
   it('recognises nothing in a text file, an empty head or a truncated signature', () => {
     expect(sniffMediaType(heads.text)).toBeUndefined();
     expect(sniffMediaType(new Uint8Array())).toBeUndefined();
