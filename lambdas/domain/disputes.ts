@@ -98,6 +98,7 @@ export const disputeRules = {
   returnReceiptMs: 10 * DAY,
   afterCompletionMs: 15 * DAY,
   defaultReturnTransitMs: 7 * DAY,
+  maxReturnTransitMs: 30 * DAY,
 } as const;
 
 const plus = (iso: string, ms: number) => new Date(new Date(iso).getTime() + ms).toISOString();
@@ -286,6 +287,9 @@ export function buyerShipsReturn(dispute: Dispute, shipment: { carrier: string; 
   if (dispute.deadlines.returnShipment && now > dispute.deadlines.returnShipment) {
     throw new DomainError('RETURN_SHIPMENT_OVERDUE', 'The return had to ship within 7 days of the agreement; the dispute closes without a refund.');
   }
+  if (shipment.estimatedDeliveryAt && shipment.estimatedDeliveryAt > plus(now, disputeRules.maxReturnTransitMs)) {
+    throw new DomainError('ESTIMATE_TOO_FAR', 'A return is expected back within 30 days.', [{ path: 'body.estimatedDeliveryAt', message: 'within 30 days' }]);
+  }
   const deliveredBy = shipment.estimatedDeliveryAt && shipment.estimatedDeliveryAt > now ? shipment.estimatedDeliveryAt : plus(now, disputeRules.defaultReturnTransitMs);
   const shipped = next(dispute, now, {
     returnShipment: { status: 'SHIPPED', carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, shippedAt: now, deliveredBy },
@@ -332,7 +336,9 @@ export function deadlinePassed(dispute: Dispute, name: DeadlineName, order: Orde
       // Buyer protection: a parcel not delivered by its estimate is refunded in full unless the seller
       // has shown delivery by the end of the response window.
       const estimate = order.shipment?.estimatedDeliveryAt;
-      if (dispute.reason === 'NOT_RECEIVED' && order.status === 'SHIPPED' && estimate && estimate < now && (dispute.status === 'AWAITING_SELLER' || dispute.status === 'COUNTER_OFFERED')) {
+      const shownInTime = !!order.deliveryRecordedAt && order.deliveryRecordedAt <= due;
+      const undelivered = order.status === 'SHIPPED' || (order.status === 'DELIVERED' && !shownInTime);
+      if (dispute.reason === 'NOT_RECEIVED' && undelivered && estimate && estimate < due && (dispute.status === 'AWAITING_SELLER' || dispute.status === 'COUNTER_OFFERED')) {
         return agree(dispute, { type: 'REFUND', amount: refundable(order) }, 'BUYER_PROTECTION_REFUND', 'system', now);
       }
       if (dispute.status !== 'AWAITING_SELLER') return { dispute: next(dispute, now, { deadlines: omit(dispute.deadlines, name) }), timeline: [], refund: null };

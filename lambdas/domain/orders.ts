@@ -64,6 +64,8 @@ export interface Order {
   returnWindowClosed?: boolean;
   cancellation: { by: Party; reason: string; at: string } | null;
   deliveredAt: string | null;
+  /** When the DELIVERED tracking event was recorded (deliveredAt is when the carrier says it happened). */
+  deliveryRecordedAt?: string | null;
   completedAt: string | null;
   completedBy: 'buyer' | 'system' | null;
   /** Set by the timers job when the 30-day review window has passed. */
@@ -88,6 +90,9 @@ export interface Transition {
   order: Order;
   ledger: LedgerEntry[];
 }
+
+/** The furthest a carrier's delivery estimate may be (domestic and international alike). */
+export const MAX_ESTIMATE_DAYS = 90;
 
 const addMs = (iso: string, ms: number): string => new Date(new Date(iso).getTime() + ms).toISOString();
 
@@ -186,7 +191,8 @@ export function placeOrder(input: PlaceOrderInput): Transition {
     updatedAt: input.now,
     version: 0,
   };
-  return withLedger(order, input.now, [{ type: 'HOLD', amount: total.amount, reason: `payment ${input.paymentReference}` }]);
+  // The reason is shown to the seller too: it must not carry the buyer's payment reference.
+  return withLedger(order, input.now, [{ type: 'HOLD', amount: total.amount, reason: 'payment captured' }]);
 }
 
 export function cancelOrder(order: Order, by: Party, reason: string, now: string): Transition {
@@ -203,6 +209,10 @@ export function shipOrder(order: Order, shipment: { carrier: string; trackingNum
   }
   if (new Date(shipment.estimatedDeliveryAt).getTime() <= new Date(now).getTime()) {
     throw new DomainError('ESTIMATE_IN_PAST', 'The estimated delivery must be after the shipment.', [{ path: 'body.estimatedDeliveryAt', message: 'must be in the future' }]);
+  }
+  // Buyer protection for parcels that never arrive keys on this estimate: it must be a real one.
+  if (new Date(shipment.estimatedDeliveryAt).getTime() > new Date(now).getTime() + MAX_ESTIMATE_DAYS * DAY_MS) {
+    throw new DomainError('ESTIMATE_TOO_FAR', `The estimated delivery must be within ${MAX_ESTIMATE_DAYS} days.`, [{ path: 'body.estimatedDeliveryAt', message: `within ${MAX_ESTIMATE_DAYS} days` }]);
   }
   const late = now > order.handlingDeadline;
   return withLedger(
@@ -233,7 +243,8 @@ export function recordTrackingEvent(order: Order, event: { status: TrackingStatu
     throw new DomainError('VALIDATION_FAILED', 'A tracking event cannot happen before the shipment.', [{ path: 'body.occurredAt', message: 'before shipment' }]);
   }
   if (event.status !== 'DELIVERED') return withLedger(order, now, []);
-  return withLedger({ ...order, status: 'DELIVERED', deliveredAt: event.occurredAt }, now, []);
+  // When delivery was *shown* matters to buyer protection, not the (back-datable) time it happened.
+  return withLedger({ ...order, status: 'DELIVERED', deliveredAt: event.occurredAt, deliveryRecordedAt: now }, now, []);
 }
 
 export const hasOpenDispute = (order: Pick<Order, 'disputeStatus'>): boolean => order.disputeStatus !== null && !['RESOLVED', 'CANCELLED'].includes(order.disputeStatus);

@@ -31,11 +31,17 @@ const fireByKind: Record<TimerKind, (timer: Timer) => Promise<unknown>> = {
 
 const CONCURRENCY = 10;
 
+/**
+ * A rule's refusal means the timer no longer applies and can go; anything else (a lost race included:
+ * CONCURRENT_UPDATE is not an answer) leaves it due, and its bucket is swept again next time.
+ */
+export const retiresTimer = (error: unknown): error is DomainError => error instanceof DomainError && error.code !== 'CONCURRENT_UPDATE';
+
 async function fire(timer: Timer): Promise<void> {
   try {
     await fireByKind[timer.kind](timer);
   } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
+    if (!retiresTimer(error)) throw error;
     // The rule no longer applies (already confirmed, cancelled, or the deadline moved): retire this timer
     // unless it was moved meanwhile, in which case the moved one stays for its own time.
     logger.info('Timer no longer applies', { timer, code: error.code });

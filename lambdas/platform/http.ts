@@ -149,7 +149,11 @@ const idempotency = (routeKey: string, store: IdempotencyStore): MiddlewareObj<A
   },
   after: async ({ context, response }) => {
     const claim = stateOf(context).idempotency;
-    if (claim && response) await store.complete(claim, response);
+    if (!claim || !response) return;
+    // The work is committed: failing to record its response must not free the key for a second run.
+    // The claim's lock then expires and a retry sees IDEMPOTENCY_KEY_IN_USE until it does.
+    await store.complete(claim, response).catch((error: unknown) => logger.error('Idempotency response not recorded', { error: String(error) }));
+    stateOf(context).idempotency = undefined;
   },
   onError: async ({ context }) => {
     const claim = stateOf(context).idempotency;

@@ -14,7 +14,7 @@ import { clock } from '../platform/clock.js';
 import { newId } from '../platform/ids.js';
 import { decodeCursor, encodeCursor } from '../platform/cursor.js';
 import { getProducts, listingUnchanged } from '../store/products.js';
-import { getOrder, getOrderWith, listOrders, trackingEventPut, transitionWrites, type TrackingEventRecord } from '../store/orders.js';
+import { getOrder, getOrderWith, listOrders, paymentUsedOnce, trackingEventPut, transitionWrites, type TrackingEventRecord } from '../store/orders.js';
 import { countForSeller, getSellerProfile, sellerTakesOrders } from '../store/sellers.js';
 import { cancelTimer, setTimer } from '../store/timers.js';
 import { ConflictError, transact, type TransactItem } from '../store/transactions.js';
@@ -95,11 +95,14 @@ export async function placeOrder(buyer: Principal, request: PlaceOrderRequest) {
   // inside the write itself: two calls in all, and no window in which a freeze could be missed.
   const writes = [...transitionWrites(null, transition), ...products.map(listingUnchanged)];
   const sellerCheckAt = writes.length;
+  const paymentAt = sellerCheckAt + 1;
   try {
-    await transact([...writes, sellerTakesOrders(sellerId, now), ...countForSeller(sellerId, now, { ordersPlaced: 1 })]);
+    await transact([...writes, sellerTakesOrders(sellerId, now), paymentUsedOnce(request.paymentReference, transition.order.orderId), ...countForSeller(sellerId, now, { ordersPlaced: 1 })]);
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
     if (error.reasons[sellerCheckAt] === 'ConditionalCheckFailed') assertTakesOrders(await getSellerProfile(sellerId), now);
+    // One captured payment backs one order: escrow must never record a HOLD nobody paid.
+    if (error.reasons[paymentAt] === 'ConditionalCheckFailed') throw new DomainError('PAYMENT_ALREADY_USED', 'This payment reference already paid for another order.');
     throw new DomainError('PRODUCT_NOT_AVAILABLE', 'A listing changed while the order was being placed; review the prices and retry.');
   }
   return orders.orderView(transition.order, 'buyer');

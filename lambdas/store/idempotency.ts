@@ -46,10 +46,10 @@ export async function claimIdempotencyKey(
       new PutCommand({
         TableName: tableName(),
         Item: { ...key, status: 'IN_PROGRESS', requestHash, lockedUntil: now + LOCK_MS, expiresAt: Math.floor(now / 1000) + RECORD_TTL_SECONDS },
-        // A crashed first attempt leaves a stale lock; it may be taken over once it has expired.
-        ConditionExpression: 'attribute_not_exists(PK) OR (#status = :inProgress AND lockedUntil < :now)',
+        // A crashed first attempt leaves a stale lock; the same request may take it over once it has expired.
+        ConditionExpression: 'attribute_not_exists(PK) OR (#status = :inProgress AND lockedUntil < :now AND requestHash = :hash)',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':inProgress': 'IN_PROGRESS', ':now': now },
+        ExpressionAttributeValues: { ':inProgress': 'IN_PROGRESS', ':now': now, ':hash': requestHash },
       }),
     );
     return { claim: { key, requestHash } };

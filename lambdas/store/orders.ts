@@ -131,3 +131,7 @@ export const closeReviewWindow = (orderId: string): TransactItem =>
 /** Marks the return window closed (no new RETURN_AND_REFUND dispute); bumps the version like any change. */
 export const closeReturnWindow = (orderId: string): TransactItem =>
   update(orderKey(orderId), 'SET returnWindowClosed = :yes, version = version + :one', undefined, { ':yes': true, ':one': 1 });
+
+/** A payment reference backs one order (PAYMENT#<ref>, written with the order). */
+export const paymentUsedOnce = (paymentReference: string, orderId: string): TransactItem =>
+  putNew({ PK: `PAYMENT#${paymentReference}`, SK: 'PAYMENT', entity: 'payment', orderId });

@@ -54,14 +54,21 @@ export async function bucketsToSweep(now: string): Promise<string[]> {
   return buckets.length > 0 ? buckets : [current];
 }
 
-/** Hours before the current one are complete once swept: nothing new can become due in them. */
+/**
+ * Hours before the current one are complete once swept — with a margin: a timer written at the very end
+ * of an hour (due at once, so in that hour's bucket) may reach the eventually consistent index after a
+ * sweep early in the next hour has read it, so the previous hour is read again for the first minutes.
+ */
+const SETTLE_MARGIN_MS = 15 * 60_000;
+
 export async function markSwept(now: string): Promise<void> {
+  const bucket = hourBucket(new Date(new Date(now).getTime() - SETTLE_MARGIN_MS).toISOString());
   await documentClient().send(
     new PutCommand({
       TableName: tableName(),
-      Item: { ...SWEEP_KEY, nextBucket: hourBucket(now), sweptAt: now },
+      Item: { ...SWEEP_KEY, nextBucket: bucket, sweptAt: now },
       ConditionExpression: 'attribute_not_exists(nextBucket) OR nextBucket <= :bucket',
-      ExpressionAttributeValues: { ':bucket': hourBucket(now) },
+      ExpressionAttributeValues: { ':bucket': bucket },
     }),
   ).catch((error: unknown) => {
     // A concurrent sweep already moved further; keeping its progress is correct.

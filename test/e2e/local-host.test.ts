@@ -93,7 +93,9 @@ describe('npm start', () => {
         paymentReference: `pay_e2e_${Math.random().toString(36).slice(2)}`,
       });
       const orderId = placed.json().orderId as string;
-      await call('POST', `/v1/orders/${orderId}/shipment`, tokens.SELLER, { carrier: 'DHL', trackingNumber: 'JD014600006281230705', estimatedDeliveryAt: new Date(Date.now() + 400 * 86_400_000).toISOString() });
+      // The earlier walk moved the platform clock: estimates are relative to its now.
+      const now = (await call('POST', '/local/clock', undefined, { advanceBy: 'PT0S' })).json().now as string;
+      await call('POST', `/v1/orders/${orderId}/shipment`, tokens.SELLER, { carrier: 'DHL', trackingNumber: 'JD014600006281230705', estimatedDeliveryAt: new Date(new Date(now).getTime() + 30 * 86_400_000).toISOString() });
       return { orderId, total: (placed.json().total as { amount: number }).amount };
     };
 

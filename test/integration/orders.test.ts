@@ -80,6 +80,25 @@ describe('placing an order', () => {
     expect(refused.body.code).toBe('SELLER_RESTRICTED');
   });
 
+  it('refuses a second order paid with the same payment reference with PAYMENT_ALREADY_USED', async () => {
+    const { api } = local;
+    const { productId } = await api.sellerWithListing();
+    const buyer = await api.actor('buyer');
+    const body = anOrder(productId);
+    expect((await api.post('/v1/orders', buyer, body)).status).toBe(201);
+    const again = await api.post('/v1/orders', buyer, body);
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('PAYMENT_ALREADY_USED');
+    expect((await api.get<{ items: unknown[] }>('/v1/orders', buyer)).body.items).toHaveLength(1);
+  });
+
+  it("keeps the buyer's payment reference out of what the seller sees, the ledger included", async () => {
+    const { api } = local;
+    const { seller, orderId, order } = await api.placedOrder();
+    const reference = String(order.paymentReference);
+    for (const path of [`/v1/orders/${orderId}`, `/v1/orders/${orderId}/ledger`, '/v1/orders']) expect((await api.get(path, seller)).text).not.toContain(reference);
+  });
+
   it('replays the first response for a retry with the same Idempotency-Key, creating one order', async () => {
     const { api } = local;
     const { productId } = await api.sellerWithListing();

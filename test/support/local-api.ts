@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, expect } from 'vitest';
 import { startLocalHost, type LocalHost } from '../../lib/local/host.js';
+import { clock } from '../../lambdas/platform/clock.js';
 import type { Role } from '../../lib/manifest.js';
 
 export interface ApiResponse<T = Record<string, unknown>> {
@@ -209,7 +210,8 @@ export const aReview = (productId: string, overrides: Record<string, unknown> = 
 export const aShipment = (estimatedDeliveryAt?: string) => ({
   carrier: 'UPS',
   trackingNumber: '1Z999AA10123456784',
-  estimatedDeliveryAt: estimatedDeliveryAt ?? new Date(Date.now() + 400 * 24 * 3600 * 1000).toISOString(),
+  // The platform clock, which tests move: an estimate must be in its future, and within 90 days.
+  estimatedDeliveryAt: estimatedDeliveryAt ?? new Date(clock.now().getTime() + 30 * 24 * 3600 * 1000).toISOString(),
 });
 
 /** Starts one local host for the calling test file. */

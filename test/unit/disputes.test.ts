@@ -665,6 +665,13 @@ describe('deadlines', () => {
       expect(disputes.deadlinePassed(change.dispute, 'sellerResponse', deliveredLate, at(18))).toBeNull();
     });
 
+    it('still refunds in full when delivery is only shown after the response window, however it is back-dated', () => {
+      const shownLate = orders.recordTrackingEvent(shipped, { status: 'DELIVERED', occurredAt: at(14) }, at(17.5)).order;
+      const change = fire(counteredNotReceived(), 'sellerResponse', shownLate, at(17.5));
+      expect(change.refund).toBe(TOTAL);
+      expect(change.dispute.agreement?.how).toBe('BUYER_PROTECTION_REFUND');
+    });
+
     it('does not refund in full while the parcel is still within its estimate', () => {
       const slow = anOrder().shipped(1, 30).build();
       const countered = counter(aDispute(slow, { reason: 'NOT_RECEIVED', now: at(12) }), slow, OFFER, at(13)).dispute;
@@ -903,5 +910,13 @@ describe('returns are asked only of goods that arrived and can go back', () => {
     const change = disputes.sellerResponds(aDispute(delivered), { action: 'ACCEPT', counterOffer: OFFER, message: 'ok', evidence: [] }, delivered, at(9));
     expect(change.timeline[0]?.terms).toEqual(REQUEST);
     expect(change.refund).toBe(REQUEST.amount);
+  });
+});
+
+describe('return estimates', () => {
+  it('refuses a return expected back more than 30 days out with ESTIMATE_TOO_FAR (its deadline would never come)', () => {
+    const agreed = accept(aDispute(delivered, { request: RETURN_REQUEST }), delivered, at(9)).dispute;
+    expect(shipReturn(agreed, at(10), at(40)).dispute.returnShipment?.deliveredBy).toBe(at(40));
+    expect(refusal(() => shipReturn(agreed, at(10), at(40.001)))).toBe('ESTIMATE_TOO_FAR');
   });
 });

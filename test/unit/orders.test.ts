@@ -37,7 +37,7 @@ describe('placing an order', () => {
     expect(order.status).toBe('AWAITING_SHIPMENT');
     expect(order.total).toEqual({ amount: 2 * 2450 + 3 * 1000, currency: 'USD' });
     expect(order.items.map((item) => item.lineTotal.amount)).toEqual([4900, 3000]);
-    expect(ledger).toEqual([{ seq: 1, type: 'HOLD', amount: order.total, at: T0, reason: 'payment pay_1' }]);
+    expect(ledger).toEqual([{ seq: 1, type: 'HOLD', amount: order.total, at: T0, reason: 'payment captured' }]);
     expect(order.escrow).toEqual({ held: 7900, released: 0, refunded: 0 });
     // The most generous terms of the lines apply to the whole order.
     expect(order.protectionDays).toBe(90);
@@ -254,5 +254,17 @@ describe('who sees the order', () => {
     const completed = anOrder().shipped().completed().build();
     expect(orders.orderView(completed, 'seller')).not.toHaveProperty('shippingAddress');
     expect(orders.orderView(completed, 'buyer')).toMatchObject({ shippingAddress: completed.shippingAddress, paymentReference: 'pay_1' });
+  });
+});
+
+describe('delivery estimates', () => {
+  it('refuses an estimate more than 90 days ahead with ESTIMATE_TOO_FAR: buyer protection keys on it', () => {
+    expect(orders.shipOrder(anOrder().build(), { carrier: 'UPS', trackingNumber: '1Z', estimatedDeliveryAt: at(91) }, at(1)).order.status).toBe('SHIPPED');
+    expect(refusal(() => orders.shipOrder(anOrder().build(), { carrier: 'UPS', trackingNumber: '1Z', estimatedDeliveryAt: at(91.001) }, at(1)))).toBe('ESTIMATE_TOO_FAR');
+  });
+
+  it('records when delivery was shown, apart from when the carrier says it happened', () => {
+    const delivered = orders.recordTrackingEvent(anOrder().shipped(1).build(), { status: 'DELIVERED', occurredAt: at(2) }, at(9)).order;
+    expect(delivered).toMatchObject({ deliveredAt: at(2), deliveryRecordedAt: at(9) });
   });
 });
