@@ -106,10 +106,12 @@ export async function editReview(buyer: Principal, reviewId: string, edit: Parti
 const isAdmin = (principal: Principal | undefined) => principal?.roles.includes('admin') ?? false;
 
 export async function viewReview(principal: Principal | undefined, reviewId: string) {
-  const review = await store.getReview(reviewId);
-  if (!review) throw notFound('Review', reviewId);
-  // Only the author and admins see the history; the public view is the one GetItem.
-  if (isAdmin(principal) || (principal?.roles.includes('buyer') && principal.userId === review.buyerId)) return authorView(review, await store.listRevisions(reviewId));
+  // Anonymous readers get the public view: one GetItem. A signed-in reader may be the author (or an
+  // admin), who also sees the history: one Query reads the review with it.
+  const found = principal ? await store.getReviewWithRevisions(reviewId) : await store.getReview(reviewId).then((review) => review && { review, revisions: [] });
+  if (!found) throw notFound('Review', reviewId);
+  const { review, revisions } = found;
+  if (isAdmin(principal) || (principal?.roles.includes('buyer') && principal.userId === review.buyerId)) return authorView(review, revisions);
   const record = store.publicRecord(review);
   if (!record) throw notFound('Review', reviewId);
   return publicView(record);

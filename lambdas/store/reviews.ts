@@ -149,24 +149,29 @@ export async function getReview(reviewId: string): Promise<Review | undefined> {
   return Item ? strip<Review>(Item) : undefined;
 }
 
-/** A review's revision history, oldest first, every page of it (edits are unlimited). */
-export async function listRevisions(reviewId: string): Promise<Revision[]> {
-  const revisions: Revision[] = [];
+/**
+ * The review and its whole revision history: one Query in the usual case ('REV#…' sorts just before
+ * 'REVIEW'), following further pages when a long history fills more than one (edits are unlimited).
+ */
+export async function getReviewWithRevisions(reviewId: string): Promise<{ review: Review; revisions: Revision[] } | undefined> {
+  const items: Record<string, unknown>[] = [];
   let cursor: Record<string, unknown> | undefined;
   do {
     const page = await documentClient().send(
       new QueryCommand({
         TableName: tableName(),
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :rev)',
-        ExpressionAttributeValues: { ':pk': `REVIEW#${reviewId}`, ':rev': 'REV#' },
+        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': `REVIEW#${reviewId}`, ':from': 'REV#', ':to': 'REVIEW' },
         ConsistentRead: true,
         ExclusiveStartKey: cursor,
       }),
     );
-    revisions.push(...(page.Items ?? []).map((item) => strip<Revision>(item)));
+    items.push(...(page.Items ?? []));
     cursor = page.LastEvaluatedKey;
   } while (cursor);
-  return revisions;
+  const reviewItem = items.find((item) => item.SK === 'REVIEW');
+  if (!reviewItem) return undefined;
+  return { review: strip<Review>(reviewItem), revisions: items.filter((item) => String(item.SK).startsWith('REV#')).map((item) => strip<Revision>(item)) };
 }
 
 export type ReviewSort = 'newest' | 'helpful' | 'rating_desc' | 'rating_asc';
