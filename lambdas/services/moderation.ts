@@ -14,7 +14,7 @@ import { decideModeration, duplicateFingerprint, duplicateTextFinding, mediaFind
 import { applyModeration, applyReplyModeration, type Review } from '../domain/reviews.js';
 import { clock } from '../platform/clock.js';
 import { logger } from '../platform/logger.js';
-import { inspectObject } from '../store/files.js';
+import { copyObject, inspectObject } from '../store/files.js';
 import { sendToQueue } from '../store/queue.js';
 import { claimText, getReview, reviewWrites, textOwner } from '../store/reviews.js';
 import { cancelTimer, setTimer, settleTimer, type Timer } from '../store/timers.js';
@@ -41,6 +41,25 @@ const fingerprintOf = (text: string): string | undefined => {
   const normalized = duplicateFingerprint(text);
   return normalized.length >= MIN_DUPLICATE_LENGTH ? createHash('sha256').update(normalized).digest('base64url') : undefined;
 };
+
+/** Where the platform's own copies of a review's media live: no upload ticket can write there. */
+const PUBLISHED_MEDIA = 'review-media-published/';
+
+/**
+ * Media are checked and published from copies under a platform-only prefix: the uploader's ticket stays
+ * valid for minutes after upload, and a second post to it must not replace what moderation approved.
+ * A missing original keeps its key, so the check reports it missing.
+ */
+async function withPlatformCopies(review: Review): Promise<Review> {
+  const media = await Promise.all(
+    review.latest.media.map(async (item) => {
+      if (item.key.startsWith(PUBLISHED_MEDIA)) return item;
+      const target = `${PUBLISHED_MEDIA}${review.reviewId}/${item.uploadId}`;
+      return (await copyObject(item.key, target)) === 'copied' ? { ...item, key: target } : item;
+    }),
+  );
+  return { ...review, latest: { ...review.latest, media } };
+}
 
 async function reviewFindings(review: Review, fingerprint: string | undefined): Promise<Finding[]> {
   const findings = screenText(review.latest.text);
@@ -87,8 +106,9 @@ async function moderateOnce(request: ModerationRequest): Promise<ModerationOutco
     return 'decided';
   }
   const fingerprint = fingerprintOf(review.latest.text);
-  const { outcome, reasons } = decideModeration(await reviewFindings(review, fingerprint));
-  const result = applyModeration(review, request.revision, outcome, reasons, now);
+  const pinned = await withPlatformCopies(review);
+  const { outcome, reasons } = decideModeration(await reviewFindings(pinned, fingerprint));
+  const result = applyModeration(pinned, request.revision, outcome, reasons, now);
   if (!result) return 'stale';
   await transact([
     ...reviewWrites(review, result.review, result.publication),

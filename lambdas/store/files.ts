@@ -10,7 +10,7 @@ import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { S3RequestPresigner } from '@aws-sdk/s3-request-presigner';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
-import { createScope, getSigningKey } from '@smithy/signature-v4';
+import { createScope, getSigningKey, SignatureV4 } from '@smithy/signature-v4';
 import type { StoredObjectFacts } from '../domain/media.js';
 import { env, required } from '../platform/config.js';
 
@@ -86,4 +86,35 @@ export async function inspectObject(key: string): Promise<StoredObjectFacts> {
   const total = response.headers.get('content-range')?.split('/')[1];
   const size = total && total !== '*' ? Number(total) : Number(response.headers.get('content-length') ?? head.length);
   return { exists: true, size, head };
+}
+
+let signer: SignatureV4 | undefined;
+
+/** A header-signed S3 CopyObject request (PUT of the target, naming the source). */
+export async function signCopy(sourceKey: string, targetKey: string, signingDate?: Date) {
+  signer ??= new SignatureV4({ credentials, region: region(), service: 's3', sha256, uriEscapePath: false, applyChecksum: false });
+  const url = objectUrl(targetKey);
+  const request = new HttpRequest({
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: url.port ? Number(url.port) : undefined,
+    method: 'PUT',
+    path: url.pathname,
+    headers: { host: url.host, 'x-amz-copy-source': `/${bucket()}/${sourceKey.split('/').map(encodeURIComponent).join('/')}`, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+  });
+  return { url, signed: await signer.sign(request, signingDate ? { signingDate } : {}) };
+}
+
+/**
+ * Copies an object to a key only the platform writes. Moderation checks and publishes the copy, so a
+ * second post to a still-valid upload ticket cannot swap what was approved.
+ */
+export async function copyObject(sourceKey: string, targetKey: string): Promise<'copied' | 'missing'> {
+  const { url, signed } = await signCopy(sourceKey, targetKey);
+  const response = await fetch(url, { method: 'PUT', headers: signed.headers });
+  // S3 may answer 200 and put the error in the body of a copy.
+  const body = await response.text();
+  if (response.status === 404 || body.includes('<Code>NoSuchKey</Code>')) return 'missing';
+  if (!response.ok || body.includes('<Error>')) throw new Error(`Copying ${sourceKey} failed: ${response.status} ${body.slice(0, 200)}`);
+  return 'copied';
 }

@@ -122,6 +122,26 @@ describe('moderation through the queue', () => {
     expect(product.body.ratingSummary).toEqual({ count: 1, average: 4, histogram: { 1: 0, 2: 0, 3: 0, 4: 1, 5: 0 }, withMedia: 1 });
   });
 
+  it('serves the media moderation approved, even if the upload ticket is used again afterwards', async () => {
+    const { api } = local;
+    const { buyer, orderId, productId } = await api.completedOrder();
+    const ticket = await api.post<{ uploadId: string; url: string; fields: Record<string, string> }>('/v1/uploads', buyer, { purpose: 'review-media', contentType: 'image/png', contentLength: 1024 });
+    const post = (bytes: Uint8Array) => {
+      const form = new FormData();
+      for (const [name, value] of Object.entries(ticket.body.fields)) form.append(name, value);
+      form.append('file', new Blob([bytes], { type: 'image/png' }));
+      return fetch(ticket.body.url, { method: 'POST', body: form });
+    };
+    expect((await post(PNG_BYTES)).status).toBeLessThan(300);
+    const created = await api.post<ReviewBody>(`/v1/orders/${orderId}/reviews`, buyer, aReview(productId, { media: [ticket.body.uploadId] }));
+    await api.drainQueues();
+    // The ticket is still valid: post something else to the same key.
+    expect((await post(new TextEncoder().encode('<html><script>alert(1)</script></html>'))).status).toBeLessThan(300);
+    const publicView = await api.get<{ media: { url: string }[] }>(`/v1/reviews/${created.body.reviewId}`);
+    const served = new Uint8Array(await (await fetch(publicView.body.media[0]?.url as string)).arrayBuffer());
+    expect(served.slice(0, 8)).toEqual(PNG_BYTES.slice(0, 8));
+  });
+
   it.each([
     ['a link', 'Much cheaper at https://cheap-knockoffs.example.com, buy there', 'EXTERNAL_LINK'],
     ['an email address', 'Write me at jordan.buyer@example.com for a discount code', 'CONTACT_DETAILS'],

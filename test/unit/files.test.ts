@@ -81,3 +81,20 @@ describe('upload forms (presigned POST)', () => {
     expect(form.fields['X-Amz-Signature']).toBe(createHmac('sha256', key).update(form.fields.Policy as string).digest('hex'));
   });
 });
+
+describe('copies (header-signed CopyObject)', () => {
+  it('sign host, copy source, payload hash and date as SigV4 prescribes', async () => {
+    const { signCopy } = await import('../../lambdas/store/files.js');
+    const { url, signed } = await signCopy('review-media/upl_01ARZ3NDEKTSV4RRFFQ69G5FAV', 'review-media-published/rev_1/upl_01ARZ3NDEKTSV4RRFFQ69G5FAV', new Date('2026-11-25T10:00:00Z'));
+    expect(url.toString()).toBe('https://aftersale-media.s3.eu-west-1.amazonaws.com/review-media-published/rev_1/upl_01ARZ3NDEKTSV4RRFFQ69G5FAV');
+    const headers = Object.fromEntries(Object.entries(signed.headers).map(([name, value]) => [name.toLowerCase(), value]));
+    expect(headers['x-amz-copy-source']).toBe('/aftersale-media/review-media/upl_01ARZ3NDEKTSV4RRFFQ69G5FAV');
+    const signedNames = ['host', 'x-amz-content-sha256', 'x-amz-copy-source', 'x-amz-date'];
+    const canonicalRequest = ['PUT', url.pathname, '', ...signedNames.map((name) => `${name}:${headers[name]}`), '', signedNames.join(';'), 'UNSIGNED-PAYLOAD'].join('\n');
+    const toSign = ['AWS4-HMAC-SHA256', '20261125T100000Z', '20261125/eu-west-1/s3/aws4_request', createHash('sha256').update(canonicalRequest).digest('hex')].join('\n');
+    const key = hmac(hmac(hmac(hmac('AWS4wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', '20261125'), 'eu-west-1'), 's3'), 'aws4_request');
+    expect(headers.authorization).toBe(
+      `AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261125/eu-west-1/s3/aws4_request, SignedHeaders=${signedNames.join(';')}, Signature=${createHmac('sha256', key).update(toSign).digest('hex')}`,
+    );
+  });
+});
