@@ -163,23 +163,25 @@ async function publishedReview(reviewId: string): Promise<Review> {
 }
 
 export async function vote(principal: Principal, reviewId: string, helpful: boolean) {
-  return withRetries(async () => {
-    const review = await publishedReview(reviewId);
-    if (review.buyerId === principal.userId) throw new DomainError('CANNOT_VOTE_OWN_REVIEW', 'You cannot vote on your own review.');
-    const now = clock.nowIso();
-    const next = { ...review, helpfulCount: review.helpfulCount + (helpful ? 1 : -1), updatedAt: now, version: review.version + 1 };
-    const voteWrite = helpful
-      ? putNew({ ...store.voteKey(reviewId, principal.userId), entity: 'vote', userId: principal.userId, at: now })
-      : remove(store.voteKey(reviewId, principal.userId), { expression: 'attribute_exists(PK)' });
+  const now = clock.nowIso();
+  const voteWrite = helpful
+    ? putNew({ ...store.voteKey(reviewId, principal.userId), entity: 'vote', userId: principal.userId, at: now })
+    : remove(store.voteKey(reviewId, principal.userId), { expression: 'attribute_exists(PK)' });
+  for (let attempt = 1; ; attempt++) {
     try {
-      await transact([voteWrite, ...store.reviewWrites(review, next, null)]);
-      return { reviewId, helpful, helpfulCount: next.helpfulCount };
+      await transact([voteWrite, ...store.countHelpful(reviewId, principal.userId, helpful ? 1 : -1)]);
+      return { reviewId, helpful, helpfulCount: (await store.refreshHelpfulRank(reviewId)) ?? 0 };
     } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      // Only a refusal costs a read: to say why.
+      const review = await store.getReview(reviewId);
+      if (!review || !review.published) throw notFound('Review', reviewId);
+      if (review.buyerId === principal.userId) throw new DomainError('CANNOT_VOTE_OWN_REVIEW', 'You cannot vote on your own review.');
       // Voting twice (or withdrawing a vote never cast) is a no-op, not an error.
-      if (error instanceof ConflictError && error.reasons[0] === 'ConditionalCheckFailed') return { reviewId, helpful, helpfulCount: review.helpfulCount };
-      throw error;
+      if (error.reasons[0] === 'ConditionalCheckFailed') return { reviewId, helpful, helpfulCount: review.helpfulCount };
+      if (attempt >= MAX_ATTEMPTS) throw new DomainError('CONCURRENT_UPDATE', 'The review is busy; retry.');
     }
-  });
+  }
 }
 
 export async function report(principal: Principal, reviewId: string, body: { reason: string; details?: string | undefined }) {

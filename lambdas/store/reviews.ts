@@ -18,7 +18,7 @@ import { documentClient } from './client.js';
 import { indexPage } from './pages.js';
 import { addToRating } from './products.js';
 import { countForSeller } from './sellers.js';
-import { put, putNew, remove, update, type TransactItem } from './transactions.js';
+import { ConflictError, put, putNew, remove, transact, update, type TransactItem } from './transactions.js';
 
 export const reviewKey = (reviewId: string) => ({ PK: `REVIEW#${reviewId}`, SK: 'REVIEW' });
 const publicKey = (reviewId: string) => ({ PK: `REVIEW#${reviewId}`, SK: 'PUBLIC' });
@@ -225,3 +225,55 @@ export const listModerationQueue = (status: string, limit: number, startKey?: Re
 /** Marks the edit window closed; bumps the version so an edit read before it cannot undo it. */
 export const closeEditWindow = (reviewId: string): TransactItem =>
   update(reviewKey(reviewId), 'SET editWindowClosed = :yes, version = version + :one', undefined, { ':yes': true, ':one': 1 });
+
+// ---- Helpful votes: counted with ADD, so a burst of votes on one review does not fight over its version. ----
+
+/**
+ * The vote's counter updates, for the vote's own transaction: the review (only while it is published,
+ * not by its author; its version moves so that other writers re-read the count) and its public
+ * projection. No read is needed first, so simultaneous votes do not conflict on a version.
+ */
+export function countHelpful(reviewId: string, voterId: string, delta: 1 | -1): TransactItem[] {
+  return [
+    {
+      Update: {
+        TableName: tableName(),
+        Key: reviewKey(reviewId),
+        UpdateExpression: 'ADD helpfulCount :delta, version :one',
+        ConditionExpression: 'attribute_exists(PK) AND attribute_type(published, :map) AND buyerId <> :voter',
+        ExpressionAttributeValues: { ':delta': delta, ':one': 1, ':map': 'M', ':voter': voterId },
+      },
+    },
+    {
+      Update: {
+        TableName: tableName(),
+        Key: publicKey(reviewId),
+        UpdateExpression: 'ADD helpfulCount :delta',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':delta': delta },
+      },
+    },
+  ];
+}
+
+/**
+ * Brings the "most helpful" sort key (and the with-media copy) up to the count a vote left. Applied only
+ * while the count is still that value: when votes race, the last one's refresh is the one that lands.
+ */
+export async function refreshHelpfulRank(reviewId: string): Promise<number | undefined> {
+  const { Item } = await documentClient().send(new GetCommand({ TableName: tableName(), Key: publicKey(reviewId), ConsistentRead: true }));
+  if (!Item) return undefined;
+  const count = Number(Item.helpfulCount ?? 0);
+  const rank = `H#${String(Math.max(0, count)).padStart(10, '0')}#${String(Item.publishedAt)}#${reviewId}`;
+  const guarded: TransactItem[] = [
+    { Update: { TableName: tableName(), Key: publicKey(reviewId), UpdateExpression: 'SET GSI3SK = :rank', ConditionExpression: 'helpfulCount = :count', ExpressionAttributeValues: { ':count': count, ':rank': rank } } },
+  ];
+  if (Number(Item.mediaCount ?? 0) > 0) {
+    guarded.push({ Update: { TableName: tableName(), Key: mediaProjectionKey(reviewId), UpdateExpression: 'SET helpfulCount = :count, GSI3SK = :rank', ConditionExpression: 'attribute_exists(PK)', ExpressionAttributeValues: { ':count': count, ':rank': rank } } });
+  }
+  await transact(guarded).catch((error: unknown) => {
+    // A later vote moved the count meanwhile; its own refresh sets the rank.
+    if (!(error instanceof ConflictError)) throw error;
+  });
+  return count;
+}
