@@ -16,12 +16,17 @@ import type { HttpMethod } from './routes/spec.js';
 export type { AuthMode, HttpMethod, Role, RouteSpec } from './routes/spec.js';
 
 /** What a function may touch; the AWS host turns this into IAM grants, nothing more. */
+/** Business events a function logs (platform/business-events.ts); the AWS host turns them into CloudWatch metrics. */
+export const businessEvents = ['OrderPlaced', 'ReceiptConfirmed', 'ReviewPublished', 'DisputeOpened', 'DisputeEscalated', 'RefundIssued'] as const;
+export type BusinessEvent = (typeof businessEvents)[number];
+
 export interface FunctionSpec {
   entry: string;
   description: string;
   table: 'read' | 'readWrite' | 'none';
   bucket?: 'read' | 'readWrite';
   sendsTo?: readonly QueueName[];
+  emits?: readonly BusinessEvent[];
   memoryMb?: number;
   timeoutSeconds?: number;
 }
@@ -30,13 +35,13 @@ export const functions = {
   operations: { entry: 'lambdas/http/operations.ts', description: 'Health, OpenAPI document and reference page', table: 'none' },
   sellers: { entry: 'lambdas/http/sellers.ts', description: 'Seller store profiles', table: 'readWrite' },
   products: { entry: 'lambdas/http/products.ts', description: 'Listings', table: 'readWrite' },
-  orders: { entry: 'lambdas/http/orders.ts', description: 'Orders, shipment, tracking, escrow', table: 'readWrite' },
+  orders: { entry: 'lambdas/http/orders.ts', description: 'Orders, shipment, tracking, escrow', table: 'readWrite', emits: ['OrderPlaced', 'ReceiptConfirmed'] },
   uploads: { entry: 'lambdas/http/uploads.ts', description: 'Presigned S3 uploads', table: 'readWrite', bucket: 'readWrite' },
-  reviews: { entry: 'lambdas/http/reviews.ts', description: 'Reviews, replies, votes, reports and their moderation queue', table: 'readWrite', bucket: 'read', sendsTo: ['moderation'] },
-  moderationWorker: { entry: 'lambdas/workers/moderation.ts', description: 'Moderates review revisions and seller replies', table: 'readWrite', bucket: 'readWrite', timeoutSeconds: 30 },
-  disputes: { entry: 'lambdas/http/disputes.ts', description: 'Disputes, returns, arbitration and refunds', table: 'readWrite', bucket: 'read', sendsTo: ['disputes'] },
+  reviews: { entry: 'lambdas/http/reviews.ts', description: 'Reviews, replies, votes, reports and their moderation queue', table: 'readWrite', bucket: 'read', sendsTo: ['moderation'], emits: ['ReviewPublished'] },
+  moderationWorker: { entry: 'lambdas/workers/moderation.ts', description: 'Moderates review revisions and seller replies', table: 'readWrite', bucket: 'readWrite', emits: ['ReviewPublished'], timeoutSeconds: 30 },
+  disputes: { entry: 'lambdas/http/disputes.ts', description: 'Disputes, returns, arbitration and refunds', table: 'readWrite', bucket: 'read', sendsTo: ['disputes'], emits: ['DisputeOpened', 'DisputeEscalated', 'RefundIssued'] },
   caseFileWorker: { entry: 'lambdas/workers/case-file.ts', description: 'Builds the case file of an escalated dispute and proposes a decision', table: 'readWrite', timeoutSeconds: 30 },
-  timersJob: { entry: 'lambdas/jobs/timers.ts', description: 'Fires due timers: auto-confirm, windows, dispute deadlines, refunds, outbox retries', table: 'readWrite', sendsTo: ['moderation', 'disputes'], timeoutSeconds: 300 },
+  timersJob: { entry: 'lambdas/jobs/timers.ts', description: 'Fires due timers: auto-confirm, windows, dispute deadlines, refunds, outbox retries', table: 'readWrite', sendsTo: ['moderation', 'disputes'], emits: ['ReceiptConfirmed', 'DisputeEscalated', 'RefundIssued'], timeoutSeconds: 300 },
 } as const satisfies Record<string, FunctionSpec>;
 export type FunctionName = keyof typeof functions;
 

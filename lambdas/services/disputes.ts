@@ -13,6 +13,7 @@ import type { Order } from '../domain/orders.js';
 import { requestRefund } from '../domain/refunds.js';
 import type { Principal } from '../platform/auth.js';
 import { clock } from '../platform/clock.js';
+import { businessEvent } from '../platform/business-events.js';
 import { decodeCursor, encodeCursor } from '../platform/cursor.js';
 import { newId } from '../platform/ids.js';
 import { logger } from '../platform/logger.js';
@@ -135,7 +136,11 @@ function escalationOutbox(before: Dispute, after: Dispute, now: string): Transac
 }
 
 async function afterCommit(before: Dispute, after: Dispute): Promise<void> {
+  if (after.resolution?.refundId && !before.resolution?.refundId) {
+    businessEvent('RefundIssued', { disputeId: after.disputeId, refundId: after.resolution.refundId, amount: after.resolution.refundAmount, currency: after.currency });
+  }
   if (!justEscalated(before, after)) return;
+  businessEvent('DisputeEscalated', { disputeId: after.disputeId, orderId: after.orderId });
   await sendToQueue('disputes', { disputeId: after.disputeId }).catch((error: unknown) => logger.warn('Case-file request not sent; the timer will retry', { disputeId: after.disputeId, error: String(error) }));
 }
 
@@ -151,6 +156,7 @@ export async function openDispute(buyer: Principal, orderId: string, body: { rea
     const { writes, dispute } = orderWrites(order, change, now);
     try {
       await transact([...disputeWrites(null, dispute, change.timeline), ...writes, ...deadlineTimers(null, dispute, now)]);
+      businessEvent('DisputeOpened', { disputeId: dispute.disputeId, orderId, reason: dispute.reason });
       return disputeView(dispute, 'buyer', change.timeline);
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;

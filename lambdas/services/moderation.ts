@@ -13,6 +13,7 @@ import { checkStoredMedia } from '../domain/media.js';
 import { decideModeration, duplicateFingerprint, duplicateTextFinding, mediaFindingsAsModeration, screenText, type Finding } from '../domain/moderation.js';
 import { applyModeration, applyReplyModeration, type Review } from '../domain/reviews.js';
 import { clock } from '../platform/clock.js';
+import { businessEvent } from '../platform/business-events.js';
 import { logger } from '../platform/logger.js';
 import { copyObject, inspectObject } from '../store/files.js';
 import { sendToQueue } from '../store/queue.js';
@@ -117,6 +118,7 @@ async function moderateOnce(request: ModerationRequest): Promise<ModerationOutco
     ...(outcome === 'PUBLISHED' && fingerprint ? [claimText(fingerprint, review.reviewId)] : []),
   ]);
   logger.info('Review moderated', { reviewId: review.reviewId, revision: request.revision, outcome, reasons: reasons.map((reason) => reason.code) });
+  if (outcome === 'PUBLISHED') businessEvent('ReviewPublished', { reviewId: review.reviewId, productId: review.productId, revision: request.revision, by: 'moderation' });
   return 'decided';
 }
 

@@ -11,6 +11,7 @@ import { reviewWindowEndsAt } from '../domain/reviews.js';
 import { assertTakesOrders } from '../domain/sellers.js';
 import type { Principal } from '../platform/auth.js';
 import { clock } from '../platform/clock.js';
+import { businessEvent } from '../platform/business-events.js';
 import { newId } from '../platform/ids.js';
 import { decodeCursor, encodeCursor } from '../platform/cursor.js';
 import { getProducts, listingUnchanged } from '../store/products.js';
@@ -105,6 +106,7 @@ export async function placeOrder(buyer: Principal, request: PlaceOrderRequest) {
     if (error.reasons[paymentAt] === 'ConditionalCheckFailed') throw new DomainError('PAYMENT_ALREADY_USED', 'This payment reference already paid for another order.');
     throw new DomainError('PRODUCT_NOT_AVAILABLE', 'A listing changed while the order was being placed; review the prices and retry.');
   }
+  businessEvent('OrderPlaced', { orderId: transition.order.orderId, sellerId, total: transition.order.total });
   return orders.orderView(transition.order, 'buyer');
 }
 
@@ -175,6 +177,7 @@ export async function confirmReceipt(principal: Principal | 'system', orderId: s
       alsoWrite: [cancelTimer('AUTO_CONFIRM', orderId), setTimer({ kind: 'REVIEW_WINDOW', entityId: orderId, dueAt: reviewWindowEnd }, now), ...returnWindowTimer(current, transition.order, now)],
     };
   });
+  businessEvent('ReceiptConfirmed', { orderId, by: order.completedBy, released: order.escrow.released });
   return orders.orderView(order, principal === 'system' ? 'admin' : 'buyer');
 }
 

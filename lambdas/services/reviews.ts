@@ -4,6 +4,7 @@ import * as reviews from '../domain/reviews.js';
 import type { MediaRef, Review, RevisionContent } from '../domain/reviews.js';
 import type { Principal } from '../platform/auth.js';
 import { clock } from '../platform/clock.js';
+import { businessEvent } from '../platform/business-events.js';
 import { decodeCursor, encodeCursor } from '../platform/cursor.js';
 import { newId } from '../platform/ids.js';
 import { logger } from '../platform/logger.js';
@@ -226,5 +227,6 @@ export async function decide(reviewId: string, body: { decision: 'PUBLISH' | 'RE
     if (error instanceof ConflictError) throw new DomainError('CONCURRENT_UPDATE', 'The review changed meanwhile; reload and decide again.');
     throw error;
   }
+  if (body.target === 'REVIEW' && body.decision === 'PUBLISH') businessEvent('ReviewPublished', { reviewId, productId: next.productId, revision: next.latest.revision, by: 'moderator' });
   return authorView(next);
 }

@@ -6,7 +6,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { queueUrlVariable } from '../../lambdas/platform/config.js';
@@ -47,6 +47,9 @@ const bucketActions = {
  * package-lock.json that the integration tests ran against (and packages the runtime does not ship,
  * such as @aws-sdk/s3-request-presigner, resolve).
  */
+/** The CloudWatch namespace of the business metrics (orders placed, reviews published, …). */
+export const BUSINESS_METRICS_NAMESPACE = 'Aftersale';
+
 export const bundling: BundlingOptions = {
   format: OutputFormat.ESM,
   minify: true,
@@ -103,6 +106,16 @@ export class ManifestFunction extends Construct {
     });
     // Instead of the AWSLambdaBasicExecutionRole managed policy (logs:* on every log group).
     this.logGroup.grantWrite(this.role);
+    // Business events are log lines ({ businessEvent: … }); filters turn them into metrics, at no cost to the function.
+    for (const event of spec.emits ?? []) {
+      new MetricFilter(this, `${event}Metric`, {
+        logGroup: this.logGroup,
+        metricNamespace: BUSINESS_METRICS_NAMESPACE,
+        metricName: event,
+        filterPattern: FilterPattern.stringValue('$.businessEvent', '=', event),
+        metricValue: '1',
+      });
+    }
 
     const environment: Record<string, string> = { ...props.environment };
     for (const queue of spec.sendsTo ?? []) {

@@ -263,6 +263,19 @@ describe('alarms', () => {
     });
   });
 
+  it('counts every business event a function declares as a CloudWatch metric from its own logs', () => {
+    const filters = Object.values(api.findResources('AWS::Logs::MetricFilter')) as { Properties: { FilterPattern: string; LogGroupName: unknown; MetricTransformations: { MetricName: string; MetricNamespace: string; MetricValue: string }[] } }[];
+    const declared = functionNames.flatMap((name) => (specOf(name).emits ?? []).map((event) => ({ name, event })));
+    expect(filters).toHaveLength(declared.length);
+    for (const { name, event } of declared) {
+      const logGroupId = aftersale.api.getLogicalId(aftersale.api.functions.get(name)?.logGroup.node.defaultChild as CfnElement);
+      const filter = filters.find((candidate) => candidate.Properties.MetricTransformations[0]?.MetricName === event && JSON.stringify(candidate.Properties.LogGroupName).includes(logGroupId));
+      expect(filter, `${name} ${event}`).toBeDefined();
+      expect(filter?.Properties.FilterPattern).toBe(`{ $.businessEvent = "${event}" }`);
+      expect(filter?.Properties.MetricTransformations[0]).toMatchObject({ MetricNamespace: 'Aftersale', MetricValue: '1' });
+    }
+  });
+
   it('alarms on each function’s errors', () => {
     const errorAlarms = alarms().filter((alarm) => alarm.Properties['MetricName'] === 'Errors');
     for (const name of functionNames) {
