@@ -10,7 +10,10 @@ import { CorsHttpMethod, HttpApi, HttpMethod, LogGroupLogDestination, type HttpS
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { Alias } from 'aws-cdk-lib/aws-kms';
+import { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -56,6 +59,8 @@ export class ApiStack extends Stack {
   readonly apiStage: HttpStage;
   readonly functions: ReadonlyMap<string, ManifestFunction>;
   readonly workers: readonly QueueWorker[];
+  /** Every alarm notifies this topic. */
+  readonly alarmTopic: Topic;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -125,7 +130,7 @@ export class ApiStack extends Stack {
       });
     }
 
-    this.createAlarms(stateful);
+    this.alarmTopic = this.createAlarms(stateful);
     new CfnOutput(this, 'ApiUrl', { value: this.apiStage.url, description: 'Base URL of the Aftersale HTTP API' });
   }
 
@@ -221,9 +226,10 @@ export class ApiStack extends Stack {
     });
   }
 
-  private createAlarms(stateful: StatefulResources): void {
+  private createAlarms(stateful: StatefulResources): Topic {
+    const alarms: Alarm[] = [...this.functions.values()].map((fn) => fn.errorsAlarm);
     for (const [name, queue] of Object.entries(stateful.queues)) {
-      new Alarm(this, `${pascal(name)}DeadLettersAlarm`, {
+      const alarm = new Alarm(this, `${pascal(name)}DeadLettersAlarm`, {
         alarmDescription: `Aftersale: messages of the ${name} queue reached its dead-letter queue (${queue.description}).`,
         metric: queue.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
           period: Duration.minutes(5),
@@ -234,8 +240,9 @@ export class ApiStack extends Stack {
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       });
+      alarms.push(alarm);
     }
-    new Alarm(this, 'Api5xxAlarm', {
+    const api5xx = new Alarm(this, 'Api5xxAlarm', {
       alarmDescription: 'Aftersale: the HTTP API answered 5 or more 5xx responses within 5 minutes.',
       metric: this.httpApi.metricServerError({ period: Duration.minutes(5), statistic: Stats.SUM }),
       threshold: 5,
@@ -243,6 +250,12 @@ export class ApiStack extends Stack {
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
+    alarms.push(api5xx);
+    // One topic per stage: subscribe the on-call address or a chat integration to it after deploying.
+    const topic = new Topic(this, 'AlarmTopic', { displayName: 'Aftersale alarms', enforceSSL: true, masterKey: Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns') });
+    for (const alarm of alarms) alarm.addAlarmAction(new SnsAction(topic));
+    new CfnOutput(this, 'AlarmTopicArn', { value: topic.topicArn, description: 'Subscribe to receive Aftersale alarms' });
+    return topic;
   }
 }
 

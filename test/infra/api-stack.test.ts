@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { App, type CfnElement, Validations } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, NagPack } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -274,6 +274,13 @@ describe('alarms', () => {
       expect(filter?.Properties.FilterPattern).toBe(`{ $.businessEvent = "${event}" }`);
       expect(filter?.Properties.MetricTransformations[0]).toMatchObject({ MetricNamespace: 'Aftersale', MetricValue: '1' });
     }
+  });
+
+  it('sends every alarm to one encrypted, SSL-only topic', () => {
+    const topicId = aftersale.api.getLogicalId(aftersale.api.alarmTopic.node.defaultChild as CfnElement);
+    for (const alarm of alarms()) expect(alarm.Properties['AlarmActions'], JSON.stringify(alarm.Properties['AlarmDescription'])).toEqual([{ Ref: topicId }]);
+    api.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    api.hasResourceProperties('AWS::SNS::TopicPolicy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) } });
   });
 
   it('alarms on each function’s errors', () => {
