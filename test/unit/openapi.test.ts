@@ -1,0 +1,24 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { describe, expect, it } from 'vitest';
+import { openApiDocument } from '../../lambdas/contract/openapi.js';
+import { routes, splitRouteKey } from '../../lib/manifest.js';
+
+describe('the OpenAPI document', () => {
+  it('is a valid OpenAPI 3.1 document', async () => {
+    const validator = new Validator();
+    const result = await validator.validate(JSON.parse(JSON.stringify(openApiDocument())) as Record<string, unknown>);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+  });
+
+  it('describes every route of the manifest, with its problem+json refusals', () => {
+    const paths = openApiDocument().paths ?? {};
+    for (const key of Object.keys(routes)) {
+      const { method, path } = splitRouteKey(key);
+      const operation = (paths[path] as Record<string, { responses: Record<string, unknown> }> | undefined)?.[method.toLowerCase()];
+      expect(operation, key).toBeDefined();
+      if (routes[key as keyof typeof routes].auth === 'required') expect(Object.keys(operation?.responses ?? {}), key).toEqual(expect.arrayContaining(['401', '403']));
+    }
+  });
+});
