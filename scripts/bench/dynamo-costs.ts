@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { functions, routes, type RouteKey, type RouteSpec } from '../../lib/manifest.js';
 import { clock } from '../../lambdas/platform/clock.js';
 import { aListing, anOrder, aShipment, stringField, type Actor, type BenchClient, type Reply, type RequestOptions } from './client.js';
-import { countOf, describeOperations, recorded, type CallSummary } from './recorder.js';
+import { describeOperations, recorded, type CallSummary } from './recorder.js';
 import { fmt, okMark, table, type Section } from './report.js';
 
 /** A dispute action's derived target: its one transaction plus the two reads that decide it (dispute, then order). */

@@ -10,7 +10,7 @@
  */
 import type { LocalHost } from '../../lib/local/host.js';
 import { aReview, mapLimit, type BenchClient } from './client.js';
-import { describeOperations, recorded, type CallSummary } from './recorder.js';
+import { recorded, type CallSummary } from './recorder.js';
 import { fmt, okMark, table, type Section } from './report.js';
 
 const LINES = 10;

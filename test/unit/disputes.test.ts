@@ -7,7 +7,6 @@ import { describe, expect, it } from 'vitest';
 import { refusal } from './refusal.js';
 import * as disputes from '../../lambdas/domain/disputes.js';
 import type { DeadlineName, Dispute, DisputeChange, OpenInput, Terms, TimelineEntry } from '../../lambdas/domain/disputes.js';
-import { DomainError, type ErrorCode } from '../../lambdas/domain/errors.js';
 import { applyLedger, type LedgerEntry, type LedgerType } from '../../lambdas/domain/money.js';
 import * as orders from '../../lambdas/domain/orders.js';
 import type { ListingSnapshot, Order, Transition } from '../../lambdas/domain/orders.js';

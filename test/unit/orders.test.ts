@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { refusal } from './refusal.js';
-import { DomainError } from '../../lambdas/domain/errors.js';
 import { applyLedger } from '../../lambdas/domain/money.js';
 import * as orders from '../../lambdas/domain/orders.js';
 import type { Order, Transition } from '../../lambdas/domain/orders.js';
