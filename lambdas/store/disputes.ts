@@ -4,19 +4,18 @@
  *   DISPUTE#<id> / EVENT#<at>#<v>#<n> its timeline, in time order (sorts after DISPUTE: one Query reads both)
  *   REFUND#<id>  / REFUND             a refund being paid out
  */
-import { QueryCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Dispute, TimelineEntry } from '../domain/disputes.js';
 import type { Refund } from '../domain/refunds.js';
 import { tableName } from '../platform/config.js';
 import { documentClient } from './client.js';
-import { indexPage } from './pages.js';
+import { indexPage, partitionItems, withoutKeys } from './reads.js';
 import { put, putNew, type TransactItem } from './transactions.js';
 
 export const disputeKey = (disputeId: string) => ({ PK: `DISPUTE#${disputeId}`, SK: 'DISPUTE' });
 export const refundKey = (refundId: string) => ({ PK: `REFUND#${refundId}`, SK: 'REFUND' });
 
-const STRIP = new Set(['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'entity']);
-const strip = <T>(item: Record<string, unknown>): T => Object.fromEntries(Object.entries(item).filter(([key]) => !STRIP.has(key))) as T;
+const strip = <T>(item: Record<string, unknown>): T => withoutKeys<T>(item);
 
 function disputeItem(dispute: Dispute): Record<string, unknown> {
   const sortKey = `${dispute.openedAt}#${dispute.disputeId}`;
@@ -48,13 +47,7 @@ export const refundWrite = (refund: Refund, previousVersion: number | null): Tra
 
 /** The dispute and its whole timeline in one Query. */
 export async function getDisputeWithTimeline(disputeId: string): Promise<{ dispute: Dispute; timeline: TimelineEntry[] } | undefined> {
-  const items: Record<string, unknown>[] = [];
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient().send(new QueryCommand({ TableName: tableName(), KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': `DISPUTE#${disputeId}` }, ConsistentRead: true, ExclusiveStartKey: cursor }));
-    items.push(...(page.Items ?? []));
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
+  const items = await partitionItems(`DISPUTE#${disputeId}`);
   const disputeItem = items.find((item) => item.SK === 'DISPUTE');
   if (!disputeItem) return undefined;
   return { dispute: strip<Dispute>(disputeItem), timeline: items.filter((item) => String(item.SK).startsWith('EVENT#')).map((item) => strip<TimelineEntry>(item)) };

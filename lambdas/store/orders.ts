@@ -10,6 +10,7 @@ import type { LedgerEntry } from '../domain/money.js';
 import type { Order, OrderStatus, Transition } from '../domain/orders.js';
 import { tableName } from '../platform/config.js';
 import { documentClient } from './client.js';
+import { partitionItems, withoutKeys } from './reads.js';
 import { put, putNew, update, type TransactItem } from './transactions.js';
 
 export const orderKey = (orderId: string) => ({ PK: `ORDER#${orderId}`, SK: 'ORDER' });
@@ -23,12 +24,7 @@ export interface TrackingEventRecord {
   source: 'seller' | 'admin' | 'carrier';
 }
 
-const STRIP = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'entity'] as const;
-function strip<T>(item: Record<string, unknown>): T {
-  const copy = { ...item };
-  for (const key of STRIP) delete copy[key];
-  return copy as T;
-}
+const strip = <T>(item: Record<string, unknown>): T => withoutKeys<T>(item);
 
 function orderItem(order: Order): Record<string, unknown> {
   const sortKey = `ORDER#${order.createdAt}#${order.orderId}`;
@@ -55,24 +51,7 @@ export async function getOrder(orderId: string): Promise<Order | undefined> {
   return Item ? strip<Order>(Item) : undefined;
 }
 
-async function queryOrderPartition(orderId: string, from: string, to: string): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': `ORDER#${orderId}`, ':from': from, ':to': to },
-        ConsistentRead: true,
-        ExclusiveStartKey: cursor,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
-  return items;
-}
+const queryOrderPartition = (orderId: string, from: string, to: string) => partitionItems(`ORDER#${orderId}`, { from, to });
 
 const startsWith = (prefix: string) => (item: Record<string, unknown>) => String(item.SK).startsWith(prefix);
 

@@ -10,7 +10,7 @@ import type { RatingDelta } from '../domain/reviews.js';
 import { tableName } from '../platform/config.js';
 import { batchGetItems } from './batch.js';
 import { documentClient } from './client.js';
-import { indexPage } from './pages.js';
+import { indexPage, withoutKeys } from './reads.js';
 import { sellerProfileKey } from './sellers.js';
 import { conditionCheck, putNew, transact, update, type TransactItem } from './transactions.js';
 
@@ -42,11 +42,13 @@ function productItem(product: Product): Record<string, unknown> {
   };
 }
 
+const RATING_ATTRIBUTES = ['ratingCount', 'ratingSum', 'ratingH1', 'ratingH2', 'ratingH3', 'ratingH4', 'ratingH5', 'ratingWithMedia'];
+
 function toProduct(item: Record<string, unknown>): Product {
   const n = (name: string) => Number(item[name] ?? 0);
-  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g1s, GSI2PK: _g2, GSI2SK: _g2s, entity: _entity, ratingCount: _c, ratingSum: _s, ratingH1: _1, ratingH2: _2, ratingH3: _3, ratingH4: _4, ratingH5: _5, ratingWithMedia: _m, ...listing } = item;
+  const listing = withoutKeys<Omit<Product, 'rating'>>(item, RATING_ATTRIBUTES);
   return {
-    ...(listing as unknown as Omit<Product, 'rating'>),
+    ...listing,
     rating: { count: n('ratingCount'), sum: n('ratingSum'), histogram: { 1: n('ratingH1'), 2: n('ratingH2'), 3: n('ratingH3'), 4: n('ratingH4'), 5: n('ratingH5') }, withMedia: n('ratingWithMedia') },
   };
 }

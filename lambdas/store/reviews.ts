@@ -15,7 +15,7 @@ import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-d
 import { feedbackDelta, publicationChanged, ratingDelta, type Publication, type Review, type Revision } from '../domain/reviews.js';
 import { tableName } from '../platform/config.js';
 import { documentClient } from './client.js';
-import { indexPage } from './pages.js';
+import { indexPage, partitionItems, withoutKeys } from './reads.js';
 import { addToRating } from './products.js';
 import { countForSeller } from './sellers.js';
 import { ConflictError, put, putNew, remove, transact, update, type TransactItem } from './transactions.js';
@@ -139,10 +139,7 @@ export async function textOwner(fingerprint: string): Promise<string | undefined
   return typeof Item?.reviewId === 'string' ? Item.reviewId : undefined;
 }
 
-const STRIP = new Set(['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'entity', 'mediaCount']);
-function strip<T>(item: Record<string, unknown>): T {
-  return Object.fromEntries(Object.entries(item).filter(([key]) => !STRIP.has(key))) as T;
-}
+const strip = <T>(item: Record<string, unknown>): T => withoutKeys<T>(item, ['mediaCount']);
 
 export async function getReview(reviewId: string): Promise<Review | undefined> {
   const { Item } = await documentClient().send(new GetCommand({ TableName: tableName(), Key: reviewKey(reviewId), ConsistentRead: true }));
@@ -154,21 +151,7 @@ export async function getReview(reviewId: string): Promise<Review | undefined> {
  * 'REVIEW'), following further pages when a long history fills more than one (edits are unlimited).
  */
 export async function getReviewWithRevisions(reviewId: string): Promise<{ review: Review; revisions: Revision[] } | undefined> {
-  const items: Record<string, unknown>[] = [];
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': `REVIEW#${reviewId}`, ':from': 'REV#', ':to': 'REVIEW' },
-        ConsistentRead: true,
-        ExclusiveStartKey: cursor,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
+  const items = await partitionItems(`REVIEW#${reviewId}`, { from: 'REV#', to: 'REVIEW' });
   const reviewItem = items.find((item) => item.SK === 'REVIEW');
   if (!reviewItem) return undefined;
   return { review: strip<Review>(reviewItem), revisions: items.filter((item) => String(item.SK).startsWith('REV#')).map((item) => strip<Revision>(item)) };

@@ -3,11 +3,12 @@
  *   SELLER#<id> / PROFILE          store profile
  *   SELLER#<id> / STATS#<yyyy-mm>  counters for reputation (orders, shipments, late shipments, cancellations)
  */
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { FeedbackDelta } from '../domain/reviews.js';
 import type { SellerProfile, SellerStats } from '../domain/sellers.js';
 import { tableName } from '../platform/config.js';
 import { documentClient } from './client.js';
+import { partitionItems } from './reads.js';
 import { conditionCheck, update, type TransactItem } from './transactions.js';
 
 export const sellerProfileKey = (sellerId: string) => ({ PK: `SELLER#${sellerId}`, SK: 'PROFILE' });
@@ -58,16 +59,10 @@ export async function getSellerProfile(sellerId: string): Promise<SellerProfile 
 
 /** Profile plus every month of counters in one Query (PROFILE sorts just before STATS#). */
 export async function getSellerWithStats(sellerId: string): Promise<{ profile: SellerProfile; months: (SellerStats & { month: string })[] } | undefined> {
-  const { Items = [] } = await documentClient().send(
-    new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': `SELLER#${sellerId}`, ':from': 'PROFILE', ':to': 'STATS#~' },
-    }),
-  );
-  const profileItem = Items.find((item) => item.SK === 'PROFILE');
+  const items = await partitionItems(`SELLER#${sellerId}`, { from: 'PROFILE', to: 'STATS#~' });
+  const profileItem = items.find((item) => item.SK === 'PROFILE');
   if (!profileItem) return undefined;
-  const months = Items.filter((item) => String(item.SK).startsWith('STATS#')).map((item) => ({
+  const months = items.filter((item) => String(item.SK).startsWith('STATS#')).map((item) => ({
     month: String(item.SK).slice('STATS#'.length),
     ordersPlaced: Number(item.ordersPlaced ?? 0),
     shipments: Number(item.shipments ?? 0),

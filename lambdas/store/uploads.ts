@@ -7,6 +7,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { UploadPurpose } from '../domain/media.js';
 import { tableName } from '../platform/config.js';
 import { batchGetItems } from './batch.js';
+import { withoutKeys } from './reads.js';
 import { documentClient } from './client.js';
 
 export interface UploadRecord {
@@ -28,9 +29,6 @@ export async function saveUpload(record: UploadRecord): Promise<void> {
 export async function getUploads(uploadIds: readonly string[]): Promise<Map<string, UploadRecord>> {
   const items = uploadIds.length === 0 ? [] : await batchGetItems(uploadIds.map(uploadKey));
   return new Map(
-    items.map((item) => {
-      const { PK: _pk, SK: _sk, entity: _e, ...record } = item;
-      return [String(item.uploadId), record as unknown as UploadRecord];
-    }),
+    items.map((item) => [String(item.uploadId), withoutKeys<UploadRecord>(item)]),
   );
 }
