@@ -22,9 +22,12 @@ import { ConflictError, transact, type TransactItem } from '../store/transaction
 
 const MAX_ATTEMPTS = 3;
 
-async function loadFor(orderId: string, principal: Principal): Promise<{ order: Order; as: Viewer['role'] }> {
+/** The order and which side of it the caller is on; not theirs is 404. The system may read any order. */
+async function loadFor(orderId: string, principal: Principal): Promise<{ order: Order; as: Viewer['role'] }>;
+async function loadFor(orderId: string, principal: Principal | 'system'): Promise<{ order: Order; as: Viewer['role'] | 'system' }>;
+async function loadFor(orderId: string, principal: Principal | 'system'): Promise<{ order: Order; as: Viewer['role'] | 'system' }> {
   const order = await getOrder(orderId);
-  const as = order && orders.relationTo(order, principal);
+  const as = order && (principal === 'system' ? 'system' : orders.relationTo(order, principal));
   if (!order || !as) throw notFound('Order', orderId);
   return { order, as };
 }
@@ -37,7 +40,7 @@ interface Decision {
 /** Load → decide → write, retried on a lost race. Returns the order as the caller may see it. */
 export async function changeOrder(orderId: string, principal: Principal | 'system', decide: (order: Order, as: Viewer['role'] | 'system', now: string) => Decision): Promise<Order> {
   for (let attempt = 1; ; attempt++) {
-    const { order, as } = principal === 'system' ? await loadForSystem(orderId) : await loadFor(orderId, principal);
+    const { order, as } = await loadFor(orderId, principal);
     const now = clock.nowIso();
     const { transition, alsoWrite = [] } = decide(order, as, now);
     try {
@@ -50,12 +53,6 @@ export async function changeOrder(orderId: string, principal: Principal | 'syste
       }
     }
   }
-}
-
-async function loadForSystem(orderId: string): Promise<{ order: Order; as: 'system' }> {
-  const order = await getOrder(orderId);
-  if (!order) throw notFound('Order', orderId);
-  return { order, as: 'system' };
 }
 
 function requireSide(as: Viewer['role'] | 'system', allowed: readonly Viewer['role'][], orderId: string): asserts as is Viewer['role'] {

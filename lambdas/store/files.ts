@@ -31,12 +31,19 @@ function bucketUrl(): URL {
   return new URL(`${base.protocol}//${bucket()}.${base.host}/`);
 }
 
-const objectUrl = (key: string): URL => new URL(key.split('/').map(encodeURIComponent).join('/'), bucketUrl());
+const encodeKey = (key: string): string => key.split('/').map(encodeURIComponent).join('/');
+const objectUrl = (key: string): URL => new URL(encodeKey(key), bucketUrl());
+
+/** An unsigned request for one object, ready for a signer. */
+function objectRequest(method: 'GET' | 'PUT', key: string, headers: Record<string, string> = {}): { url: URL; request: HttpRequest } {
+  const url = objectUrl(key);
+  const request = new HttpRequest({ protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, method, path: url.pathname, headers: { host: url.host, ...headers } });
+  return { url, request };
+}
 
 export async function presignDownload(key: string, options: { signingDate?: Date } = {}): Promise<string> {
   presigner ??= new S3RequestPresigner({ credentials, region: region(), sha256 });
-  const url = objectUrl(key);
-  const request = new HttpRequest({ protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, method: 'GET', path: url.pathname, headers: { host: url.host } });
+  const { url, request } = objectRequest('GET', key);
   const signed = await presigner.presign(request, { expiresIn: DOWNLOAD_TTL_SECONDS, ...(options.signingDate && { signingDate: options.signingDate }) });
   const query = new URLSearchParams();
   for (const [name, value] of Object.entries(signed.query ?? {})) {
@@ -93,15 +100,7 @@ let signer: SignatureV4 | undefined;
 /** A header-signed S3 CopyObject request (PUT of the target, naming the source). */
 export async function signCopy(sourceKey: string, targetKey: string, signingDate?: Date) {
   signer ??= new SignatureV4({ credentials, region: region(), service: 's3', sha256, uriEscapePath: false, applyChecksum: false });
-  const url = objectUrl(targetKey);
-  const request = new HttpRequest({
-    protocol: url.protocol,
-    hostname: url.hostname,
-    port: url.port ? Number(url.port) : undefined,
-    method: 'PUT',
-    path: url.pathname,
-    headers: { host: url.host, 'x-amz-copy-source': `/${bucket()}/${sourceKey.split('/').map(encodeURIComponent).join('/')}`, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
-  });
+  const { url, request } = objectRequest('PUT', targetKey, { 'x-amz-copy-source': `/${bucket()}/${encodeKey(sourceKey)}`, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' });
   return { url, signed: await signer.sign(request, signingDate ? { signingDate } : {}) };
 }
 
