@@ -2,33 +2,23 @@
  * The whole app as `cdk synth` builds it from the real manifest (lib/manifest.ts): every function is
  * bundled once, in beforeAll, and the cdk-nag AWS Solutions pack runs as part of the synth.
  */
-import { readFileSync } from 'node:fs';
 import { App, type CfnElement, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, NagPack } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defineAftersale, type Aftersale } from '../../bin/aftersale.js';
+import { cdkContext, type CfnResource, type Statement } from './support.js';
 import { apiThrottle } from '../../lib/api-stack.js';
 import { functions, jobs, queues, routes, workers, type FunctionSpec } from '../../lib/manifest.js';
 
-interface CfnResource {
-  Type: string;
-  Properties: Record<string, unknown>;
-}
-interface Statement {
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-}
 
 let aftersale: Aftersale;
 let api: Template;
 let synthError: unknown;
 
 beforeAll(() => {
-  const { context } = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };
-  aftersale = defineAftersale(new App({ context }));
+  aftersale = defineAftersale(new App({ context: cdkContext }));
   try {
     // Runs the registered cdk-nag plugin: any unacknowledged finding makes the synth throw.
     aftersale.app.synth();

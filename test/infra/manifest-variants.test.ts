@@ -4,28 +4,18 @@
  * object with bundling skipped (`aws:cdk:bundling-stacks: []`): these tests are about the template,
  * and api-stack.test.ts already bundles every real entry.
  */
-import { readFileSync } from 'node:fs';
 import { App, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defineAftersale, type Aftersale } from '../../bin/aftersale.js';
+import { cdkContext, type CfnResource, type Statement } from './support.js';
 import { defaultManifest, type HostManifest } from '../../lib/api-stack.js';
 
-interface CfnResource {
-  Type: string;
-  Properties: Record<string, unknown>;
-}
-interface Statement {
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-}
 
-const { context } = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };
 
 function build(manifest: HostManifest): Aftersale {
-  return defineAftersale(new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] } }), { manifest });
+  return defineAftersale(new App({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': [] } }), { manifest });
 }
 
 /** The real manifest plus a moderation worker that reads media and hands disputes on. */

@@ -2,7 +2,6 @@
  * The stateful stack: table, media bucket, queues, user pool and cursor secret, as CloudFormation.
  * No functions here, so nothing is bundled and the file runs in well under a second.
  */
-import { readFileSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { CfnQueue } from 'aws-cdk-lib/aws-sqs';
@@ -10,10 +9,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { queues } from '../../lib/manifest.js';
 import { StatefulStack } from '../../lib/stateful-stack.js';
 import { tableKeys } from '../../lib/table.js';
+import { cdkContext, type CfnResource } from './support.js';
 
-interface CfnResource {
-  Type: string;
-  Properties: Record<string, unknown>;
+interface RetainedResource extends CfnResource {
   DeletionPolicy?: string;
   UpdateReplacePolicy?: string;
 }
@@ -23,14 +21,13 @@ let template: Template;
 
 beforeAll(() => {
   // The feature flags of cdk.json, so the template is the one `cdk synth` produces.
-  const { context } = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };
-  const app = new App({ context });
+  const app = new App({ context: cdkContext });
   stack = new StatefulStack(app, 'Aftersale-test-Stateful', { stage: 'test' });
   template = Template.fromStack(stack);
 });
 
-function resources(type: string, props?: unknown): Record<string, CfnResource> {
-  return template.findResources(type, props === undefined ? undefined : { Properties: props }) as Record<string, CfnResource>;
+function resources(type: string, props?: unknown): Record<string, RetainedResource> {
+  return template.findResources(type, props === undefined ? undefined : { Properties: props }) as Record<string, RetainedResource>;
 }
 
 describe('table', () => {
@@ -71,10 +68,10 @@ describe('table', () => {
 });
 
 describe('media bucket', () => {
-  const mediaBucket = (): CfnResource => {
+  const mediaBucket = (): RetainedResource => {
     const found = Object.values(resources('AWS::S3::Bucket', { CorsConfiguration: Match.anyValue() }));
     expect(found).toHaveLength(1);
-    return found[0] as CfnResource;
+    return found[0] as RetainedResource;
   };
 
   it('is private, encrypted and retained', () => {

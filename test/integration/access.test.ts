@@ -5,42 +5,20 @@
  * a body must add a valid sample to `validBodies` (a test fails until it does), so that a refusal is about
  * who is asking, never about the input.
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT, UnsecuredJWT, type CryptoKey } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { LOCAL_CLIENT_ID } from '../../lib/local/dev-tokens.js';
-import { functions, routes, splitRouteKey, type Role, type RouteSpec } from '../../lib/manifest.js';
+import { type Role } from '../../lib/manifest.js';
+import { allRoutes, declared, entryOf, isImplemented, sampleIds, ULID, type Json, type Problem, type Route } from '../support/routes.js';
 import { aListing, anAddress, anOrder, aShipment, useLocalApi, type Actor, type ApiResponse } from '../support/local-api.js';
 
 const local = useLocalApi();
 
-interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  code: string;
-  detail?: string;
-}
-interface Route {
-  key: string;
-  method: string;
-  path: string;
-  spec: RouteSpec;
-}
-type Json = Record<string, unknown>;
 type Ids = Record<string, string>;
 
 const allRoles: readonly Role[] = ['buyer', 'seller', 'admin'];
-const declared: Route[] = (Object.entries(routes) as [string, RouteSpec][]).map(([key, spec]) => ({ key, spec, ...splitRouteKey(key) }));
-/** Routes whose function is still being written are listed as todo, not probed (the host could not load them). */
-const entryOf = (route: Route): string => functions[route.spec.fn].entry;
-const isImplemented = (route: Route): boolean => existsSync(resolve(import.meta.dirname, '../..', entryOf(route)));
-const allRoutes = declared.filter(isImplemented);
 
-const ULID = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
-const sampleIds = ['ord', 'prd', 'rev', 'dsp', 'cnv', 'upl', 'rfd', 'msg'].map((prefix) => `${prefix}_${ULID}`);
 
 /** One valid body per route that takes one, naming the real ids of the resource under test. */
 const validBodies: Record<string, (ids: Ids) => Json> = {
