@@ -11,7 +11,7 @@ import { applyLedger, type LedgerEntry, type LedgerType } from '../../lambdas/do
 import * as orders from '../../lambdas/domain/orders.js';
 import type { ListingSnapshot, Order, Transition } from '../../lambdas/domain/orders.js';
 import type { MediaRef } from '../../lambdas/domain/reviews.js';
-import { aListingSnapshot, anOrder, at, T0 } from './order-builder.js';
+import { aListingSnapshot, anOrder, at, placing } from './order-builder.js';
 
 // ---- Helpers ----
 
@@ -101,17 +101,7 @@ class Books {
   }
 
   static placed(listings: ListingSnapshot[] = [aListingSnapshot()], quantity = 2): Books {
-    return new Books(
-      orders.placeOrder({
-        orderId: 'ord_01ARZ3NDEKTSV4RRFFQ69G5FAW',
-        buyerId: 'buyer-1',
-        lines: listings.map((listing) => ({ productId: listing.productId, quantity })),
-        listings: new Map(listings.map((listing) => [listing.productId, listing])),
-        shippingAddress: { name: 'Jordan', line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' },
-        paymentReference: 'pay_1',
-        now: T0,
-      }),
-    );
+    return new Books(placing(listings, quantity));
   }
 
   /** Applies a transition, keeps its ledger entries and checks the escrow invariant after it. */

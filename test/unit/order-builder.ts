@@ -16,19 +16,23 @@ export const aListingSnapshot = (overrides: Partial<ListingSnapshot> = {}): List
   ...overrides,
 });
 
+/** The placing of an order of these listings by buyer-1 at T0: the order and its HOLD. */
+export const placing = (listings: ListingSnapshot[] = [aListingSnapshot()], quantity = 2): orders.Transition =>
+  orders.placeOrder({
+    orderId: 'ord_01ARZ3NDEKTSV4RRFFQ69G5FAW',
+    buyerId: 'buyer-1',
+    lines: listings.map((listing) => ({ productId: listing.productId, quantity })),
+    listings: new Map(listings.map((listing) => [listing.productId, listing])),
+    shippingAddress: { name: 'Jordan', line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' },
+    paymentReference: 'pay_1',
+    now: T0,
+  });
+
 export class OrderBuilder {
   private order: Order;
 
   constructor(listings: ListingSnapshot[] = [aListingSnapshot()], quantity = 2) {
-    this.order = orders.placeOrder({
-      orderId: 'ord_01ARZ3NDEKTSV4RRFFQ69G5FAW',
-      buyerId: 'buyer-1',
-      lines: listings.map((listing) => ({ productId: listing.productId, quantity })),
-      listings: new Map(listings.map((listing) => [listing.productId, listing])),
-      shippingAddress: { name: 'Jordan', line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' },
-      paymentReference: 'pay_1',
-      now: T0,
-    }).order;
+    this.order = placing(listings, quantity).order;
   }
 
   shipped(onDay = 1, estimatedDeliveryDays = 10): this {
