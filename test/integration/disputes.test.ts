@@ -161,6 +161,16 @@ describe('opening a dispute', () => {
     expectRefused(await api.post(`/v1/orders/${orderId}/disputes`, buyer, aDispute({ evidence: [theirs] })), 400, 'UPLOAD_NOT_USABLE');
   });
 
+  it('takes up to 9 evidence files, and refuses a 10th', async () => {
+    const { api } = local;
+    const { buyer, orderId } = await api.shippedOrder();
+    const photos = await Promise.all(Array.from({ length: 10 }, () => aPhoto(buyer)));
+    expectRefused(await api.post(`/v1/orders/${orderId}/disputes`, buyer, aDispute({ evidence: photos })), 400, 'VALIDATION_FAILED');
+    const opened = await api.post<DisputeBody>(`/v1/orders/${orderId}/disputes`, buyer, aDispute({ evidence: photos.slice(0, 9) }));
+    expect(opened.status).toBe(201);
+    expect(opened.body.evidence).toHaveLength(9);
+  });
+
   it("answers 404 ORDER_NOT_FOUND for another buyer's order", async () => {
     const { api } = local;
     const { orderId } = await api.shippedOrder();

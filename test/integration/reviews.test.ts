@@ -98,6 +98,28 @@ describe('writing a review', () => {
     expect((await api.get<{ items: unknown[] }>('/v1/me/reviews', buyer)).body.items).toHaveLength(1);
   });
 
+  it('shows a review awaiting moderation to its author and to admins, with its history, and to nobody else', async () => {
+    const { api } = local;
+    const { buyer, seller, orderId, productId } = await api.completedOrder();
+    const created = await api.post<ReviewBody>(`/v1/orders/${orderId}/reviews`, buyer, aReview(productId));
+    for (const who of [buyer, await api.actor('admin')]) {
+      const seen = await api.get<ReviewBody>(`/v1/reviews/${created.body.reviewId}`, who);
+      expect(seen.status).toBe(200);
+      expect(seen.body).toMatchObject({ status: 'PENDING_MODERATION', revisions: [{ revision: 1, status: 'PENDING_MODERATION' }] });
+    }
+    for (const who of [undefined, seller, await api.actor('buyer')]) expect((await api.get(`/v1/reviews/${created.body.reviewId}`, who)).status).toBe(404);
+  });
+
+  it('takes at most 9 media items (400 naming body.media)', async () => {
+    const { api } = local;
+    const { buyer, orderId, productId } = await api.completedOrder();
+    const uploads = await Promise.all(Array.from({ length: 10 }, () => api.upload(buyer, PNG_BYTES)));
+    const refused = await api.post(`/v1/orders/${orderId}/reviews`, buyer, aReview(productId, { media: uploads }));
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'body.media' }] });
+    expect((await api.post(`/v1/orders/${orderId}/reviews`, buyer, aReview(productId, { media: uploads.slice(0, 9) }))).status).toBe(201);
+  });
+
   it("refuses someone else's upload as media with UPLOAD_NOT_USABLE", async () => {
     const { api } = local;
     const { buyer, orderId, productId } = await api.completedOrder();
