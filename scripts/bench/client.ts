@@ -5,7 +5,9 @@
  */
 import type { LocalHost } from '../../lib/local/host.js';
 import type { Role } from '../../lib/manifest.js';
-import { clock } from '../../lambdas/platform/clock.js';
+import { aListing, anOrder, aShipment, uniqueId } from '../../test/support/bodies.js';
+
+export { aListing, anOrder, aReview, aShipment, PNG_BYTES, reviewText, uniqueId } from '../../test/support/bodies.js';
 
 export type Json = Record<string, unknown>;
 
@@ -27,10 +29,6 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-let counter = 0;
-const runId = Date.now().toString(36);
-export const uniqueId = (prefix: string): string => `${prefix}-${runId}-${++counter}`;
 
 export class BenchClient {
   /** Loopback by IP: no DNS lookup (and no ::1 attempt) in the measured path. */
@@ -137,54 +135,7 @@ export function stringField(body: Json, name: string): string {
   return value;
 }
 
-export const aListing = (overrides: Json = {}): Json => ({
-  title: 'Ceramic pour-over coffee dripper',
-  description: 'Hand-glazed ceramic, fits standard #2 filters.',
-  price: { amount: 2450, currency: 'USD' },
-  images: ['upl-placeholder'],
-  category: 'kitchen',
-  guarantee: { returnable: true },
-  ...overrides,
-});
-
-export const anOrder = (productId: string, quantity = 1): Json => ({
-  items: [{ productId, quantity }],
-  shippingAddress: { name: 'Jordan Buyer', line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' },
-  paymentReference: `pay_${uniqueId('ref')}`,
-});
-
-const WORDS = ['sturdy', 'bright', 'quiet', 'compact', 'light', 'solid', 'handy', 'neat', 'smooth', 'warm', 'crisp', 'tidy'];
-let reviews = 0;
-/**
- * A text no other review of this run repeats (moderation rejects a copy of a published text), made of
- * words only: digits read as look-alike letters ("455" as "ass") and could trip the language screen.
- */
-export function reviewText(): string {
-  const n = ++reviews;
-  const words = [0, 1, 2, 3].map((position) => WORDS[Math.floor(n / WORDS.length ** position) % WORDS.length]);
-  return `Arrived quickly and works exactly as described: ${words.join(', ')}.`;
-}
-
-export const aReview = (productId: string, overrides: Json = {}): Json => ({
-  productId,
-  rating: 5,
-  text: reviewText(),
-  media: [],
-  sellerRatings: { itemAsDescribed: 5, communication: 4, shippingSpeed: 5 },
-  ...overrides,
-});
-
 export const usd = (amount: number): Json => ({ amount, currency: 'USD' });
-
-/** The first bytes of a real PNG: enough for moderation's type sniffing. */
-export const PNG_BYTES = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89]);
-
-/** Estimated delivery well after the platform clock's now (the benchmark moves that clock), within the 90-day bound. */
-export const aShipment = (): Json => ({
-  carrier: 'UPS',
-  trackingNumber: '1Z999AA10123456784',
-  estimatedDeliveryAt: new Date(clock.now().getTime() + 60 * DAY_MS).toISOString(),
-});
 
 /** Runs `task` over `items` with at most `limit` in flight; results in input order. */
 export async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {

@@ -4,8 +4,10 @@
  */
 import { afterAll, beforeAll, expect } from 'vitest';
 import { startLocalHost, type LocalHost } from '../../lib/local/host.js';
-import { clock } from '../../lambdas/platform/clock.js';
 import type { Role } from '../../lib/manifest.js';
+import { aListing, anOrder, aShipment, uniqueId } from './bodies.js';
+
+export { aListing, anAddress, anOrder, aReview, aShipment, PNG_BYTES, reviewText, uniqueId } from './bodies.js';
 
 export interface ApiResponse<T = Record<string, unknown>> {
   status: number;
@@ -20,9 +22,6 @@ export interface Actor {
   token: string;
 }
 
-let counter = 0;
-/** Unique ids per test so tests never see each other's data. */
-export const uniqueId = (prefix: string): string => `${prefix}-${process.pid}-${Date.now().toString(36)}-${++counter}`;
 
 export class Api {
   constructor(readonly host: LocalHost) {}
@@ -167,52 +166,6 @@ export class Api {
     return { held: order.body.escrow.held.amount, released, refunded, hold };
   }
 }
-
-export const aListing = (overrides: Record<string, unknown> = {}) => ({
-  title: 'Ceramic pour-over coffee dripper',
-  description: 'Hand-glazed ceramic, fits standard #2 filters.',
-  price: { amount: 2450, currency: 'USD' },
-  images: ['upl-placeholder'],
-  category: 'kitchen',
-  guarantee: { returnable: true },
-  ...overrides,
-});
-
-export const anAddress = () => ({ name: 'Jordan Buyer', line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' });
-
-export const anOrder = (productId: string, quantity = 1) => ({
-  items: [{ productId, quantity }],
-  shippingAddress: anAddress(),
-  paymentReference: `pay_${uniqueId('ref')}`,
-});
-
-/** The first bytes of a real PNG, enough for type sniffing. */
-export const PNG_BYTES = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89]);
-
-const reviewWords = ['sturdy', 'bright', 'quiet', 'compact', 'light', 'solid', 'handy', 'neat', 'smooth', 'warm', 'crisp', 'tidy'];
-let reviewCount = 0;
-/** Each review's text is different: moderation rejects a text that copies another published review. */
-const freshReviewText = (): string => {
-  const n = ++reviewCount;
-  const words = [reviewWords[n % 12], reviewWords[Math.floor(n / 12) % 12], reviewWords[Math.floor(n / 144) % 12]];
-  return `Arrived quickly and works exactly as described: ${words.join(', ')} (review ${n} of process ${process.pid}).`;
-};
-
-export const aReview = (productId: string, overrides: Record<string, unknown> = {}) => ({
-  productId,
-  rating: 5,
-  text: freshReviewText(),
-  media: [],
-  sellerRatings: { itemAsDescribed: 5, communication: 4, shippingSpeed: 5 },
-  ...overrides,
-});
-
-export const aShipment = (estimatedDeliveryAt?: string) => ({
-  carrier: 'UPS',
-  trackingNumber: '1Z999AA10123456784',
-  // The platform clock, which tests move: an estimate must be in its future, and within 90 days.
-  estimatedDeliveryAt: estimatedDeliveryAt ?? new Date(clock.now().getTime() + 30 * 24 * 3600 * 1000).toISOString(),
-});
 
 /** Starts one local host for the calling test file. */
 export function useLocalApi(): { readonly api: Api } {
