@@ -27,7 +27,13 @@ export function groupsOf(claim: unknown): Role[] {
   return knownRoles.filter((role) => raw.includes(role));
 }
 
+/**
+ * Only access tokens are accepted. The gateway's JWT authorizer also lets Cognito ID tokens through (their
+ * `aud` is the app client, and they carry the same groups), but an ID token is the client's record of who
+ * signed in (OIDC), handed to whatever the client shares it with; it does not authorize API calls.
+ */
 export function principalFromClaims(claims: Claims): Principal {
+  if (claims.token_use !== 'access') throw new DomainError('UNAUTHENTICATED', 'Only access tokens are accepted (token_use: access).');
   const sub = claims.sub;
   if (typeof sub !== 'string' || sub.length === 0) throw new DomainError('UNAUTHENTICATED', 'The token has no subject.');
   const name = typeof claims.name === 'string' ? claims.name : typeof claims.username === 'string' ? claims.username : undefined;

@@ -8,7 +8,6 @@
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT, UnsecuredJWT, type CryptoKey } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { LOCAL_CLIENT_ID } from '../../lib/local/dev-tokens.js';
 import { type Role } from '../../lib/manifest.js';
 import { allRoutes, declared, entryOf, isImplemented, sampleIds, ULID, type Json, type Problem, type Route } from '../support/routes.js';
 import { aListing, anAddress, anOrder, aShipment, useLocalApi, type Actor, type ApiResponse } from '../support/local-api.js';
@@ -81,17 +80,22 @@ beforeAll(async () => {
   localKeyId = decodeProtectedHeader(await local.api.host.tokens.sign({ userId: 'kid-probe', role: 'buyer' })).kid;
 });
 
-/** The claims of lib/local/dev-tokens.ts, for a role the route allows. */
-const claimsFor = (role: Role) => ({ 'cognito:groups': [role], client_id: LOCAL_CLIENT_ID, token_use: 'access', sub: `intruder-${role}`, iss: local.api.host.tokens.issuer });
-const forgedToken = (role: Role) =>
-  new SignJWT(claimsFor(role)).setProtectedHeader({ alg: 'RS256', ...(localKeyId !== undefined && { kid: localKeyId }) }).setIssuedAt().setExpirationTime('1h').sign(foreignKey);
+/** The claims of a genuine dev access token (lib/local/dev-tokens.ts) for a role the route allows, with another subject. */
+const claimsFor = async (role: Role) => {
+  const { iat: _, exp: __, ...claims } = decodeJwt(await local.api.host.tokens.sign({ userId: 'claims-probe', role }));
+  return { ...claims, sub: `intruder-${role}`, username: `intruder-${role}` };
+};
+const forgedToken = async (role: Role) =>
+  new SignJWT(await claimsFor(role)).setProtectedHeader({ alg: 'RS256', ...(localKeyId !== undefined && { kid: localKeyId }) }).setIssuedAt().setExpirationTime('1h').sign(foreignKey);
 
 const badTokens: { name: string; make: (role: Role) => Promise<string | undefined> }[] = [
   { name: 'without a token', make: async () => undefined },
   { name: 'with a garbage token', make: async () => 'garbage' },
   { name: 'with a token signed by another key', make: forgedToken },
   { name: 'with an expired token', make: (role) => local.api.host.tokens.sign({ userId: `expired-${role}`, role }, -60) },
-  { name: 'with an unsigned (alg: none) token', make: async (role) => new UnsecuredJWT(claimsFor(role)).setIssuedAt().setExpirationTime('1h').encode() },
+  { name: 'with an unsigned (alg: none) token', make: async (role) => new UnsecuredJWT(await claimsFor(role)).setIssuedAt().setExpirationTime('1h').encode() },
+  // Genuine, signed by the right key, for the right client: the gateway's authorizer lets it through.
+  { name: 'with an ID token instead of an access token', make: (role) => local.api.host.tokens.signIdToken({ userId: `id-token-${role}`, role, name: 'Ida Token' }) },
 ];
 const allowedRole = (route: Route): Role => route.spec.roles?.[0] ?? 'buyer';
 

@@ -53,13 +53,21 @@ describe('claims', () => {
   });
 
   it('reads what the local gateway passes exactly as the AWS gateway would', () => {
-    const flattened = flattenClaims({ sub: 'u1', 'cognito:groups': ['buyer'], exp: 123 });
-    expect(flattened).toEqual({ sub: 'u1', 'cognito:groups': '[buyer]', exp: '123' });
+    const flattened = flattenClaims({ sub: 'u1', 'cognito:groups': ['buyer'], token_use: 'access', exp: 123 });
+    expect(flattened).toEqual({ sub: 'u1', 'cognito:groups': '[buyer]', token_use: 'access', exp: '123' });
     expect(principalFromClaims(flattened)).toEqual({ userId: 'u1', roles: ['buyer'], name: undefined });
   });
 
   it('refuses claims without a subject', () => {
-    expect(() => principalFromClaims({ 'cognito:groups': '[buyer]' })).toThrow(expect.objectContaining({ code: 'UNAUTHENTICATED' }));
+    expect(() => principalFromClaims({ 'cognito:groups': '[buyer]', token_use: 'access' })).toThrow(expect.objectContaining({ code: 'UNAUTHENTICATED' }));
+  });
+
+  it.each([
+    ['an ID token', 'id'],
+    ['a token that does not say', undefined],
+  ])('refuses the claims of %s with UNAUTHENTICATED: access tokens only', (_, tokenUse) => {
+    const claims = { sub: 'u1', 'cognito:groups': '[admin]', aud: 'aftersale-local', ...(tokenUse && { token_use: tokenUse }) };
+    expect(() => principalFromClaims(claims)).toThrow(expect.objectContaining({ code: 'UNAUTHENTICATED' }));
   });
 });
 
