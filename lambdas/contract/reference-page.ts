@@ -1,7 +1,29 @@
 /**
  * A self-contained API reference page rendered from the OpenAPI document: no scripts, no CDN, so it
- * works offline, in the local host and behind strict content policies alike.
+ * works offline, in the local host and behind strict content policies alike (docs/decisions/003).
  */
+import { createHash } from 'node:crypto';
+
+/** The page's only style sheet, inline: the policy below allows exactly these bytes. */
+const STYLE = `body{font:15px/1.5 system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;color:#1b1f24}
+code,pre{font:13px ui-monospace,monospace}pre{background:#f4f6f8;padding:.5rem;overflow:auto;max-height:20rem;margin:0}
+.op{border-top:1px solid #d0d7de;padding:.5rem 0}.m{display:inline-block;min-width:4.5rem;text-align:center;border-radius:4px;color:#fff;padding:0 .4rem}
+.get{background:#0969da}.post{background:#1a7f37}.put{background:#9a6700}.patch{background:#8250df}.delete{background:#cf222e}
+table{border-collapse:collapse;width:100%;margin:.5rem 0}td,th{border:1px solid #d0d7de;padding:.25rem .5rem;vertical-align:top;text-align:left}`;
+
+/**
+ * The tightest policy that keeps the page working: nothing may load or run except the one inline style
+ * sheet, allowed by its hash (so even an injected <style> or style attribute is inert); no scripts at all,
+ * no framing, no forms, no <base>. Links to /v1/openapi.json are navigations, which CSP does not govern.
+ */
+export const REFERENCE_PAGE_CSP = [
+  "default-src 'none'",
+  `style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`,
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Obj = { [key: string]: Json };
 
@@ -51,11 +73,7 @@ export function referencePage(document: object): string {
   const nav = [...byTag.keys()].map((tag) => `<a href="#tag-${escape(tag)}">${escape(tag)}</a>`).join(' · ');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escape(String(info.title ?? 'API'))} reference</title>
-<style>body{font:15px/1.5 system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;color:#1b1f24}
-code,pre{font:13px ui-monospace,monospace}pre{background:#f4f6f8;padding:.5rem;overflow:auto;max-height:20rem;margin:0}
-.op{border-top:1px solid #d0d7de;padding:.5rem 0}.m{display:inline-block;min-width:4.5rem;text-align:center;border-radius:4px;color:#fff;padding:0 .4rem}
-.get{background:#0969da}.post{background:#1a7f37}.put{background:#9a6700}.patch{background:#8250df}.delete{background:#cf222e}
-table{border-collapse:collapse;width:100%;margin:.5rem 0}td,th{border:1px solid #d0d7de;padding:.25rem .5rem;vertical-align:top;text-align:left}</style></head>
+<style>${STYLE}</style></head>
 <body><h1>${escape(String(info.title ?? 'API'))} <small>${escape(String(info.version ?? ''))}</small></h1>
 <p>${escape(String(info.description ?? ''))} Machine-readable: <a href="/v1/openapi.json">/v1/openapi.json</a>. Errors are <code>application/problem+json</code> with a stable <code>code</code>.</p>
 <nav>${nav}</nav>

@@ -74,6 +74,12 @@ const statusByCode = {
   // Transport.
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  /** Local host only: /local/* refuses other origins and non-loopback hosts (DNS rebinding). */
+  FORBIDDEN_ORIGIN: 403,
+  // 500: our fault, never the caller's.
+  INTERNAL_ERROR: 500,
+  /** Local host only: a handler answered a body its route's declared schema refuses. */
+  RESPONSE_CONTRACT_VIOLATION: 500,
 } as const;
 
 export type ErrorCode = keyof typeof statusByCode;

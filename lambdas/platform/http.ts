@@ -34,7 +34,11 @@ export interface HttpResult {
 export type RouteHandler<Spec> = (request: HttpRequest<Spec>) => Promise<HttpResult>;
 export type Response = APIGatewayProxyStructuredResultV2 & { statusCode: number; headers: Record<string, string>; body: string };
 
-const MAX_BODY_BYTES = 64 * 1024;
+/**
+ * JSON bodies above 1 MB are refused before they are decoded or parsed. The gateway lets 10 MB through and
+ * Lambda takes 6 MB; no request of API.md comes near 1 MB (files go straight to S3, see Uploads).
+ */
+export const MAX_BODY_BYTES = 1024 * 1024;
 
 interface RequestState {
   principal?: Principal;
@@ -44,14 +48,6 @@ interface RequestState {
 type StatefulContext = Context & { aftersale?: RequestState };
 const stateOf = (context: Context): RequestState => ((context as StatefulContext).aftersale ??= {});
 
-export function problem(status: number, code: string, title: string, detail?: string, errors?: FieldError[]): Response {
-  return {
-    statusCode: status,
-    headers: { 'content-type': 'application/problem+json' },
-    body: JSON.stringify({ type: `https://aftersale.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`, title, status, detail, code, errors }),
-  };
-}
-
 const titles: Record<number, string> = {
   400: 'Invalid request',
   401: 'Not signed in',
@@ -60,13 +56,40 @@ const titles: Record<number, string> = {
   409: 'Conflict',
   413: 'Payload too large',
   415: 'Unsupported media type',
+  500: 'Internal error',
 };
 
-function toProblem(error: unknown): Response {
-  if (error instanceof DomainError) return problem(error.status, error.code, titles[error.status] ?? 'Error', error.message, error.errors);
-  logger.error('Unhandled error', { error: error instanceof Error ? error : String(error) });
-  return problem(500, 'INTERNAL_ERROR', 'Internal error', 'Something went wrong on our side; it has been logged.');
+/** The one problem+json builder (RFC 9457, API.md): every refusal of the functions and of the local host. */
+export function problem(error: DomainError): Response {
+  const { status, code } = error;
+  const type = `https://aftersale.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`;
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/problem+json' },
+    body: JSON.stringify({ type, title: titles[status] ?? 'Error', status, detail: error.message, code, errors: error.errors }),
+  };
 }
+
+function toProblem(error: unknown): Response {
+  if (error instanceof DomainError) return problem(error);
+  logger.error('Unhandled error', { error: error instanceof Error ? error : String(error) });
+  return problem(new DomainError('INTERNAL_ERROR', 'Something went wrong on our side; it has been logged.'));
+}
+
+/**
+ * Headers every answer carries, errors included. `nosniff`: no browser may run a JSON body as HTML or
+ * script. `no-store`: an answer to a request with credentials is that user's alone, so no cache, proxy
+ * or browser history may keep it; anonymous answers default to it too, and only a public route that
+ * sets its own policy (the OpenAPI document, the reference page) keeps that policy.
+ */
+export function withPlatformHeaders<R extends { headers?: Record<string, string> }>(response: R, withCredentials: boolean): R & { headers: Record<string, string> } {
+  const headers: Record<string, string> = { ...response.headers, 'x-content-type-options': 'nosniff' };
+  if (withCredentials || headers['cache-control'] === undefined) headers['cache-control'] = 'no-store';
+  return { ...response, headers };
+}
+
+/** Payload v2 lower-cases header names; a request that sends any Authorization header counts as signed in. */
+const carriesCredentials = (event: APIGatewayProxyEventV2): boolean => event.headers?.authorization !== undefined;
 
 const problemDetails = (): MiddlewareObj<APIGatewayProxyEventV2, Response> => ({
   onError: async (request) => {
@@ -93,14 +116,17 @@ const authorization = (spec: RouteSpec, verifyBearer: BearerVerifier | undefined
   },
 });
 
+/** `application/json` or a `+json` type, with parameters. */
+export const isJsonContentType = (contentType: string | undefined): boolean => /^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(contentType ?? '');
+
+/** Size first (from the encoded length, before decoding), then the type, then JSON.parse. */
 function readJsonBody(event: APIGatewayProxyEventV2, spec: RouteSpec): unknown {
-  const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
-  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) throw new DomainError('PAYLOAD_TOO_LARGE', `Bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+  const encoded = event.body ?? '';
+  const size = event.isBase64Encoded ? Buffer.byteLength(encoded, 'base64') : Buffer.byteLength(encoded);
+  if (size > MAX_BODY_BYTES) throw new DomainError('PAYLOAD_TOO_LARGE', `JSON bodies are limited to 1 MB (${MAX_BODY_BYTES} bytes).`);
+  const raw = event.isBase64Encoded ? Buffer.from(encoded, 'base64').toString('utf8') : encoded;
   if (raw.trim() === '') return spec.body ? undefined : {};
-  const contentType = event.headers?.['content-type'] ?? '';
-  if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(contentType)) {
-    throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.');
-  }
+  if (!isJsonContentType(event.headers?.['content-type'])) throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.');
   try {
     return JSON.parse(raw);
   } catch {
@@ -202,7 +228,7 @@ export function httpFunction<S extends Specs>(specs: S, handlers: { [K in keyof 
   for (const key of Object.keys(specs) as (keyof S & string)[]) byKey.set(key, routeFunction(key, specs[key] as RouteSpec, handlers[key] as RouteHandler<RouteSpec>, options));
   return async (event: APIGatewayProxyEventV2, context: Context): Promise<Response> => {
     const route = byKey.get(event.routeKey);
-    if (!route) return problem(404, 'ROUTE_NOT_FOUND', 'Not found', `No route ${event.routeKey}.`);
-    return route(event, context);
+    const response = route ? await route(event, context) : problem(new DomainError('ROUTE_NOT_FOUND', `No route ${event.routeKey}.`));
+    return withPlatformHeaders(response, carriesCredentials(event));
   };
 }

@@ -8,6 +8,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { type Role } from '../../lib/manifest.js';
+import { MAX_BODY_BYTES } from '../../lambdas/platform/http.js';
 import { allRoutes, declared, entryOf, isImplemented, sampleIds, ULID, type Json, type Problem, type Route } from '../support/routes.js';
 import { aListing, anOrder, aReview, aShipment, useLocalApi, type Actor, type Api, type ApiResponse } from '../support/local-api.js';
 
@@ -161,10 +162,10 @@ for (const route of writeRoutes) describe(`${route.key} refuses a body that is n
     expectProblem(await send(route, { rawBody, headers: { 'content-type': 'text/plain' } }), 415, 'UNSUPPORTED_MEDIA_TYPE');
   });
 
-  it('answers 413 PAYLOAD_TOO_LARGE to a 100 KB string field (bodies are limited to 64 KB)', async () => {
+  it('answers 413 PAYLOAD_TOO_LARGE to a string field that takes the body past 1 MB', async () => {
     const valid = validBody(route) ?? {};
     const field = Object.keys(valid).find((name) => typeof valid[name] === 'string') ?? 'note';
-    expectProblem(await send(route, { body: { ...valid, [field]: 'x'.repeat(100 * 1024) } }), 413, 'PAYLOAD_TOO_LARGE');
+    expectProblem(await send(route, { body: { ...valid, [field]: 'x'.repeat(MAX_BODY_BYTES) } }), 413, 'PAYLOAD_TOO_LARGE');
   });
 });
 
@@ -379,7 +380,7 @@ describe('a rejected write leaves nothing behind', () => {
     [{ body: { ...valid, extra: 1 } }, 400],
     [{ rawBody: `{"__proto__":{"polluted":true},${JSON.stringify(valid).slice(1)}` }, 400],
     [{ rawBody: JSON.stringify(valid), headers: { 'content-type': 'text/plain' } }, 415],
-    [{ body: { ...valid, padding: 'x'.repeat(100 * 1024) } }, 413],
+    [{ body: { ...valid, padding: 'x'.repeat(MAX_BODY_BYTES) } }, 413],
     ...(idempotent ? [[{ body: valid, headers: { 'idempotency-key': 'k'.repeat(256) } }, 400] as [SendOptions, number]] : []),
   ];
 
