@@ -8,6 +8,7 @@ import type { Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
 import { jobs, type JobName, type WorkerSpec } from '../manifest.js';
+import { DomainError } from '../../lambdas/domain/errors.js';
 import { clock, moveClock } from '../../lambdas/platform/clock.js';
 import { createDevTokenIssuer, LOCAL_CLIENT_ID, type DevTokenIssuer } from './dev-tokens.js';
 import { parseDurationMs } from './duration.js';
@@ -37,7 +38,7 @@ type JobHandler = (event: unknown, context: unknown) => Promise<{ processed?: nu
 const TokenRequest = z.strictObject({ userId: z.string().min(1).max(128).regex(/^[A-Za-z0-9_.@:-]+$/), role: z.enum(['buyer', 'seller', 'admin']), name: z.string().min(1).max(100).optional() });
 const ClockRequest = z.union([z.strictObject({ advanceBy: z.string() }), z.strictObject({ now: z.iso.datetime() })]);
 
-const badRequest = (detail: string) => ({ status: 400, body: { type: 'https://aftersale.dev/problems/validation-failed', title: 'Invalid request', status: 400, detail, code: 'VALIDATION_FAILED' } });
+const invalid = (detail: string) => new DomainError('VALIDATION_FAILED', detail);
 
 function localRoutes(host: { tokens: DevTokenIssuer; runJob: LocalHost['runJob']; drainQueues: LocalHost['drainQueues'] }): LocalRoute[] {
   return [
@@ -51,7 +52,7 @@ function localRoutes(host: { tokens: DevTokenIssuer; runJob: LocalHost['runJob']
       pattern: /^\/local\/tokens$/,
       async handle({ body }) {
         const parsed = TokenRequest.safeParse(body);
-        if (!parsed.success) return badRequest('Send { userId, role: buyer|seller|admin, name? }.');
+        if (!parsed.success) throw invalid('Send { userId, role: buyer|seller|admin, name? }.');
         return { status: 200, body: { token: await host.tokens.sign(parsed.data) } };
       },
     },
@@ -60,10 +61,10 @@ function localRoutes(host: { tokens: DevTokenIssuer; runJob: LocalHost['runJob']
       pattern: /^\/local\/clock$/,
       async handle({ body }) {
         const parsed = ClockRequest.safeParse(body);
-        if (!parsed.success) return badRequest('Send { advanceBy: ISO-8601 duration } or { now: ISO-8601 instant }.');
+        if (!parsed.success) throw invalid('Send { advanceBy: ISO-8601 duration } or { now: ISO-8601 instant }.');
         if ('now' in parsed.data) return { status: 200, body: { now: moveClock({ now: new Date(parsed.data.now) }).toISOString() } };
         const ms = parseDurationMs(parsed.data.advanceBy);
-        if (ms === undefined) return badRequest('advanceBy must be an ISO-8601 duration in weeks, days, hours, minutes or seconds, e.g. P60D or PT1H.');
+        if (ms === undefined) throw invalid('advanceBy must be an ISO-8601 duration in weeks, days, hours, minutes or seconds, e.g. P60D or PT1H.');
         return { status: 200, body: { now: moveClock({ advanceByMs: ms }).toISOString() } };
       },
     },
@@ -72,7 +73,7 @@ function localRoutes(host: { tokens: DevTokenIssuer; runJob: LocalHost['runJob']
       pattern: /^\/local\/jobs\/([A-Za-z0-9-]+)$/,
       async handle({ params }) {
         const name = params[0] as string;
-        if (!(name in jobs)) return { status: 404, body: { type: 'https://aftersale.dev/problems/job-not-found', title: 'Not found', status: 404, detail: `No job ${name}; jobs: ${Object.keys(jobs).join(', ')}.`, code: 'JOB_NOT_FOUND' } };
+        if (!(name in jobs)) throw new DomainError('ROUTE_NOT_FOUND', `No job ${name}; jobs: ${Object.keys(jobs).join(', ')}.`);
         return { status: 200, body: await host.runJob(name as JobName) };
       },
     },

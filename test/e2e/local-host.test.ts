@@ -19,7 +19,7 @@ async function call(method: string, path: string, token?: string, body?: unknown
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
-  return { status: response.status, type: response.headers.get('content-type') ?? '', text, json: () => JSON.parse(text) as Record<string, unknown> };
+  return { status: response.status, type: response.headers.get('content-type') ?? '', headers: response.headers, text, json: () => JSON.parse(text) as Record<string, unknown> };
 }
 
 beforeAll(async () => {
@@ -57,6 +57,7 @@ describe('npm start', () => {
     expect(Object.keys(openapi.paths as object)).toContain('/v1/orders/{orderId}/confirm-receipt');
     const docs = await call('GET', '/docs');
     expect(docs.type).toContain('text/html');
+    expect(docs.headers.get('content-security-policy')).toMatch(/^default-src 'none'; style-src 'sha256-/);
     expect(docs.text).toContain('/v1/orders/{orderId}/confirm-receipt');
   });
 
@@ -133,6 +134,15 @@ describe('npm start', () => {
     const anonymous = await call('GET', '/v1/orders');
     expect(anonymous.status).toBe(401);
     expect(anonymous.type).toContain('application/problem+json');
+  });
+
+  it('mints no token for another web page, and answers nosniff and no-store', async () => {
+    const fromAPage = await fetch(`${url}/local/tokens`, { method: 'POST', headers: { 'content-type': 'text/plain', origin: 'https://attacker.example' }, body: JSON.stringify({ userId: 'mallory', role: 'admin' }) });
+    expect(fromAPage.status).toBe(403);
+    expect(await fromAPage.json()).toMatchObject({ code: 'FORBIDDEN_ORIGIN' });
+    const orders = await call('GET', '/v1/orders', tokens.BUYER);
+    expect(orders.status).toBe(200);
+    expect([orders.headers.get('cache-control'), orders.headers.get('x-content-type-options')]).toEqual(['no-store', 'nosniff']);
   });
 
   it('stops cleanly on Ctrl-C', async () => {

@@ -1,9 +1,12 @@
 /**
  * Test harness: the whole local host in this test process (embedded engines, real handlers, real JWTs),
  * plus a small typed HTTP client. One host per test file; each test makes its own users and data.
+ * The client checks every answer it reads against its route's declaration (status, body schema, or a
+ * Problem), so every test of the suite also tests the response contract.
  */
 import { afterAll, beforeAll, expect } from 'vitest';
 import { startLocalHost, type LocalHost } from '../../lib/local/host.js';
+import { contractViolations, matchRoute } from '../../lib/local/response-contract.js';
 import type { Role } from '../../lib/manifest.js';
 import { aListing, anOrder, aShipment, uniqueId } from './bodies.js';
 
@@ -22,6 +25,19 @@ export interface Actor {
   token: string;
 }
 
+
+/**
+ * Fails the calling test when an answer breaks its route's declaration, or when the host caught it doing
+ * so (it then answers 500 RESPONSE_CONTRACT_VIOLATION naming the fields). Local routes declare no schema.
+ */
+function expectContractKept(method: string, path: string, response: Response, text: string): void {
+  const pathname = new URL(path, 'http://host').pathname;
+  const route = matchRoute(method, pathname);
+  if (!route) return;
+  const violations = contractViolations(route.spec, { status: response.status, contentType: response.headers.get('content-type') ?? undefined, body: text });
+  const caughtByHost = /"code":"RESPONSE_CONTRACT_VIOLATION"/.test(text) ? [text] : [];
+  expect([...violations, ...caughtByHost], `${method} ${pathname} (${route.key}) breaks its declared response`).toEqual([]);
+}
 
 export class Api {
   constructor(readonly host: LocalHost) {}
@@ -55,6 +71,7 @@ export class Api {
     } catch {
       parsed = undefined;
     }
+    expectContractKept(method, path, response, text);
     return { status: response.status, headers: response.headers, body: parsed as T, text };
   }
 
