@@ -10,7 +10,7 @@ import type { Principal } from '../platform/auth.js';
 import { clock } from '../platform/clock.js';
 import { newId } from '../platform/ids.js';
 import { copyObject, incomingKey, inspectObject, isOwnedKey, newOwnedKey, presignUpload, UPLOAD_TTL_SECONDS } from '../store/files.js';
-import { countUpload, getUploads, saveUpload, type UploadRecord } from '../store/uploads.js';
+import { getUploads, saveUpload, type UploadRecord } from '../store/uploads.js';
 
 export async function createUpload(principal: Principal, request: { purpose: UploadPurpose; contentType: string; contentLength: number }) {
   const rule = uploadRules[request.purpose];
@@ -27,16 +27,15 @@ export async function createUpload(principal: Principal, request: { purpose: Upl
     throw new DomainError('FILE_TOO_LARGE', `${request.contentType} files for ${request.purpose} are limited to ${maxBytes} bytes.`, [{ path: 'body.contentLength', message: `at most ${maxBytes}` }]);
   }
   const now = clock.now();
-  if (!(await countUpload(principal.userId, now, UPLOADS_PER_HOUR))) {
-    throw new DomainError('UPLOAD_QUOTA_EXCEEDED', `At most ${UPLOADS_PER_HOUR} uploads an hour; try again next hour.`);
-  }
   const uploadId = newId('upl');
   // The key says nothing about who uploaded it: copies of it are shown to the other party or the public.
   const key = incomingKey(request.purpose, uploadId);
   // The form takes no file larger than declared, so the declared length is the bound adoption checks too.
   const record: UploadRecord = { uploadId, ownerId: principal.userId, purpose: request.purpose, contentType: request.contentType, maxBytes: request.contentLength, key, createdAt: now.toISOString() };
   const post = await presignUpload(key, request.contentType, request.contentLength);
-  await saveUpload(record);
+  if ((await saveUpload(record, { now, limit: UPLOADS_PER_HOUR })) === 'over-quota') {
+    throw new DomainError('UPLOAD_QUOTA_EXCEEDED', `At most ${UPLOADS_PER_HOUR} uploads an hour; try again next hour.`);
+  }
   return { uploadId, key, url: post.url, fields: post.fields, expiresAt: new Date(now.getTime() + UPLOAD_TTL_SECONDS * 1000).toISOString(), maxBytes: request.contentLength };
 }
 

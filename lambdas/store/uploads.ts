@@ -5,14 +5,11 @@
  *   UPLOAD#<id> / UPLOAD                        the record; `usedBy` once a write names it
  *   UPLOADQUOTA#<userId> / HOUR#<yyyy-mm-ddThh> uploads started that hour (TTL'd)
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { uploadPurposes } from '../domain/media.js';
 import { tableName } from '../platform/config.js';
 import { batchGetItems } from './batch.js';
-import { documentClient } from './client.js';
-import type { TransactItem } from './transactions.js';
+import { ConflictError, putNew, transact, type TransactItem } from './transactions.js';
 
 const UploadRecord = z.object({
   uploadId: z.string(),
@@ -31,8 +28,30 @@ export type UploadRecord = z.infer<typeof UploadRecord>;
 
 const uploadKey = (uploadId: string) => ({ PK: `UPLOAD#${uploadId}`, SK: 'UPLOAD' });
 
-export async function saveUpload(record: UploadRecord): Promise<void> {
-  await documentClient().send(new PutCommand({ TableName: tableName(), Item: { ...uploadKey(record.uploadId), entity: 'upload', ...record }, ConditionExpression: 'attribute_not_exists(PK)' }));
+/**
+ * Stores a new upload record and counts it against its owner's hour, in one transaction: 'over-quota'
+ * (and nothing written) when `limit` uploads were already started that hour. The counter outlives its
+ * hour by a day, then TTL removes it.
+ */
+export async function saveUpload(record: UploadRecord, quota: { now: Date; limit: number }): Promise<'saved' | 'over-quota'> {
+  const counter = {
+    Update: {
+      TableName: tableName(),
+      Key: { PK: `UPLOADQUOTA#${record.ownerId}`, SK: `HOUR#${quota.now.toISOString().slice(0, 13)}` },
+      UpdateExpression: 'ADD #count :one SET entity = :entity, expiresAt = :expiresAt',
+      ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
+      ExpressionAttributeNames: { '#count': 'count' },
+      ExpressionAttributeValues: { ':one': 1, ':limit': quota.limit, ':entity': 'uploadQuota', ':expiresAt': Math.floor(quota.now.getTime() / 1000) + 25 * 60 * 60 },
+    },
+  };
+  try {
+    await transact([counter, putNew({ ...uploadKey(record.uploadId), entity: 'upload', ...record })]);
+    return 'saved';
+  } catch (error) {
+    // The counter is the first write; the record's id is new, so its put does not fail.
+    if (error instanceof ConflictError && error.reasons[0] === 'ConditionalCheckFailed') return 'over-quota';
+    throw error;
+  }
 }
 
 export async function getUploads(uploadIds: readonly string[]): Promise<Map<string, UploadRecord>> {
@@ -55,28 +74,3 @@ export const claimUploads = (uploadIds: readonly string[], usedBy: string): Tran
       ExpressionAttributeValues: { ':usedBy': usedBy },
     },
   }));
-
-/**
- * Counts one upload against the user's hour; false (and nothing counted) when `limit` were already
- * started that hour. The counter outlives its hour by a day, then TTL removes it.
- */
-export async function countUpload(userId: string, now: Date, limit: number): Promise<boolean> {
-  const hour = now.toISOString().slice(0, 13);
-  const expiresAt = Math.floor(now.getTime() / 1000) + 25 * 60 * 60;
-  try {
-    await documentClient().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: { PK: `UPLOADQUOTA#${userId}`, SK: `HOUR#${hour}` },
-        UpdateExpression: 'ADD #count :one SET entity = :entity, expiresAt = :expiresAt',
-        ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
-        ExpressionAttributeNames: { '#count': 'count' },
-        ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':entity': 'uploadQuota', ':expiresAt': expiresAt },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
-}
