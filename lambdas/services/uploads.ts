@@ -90,10 +90,10 @@ export async function pinUpload(upload: { uploadId: string; key: string; content
 export async function adoptUploads(ownerId: string, uploadIds: readonly string[], purpose: UploadPurpose, path: string, options: { usedBy?: string } = {}): Promise<AdoptedUpload[]> {
   if (uploadIds.length === 0) return [];
   const uploads = await namedUploads(ownerId, uploadIds, purpose, path, { ...(options.usedBy !== undefined && { by: options.usedBy }) });
-  const pinned = await Promise.all(uploads.map((upload) => pinUpload(upload, purpose)));
+  const pinned = await Promise.all(uploads.map(async (upload) => ({ upload, ...(await pinUpload(upload, purpose)) })));
   const errors = pinned.flatMap(({ findings }, index) => findings.map((finding) => ({ path: `${path}.${index}`, message: finding.message })));
   if (errors.length > 0) throw new DomainError('UPLOAD_NOT_USABLE', 'Some files are not what their upload declared.', errors);
-  return uploads.map((upload, index) => ({ uploadId: upload.uploadId, key: pinned[index]?.key ?? upload.key, contentType: upload.contentType }));
+  return pinned.map(({ upload, key }) => ({ uploadId: upload.uploadId, key, contentType: upload.contentType }));
 }
 
 /**

@@ -43,13 +43,20 @@ describe('adoption of each purpose', () => {
     expect(new Uint8Array(await copy.arrayBuffer())).toEqual(bytes);
   });
 
-  it('refuses an identity document that is an HTML page, and another user’s upload, each by its path', async () => {
+  it('refuses an identity document that is an HTML page, naming it by its path', async () => {
     const seller = await local.api.actor('seller');
+    const document = await uploaded(seller, 'kyc-document', PDF_BYTES, 'application/pdf');
     const page = await uploaded(seller, 'kyc-document', new TextEncoder().encode('<html><body>hi</body></html>'), 'application/pdf');
-    const theirs = await uploaded(await local.api.actor('seller'), 'kyc-document', PDF_BYTES, 'application/pdf');
-    const error = await refusal(adoptUploads(seller.userId, [page, theirs], 'kyc-document', 'body.documents'));
+    const error = await refusal(adoptUploads(seller.userId, [document, page], 'kyc-document', 'body.documents'));
     expect(error.code).toBe('UPLOAD_NOT_USABLE');
-    expect(error.errors).toEqual([{ path: 'body.documents.1', message: 'not one of your kyc-document uploads' }]);
+    expect(error.errors).toEqual([{ path: 'body.documents.1', message: expect.stringContaining('not a valid PDF document') }]);
+  });
+
+  it('refuses another user’s upload as it refuses an unknown one', async () => {
+    const seller = await local.api.actor('seller');
+    const theirs = await uploaded(await local.api.actor('seller'), 'kyc-document', PDF_BYTES, 'application/pdf');
+    const error = await refusal(adoptUploads(seller.userId, [theirs], 'kyc-document', 'body.documents'));
+    expect(error.errors).toEqual([{ path: 'body.documents.0', message: 'not one of your kyc-document uploads' }]);
   });
 });
 
