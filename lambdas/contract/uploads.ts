@@ -1,13 +1,14 @@
 import * as z from 'zod';
+import { LARGEST_UPLOAD_BYTES, mediaTypes, uploadPurposes } from '../domain/media.js';
 import { Timestamp } from './shared.js';
 
-export const UploadPurpose = z.enum(['review-media', 'dispute-evidence', 'listing-image', 'kyc-document', 'message-attachment']).meta({ id: 'UploadPurpose' });
+export const UploadPurpose = z.enum(uploadPurposes).meta({ id: 'UploadPurpose' });
 
 export const CreateUpload = z
   .strictObject({
     purpose: UploadPurpose,
-    contentType: z.enum(['image/jpeg', 'image/png', 'image/webp', 'video/mp4', 'application/pdf']),
-    contentLength: z.int().min(1).max(50 * 1024 * 1024),
+    contentType: z.enum(mediaTypes),
+    contentLength: z.int().min(1).max(LARGEST_UPLOAD_BYTES).meta({ description: 'The exact size of the file in bytes; the upload form accepts no larger file.' }),
   })
   .meta({ id: 'CreateUpload' });
 
@@ -18,6 +19,6 @@ export const UploadTicket = z
     url: z.string().meta({ description: 'POST the file here as multipart/form-data, with `fields` first and the file last.' }),
     fields: z.record(z.string(), z.string()),
     expiresAt: Timestamp,
-    maxBytes: z.int(),
+    maxBytes: z.int().meta({ description: 'The largest file the form accepts: the declared `contentLength`.' }),
   })
   .meta({ id: 'UploadTicket' });

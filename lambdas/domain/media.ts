@@ -1,11 +1,13 @@
 /**
- * Uploaded files: which kinds each upload purpose accepts, how large they may be, and whether the stored
- * bytes are what the uploader said they were (DOMAIN.md "Reviews": images ≤ 10 MB jpeg/png/webp, videos
+ * Uploaded files: who may upload for each purpose, which kinds it accepts, how large they may be, and
+ * whether the stored bytes are what the uploader said they were (DOMAIN.md "Reviews": images ≤ 10 MB jpeg/png/webp, videos
  * ≤ 50 MB mp4; moderation rejects media missing from storage or not what its content type claims).
  * The content type of an upload is the uploader's word; only the first bytes of the object are evidence.
  */
+import type { Role } from '../../lib/routes/spec.js';
 
-export type UploadPurpose = 'review-media' | 'dispute-evidence' | 'listing-image' | 'kyc-document' | 'message-attachment';
+export const uploadPurposes = ['review-media', 'dispute-evidence', 'listing-image', 'kyc-document', 'message-attachment'] as const;
+export type UploadPurpose = (typeof uploadPurposes)[number];
 
 export const mediaTypes = ['image/jpeg', 'image/png', 'image/webp', 'video/mp4', 'application/pdf'] as const;
 export type MediaType = (typeof mediaTypes)[number];
@@ -16,24 +18,54 @@ const MB = 1024 * 1024;
 const IMAGE_MAX_BYTES = 10 * MB;
 const VIDEO_MAX_BYTES = 50 * MB;
 const DOCUMENT_MAX_BYTES = 10 * MB;
+/** The largest file any purpose takes: the bound of a declared length before the purpose is known. */
+export const LARGEST_UPLOAD_BYTES = VIDEO_MAX_BYTES;
+
+/** Uploads one user may start per clock hour: far above any honest use, low enough to cap storage abuse. */
+export const UPLOADS_PER_HOUR = 100;
 
 const images = { 'image/jpeg': IMAGE_MAX_BYTES, 'image/png': IMAGE_MAX_BYTES, 'image/webp': IMAGE_MAX_BYTES } as const;
 
-/** Allowed content types and their max size in bytes, per purpose. */
-export const uploadRules: Record<UploadPurpose, { keyPrefix: string; types: Partial<Record<MediaType, number>> }> = {
-  'review-media': { keyPrefix: 'review-media', types: { ...images, 'video/mp4': VIDEO_MAX_BYTES } },
+export interface UploadRule {
+  /** The purpose's folder in storage (the key layout is in store/files.ts). */
+  keyPrefix: string;
+  /** Who may upload for it: the roles of the use cases that take such files. */
+  uploaders: readonly Role[];
+  /** Allowed content types and their max size in bytes. */
+  types: Partial<Record<MediaType, number>>;
+  /** Kept where only the verification code may read it (DOMAIN.md: identity documents are private). */
+  private: boolean;
+  /**
+   * Where the bytes are checked: when a body names the upload (refused with 400), or by review moderation,
+   * which rejects the review with a reason its author can read (DOMAIN.md "Reviews").
+   */
+  checkedBy: 'adoption' | 'moderation';
+}
+
+/** Every rule about an upload purpose, in one place. */
+export const uploadRules: Record<UploadPurpose, UploadRule> = {
+  'review-media': { keyPrefix: 'review-media', uploaders: ['buyer'], types: { ...images, 'video/mp4': VIDEO_MAX_BYTES }, private: false, checkedBy: 'moderation' },
   'dispute-evidence': {
     keyPrefix: 'dispute-evidence',
+    uploaders: ['buyer', 'seller'],
     types: { ...images, 'application/pdf': DOCUMENT_MAX_BYTES, 'video/mp4': VIDEO_MAX_BYTES },
+    private: false,
+    checkedBy: 'adoption',
   },
-  'listing-image': { keyPrefix: 'listing-images', types: { ...images } },
+  'listing-image': { keyPrefix: 'listing-images', uploaders: ['seller'], types: { ...images }, private: false, checkedBy: 'adoption' },
   // WebP is left out of identity documents: reviewers and KYC tooling expect a photo or a scan.
   'kyc-document': {
     keyPrefix: 'kyc',
+    uploaders: ['seller'],
     types: { 'image/jpeg': IMAGE_MAX_BYTES, 'image/png': IMAGE_MAX_BYTES, 'application/pdf': DOCUMENT_MAX_BYTES },
+    private: true,
+    checkedBy: 'adoption',
   },
-  'message-attachment': { keyPrefix: 'messages', types: { ...images, 'application/pdf': DOCUMENT_MAX_BYTES } },
+  'message-attachment': { keyPrefix: 'messages', uploaders: ['buyer', 'seller'], types: { ...images, 'application/pdf': DOCUMENT_MAX_BYTES }, private: false, checkedBy: 'adoption' },
 };
+
+/** Every role that may upload for some purpose. */
+export const uploaderRoles: readonly Role[] = [...new Set(Object.values(uploadRules).flatMap((rule) => rule.uploaders))];
 
 const labels: Record<MediaType, string> = {
   'image/jpeg': 'JPEG image',
@@ -79,14 +111,14 @@ const WEBP = ascii('WEBP');
 const FTYP = ascii('ftyp');
 const PDF = ascii('%PDF-');
 
-/**
- * The type the bytes really are, from their first bytes (magic numbers), or undefined.
- * Needs ≥ 16 bytes (SNIFF_BYTES) for reliable detection; a shorter head only matches short signatures.
- */
 /** Major brands of MP4 video files (bytes 8–11); image brands (heic, heix, mif1, avif) and QuickTime are not among them. */
 const MP4_BRANDS = new Set(['isom', 'iso2', 'iso3', 'iso4', 'iso5', 'iso6', 'mp41', 'mp42', 'avc1', 'M4V ', 'M4VP', 'dash', 'msnv', 'mmp4', '3gp4', '3gp5', '3gp6', '3g2a', 'f4v ']);
 const isVideoBrand = (head: Uint8Array): boolean => head.length >= 12 && MP4_BRANDS.has(String.fromCharCode(...head.slice(8, 12)));
 
+/**
+ * The type the bytes really are, from their first bytes (magic numbers), or undefined.
+ * Needs ≥ 16 bytes (SNIFF_BYTES) for reliable detection; a shorter head only matches short signatures.
+ */
 export function sniffMediaType(head: Uint8Array): MediaType | undefined {
   if (startsWith(head, 0, JPEG)) return 'image/jpeg';
   if (startsWith(head, 0, PNG)) return 'image/png';
@@ -118,13 +150,13 @@ const describeAllowed = (purpose: UploadPurpose): string => {
 const megabytes = (bytes: number): string => `${Math.ceil((bytes / MB) * 10) / 10} MB`;
 
 /**
- * Checks an uploaded object against what its uploader claimed (content type) and the purpose's limits.
- * [] = fine. Messages are for the uploader: they say what to upload instead.
+ * Checks an uploaded object against what its uploader claimed (content type and, when known, the
+ * declared length `maxBytes`) and the purpose's limits. [] = fine. Messages are for the uploader: they say what to upload instead.
  *
  * An object that exists but whose first bytes were not read counts as a mismatch: publishing a file
  * nobody looked at is the unsafe default, and re-uploading is cheap for an honest author.
  */
-export function checkStoredMedia(claimed: { purpose: UploadPurpose; contentType: string }, facts: StoredObjectFacts): MediaFinding[] {
+export function checkStoredMedia(claimed: { purpose: UploadPurpose; contentType: string; maxBytes?: number }, facts: StoredObjectFacts): MediaFinding[] {
   if (!facts.exists) {
     return [{ code: 'MEDIA_MISSING', message: 'The file was not found in storage; upload it again.' }];
   }
@@ -149,6 +181,8 @@ export function checkStoredMedia(claimed: { purpose: UploadPurpose; contentType:
       code: 'MEDIA_TOO_LARGE',
       message: `The file is ${megabytes(size)}; a ${labels[type]} may be at most ${megabytes(limit)}.`,
     });
+  } else if (size !== undefined && claimed.maxBytes !== undefined && size > claimed.maxBytes) {
+    findings.push({ code: 'MEDIA_TOO_LARGE', message: `The file is ${size} bytes, more than the ${claimed.maxBytes} declared for it; upload it again with its real size.` });
   }
   const actual = facts.head === undefined ? undefined : sniffMediaType(facts.head);
   if (actual !== type) {

@@ -1,42 +1,109 @@
-/** Uploads: a presigned POST per file, and the check that a body only names the caller's own uploads. */
-import { DomainError } from '../domain/errors.js';
-import { maxBytesFor, uploadRules, type UploadPurpose } from '../domain/media.js';
+/**
+ * Uploads: a presigned POST per file, and adoption — the one way an uploaded file becomes something
+ * anyone else sees. What the uploader's form wrote (incoming/…) is never shown: adoption copies it to a
+ * key no form can write and checks the copy's bytes, so re-posting the form later changes nothing
+ * (docs/decisions/012-uploads.md).
+ */
+import { DomainError, type FieldError } from '../domain/errors.js';
+import { checkStoredMedia, maxBytesFor, uploadRules, UPLOADS_PER_HOUR, type MediaFinding, type UploadPurpose } from '../domain/media.js';
 import type { Principal } from '../platform/auth.js';
 import { clock } from '../platform/clock.js';
 import { newId } from '../platform/ids.js';
-import { presignUpload, UPLOAD_TTL_SECONDS } from '../store/files.js';
+import { copyObject, incomingKey, inspectObject, isOwnedKey, newOwnedKey, presignUpload, UPLOAD_TTL_SECONDS } from '../store/files.js';
 import { getUploads, saveUpload, type UploadRecord } from '../store/uploads.js';
 
 export async function createUpload(principal: Principal, request: { purpose: UploadPurpose; contentType: string; contentLength: number }) {
+  const rule = uploadRules[request.purpose];
+  if (!rule.uploaders.some((role) => principal.roles.includes(role))) {
+    const who = rule.uploaders.map((role) => `${role}s`).join(' and ');
+    throw new DomainError('FORBIDDEN_ROLE', `Only ${who} upload ${request.purpose} files.`, [{ path: 'body.purpose', message: `for ${who} only` }]);
+  }
   const maxBytes = maxBytesFor(request.purpose, request.contentType);
   if (maxBytes === undefined) {
-    const allowed = Object.keys(uploadRules[request.purpose].types).join(', ');
+    const allowed = Object.keys(rule.types).join(', ');
     throw new DomainError('CONTENT_TYPE_NOT_ALLOWED', `${request.purpose} accepts ${allowed}.`, [{ path: 'body.contentType', message: `one of ${allowed}` }]);
   }
   if (request.contentLength > maxBytes) {
     throw new DomainError('FILE_TOO_LARGE', `${request.contentType} files for ${request.purpose} are limited to ${maxBytes} bytes.`, [{ path: 'body.contentLength', message: `at most ${maxBytes}` }]);
   }
-  const uploadId = newId('upl');
-  // The key says nothing about who uploaded it: review media URLs are shown to the public and the seller.
-  const key = `${uploadRules[request.purpose].keyPrefix}/${uploadId}`;
   const now = clock.now();
-  const record: UploadRecord = { uploadId, ownerId: principal.userId, purpose: request.purpose, contentType: request.contentType, maxBytes, key, createdAt: now.toISOString() };
-  const post = await presignUpload(key, request.contentType, maxBytes);
-  await saveUpload(record);
-  return { uploadId, key, url: post.url, fields: post.fields, expiresAt: new Date(now.getTime() + UPLOAD_TTL_SECONDS * 1000).toISOString(), maxBytes };
+  const uploadId = newId('upl');
+  // The key says nothing about who uploaded it: copies of it are shown to the other party or the public.
+  const key = incomingKey(request.purpose, uploadId);
+  // The form takes no file larger than declared, so the declared length is the bound adoption checks too.
+  const record: UploadRecord = { uploadId, ownerId: principal.userId, purpose: request.purpose, contentType: request.contentType, maxBytes: request.contentLength, key, createdAt: now.toISOString() };
+  const post = await presignUpload(key, request.contentType, request.contentLength);
+  if ((await saveUpload(record, { now, limit: UPLOADS_PER_HOUR })) === 'over-quota') {
+    throw new DomainError('UPLOAD_QUOTA_EXCEEDED', `At most ${UPLOADS_PER_HOUR} uploads an hour; try again next hour.`);
+  }
+  return { uploadId, key, url: post.url, fields: post.fields, expiresAt: new Date(now.getTime() + UPLOAD_TTL_SECONDS * 1000).toISOString(), maxBytes: request.contentLength };
+}
+
+/** An upload as the entity that uses it stores it: `key` is the platform's checked copy. */
+export interface AdoptedUpload {
+  uploadId: string;
+  key: string;
+  contentType: string;
 }
 
 /**
- * The uploads a body names, in the order named. Someone else's upload, or one made for another purpose,
- * is refused as invalid input (API.md) — without saying whether it exists.
+ * The records of the uploads a body names, in the order named. Someone else's upload, or one made for
+ * another purpose, is refused as invalid input (API.md) — without saying whether it exists. An upload
+ * already used by another entity is refused unless `used` allows it.
  */
-export async function resolveUploads(ownerId: string, uploadIds: readonly string[], purpose: UploadPurpose, path: string): Promise<UploadRecord[]> {
+async function namedUploads(ownerId: string, uploadIds: readonly string[], purpose: UploadPurpose, path: string, used: { by?: string } | 'allowed'): Promise<UploadRecord[]> {
   const found = await getUploads(uploadIds);
-  const errors = uploadIds.flatMap((uploadId, index) => {
+  const errors: FieldError[] = uploadIds.flatMap((uploadId, index) => {
     const upload = found.get(uploadId);
-    return upload && upload.ownerId === ownerId && upload.purpose === purpose ? [] : [{ path: `${path}.${index}`, message: `not one of your ${purpose} uploads` }];
+    if (!upload || upload.ownerId !== ownerId || upload.purpose !== purpose) return [{ path: `${path}.${index}`, message: `not one of your ${purpose} uploads` }];
+    if (used !== 'allowed' && upload.usedBy !== undefined && upload.usedBy !== used.by) return [{ path: `${path}.${index}`, message: 'already used; upload the file again' }];
+    return [];
   });
   if (new Set(uploadIds).size !== uploadIds.length) errors.push({ path, message: 'the same upload is named twice' });
   if (errors.length > 0) throw new DomainError('UPLOAD_NOT_USABLE', 'Some uploads cannot be used here.', errors);
   return uploadIds.map((uploadId) => found.get(uploadId) as UploadRecord);
+}
+
+/**
+ * Copies an upload to a platform-owned key and checks the copy's bytes (type by magic bytes, size within
+ * the declared length and the purpose's limit). A key that is already the platform's is only checked. A
+ * missing original keeps its key and is reported missing. Review moderation calls this for review media.
+ */
+export async function pinUpload(upload: { uploadId: string; key: string; contentType: string; maxBytes?: number }, purpose: UploadPurpose): Promise<{ key: string; findings: MediaFinding[] }> {
+  const claimed = { purpose, contentType: upload.contentType, ...(upload.maxBytes !== undefined && { maxBytes: upload.maxBytes }) };
+  let key = upload.key;
+  if (!isOwnedKey(key)) {
+    const target = newOwnedKey(purpose, upload.uploadId);
+    if ((await copyObject(upload.key, target)) === 'missing') return { key, findings: checkStoredMedia(claimed, { exists: false }) };
+    key = target;
+  }
+  return { key, findings: checkStoredMedia(claimed, await inspectObject(key)) };
+}
+
+/**
+ * Adoption: the caller's unused uploads of this purpose, each copied to a platform-owned key and checked
+ * by the copy's bytes; 400 UPLOAD_NOT_USABLE naming each bad file otherwise. `usedBy` is the entity the
+ * caller is writing, which may name uploads it already uses (a retried request). Include
+ * `claimUploads(uploadIds, usedBy)` (store/uploads.ts) in that entity's transaction: it is what makes
+ * an upload used once when two requests race.
+ */
+export async function adoptUploads(ownerId: string, uploadIds: readonly string[], purpose: UploadPurpose, path: string, options: { usedBy?: string } = {}): Promise<AdoptedUpload[]> {
+  if (uploadIds.length === 0) return [];
+  const uploads = await namedUploads(ownerId, uploadIds, purpose, path, { ...(options.usedBy !== undefined && { by: options.usedBy }) });
+  const pinned = await Promise.all(uploads.map(async (upload) => ({ upload, ...(await pinUpload(upload, purpose)) })));
+  const errors = pinned.flatMap(({ findings }, index) => findings.map((finding) => ({ path: `${path}.${index}`, message: finding.message })));
+  if (errors.length > 0) throw new DomainError('UPLOAD_NOT_USABLE', 'Some files are not what their upload declared.', errors);
+  return pinned.map(({ upload, key }) => ({ uploadId: upload.uploadId, key, contentType: upload.contentType }));
+}
+
+/**
+ * The uploads a body names, ready to store. Purposes checked when used are adopted (adoptUploads).
+ * Review media are checked by moderation instead, which rejects the review with a reason its author can
+ * read (DOMAIN.md): here they are only the caller's own uploads of that purpose — already used ones
+ * included, because an edit keeps its review's files; the review's claimUploads refuses another's.
+ */
+export async function resolveUploads(ownerId: string, uploadIds: readonly string[], purpose: UploadPurpose, path: string): Promise<AdoptedUpload[]> {
+  if (uploadRules[purpose].checkedBy === 'adoption') return adoptUploads(ownerId, uploadIds, purpose, path);
+  const uploads = await namedUploads(ownerId, uploadIds, purpose, path, 'allowed');
+  return uploads.map(({ uploadId, key, contentType }) => ({ uploadId, key, contentType }));
 }

@@ -83,7 +83,8 @@ export async function startEngines(): Promise<Engines> {
   const dynamo = await startDynamoDb();
   const restoreDns = interceptLocalhostDns();
   const fauxqs = await startFauxqs({ port: 0, logger: false });
-  const s3Endpoint = `http://s3.localhost:${fauxqs.port}`;
+  // An IP endpoint makes S3 URLs path-style (store/files.ts, the SDK alike): reachable by every HTTP client, unlike `<bucket>.s3.localhost`.
+  const s3Endpoint = `http://127.0.0.1:${fauxqs.port}`;
   await createTable(dynamo.endpoint, tableName);
   const s3 = new S3Client({ endpoint: s3Endpoint, region: REGION, credentials });
   await s3.send(new CreateBucketCommand({ Bucket: bucketName }));

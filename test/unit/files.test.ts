@@ -1,6 +1,7 @@
 /**
  * Download links are signed without an S3 client, and no emulator here checks signatures, so the
  * signature is checked against SigV4 query-string signing as AWS documents it, recomputed independently.
+ * Also: where each URL points (virtual-hosted in AWS, path-style on an IP endpoint) and the key layout.
  */
 import { createHash, createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,13 +58,13 @@ describe('download links', () => {
 describe('upload forms (presigned POST)', () => {
   it('sign a policy pinning key, type and size with the SigV4 key of the day', async () => {
     const { presignUpload } = await import('../../lambdas/store/files.js');
-    const form = await presignUpload('review-media/upl_01ARZ3NDEKTSV4RRFFQ69G5FAV', 'image/png', 10_485_760, { now: new Date('2026-11-25T10:00:00Z') });
+    const form = await presignUpload('incoming/review-media/upl_01ARZ3NDEKTSV4RRFFQ69G5FAV', 'image/png', 10_485_760, { now: new Date('2026-11-25T10:00:00Z') });
     expect(form.url).toBe('https://aftersale-media.s3.eu-west-1.amazonaws.com/');
     const policy = JSON.parse(Buffer.from(form.fields.Policy as string, 'base64').toString('utf8')) as { expiration: string; conditions: unknown[] };
     expect(policy.expiration).toBe('2026-11-25T10:15:00.000Z');
     expect(policy.conditions).toEqual(
       expect.arrayContaining([
-        ['eq', '$key', 'review-media/upl_01ARZ3NDEKTSV4RRFFQ69G5FAV'],
+        ['eq', '$key', 'incoming/review-media/upl_01ARZ3NDEKTSV4RRFFQ69G5FAV'],
         ['eq', '$Content-Type', 'image/png'],
         ['content-length-range', 1, 10_485_760],
         { bucket: 'aftersale-media' },
@@ -96,5 +97,45 @@ describe('copies (header-signed CopyObject)', () => {
     expect(headers.authorization).toBe(
       `AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261125/eu-west-1/s3/aws4_request, SignedHeaders=${signedNames.join(';')}, Signature=${createHmac('sha256', key).update(toSign).digest('hex')}`,
     );
+  });
+});
+
+describe('addressing', () => {
+  it('is path-style on an IP-address endpoint (the local host), still signed over the path it uses', async () => {
+    const { presignUpload, signCopy } = await import('../../lambdas/store/files.js');
+    process.env.AWS_ENDPOINT_URL_S3 = 'http://127.0.0.1:4566';
+    try {
+      const link = new URL(await presignDownload('owned/review-media/upl_01ARZ3NDEKTSV4RRFFQ69G5FAV.0a1b2c3d4e5f', { signingDate: new Date('2026-11-25T10:00:00Z') }));
+      expect(link.host).toBe('127.0.0.1:4566');
+      expect(link.pathname).toBe('/aftersale-media/owned/review-media/upl_01ARZ3NDEKTSV4RRFFQ69G5FAV.0a1b2c3d4e5f');
+      expect(link.searchParams.get('X-Amz-Signature')).toBe(expectedSignature(link, 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', 'eu-west-1'));
+      const form = await presignUpload('incoming/review-media/upl_01ARZ3NDEKTSV4RRFFQ69G5FAV', 'image/png', 1000);
+      expect(form.url).toBe('http://127.0.0.1:4566/aftersale-media');
+      const { url } = await signCopy('incoming/kyc/upl_1', 'private/kyc/upl_1.0a1b2c3d4e5f');
+      expect(url.toString()).toBe('http://127.0.0.1:4566/aftersale-media/private/kyc/upl_1.0a1b2c3d4e5f');
+    } finally {
+      delete process.env.AWS_ENDPOINT_URL_S3;
+    }
+  });
+
+  it('is virtual-hosted on a named endpoint, as AWS wants', async () => {
+    process.env.AWS_ENDPOINT_URL_S3 = 'https://s3.example.test';
+    try {
+      expect(new URL(await presignDownload('owned/messages/upl_1.0a1b2c3d4e5f')).host).toBe('aftersale-media.s3.example.test');
+    } finally {
+      delete process.env.AWS_ENDPOINT_URL_S3;
+    }
+  });
+});
+
+describe('key layout', () => {
+  it('keeps uploads under incoming/, checked copies under owned/, identity documents under private/', async () => {
+    const { incomingKey, isOwnedKey, newOwnedKey } = await import('../../lambdas/store/files.js');
+    expect(incomingKey('listing-image', 'upl_1')).toBe('incoming/listing-images/upl_1');
+    expect(newOwnedKey('dispute-evidence', 'upl_1')).toMatch(/^owned\/dispute-evidence\/upl_1\.[0-9a-f]{12}$/);
+    expect(newOwnedKey('kyc-document', 'upl_1')).toMatch(/^private\/kyc\/upl_1\.[0-9a-f]{12}$/);
+    // Every copy its own key: two adoptions of one upload never overwrite each other.
+    expect(newOwnedKey('review-media', 'upl_1')).not.toBe(newOwnedKey('review-media', 'upl_1'));
+    expect([incomingKey('review-media', 'upl_1'), newOwnedKey('review-media', 'upl_1'), newOwnedKey('kyc-document', 'upl_1')].map(isOwnedKey)).toEqual([false, true, true]);
   });
 });

@@ -70,6 +70,17 @@ describe('upload rules', () => {
     });
   });
 
+  it('lets each purpose be uploaded only by the roles whose use cases take it', () => {
+    expect(Object.fromEntries(Object.entries(uploadRules).map(([purpose, rule]) => [purpose, rule.uploaders]))).toEqual({
+      'review-media': ['buyer'],
+      'dispute-evidence': ['buyer', 'seller'],
+      'listing-image': ['seller'],
+      'kyc-document': ['seller'],
+      'message-attachment': ['buyer', 'seller'],
+    });
+    expect(Object.entries(uploadRules).filter(([, rule]) => rule.private).map(([purpose]) => purpose)).toEqual(['kyc-document']);
+  });
+
   it('tells images from videos', () => {
     expect(isImage('image/webp')).toBe(true);
     expect(isImage('video/mp4')).toBe(false);
@@ -134,6 +145,13 @@ describe('checking a stored upload against its claim', () => {
     expect(findings.map((finding) => finding.code)).toEqual(['MEDIA_TOO_LARGE']);
     expect(findings[0]?.message).toMatch(/10\.1 MB.*at most 10 MB/);
     expect(checkStoredMedia({ purpose: 'review-media', contentType: 'image/jpeg' }, stored(heads.jpeg, 10 * MB))).toEqual([]);
+  });
+
+  it('rejects a file larger than its declared length with MEDIA_TOO_LARGE, and accepts one exactly at it', () => {
+    const findings = checkStoredMedia({ purpose: 'dispute-evidence', contentType: 'image/png', maxBytes: 1000 }, stored(heads.png, 1001));
+    expect(findings.map((finding) => finding.code)).toEqual(['MEDIA_TOO_LARGE']);
+    expect(findings[0]?.message).toMatch(/1001 bytes, more than the 1000 declared/);
+    expect(checkStoredMedia({ purpose: 'dispute-evidence', contentType: 'image/png', maxBytes: 1000 }, stored(heads.png, 1000))).toEqual([]);
   });
 
   it('reports both when a file is too large and not what it claims', () => {
