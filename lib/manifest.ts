@@ -45,9 +45,10 @@ export const functions = {
 } as const satisfies Record<string, FunctionSpec>;
 export type FunctionName = keyof typeof functions;
 
+/** Each queue's visibility timeout is at least 6× its worker's timeout; the AWS host refuses less (lib/constructs/queue-worker.ts). */
 export const queues = {
-  moderation: { description: 'Reviews and replies awaiting automated moderation', visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
-  disputes: { description: 'Escalated disputes awaiting a case file', visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
+  moderation: { description: 'Reviews and replies awaiting automated moderation', visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
+  disputes: { description: 'Escalated disputes awaiting a case file', visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
 } as const;
 export type QueueName = keyof typeof queues;
 

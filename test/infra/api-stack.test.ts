@@ -216,6 +216,18 @@ describe('workers and jobs', () => {
     api.resourceCountIs('AWS::Lambda::EventSourceMapping', workers.length);
   });
 
+  it('gives each worker queue a visibility timeout of at least 6× its worker timeout (AWS guidance for SQS event sources)', () => {
+    const queueResources = Template.fromStack(aftersale.stateful).findResources('AWS::SQS::Queue') as Record<string, CfnResource>;
+    expect(workers.length).toBeGreaterThan(0);
+    for (const worker of workers) {
+      const queueId = aftersale.stateful.getLogicalId(aftersale.stateful.queues[worker.queue].queue.node.defaultChild as CfnElement);
+      const visibility = queueResources[queueId]?.Properties['VisibilityTimeout'];
+      const timeout = resources('AWS::Lambda::Function')[functionId(worker.fn)]?.Properties['Timeout'];
+      expect(typeof visibility === 'number' && typeof timeout === 'number', worker.queue).toBe(true);
+      expect(visibility as number, worker.queue).toBeGreaterThanOrEqual(6 * (timeout as number));
+    }
+  });
+
   it('schedules each job with retries', () => {
     const rules = Object.values(resources('AWS::Events::Rule'));
     expect(rules).toHaveLength(Object.keys(jobs).length);

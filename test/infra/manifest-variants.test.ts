@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { defineAftersale, type Aftersale } from '../../bin/aftersale.js';
 import { cdkContext, type CfnResource, type Statement } from './support.js';
 import { defaultManifest, type HostManifest } from '../../lib/api-stack.js';
+import { queues as defaultManifestQueues } from '../../lib/manifest.js';
 
 
 
@@ -114,6 +115,17 @@ describe('manifests the AWS host refuses', () => {
   it('a worker whose timeout exceeds its queue visibility timeout', () => {
     const slow: HostManifest = { ...withWorker, workers: [{ queue: 'moderation', fn: 'timersJob', batchSize: 5 }] };
     expect(() => build(slow)).toThrow(/visibility timeout/);
+  });
+
+  it('a queue whose visibility timeout is less than 6× its worker timeout', () => {
+    const visibility = defaultManifestQueues.moderation.visibilityTimeoutSeconds;
+    const worker = withWorker.functions['moderationWorker'];
+    if (!worker) throw new Error('no worker');
+    // One second more than a sixth of the visibility timeout: shorter than the queue's, but not 6× shorter.
+    const justTooSlow: HostManifest = { ...withWorker, functions: { ...withWorker.functions, moderationWorker: { ...worker, timeoutSeconds: Math.floor(visibility / 6) + 1 } } };
+    expect(() => build(justTooSlow)).toThrow(/less than 6× the function timeout/);
+    const justFastEnough: HostManifest = { ...withWorker, functions: { ...withWorker.functions, moderationWorker: { ...worker, timeoutSeconds: Math.floor(visibility / 6) } } };
+    expect(() => build(justFastEnough)).not.toThrow();
   });
 
   it('a route, worker or job naming an undeclared function', () => {
