@@ -132,6 +132,7 @@ export class ManifestFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: spec.memoryMb ?? DEFAULT_MEMORY_MB,
       timeout: this.timeout,
+      ...(spec.reservedConcurrency !== undefined && { reservedConcurrentExecutions: spec.reservedConcurrency }),
       tracing: Tracing.ACTIVE,
       role: this.role,
       logGroup: this.logGroup,

@@ -229,6 +229,19 @@ describe('workers and jobs', () => {
     }
   });
 
+  it('runs each job one invocation at a time (reserved concurrency 1), so two sweeps never overlap', () => {
+    expect(Object.keys(jobs).length).toBeGreaterThan(0);
+    for (const job of Object.values(jobs)) {
+      expect(resources('AWS::Lambda::Function')[functionId(job.fn)]?.Properties['ReservedConcurrentExecutions'], job.fn).toBe(1);
+    }
+  });
+
+  it('reserves concurrency only where the manifest asks for it', () => {
+    for (const name of functionNames) {
+      expect(resources('AWS::Lambda::Function')[functionId(name)]?.Properties['ReservedConcurrentExecutions'], name).toBe(specOf(name).reservedConcurrency);
+    }
+  });
+
   it('schedules each job with retries', () => {
     const rules = Object.values(resources('AWS::Events::Rule'));
     expect(rules).toHaveLength(Object.keys(jobs).length);
