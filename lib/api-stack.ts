@@ -71,11 +71,6 @@ export class ApiStack extends Stack {
     const environment: Record<string, string> = {
       [env.TABLE_NAME]: stateful.table.tableName,
       [env.BUCKET_NAME]: stateful.bucket.bucketName,
-      // A CloudFormation dynamic reference resolved at deploy time: the key ends up as a plain
-      // environment variable (encrypted at rest by Lambda, visible to whoever may read the function's
-      // configuration). That trades a Secrets Manager call (latency, a cache, IAM) at every cold start
-      // for zero init-time calls; the key only signs pagination cursors. Rotating it needs a redeploy.
-      [env.CURSOR_SECRET]: stateful.cursorSecret.secretValue.unsafeUnwrap(),
       [env.JWT_ISSUER]: issuer,
       [env.JWT_JWKS_URL]: `${issuer}/.well-known/jwks.json`,
       [env.JWT_CLIENT_IDS]: stateful.userPoolClient.userPoolClientId,
@@ -93,7 +88,7 @@ export class ApiStack extends Stack {
           name,
           spec: fnSpec,
           projectRoot: props.projectRoot ?? projectRoot,
-          resources: { table: stateful.table, bucketArnExportName: stateful.bucketArnExportName, queues },
+          resources: { table: stateful.table, bucketArnExportName: stateful.bucketArnExportName, queues, cursorSecret: stateful.cursorSecret },
           environment,
         }),
       );

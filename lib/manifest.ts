@@ -29,6 +29,8 @@ export interface FunctionSpec {
   emits?: readonly BusinessEvent[];
   memoryMb?: number;
   timeoutSeconds?: number;
+  /** Lists with signed cursors (a route takes a `cursor` query parameter): only then does the function get the cursor key. */
+  signsCursors?: boolean;
   /** At most this many instances at once (Lambda reserved concurrency); 1: invocations never overlap. */
   reservedConcurrency?: number;
 }
@@ -36,12 +38,12 @@ export interface FunctionSpec {
 export const functions = {
   operations: { entry: 'lambdas/http/operations.ts', description: 'Health, OpenAPI document and reference page', table: 'none' },
   sellers: { entry: 'lambdas/http/sellers.ts', description: 'Seller store profiles', table: 'readWrite' },
-  products: { entry: 'lambdas/http/products.ts', description: 'Listings', table: 'readWrite' },
-  orders: { entry: 'lambdas/http/orders.ts', description: 'Orders, shipment, tracking, escrow', table: 'readWrite', emits: ['OrderPlaced', 'ReceiptConfirmed'] },
+  products: { entry: 'lambdas/http/products.ts', description: 'Listings', table: 'readWrite', signsCursors: true },
+  orders: { entry: 'lambdas/http/orders.ts', description: 'Orders, shipment, tracking, escrow', table: 'readWrite', signsCursors: true, emits: ['OrderPlaced', 'ReceiptConfirmed'] },
   uploads: { entry: 'lambdas/http/uploads.ts', description: 'Presigned S3 uploads', table: 'readWrite', bucket: 'readWrite' },
-  reviews: { entry: 'lambdas/http/reviews.ts', description: 'Reviews, replies, votes, reports and their moderation queue', table: 'readWrite', bucket: 'read', sendsTo: ['moderation'], emits: ['ReviewPublished'] },
+  reviews: { entry: 'lambdas/http/reviews.ts', description: 'Reviews, replies, votes, reports and their moderation queue', table: 'readWrite', signsCursors: true, bucket: 'read', sendsTo: ['moderation'], emits: ['ReviewPublished'] },
   moderationWorker: { entry: 'lambdas/workers/moderation.ts', description: 'Moderates review revisions and seller replies', table: 'readWrite', bucket: 'readWrite', emits: ['ReviewPublished'], timeoutSeconds: 30 },
-  disputes: { entry: 'lambdas/http/disputes.ts', description: 'Disputes, returns, arbitration and refunds', table: 'readWrite', bucket: 'read', sendsTo: ['disputes'], emits: ['DisputeOpened', 'DisputeEscalated', 'RefundIssued'] },
+  disputes: { entry: 'lambdas/http/disputes.ts', description: 'Disputes, returns, arbitration and refunds', table: 'readWrite', signsCursors: true, bucket: 'read', sendsTo: ['disputes'], emits: ['DisputeOpened', 'DisputeEscalated', 'RefundIssued'] },
   caseFileWorker: { entry: 'lambdas/workers/case-file.ts', description: 'Builds the case file of an escalated dispute and proposes a decision', table: 'readWrite', timeoutSeconds: 30 },
   timersJob: { entry: 'lambdas/jobs/timers.ts', description: 'Fires due timers: auto-confirm, windows, dispute deadlines, refunds, outbox retries', table: 'readWrite', sendsTo: ['moderation', 'disputes'], emits: ['ReceiptConfirmed', 'DisputeEscalated', 'RefundIssued'], timeoutSeconds: 300, reservedConcurrency: 1 },
 } as const satisfies Record<string, FunctionSpec>;

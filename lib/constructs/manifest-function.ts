@@ -9,7 +9,8 @@ import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/
 import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { queueUrlVariable } from '../../lambdas/platform/config.js';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { env, queueUrlVariable } from '../../lambdas/platform/config.js';
 import type { FunctionSpec, QueueName } from '../manifest.js';
 import { tableKeys } from '../table.js';
 
@@ -69,6 +70,8 @@ export interface FunctionResources {
   /** The media bucket's ARN is imported by this export name for object-level grants (see StatefulResources). */
   readonly bucketArnExportName: string;
   readonly queues: Readonly<Record<QueueName, IQueue>>;
+  /** The HMAC key of list cursors, given only to functions that declare `signsCursors`. */
+  readonly cursorSecret: ISecret;
 }
 
 export interface ManifestFunctionProps {
@@ -78,7 +81,7 @@ export interface ManifestFunctionProps {
   /** Directory the manifest's `entry` paths are relative to (holds package-lock.json). */
   readonly projectRoot: string;
   readonly resources: FunctionResources;
-  /** Variables every function gets (table, bucket, JWT settings, …); queue URLs are added per `sendsTo`. */
+  /** Variables every function gets (table, bucket, JWT settings, …); queue URLs and the cursor key are added per declaration. */
   readonly environment: Readonly<Record<string, string>>;
 }
 
@@ -120,6 +123,13 @@ export class ManifestFunction extends Construct {
     const environment: Record<string, string> = { ...props.environment };
     for (const queue of spec.sendsTo ?? []) {
       environment[queueUrlVariable(queue)] = resources.queues[queue].queueUrl;
+    }
+    if (spec.signsCursors) {
+      // A CloudFormation dynamic reference resolved at deploy time: the key ends up as a plain
+      // environment variable (encrypted at rest by Lambda, visible to whoever may read the function's
+      // configuration). That trades a Secrets Manager call (latency, a cache, IAM) at every cold start
+      // for zero init-time calls (decision 004); only the functions that sign cursors hold it.
+      environment[env.CURSOR_SECRET] = resources.cursorSecret.secretValue.unsafeUnwrap();
     }
 
     this.function = new NodejsFunction(this, 'Function', {

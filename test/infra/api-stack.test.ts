@@ -7,10 +7,11 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, NagPack } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import { defineAftersale, type Aftersale } from '../../bin/aftersale.js';
 import { cdkContext, type CfnResource, type Statement } from './support.js';
 import { apiThrottle } from '../../lib/api-stack.js';
-import { functions, jobs, queues, routes, workers, type FunctionSpec } from '../../lib/manifest.js';
+import { functions, jobs, queues, routes, workers, type FunctionSpec, type RouteSpec } from '../../lib/manifest.js';
 
 
 let aftersale: Aftersale;
@@ -73,7 +74,7 @@ describe('functions', () => {
     }
   });
 
-  it('gives every function the platform environment', () => {
+  it('gives every function the platform environment, and the cursor key only to those that sign cursors', () => {
     for (const name of functionNames) {
       const variables = (resources('AWS::Lambda::Function')[functionId(name)]?.Properties['Environment'] as { Variables: Record<string, unknown> })
         .Variables;
@@ -81,7 +82,7 @@ describe('functions', () => {
         [
           'TABLE_NAME',
           'BUCKET_NAME',
-          'CURSOR_SECRET',
+          ...(specOf(name).signsCursors ? ['CURSOR_SECRET'] : []),
           'JWT_ISSUER',
           'JWT_JWKS_URL',
           'JWT_CLIENT_IDS',
@@ -92,9 +93,20 @@ describe('functions', () => {
       );
       expect(variables['POWERTOOLS_SERVICE_NAME']).toBe('aftersale');
       expect(variables['NODE_OPTIONS']).toBe('--enable-source-maps');
-      expect(JSON.stringify(variables['CURSOR_SECRET'])).toContain('{{resolve:secretsmanager:');
+      if (specOf(name).signsCursors) expect(JSON.stringify(variables['CURSOR_SECRET'])).toContain('{{resolve:secretsmanager:');
       expect(JSON.stringify(variables['JWT_JWKS_URL'])).toContain('/.well-known/jwks.json');
     }
+  });
+
+  it('declares signsCursors exactly on the functions with a route taking a cursor query parameter', () => {
+    const takesCursor = (key: keyof typeof routes): boolean => {
+      const query = (routes[key] as RouteSpec).query;
+      return query instanceof z.ZodObject && 'cursor' in query.shape;
+    };
+    const signers = new Set<string>(routeKeys.filter(takesCursor).map((key) => routes[key].fn));
+    expect(signers.size).toBeGreaterThan(0);
+    for (const name of functionNames) expect(specOf(name).signsCursors === true, name).toBe(signers.has(name));
+    expect(functionNames.filter((name) => !signers.has(name)).length).toBeGreaterThan(0);
   });
 
   it('gives every function its own log group kept 30 days', () => {
