@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { CorsHttpMethod, HttpApi, HttpMethod, LogGroupLogDestination, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnRoute, CfnStage, CorsHttpMethod, HttpApi, HttpMethod, LogGroupLogDestination, type HttpRoute, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
@@ -40,8 +40,28 @@ export const defaultManifest: HostManifest = {
   jobs: manifest.jobs,
 };
 
-/** Throttling of the whole API (requests per second, steady and burst). */
-export const apiThrottle = { rateLimit: 100, burstLimit: 200 } as const;
+/**
+ * Gateway throttling in requests per second (steady rate, burst). An HTTP API limit is shared by every
+ * client of a route (the gateway has no per-client limits): these cap what the backend takes (Lambda
+ * concurrency, DynamoDB on-demand spend) when a client misbehaves; per-user limits live in the code.
+ */
+export const routeThrottles = {
+  /** The stage default, so every route not named below: the reads. */
+  read: { rateLimit: 100, burstLimit: 200 },
+  /** POST, PUT, PATCH and DELETE routes: each is a transaction over several items. */
+  write: { rateLimit: 50, burstLimit: 100 },
+  /** The writes that commit money or storage: placing an order, asking for an upload slot. */
+  strict: { rateLimit: 10, burstLimit: 20 },
+} as const;
+export type ThrottleClass = keyof typeof routeThrottles;
+
+/** Routes throttled as `strict`; a key that names no route of the manifest fails the synth. */
+export const strictRoutes: readonly string[] = ['POST /v1/orders', 'POST /v1/uploads'];
+
+export function throttleClassOf(routeKey: string): ThrottleClass {
+  if (strictRoutes.includes(routeKey)) return 'strict';
+  return manifest.splitRouteKey(routeKey).method === 'GET' ? 'read' : 'write';
+}
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -100,8 +120,9 @@ export class ApiStack extends Stack {
       return fn;
     };
 
-    this.httpApi = this.createHttpApi(props.stage, spec, stateful, functionOf);
-    this.apiStage = this.createDefaultStage();
+    const { httpApi, routes } = this.createHttpApi(props.stage, spec, stateful, functionOf);
+    this.httpApi = httpApi;
+    this.apiStage = this.createDefaultStage(routes);
 
     this.workers = spec.workers.map(
       (worker) =>
@@ -134,7 +155,7 @@ export class ApiStack extends Stack {
     spec: HostManifest,
     stateful: StatefulResources,
     functionOf: (name: string, usedBy: string) => ManifestFunction,
-  ): HttpApi {
+  ): { httpApi: HttpApi; routes: ReadonlyMap<string, HttpRoute> } {
     const httpApi = new HttpApi(this, 'HttpApi', {
       apiName: `aftersale-${stage}`,
       description: 'Aftersale API (routes generated from lib/manifest.ts)',
@@ -169,6 +190,7 @@ export class ApiStack extends Stack {
       return integration;
     };
 
+    const routes = new Map<string, HttpRoute>();
     for (const [key, route] of Object.entries(spec.routes)) {
       const { method, path } = manifest.splitRouteKey(key);
       if (path === '/local' || path.startsWith('/local/')) {
@@ -180,6 +202,7 @@ export class ApiStack extends Stack {
         integration: integrationOf(route.fn, `route '${key}'`),
         ...(route.auth === 'required' ? { authorizer } : {}),
       });
+      if (httpRoute) routes.set(key, httpRoute);
       if (route.auth !== 'required' && httpRoute) {
         Validations.of(httpRoute).acknowledge({
           id: 'AwsSolutions-APIG4',
@@ -190,15 +213,17 @@ export class ApiStack extends Stack {
         });
       }
     }
-    return httpApi;
+    const stale = strictRoutes.filter((key) => !routes.has(key));
+    if (stale.length > 0) throw new Error(`strictRoutes names routes the manifest does not declare: ${stale.join(', ')}`);
+    return { httpApi, routes };
   }
 
-  private createDefaultStage(): HttpStage {
+  private createDefaultStage(routes: ReadonlyMap<string, HttpRoute>): HttpStage {
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_MONTH });
-    return this.httpApi.addStage('DefaultStage', {
+    const stage = this.httpApi.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
-      throttle: apiThrottle,
+      throttle: routeThrottles.read,
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
         format: AccessLogFormat.custom(
@@ -219,6 +244,19 @@ export class ApiStack extends Stack {
         ),
       },
     });
+    // The L2 stage has no per-route settings. Each is keyed by route key, and CloudFormation refuses a
+    // stage naming a route that does not exist yet ("Unable to find Route by key"): hence the dependencies.
+    const cfnStage = stage.node.defaultChild as CfnStage;
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
+    for (const [key, route] of routes) {
+      const throttleClass = throttleClassOf(key);
+      if (throttleClass === 'read') continue;
+      const { rateLimit, burstLimit } = routeThrottles[throttleClass];
+      routeSettings[key] = { ThrottlingRateLimit: rateLimit, ThrottlingBurstLimit: burstLimit };
+      cfnStage.addDependency(route.node.defaultChild as CfnRoute);
+    }
+    cfnStage.routeSettings = routeSettings;
+    return stage;
   }
 
   private createAlarms(stateful: StatefulResources): Topic {

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { defineAftersale, type Aftersale } from '../../bin/aftersale.js';
 import { cdkContext, type CfnResource, type Statement } from './support.js';
-import { apiThrottle } from '../../lib/api-stack.js';
+import { routeThrottles, strictRoutes, throttleClassOf } from '../../lib/api-stack.js';
 import { functions, jobs, queues, routes, workers, type FunctionSpec, type RouteSpec } from '../../lib/manifest.js';
 
 
@@ -212,11 +212,38 @@ describe('HTTP API', () => {
     expect(stage?.Properties).toMatchObject({
       StageName: '$default',
       AutoDeploy: true,
-      DefaultRouteSettings: { ThrottlingBurstLimit: apiThrottle.burstLimit, ThrottlingRateLimit: apiThrottle.rateLimit },
+      DefaultRouteSettings: { ThrottlingBurstLimit: routeThrottles.read.burstLimit, ThrottlingRateLimit: routeThrottles.read.rateLimit },
     });
     const settings = stage?.Properties['AccessLogSettings'] as { DestinationArn: unknown; Format: string };
     expect(JSON.parse(settings.Format)).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
     expect(JSON.stringify(settings.DestinationArn)).toContain('ApiAccessLogs');
+  });
+
+  it('throttles every write route tighter than the reads, order placement and upload slots tightest', () => {
+    const [stage] = Object.values(resources('AWS::ApiGatewayV2::Stage'));
+    const settings = stage?.Properties['RouteSettings'] as Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
+    const writes = routeKeys.filter((key) => !key.startsWith('GET '));
+    expect(writes.length).toBeGreaterThan(0);
+    // Reads run on the stage default; every write has its own, tighter, limit.
+    expect(Object.keys(settings).sort()).toEqual([...writes].sort());
+    const { read } = routeThrottles;
+    for (const key of writes) {
+      const limit = settings[key];
+      expect(limit?.ThrottlingRateLimit, key).toBeLessThan(read.rateLimit);
+      expect(limit?.ThrottlingBurstLimit, key).toBeLessThan(read.burstLimit);
+      expect(limit, key).toEqual({ ThrottlingRateLimit: routeThrottles[throttleClassOf(key)].rateLimit, ThrottlingBurstLimit: routeThrottles[throttleClassOf(key)].burstLimit });
+    }
+    for (const key of ['POST /v1/orders', 'POST /v1/uploads']) {
+      expect(settings[key]?.ThrottlingRateLimit, key).toBe(Math.min(...writes.map((write) => settings[write]?.ThrottlingRateLimit ?? Infinity)));
+      expect(settings[key]?.ThrottlingRateLimit, key).toBeLessThan(settings['PUT /v1/sellers/me']?.ThrottlingRateLimit ?? 0);
+    }
+  });
+
+  it('names only real routes as strict, and creates the stage after the routes its settings name', () => {
+    for (const key of strictRoutes) expect(routeKeys, key).toContain(key);
+    const [stage] = Object.values(api.findResources('AWS::ApiGatewayV2::Stage') as Record<string, CfnResource & { DependsOn?: string[] }>);
+    const routeIdByKey = new Map(Object.entries(resources('AWS::ApiGatewayV2::Route')).map(([id, route]) => [route.Properties['RouteKey'] as string, id]));
+    for (const key of Object.keys(stage?.Properties['RouteSettings'] as object)) expect(stage?.DependsOn, key).toContain(routeIdByKey.get(key));
   });
 
   it('outputs the API URL', () => {

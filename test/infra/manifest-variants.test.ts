@@ -133,6 +133,11 @@ describe('manifests the AWS host refuses', () => {
     expect(() => build({ ...defaultManifest, jobs: { ghost: { fn: 'ghost', schedule: 'rate(1 hour)' } } })).toThrow(/ghost/);
   });
 
+  it('a strict throttle naming a route the manifest does not declare', () => {
+    const { ['POST /v1/orders']: _placeOrder, ...otherRoutes } = defaultManifest.routes;
+    expect(() => build({ ...defaultManifest, routes: otherRoutes })).toThrow(/strictRoutes .*POST \/v1\/orders/);
+  });
+
   it('a /local route', () => {
     expect(() => build({ ...defaultManifest, routes: { 'POST /local/token': { fn: 'operations', auth: 'none' } } })).toThrow(/local/);
   });
