@@ -23,6 +23,7 @@ import type { Construct } from 'constructs';
 import { queues as manifestQueues, type QueueName, type Role } from './manifest.js';
 import { tableKeys } from './table.js';
 import { DeadLetteredQueue } from './constructs/dead-lettered-queue.js';
+import { mediaPrefixes } from './constructs/media-prefixes.js';
 
 /** The groups a user can belong to; the JWT carries them in `cognito:groups`. */
 export const userGroups: readonly Role[] = ['buyer', 'seller', 'admin'];
@@ -165,8 +166,17 @@ export class StatefulStack extends Stack implements StatefulResources {
         },
       ],
       lifecycleRules: [
-        { abortIncompleteMultipartUploadAfter: Duration.days(1) },
-        { noncurrentVersionExpiration: Duration.days(30) },
+        { id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        // A client upload is copied out of incoming/ when it is used, so whatever is there after a day was
+        // never used or is an original already copied. S3 runs expirations once a day: gone within 48 h.
+        {
+          id: 'ExpireIncoming',
+          prefix: mediaPrefixes.incoming,
+          expiration: Duration.days(1),
+          noncurrentVersionExpiration: Duration.days(1),
+        },
+        // Versions replaced or deleted elsewhere are kept a month; then their lone delete markers go too.
+        { id: 'ExpireNoncurrent', noncurrentVersionExpiration: Duration.days(30), expiredObjectDeleteMarker: true },
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });

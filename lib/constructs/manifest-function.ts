@@ -11,8 +11,9 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { env, queueUrlVariable } from '../../lambdas/platform/config.js';
-import type { FunctionSpec, QueueName } from '../manifest.js';
+import type { FunctionSpec, ObjectAccess, QueueName } from '../manifest.js';
 import { tableKeys } from '../table.js';
+import { mediaPrefixes, type MediaPrefix } from './media-prefixes.js';
 
 export const DEFAULT_MEMORY_MB = 1024;
 export const DEFAULT_TIMEOUT_SECONDS = 10;
@@ -36,11 +37,20 @@ const tableActions = {
   ],
 } as const;
 
-/** Object actions per access level; a presigned POST or GET is signed with (and limited by) these. */
-const bucketActions = {
+/**
+ * Object actions per access level; a presigned POST or GET is signed with (and limited by) these, and a
+ * copy needs `read` on its source and `write` on its target. Nothing deletes objects: lifecycle rules do.
+ */
+const objectActions = {
   read: ['s3:GetObject'],
-  readWrite: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
-} as const;
+  write: ['s3:PutObject'],
+  readWrite: ['s3:GetObject', 's3:PutObject'],
+} as const satisfies Record<ObjectAccess, readonly string[]>;
+
+/** A function's object access per media prefix, from its manifest entry. */
+export function mediaAccessOf(spec: FunctionSpec): Partial<Record<MediaPrefix, ObjectAccess>> {
+  return { ...spec.bucket, ...(spec.privateDocuments && { privateDocuments: spec.privateDocuments }) };
+}
 
 /**
  * ESM bundle for Node 24. The banner gives bundled CommonJS dependencies a `require` (esbuild's ESM
@@ -166,20 +176,23 @@ export class ManifestFunction extends Construct {
       );
     }
 
-    if (spec.bucket) {
+    // Per prefix, never the whole bucket: identity documents (private/kyc/) stay out of reach of every
+    // function that does not declare them.
+    const media = Object.entries(mediaAccessOf(spec)) as [MediaPrefix, ObjectAccess][];
+    for (const [prefix, access] of media) {
+      const objects = `${mediaPrefixes[prefix]}*`;
       this.role.addToPrincipalPolicy(
-        new PolicyStatement({
-          actions: [...bucketActions[spec.bucket]],
-          resources: [Fn.join('', [Fn.importValue(resources.bucketArnExportName), '/*'])],
-        }),
+        new PolicyStatement({ actions: [...objectActions[access]], resources: [Fn.join('', [Fn.importValue(resources.bucketArnExportName), `/${objects}`])] }),
       );
-      // Without s3:ListBucket, S3 answers 403 (not 404) for a key that does not exist, and the moderation
-      // worker could not tell "never uploaded" from "not allowed". Keys carry no user data (<purpose>/<uploadId>).
-      this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [Fn.importValue(resources.bucketArnExportName)] }));
       Validations.of(this.role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${resources.bucketArnExportName}/*]`,
-        reason: `Object keys are generated per upload (review media, evidence, listing images, …), so ${name} must address any key in the media bucket; object actions are limited to ${bucketActions[spec.bucket].join(', ')}, and the only bucket-level action is s3:ListBucket (so a missing key answers 404).`,
+        id: `AwsSolutions-IAM5[Resource::${resources.bucketArnExportName}/${objects}]`,
+        reason: `Object keys under ${mediaPrefixes[prefix]} are generated per upload, so ${name} must address any key of that prefix; the actions there are limited to ${objectActions[access].join(', ')}.`,
       });
+    }
+    if (media.some(([, access]) => access !== 'write')) {
+      // Without s3:ListBucket, S3 answers 403 (not 404) for a key that does not exist, and a reader could
+      // not tell "never uploaded" from "not allowed". Keys carry no user data (generated upload ids).
+      this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [Fn.importValue(resources.bucketArnExportName)] }));
     }
 
     for (const queue of spec.sendsTo ?? []) {

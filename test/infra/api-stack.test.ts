@@ -41,16 +41,39 @@ function functionId(name: string): string {
   return aftersale.api.getLogicalId(fn.function.node.defaultChild as CfnElement);
 }
 
-/** Actions of all Allow statements in the policies attached to the role of manifest function `name`. */
-function allowedActions(name: string): string[] {
+/** The Allow statements in the policies attached to the role of manifest function `name`. */
+function allowedStatements(name: string): Statement[] {
   const fn = aftersale.api.functions.get(name);
   if (!fn) throw new Error(`no function ${name}`);
   const roleId = aftersale.api.getLogicalId(fn.role.node.defaultChild as CfnElement);
   return Object.values(resources('AWS::IAM::Policy'))
     .filter((policy) => JSON.stringify(policy.Properties['Roles']) === JSON.stringify([{ Ref: roleId }]))
     .flatMap((policy) => (policy.Properties['PolicyDocument'] as { Statement: Statement[] }).Statement)
-    .filter((statement) => statement.Effect === 'Allow')
-    .flatMap((statement) => [statement.Action].flat());
+    .filter((statement) => statement.Effect === 'Allow');
+}
+
+/** Actions of all Allow statements of the role of manifest function `name`. */
+function allowedActions(name: string): string[] {
+  return allowedStatements(name).flatMap((statement) => [statement.Action].flat());
+}
+
+/**
+ * The S3 object actions of function `name`, per object resource written as the part after the bucket
+ * ARN (`/owned/*`); the bucket ARN itself is imported by its export name.
+ */
+function objectGrants(name: string): Record<string, string[]> {
+  const bucketArn = { 'Fn::ImportValue': aftersale.stateful.bucketArnExportName };
+  const grants: Record<string, string[]> = {};
+  for (const statement of allowedStatements(name)) {
+    const actions = [statement.Action].flat().filter((action) => action.startsWith('s3:') && action !== 's3:ListBucket');
+    if (actions.length === 0) continue;
+    for (const resource of [statement.Resource].flat() as { 'Fn::Join': [string, [unknown, string]] }[]) {
+      const [, [arn, suffix]] = resource['Fn::Join'];
+      expect(arn, name).toEqual(bucketArn);
+      grants[suffix] = [...(grants[suffix] ?? []), ...actions].sort();
+    }
+  }
+  return grants;
 }
 
 const functionNames = Object.keys(functions) as (keyof typeof functions)[];
@@ -149,13 +172,39 @@ describe('least privilege', () => {
     expect(all.filter((action) => action.includes('*'))).toEqual([]);
   });
 
-  it('grants the bucket and queues only to functions that declare them', () => {
+  it('grants queues only to functions that declare them', () => {
+    for (const name of functionNames) {
+      if (!specOf(name).sendsTo?.length) expect(allowedActions(name).filter((action) => action === 'sqs:SendMessage'), name).toEqual([]);
+    }
+  });
+
+  // The key layout the uploads code writes: client posts, platform copies, identity documents.
+  const prefixes = { incoming: '/incoming/*', owned: '/owned/*', privateDocuments: '/private/kyc/*' } as const;
+  const actionsFor = { read: ['s3:GetObject'], write: ['s3:PutObject'], readWrite: ['s3:GetObject', 's3:PutObject'] } as const;
+
+  it('grants media objects per prefix exactly as the manifest declares, never the whole bucket', () => {
     for (const name of functionNames) {
       const spec = specOf(name);
-      const actions = allowedActions(name);
-      if (!spec.bucket) expect(actions.filter((action) => action.startsWith('s3:')), name).toEqual([]);
-      if (!spec.sendsTo?.length) expect(actions.filter((action) => action === 'sqs:SendMessage'), name).toEqual([]);
+      const expected: Record<string, string[]> = {};
+      for (const prefix of ['incoming', 'owned'] as const) {
+        const access = spec.bucket?.[prefix];
+        if (access) expected[prefixes[prefix]] = [...actionsFor[access]].sort();
+      }
+      if (spec.privateDocuments) expected[prefixes.privateDocuments] = [...actionsFor[spec.privateDocuments]].sort();
+      expect(objectGrants(name), name).toEqual(expected);
+      const reads = Object.values(expected).some((actions) => actions.includes('s3:GetObject'));
+      expect(allowedActions(name).includes('s3:ListBucket'), `${name} may list (a missing key answers 404) only if it reads`).toBe(reads);
+      if (Object.keys(expected).length === 0) expect(allowedActions(name).filter((action) => action.startsWith('s3:')), name).toEqual([]);
     }
+  });
+
+  it('keeps identity documents unreadable by every function: uploads only writes its copies there', () => {
+    for (const name of functionNames) expect(objectGrants(name)[prefixes.privateDocuments]?.includes('s3:GetObject') ?? false, name).toBe(false);
+    expect(objectGrants('uploads')[prefixes.privateDocuments]).toEqual(['s3:PutObject']);
+  });
+
+  it('lets readers of media read the platform copies only, never what clients posted', () => {
+    for (const name of ['reviews', 'disputes'] as const) expect(objectGrants(name), name).toEqual({ [prefixes.owned]: ['s3:GetObject'] });
   });
 });
 

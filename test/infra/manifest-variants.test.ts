@@ -19,7 +19,7 @@ function build(manifest: HostManifest): Aftersale {
   return defineAftersale(new App({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': [] } }), { manifest });
 }
 
-/** The real manifest plus a moderation worker that reads media and hands disputes on. */
+/** The real manifest plus a moderation worker that reads media and identity documents and hands disputes on. */
 const withWorker: HostManifest = {
   ...defaultManifest,
   functions: {
@@ -28,7 +28,8 @@ const withWorker: HostManifest = {
       entry: 'lambdas/jobs/timers.ts', // any existing module: the worker only needs to be a valid entry here
       description: 'Test worker',
       table: 'read',
-      bucket: 'read',
+      bucket: { owned: 'read' },
+      privateDocuments: 'read',
       sendsTo: ['disputes'],
       timeoutSeconds: 30,
     },
@@ -92,10 +93,12 @@ describe('queue worker', () => {
     expect(variables['QUEUE_URL_MODERATION']).toBeUndefined();
   });
 
-  it('reads objects of the media bucket, and may list it (so a missing key answers 404), nothing more', () => {
+  it('reads owned media and identity documents, and may list the bucket (so a missing key answers 404), nothing more', () => {
     const s3 = workerPolicy().filter((statement) => [statement.Action].flat().some((action) => action.startsWith('s3:')));
-    expect(s3).toHaveLength(2);
-    expect(s3.find((statement) => statement.Action === 's3:GetObject')?.Resource).toEqual({ 'Fn::Join': ['', [{ 'Fn::ImportValue': aftersale.stateful.bucketArnExportName }, '/*']] });
+    const objects = (prefix: string) => ({ 'Fn::Join': ['', [{ 'Fn::ImportValue': aftersale.stateful.bucketArnExportName }, `/${prefix}*`]] });
+    expect(s3.flatMap((statement) => [statement.Action].flat()).sort()).toEqual(['s3:GetObject', 's3:ListBucket']);
+    expect(s3.find((statement) => statement.Action === 's3:GetObject')?.Resource).toEqual(expect.arrayContaining([objects('owned/'), objects('private/kyc/')]));
+    expect([s3.find((statement) => statement.Action === 's3:GetObject')?.Resource].flat()).toHaveLength(2);
     expect(s3.find((statement) => statement.Action === 's3:ListBucket')?.Resource).toEqual({ 'Fn::ImportValue': aftersale.stateful.bucketArnExportName });
   });
 
@@ -106,7 +109,7 @@ describe('queue worker', () => {
     expect(dynamo.sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
   });
 
-  it('passes cdk-nag, the bucket wildcard acknowledged on this role only', () => {
+  it('passes cdk-nag, the prefix wildcards acknowledged on this role only', () => {
     expect(new AwsSolutionsChecks().validateScope(aftersale.app).violations).toEqual([]);
   });
 });

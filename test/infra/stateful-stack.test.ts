@@ -106,6 +106,17 @@ describe('media bucket', () => {
     });
   });
 
+  it('deletes client uploads a day after they land in incoming/, versions included, and abandoned multipart uploads', () => {
+    const rules = (mediaBucket().Properties['LifecycleConfiguration'] as { Rules: Record<string, unknown>[] }).Rules;
+    expect(rules.every((rule) => rule['Status'] === 'Enabled')).toBe(true);
+    const incoming = rules.filter((rule) => rule['Prefix'] === 'incoming/');
+    expect(incoming).toEqual([expect.objectContaining({ ExpirationInDays: 1, NoncurrentVersionExpiration: { NoncurrentDays: 1 } })]);
+    expect(rules).toContainEqual(expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }));
+    // Nothing but incoming/ expires current objects: platform copies and identity documents stay.
+    expect(rules.filter((rule) => rule['ExpirationInDays'] !== undefined || rule['ExpirationDate'] !== undefined)).toEqual(incoming);
+    expect(rules).toContainEqual(expect.objectContaining({ ExpiredObjectDeleteMarker: true }));
+  });
+
   it('writes server access logs to a separate private bucket', () => {
     const logging = mediaBucket().Properties['LoggingConfiguration'] as { DestinationBucketName: { Ref: string } };
     const logBucket = resources('AWS::S3::Bucket')[logging.DestinationBucketName.Ref];
