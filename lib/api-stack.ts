@@ -9,7 +9,7 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { CfnRoute, CfnStage, CorsHttpMethod, HttpApi, HttpMethod, LogGroupLogDestination, type HttpRoute, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Metric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { Alias } from 'aws-cdk-lib/aws-kms';
@@ -20,9 +20,9 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { env } from '../lambdas/platform/config.js';
 import * as manifest from './manifest.js';
-import type { AuthMode, FunctionSpec, QueueName } from './manifest.js';
+import type { AuthMode, BusinessEvent, FunctionSpec, QueueName } from './manifest.js';
 import type { StatefulResources } from './stateful-stack.js';
-import { ManifestFunction } from './constructs/manifest-function.js';
+import { BUSINESS_METRICS_NAMESPACE, ManifestFunction } from './constructs/manifest-function.js';
 import { QueueWorker } from './constructs/queue-worker.js';
 
 /** The parts of the manifest the AWS host reads. Function names are plain strings so tests can add entries. */
@@ -54,6 +54,9 @@ export const routeThrottles = {
   strict: { rateLimit: 10, burstLimit: 20 },
 } as const;
 export type ThrottleClass = keyof typeof routeThrottles;
+
+/** Business events that need a person: one occurrence in 5 minutes raises an alarm. */
+export const alarmingEvents: readonly BusinessEvent[] = ['TimerParked'];
 
 /** Routes throttled as `strict`; a key that names no route of the manifest fails the synth. */
 export const strictRoutes: readonly string[] = ['POST /v1/orders', 'POST /v1/uploads'];
@@ -146,7 +149,7 @@ export class ApiStack extends Stack {
       });
     }
 
-    this.alarmTopic = this.createAlarms(stateful);
+    this.alarmTopic = this.createAlarms(stateful, spec);
     new CfnOutput(this, 'ApiUrl', { value: this.apiStage.url, description: 'Base URL of the Aftersale HTTP API' });
   }
 
@@ -259,8 +262,22 @@ export class ApiStack extends Stack {
     return stage;
   }
 
-  private createAlarms(stateful: StatefulResources): Topic {
+  private createAlarms(stateful: StatefulResources, spec: HostManifest): Topic {
     const alarms: Alarm[] = [...this.functions.values()].map((fn) => fn.errorsAlarm);
+    const emitted = new Set(Object.values(spec.functions).flatMap((fn) => fn.emits ?? []));
+    for (const event of alarmingEvents.filter((candidate) => emitted.has(candidate))) {
+      alarms.push(
+        new Alarm(this, `${event}Alarm`, {
+          alarmDescription: `Aftersale: ${event} was logged (business event); find the details in the logs of the function that emits it.`,
+          // The metric filters of the emitting functions publish it without dimensions, so one metric covers them all.
+          metric: new Metric({ namespace: BUSINESS_METRICS_NAMESPACE, metricName: event, period: Duration.minutes(5), statistic: Stats.SUM }),
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
     for (const [name, queue] of Object.entries(stateful.queues)) {
       const alarm = new Alarm(this, `${pascal(name)}DeadLettersAlarm`, {
         alarmDescription: `Aftersale: messages of the ${name} queue reached its dead-letter queue (${queue.description}).`,

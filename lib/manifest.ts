@@ -16,7 +16,7 @@ import type { HttpMethod } from './routes/spec.js';
 export type { AuthMode, HttpMethod, Role, RouteSpec } from './routes/spec.js';
 
 /** Business events a function logs (platform/business-events.ts); the AWS host turns them into CloudWatch metrics. */
-export const businessEvents = ['OrderPlaced', 'ReceiptConfirmed', 'ReviewPublished', 'DisputeOpened', 'DisputeEscalated', 'RefundIssued'] as const;
+export const businessEvents = ['OrderPlaced', 'ReceiptConfirmed', 'ReviewPublished', 'DisputeOpened', 'DisputeEscalated', 'RefundIssued', 'TimerParked'] as const;
 export type BusinessEvent = (typeof businessEvents)[number];
 
 /** Object access in one prefix of the media bucket: `write` is PutObject only (a copy's target). */
@@ -51,7 +51,7 @@ export const functions = {
   moderationWorker: { entry: 'lambdas/workers/moderation.ts', description: 'Moderates review revisions and seller replies', table: 'readWrite', bucket: { incoming: 'read', owned: 'readWrite' }, emits: ['ReviewPublished'], timeoutSeconds: 30 },
   disputes: { entry: 'lambdas/http/disputes.ts', description: 'Disputes, returns, arbitration and refunds', table: 'readWrite', signsCursors: true, bucket: { owned: 'read' }, sendsTo: ['disputes'], emits: ['DisputeOpened', 'DisputeEscalated', 'RefundIssued'] },
   caseFileWorker: { entry: 'lambdas/workers/case-file.ts', description: 'Builds the case file of an escalated dispute and proposes a decision', table: 'readWrite', timeoutSeconds: 30 },
-  timersJob: { entry: 'lambdas/jobs/timers.ts', description: 'Fires due timers: auto-confirm, windows, dispute deadlines, refunds, outbox retries', table: 'readWrite', sendsTo: ['moderation', 'disputes'], emits: ['ReceiptConfirmed', 'DisputeEscalated', 'RefundIssued'], timeoutSeconds: 300, reservedConcurrency: 1 },
+  timersJob: { entry: 'lambdas/jobs/timers.ts', description: 'Fires due timers: auto-confirm, windows, dispute deadlines, refunds, outbox retries', table: 'readWrite', sendsTo: ['moderation', 'disputes'], emits: ['ReceiptConfirmed', 'DisputeEscalated', 'RefundIssued', 'TimerParked'], timeoutSeconds: 300, reservedConcurrency: 1 },
 } as const satisfies Record<string, FunctionSpec>;
 export type FunctionName = keyof typeof functions;
 

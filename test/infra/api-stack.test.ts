@@ -380,6 +380,21 @@ describe('alarms', () => {
     }
   });
 
+  it('alarms as soon as the timers job parks a timer', () => {
+    expect(functions.timersJob.emits).toContain('TimerParked');
+    const parked = alarms().filter((candidate) => candidate.Properties['MetricName'] === 'TimerParked');
+    expect(parked).toHaveLength(1);
+    expect(parked[0]?.Properties).toMatchObject({
+      Namespace: 'Aftersale',
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    expect(parked[0]?.Properties['Dimensions']).toBeUndefined();
+  });
+
   it('sends every alarm to one encrypted, SSL-only topic', () => {
     const topicId = aftersale.api.getLogicalId(aftersale.api.alarmTopic.node.defaultChild as CfnElement);
     for (const alarm of alarms()) expect(alarm.Properties['AlarmActions'], JSON.stringify(alarm.Properties['AlarmDescription'])).toEqual([{ Ref: topicId }]);
