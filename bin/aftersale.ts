@@ -1,5 +1,6 @@
 /**
- * The CDK app: `npx cdk synth --all` / `cdk deploy --all -c stage=prod`.
+ * The CDK app: `npx cdk synth --all` / `cdk deploy --all -c stage=prod` (optionally
+ * `-c authCallbackUrls=…` for Cognito's managed login).
  * Two stacks per stage — `Aftersale-<stage>-Stateful` (data, retained) and `Aftersale-<stage>-Api`
  * (functions, API, schedules, alarms) — checked by cdk-nag's AWS Solutions pack on every synth.
  */

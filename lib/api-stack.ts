@@ -48,15 +48,12 @@ export const defaultManifest: HostManifest = {
 export const routeThrottles = {
   /** The stage default, so every route not named below: the reads. */
   read: { rateLimit: 100, burstLimit: 200 },
-  /** POST, PUT, PATCH and DELETE routes: each is a transaction over several items. */
+  /** POST, PUT, PATCH and DELETE routes: each a conditional write or a transaction, often over several items. */
   write: { rateLimit: 50, burstLimit: 100 },
   /** The writes that commit money or storage: placing an order, asking for an upload slot. */
   strict: { rateLimit: 10, burstLimit: 20 },
 } as const;
 export type ThrottleClass = keyof typeof routeThrottles;
-
-/** Business events that need a person: one occurrence in 5 minutes raises an alarm. */
-export const alarmingEvents: readonly BusinessEvent[] = ['TimerParked'];
 
 /** Routes throttled as `strict`; a key that names no route of the manifest fails the synth. */
 export const strictRoutes: readonly string[] = ['POST /v1/orders', 'POST /v1/uploads'];
@@ -65,6 +62,9 @@ export function throttleClassOf(routeKey: string): ThrottleClass {
   if (strictRoutes.includes(routeKey)) return 'strict';
   return manifest.splitRouteKey(routeKey).method === 'GET' ? 'read' : 'write';
 }
+
+/** Business events that need a person: one occurrence in 5 minutes raises an alarm. */
+export const alarmingEvents: readonly BusinessEvent[] = ['TimerParked'];
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 

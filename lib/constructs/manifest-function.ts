@@ -7,9 +7,9 @@ import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { env, queueUrlVariable } from '../../lambdas/platform/config.js';
 import type { FunctionSpec, ObjectAccess, QueueName } from '../manifest.js';
 import { tableKeys } from '../table.js';
@@ -52,15 +52,15 @@ export function mediaAccessOf(spec: FunctionSpec): Partial<Record<MediaPrefix, O
   return { ...spec.bucket, ...(spec.privateDocuments && { privateDocuments: spec.privateDocuments }) };
 }
 
+/** The CloudWatch namespace of the business metrics (orders placed, reviews published, …). */
+export const BUSINESS_METRICS_NAMESPACE = 'Aftersale';
+
 /**
  * ESM bundle for Node 24. The banner gives bundled CommonJS dependencies a `require` (esbuild's ESM
  * output has none). The AWS SDK is bundled too, so the deployed code runs the exact SDK versions of
  * package-lock.json that the integration tests ran against (and packages the runtime does not ship,
  * such as @aws-sdk/s3-request-presigner, resolve).
  */
-/** The CloudWatch namespace of the business metrics (orders placed, reviews published, …). */
-export const BUSINESS_METRICS_NAMESPACE = 'Aftersale';
-
 export const bundling: BundlingOptions = {
   format: OutputFormat.ESM,
   minify: true,
