@@ -256,7 +256,7 @@ export class ApiStack extends Stack {
       if (throttleClass === 'read') continue;
       const { rateLimit, burstLimit } = routeThrottles[throttleClass];
       routeSettings[key] = { ThrottlingRateLimit: rateLimit, ThrottlingBurstLimit: burstLimit };
-      cfnStage.addDependency(route.node.defaultChild as CfnRoute);
+      cfnStage.addResourceDependency(route.node.defaultChild as CfnRoute, `route settings name ${key}`);
     }
     cfnStage.routeSettings = routeSettings;
     return stage;
