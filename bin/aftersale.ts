@@ -1,5 +1,6 @@
 /**
- * The CDK app: `npx cdk synth --all` / `cdk deploy --all -c stage=prod`.
+ * The CDK app: `npx cdk synth --all` / `cdk deploy --all -c stage=prod` (optionally
+ * `-c authCallbackUrls=…` for Cognito's managed login).
  * Two stacks per stage — `Aftersale-<stage>-Stateful` (data, retained) and `Aftersale-<stage>-Api`
  * (functions, API, schedules, alarms) — checked by cdk-nag's AWS Solutions pack on every synth.
  */
@@ -39,6 +40,7 @@ export function defineAftersale(app: App, options: AftersaleOptions = {}): After
   const stateful = new StatefulStack(app, `Aftersale-${stage}-Stateful`, {
     stage,
     env,
+    callbackUrls: callbackUrlsOf(app.node.tryGetContext('authCallbackUrls')),
     description: `Aftersale ${stage}: table, media bucket, queues, user pool (retained)`,
   });
   const api = new ApiStack(app, `Aftersale-${stage}-Api`, {
@@ -53,6 +55,19 @@ export function defineAftersale(app: App, options: AftersaleOptions = {}): After
   const nag = new AwsSolutionsChecks(app);
   Validations.of(app).addPlugins(nag);
   return { app, stage, stateful, api, nag };
+}
+
+/**
+ * Context `authCallbackUrls`: a JSON array in cdk.json, or a comma-separated list on the command line
+ * (`-c authCallbackUrls=https://<app host>/callback`). None: the app client has no OAuth flow.
+ */
+function callbackUrlsOf(value: unknown): string[] {
+  if (value === undefined) return [];
+  const urls = typeof value === 'string' ? value.split(',') : value;
+  if (!Array.isArray(urls) || !urls.every((url): url is string => typeof url === 'string')) {
+    throw new Error(`Context 'authCallbackUrls' must be a list of URLs or a comma-separated string, got ${JSON.stringify(value)}`);
+  }
+  return urls.map((url) => url.trim()).filter((url) => url.length > 0);
 }
 
 const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;

@@ -6,10 +6,10 @@
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { CorsHttpMethod, HttpApi, HttpMethod, LogGroupLogDestination, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnRoute, CfnStage, CorsHttpMethod, HttpApi, HttpMethod, LogGroupLogDestination, type HttpRoute, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Metric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { Alias } from 'aws-cdk-lib/aws-kms';
@@ -20,9 +20,9 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { env } from '../lambdas/platform/config.js';
 import * as manifest from './manifest.js';
-import type { AuthMode, FunctionSpec, QueueName } from './manifest.js';
+import type { AuthMode, BusinessEvent, FunctionSpec, QueueName } from './manifest.js';
 import type { StatefulResources } from './stateful-stack.js';
-import { ManifestFunction } from './constructs/manifest-function.js';
+import { BUSINESS_METRICS_NAMESPACE, ManifestFunction } from './constructs/manifest-function.js';
 import { QueueWorker } from './constructs/queue-worker.js';
 
 /** The parts of the manifest the AWS host reads. Function names are plain strings so tests can add entries. */
@@ -40,8 +40,31 @@ export const defaultManifest: HostManifest = {
   jobs: manifest.jobs,
 };
 
-/** Throttling of the whole API (requests per second, steady and burst). */
-export const apiThrottle = { rateLimit: 100, burstLimit: 200 } as const;
+/**
+ * Gateway throttling in requests per second (steady rate, burst). An HTTP API limit is shared by every
+ * client of a route (the gateway has no per-client limits): these cap what the backend takes (Lambda
+ * concurrency, DynamoDB on-demand spend) when a client misbehaves; per-user limits live in the code.
+ */
+export const routeThrottles = {
+  /** The stage default, so every route not named below: the reads. */
+  read: { rateLimit: 100, burstLimit: 200 },
+  /** POST, PUT, PATCH and DELETE routes: each a conditional write or a transaction, often over several items. */
+  write: { rateLimit: 50, burstLimit: 100 },
+  /** The writes that commit money or storage: placing an order, asking for an upload slot. */
+  strict: { rateLimit: 10, burstLimit: 20 },
+} as const;
+export type ThrottleClass = keyof typeof routeThrottles;
+
+/** Routes throttled as `strict`; a key that names no route of the manifest fails the synth. */
+export const strictRoutes: readonly string[] = ['POST /v1/orders', 'POST /v1/uploads'];
+
+export function throttleClassOf(routeKey: string): ThrottleClass {
+  if (strictRoutes.includes(routeKey)) return 'strict';
+  return manifest.splitRouteKey(routeKey).method === 'GET' ? 'read' : 'write';
+}
+
+/** Business events that need a person: one occurrence in 5 minutes raises an alarm. */
+export const alarmingEvents: readonly BusinessEvent[] = ['TimerParked'];
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -71,11 +94,6 @@ export class ApiStack extends Stack {
     const environment: Record<string, string> = {
       [env.TABLE_NAME]: stateful.table.tableName,
       [env.BUCKET_NAME]: stateful.bucket.bucketName,
-      // A CloudFormation dynamic reference resolved at deploy time: the key ends up as a plain
-      // environment variable (encrypted at rest by Lambda, visible to whoever may read the function's
-      // configuration). That trades a Secrets Manager call (latency, a cache, IAM) at every cold start
-      // for zero init-time calls; the key only signs pagination cursors. Rotating it needs a redeploy.
-      [env.CURSOR_SECRET]: stateful.cursorSecret.secretValue.unsafeUnwrap(),
       [env.JWT_ISSUER]: issuer,
       [env.JWT_JWKS_URL]: `${issuer}/.well-known/jwks.json`,
       [env.JWT_CLIENT_IDS]: stateful.userPoolClient.userPoolClientId,
@@ -93,7 +111,7 @@ export class ApiStack extends Stack {
           name,
           spec: fnSpec,
           projectRoot: props.projectRoot ?? projectRoot,
-          resources: { table: stateful.table, bucketArnExportName: stateful.bucketArnExportName, queues },
+          resources: { table: stateful.table, bucketArnExportName: stateful.bucketArnExportName, queues, cursorSecret: stateful.cursorSecret },
           environment,
         }),
       );
@@ -105,8 +123,9 @@ export class ApiStack extends Stack {
       return fn;
     };
 
-    this.httpApi = this.createHttpApi(props.stage, spec, stateful, functionOf);
-    this.apiStage = this.createDefaultStage();
+    const { httpApi, routes } = this.createHttpApi(props.stage, spec, stateful, functionOf);
+    this.httpApi = httpApi;
+    this.apiStage = this.createDefaultStage(routes);
 
     this.workers = spec.workers.map(
       (worker) =>
@@ -130,7 +149,7 @@ export class ApiStack extends Stack {
       });
     }
 
-    this.alarmTopic = this.createAlarms(stateful);
+    this.alarmTopic = this.createAlarms(stateful, spec);
     new CfnOutput(this, 'ApiUrl', { value: this.apiStage.url, description: 'Base URL of the Aftersale HTTP API' });
   }
 
@@ -139,7 +158,7 @@ export class ApiStack extends Stack {
     spec: HostManifest,
     stateful: StatefulResources,
     functionOf: (name: string, usedBy: string) => ManifestFunction,
-  ): HttpApi {
+  ): { httpApi: HttpApi; routes: ReadonlyMap<string, HttpRoute> } {
     const httpApi = new HttpApi(this, 'HttpApi', {
       apiName: `aftersale-${stage}`,
       description: 'Aftersale API (routes generated from lib/manifest.ts)',
@@ -174,6 +193,7 @@ export class ApiStack extends Stack {
       return integration;
     };
 
+    const routes = new Map<string, HttpRoute>();
     for (const [key, route] of Object.entries(spec.routes)) {
       const { method, path } = manifest.splitRouteKey(key);
       if (path === '/local' || path.startsWith('/local/')) {
@@ -185,6 +205,7 @@ export class ApiStack extends Stack {
         integration: integrationOf(route.fn, `route '${key}'`),
         ...(route.auth === 'required' ? { authorizer } : {}),
       });
+      if (httpRoute) routes.set(key, httpRoute);
       if (route.auth !== 'required' && httpRoute) {
         Validations.of(httpRoute).acknowledge({
           id: 'AwsSolutions-APIG4',
@@ -195,15 +216,17 @@ export class ApiStack extends Stack {
         });
       }
     }
-    return httpApi;
+    const stale = strictRoutes.filter((key) => !routes.has(key));
+    if (stale.length > 0) throw new Error(`strictRoutes names routes the manifest does not declare: ${stale.join(', ')}`);
+    return { httpApi, routes };
   }
 
-  private createDefaultStage(): HttpStage {
+  private createDefaultStage(routes: ReadonlyMap<string, HttpRoute>): HttpStage {
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_MONTH });
-    return this.httpApi.addStage('DefaultStage', {
+    const stage = this.httpApi.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
-      throttle: apiThrottle,
+      throttle: routeThrottles.read,
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
         format: AccessLogFormat.custom(
@@ -224,10 +247,37 @@ export class ApiStack extends Stack {
         ),
       },
     });
+    // The L2 stage has no per-route settings. Each is keyed by route key, and CloudFormation refuses a
+    // stage naming a route that does not exist yet ("Unable to find Route by key"): hence the dependencies.
+    const cfnStage = stage.node.defaultChild as CfnStage;
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
+    for (const [key, route] of routes) {
+      const throttleClass = throttleClassOf(key);
+      if (throttleClass === 'read') continue;
+      const { rateLimit, burstLimit } = routeThrottles[throttleClass];
+      routeSettings[key] = { ThrottlingRateLimit: rateLimit, ThrottlingBurstLimit: burstLimit };
+      cfnStage.addResourceDependency(route.node.defaultChild as CfnRoute, `route settings name ${key}`);
+    }
+    cfnStage.routeSettings = routeSettings;
+    return stage;
   }
 
-  private createAlarms(stateful: StatefulResources): Topic {
+  private createAlarms(stateful: StatefulResources, spec: HostManifest): Topic {
     const alarms: Alarm[] = [...this.functions.values()].map((fn) => fn.errorsAlarm);
+    const emitted = new Set(Object.values(spec.functions).flatMap((fn) => fn.emits ?? []));
+    for (const event of alarmingEvents.filter((candidate) => emitted.has(candidate))) {
+      alarms.push(
+        new Alarm(this, `${event}Alarm`, {
+          alarmDescription: `Aftersale: ${event} was logged (business event); find the details in the logs of the function that emits it.`,
+          // The metric filters of the emitting functions publish it without dimensions, so one metric covers them all.
+          metric: new Metric({ namespace: BUSINESS_METRICS_NAMESPACE, metricName: event, period: Duration.minutes(5), statistic: Stats.SUM }),
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
     for (const [name, queue] of Object.entries(stateful.queues)) {
       const alarm = new Alarm(this, `${pascal(name)}DeadLettersAlarm`, {
         alarmDescription: `Aftersale: messages of the ${name} queue reached its dead-letter queue (${queue.description}).`,

@@ -15,39 +15,50 @@ import type { HttpMethod } from './routes/spec.js';
 
 export type { AuthMode, HttpMethod, Role, RouteSpec } from './routes/spec.js';
 
-/** What a function may touch; the AWS host turns this into IAM grants, nothing more. */
 /** Business events a function logs (platform/business-events.ts); the AWS host turns them into CloudWatch metrics. */
-export const businessEvents = ['OrderPlaced', 'ReceiptConfirmed', 'ReviewPublished', 'DisputeOpened', 'DisputeEscalated', 'RefundIssued'] as const;
+export const businessEvents = ['OrderPlaced', 'ReceiptConfirmed', 'ReviewPublished', 'DisputeOpened', 'DisputeEscalated', 'RefundIssued', 'TimerParked'] as const;
 export type BusinessEvent = (typeof businessEvents)[number];
 
+/** Object access in one prefix of the media bucket: `write` is PutObject only (a copy's target). */
+export type ObjectAccess = 'read' | 'write' | 'readWrite';
+
+/** What a function is and may touch; the AWS host turns this into the function, its environment and IAM grants. */
 export interface FunctionSpec {
   entry: string;
   description: string;
   table: 'read' | 'readWrite' | 'none';
-  bucket?: 'read' | 'readWrite';
+  /** Media bucket objects per prefix: `incoming/` (client uploads) and `owned/` (platform copies). */
+  bucket?: { incoming?: ObjectAccess; owned?: ObjectAccess };
+  /** Identity documents (`private/kyc/`): no function reaches them unless it declares this. */
+  privateDocuments?: ObjectAccess;
   sendsTo?: readonly QueueName[];
   emits?: readonly BusinessEvent[];
   memoryMb?: number;
   timeoutSeconds?: number;
+  /** Lists with signed cursors (a route takes a `cursor` query parameter): only then does the function get the cursor key. */
+  signsCursors?: boolean;
+  /** At most this many instances at once (Lambda reserved concurrency); 1: invocations never overlap. */
+  reservedConcurrency?: number;
 }
 
 export const functions = {
   operations: { entry: 'lambdas/http/operations.ts', description: 'Health, OpenAPI document and reference page', table: 'none' },
   sellers: { entry: 'lambdas/http/sellers.ts', description: 'Seller store profiles', table: 'readWrite' },
-  products: { entry: 'lambdas/http/products.ts', description: 'Listings', table: 'readWrite' },
-  orders: { entry: 'lambdas/http/orders.ts', description: 'Orders, shipment, tracking, escrow', table: 'readWrite', emits: ['OrderPlaced', 'ReceiptConfirmed'] },
-  uploads: { entry: 'lambdas/http/uploads.ts', description: 'Presigned S3 uploads', table: 'readWrite', bucket: 'readWrite' },
-  reviews: { entry: 'lambdas/http/reviews.ts', description: 'Reviews, replies, votes, reports and their moderation queue', table: 'readWrite', bucket: 'read', sendsTo: ['moderation'], emits: ['ReviewPublished'] },
-  moderationWorker: { entry: 'lambdas/workers/moderation.ts', description: 'Moderates review revisions and seller replies', table: 'readWrite', bucket: 'readWrite', emits: ['ReviewPublished'], timeoutSeconds: 30 },
-  disputes: { entry: 'lambdas/http/disputes.ts', description: 'Disputes, returns, arbitration and refunds', table: 'readWrite', bucket: 'readWrite', sendsTo: ['disputes'], emits: ['DisputeOpened', 'DisputeEscalated', 'RefundIssued'] },
+  products: { entry: 'lambdas/http/products.ts', description: 'Listings', table: 'readWrite', signsCursors: true },
+  orders: { entry: 'lambdas/http/orders.ts', description: 'Orders, shipment, tracking, escrow', table: 'readWrite', signsCursors: true, emits: ['OrderPlaced', 'ReceiptConfirmed'] },
+  uploads: { entry: 'lambdas/http/uploads.ts', description: 'Presigned S3 uploads', table: 'readWrite', bucket: { incoming: 'write' } },
+  reviews: { entry: 'lambdas/http/reviews.ts', description: 'Reviews, replies, votes, reports and their moderation queue', table: 'readWrite', signsCursors: true, bucket: { owned: 'read' }, sendsTo: ['moderation'], emits: ['ReviewPublished'] },
+  moderationWorker: { entry: 'lambdas/workers/moderation.ts', description: 'Moderates review revisions and seller replies', table: 'readWrite', bucket: { incoming: 'read', owned: 'readWrite' }, emits: ['ReviewPublished'], timeoutSeconds: 30 },
+  disputes: { entry: 'lambdas/http/disputes.ts', description: 'Disputes, returns, arbitration and refunds', table: 'readWrite', signsCursors: true, bucket: { incoming: 'read', owned: 'readWrite' }, sendsTo: ['disputes'], emits: ['DisputeOpened', 'DisputeEscalated', 'RefundIssued'] },
   caseFileWorker: { entry: 'lambdas/workers/case-file.ts', description: 'Builds the case file of an escalated dispute and proposes a decision', table: 'readWrite', timeoutSeconds: 30 },
-  timersJob: { entry: 'lambdas/jobs/timers.ts', description: 'Fires due timers: auto-confirm, windows, dispute deadlines, refunds, outbox retries', table: 'readWrite', sendsTo: ['moderation', 'disputes'], emits: ['ReceiptConfirmed', 'DisputeEscalated', 'RefundIssued'], timeoutSeconds: 300 },
+  timersJob: { entry: 'lambdas/jobs/timers.ts', description: 'Fires due timers: auto-confirm, windows, dispute deadlines, refunds, outbox retries', table: 'readWrite', sendsTo: ['moderation', 'disputes'], emits: ['ReceiptConfirmed', 'DisputeEscalated', 'RefundIssued', 'TimerParked'], timeoutSeconds: 300, reservedConcurrency: 1 },
 } as const satisfies Record<string, FunctionSpec>;
 export type FunctionName = keyof typeof functions;
 
+/** Each queue's visibility timeout is at least 6× its worker's timeout; the AWS host refuses less (lib/constructs/queue-worker.ts). */
 export const queues = {
-  moderation: { description: 'Reviews and replies awaiting automated moderation', visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
-  disputes: { description: 'Escalated disputes awaiting a case file', visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
+  moderation: { description: 'Reviews and replies awaiting automated moderation', visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
+  disputes: { description: 'Escalated disputes awaiting a case file', visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
 } as const;
 export type QueueName = keyof typeof queues;
 

@@ -8,6 +8,8 @@ import {
   AccountRecovery,
   FeaturePlan,
   Mfa,
+  OAuthScope,
+  StandardThreatProtectionMode,
   UserPool,
   UserPoolClient,
   UserPoolGroup,
@@ -21,6 +23,7 @@ import type { Construct } from 'constructs';
 import { queues as manifestQueues, type QueueName, type Role } from './manifest.js';
 import { tableKeys } from './table.js';
 import { DeadLetteredQueue } from './constructs/dead-lettered-queue.js';
+import { mediaPrefixes } from './constructs/media-prefixes.js';
 
 /** The groups a user can belong to; the JWT carries them in `cognito:groups`. */
 export const userGroups: readonly Role[] = ['buyer', 'seller', 'admin'];
@@ -51,7 +54,15 @@ export interface StatefulStackProps extends StackProps {
   readonly stage: string;
   /** Queues to create; defaults to `queues` from lib/manifest.ts. */
   readonly queues?: Readonly<Record<QueueName, QueueDeclaration>>;
+  /**
+   * Where Cognito's managed login may send users back with an authorization code (https, or http on
+   * localhost). Without any, the app client has no OAuth flow at all: clients sign in with SRP.
+   */
+  readonly callbackUrls?: readonly string[];
 }
+
+/** The stage whose user pool runs Cognito threat protection in enforcing mode (Plus feature plan). */
+export const THREAT_PROTECTED_STAGE = 'prod';
 
 export class StatefulStack extends Stack implements StatefulResources {
   readonly stage: string;
@@ -85,7 +96,7 @@ export class StatefulStack extends Stack implements StatefulResources {
     }
     this.queues = queues;
 
-    ({ userPool: this.userPool, userPoolClient: this.userPoolClient } = this.createUserPool());
+    ({ userPool: this.userPool, userPoolClient: this.userPoolClient } = this.createUserPool(props.callbackUrls ?? []));
 
     this.cursorSecret = new Secret(this, 'CursorSecret', {
       description: `Aftersale ${props.stage}: HMAC key that signs list pagination cursors`,
@@ -155,15 +166,26 @@ export class StatefulStack extends Stack implements StatefulResources {
         },
       ],
       lifecycleRules: [
-        { abortIncompleteMultipartUploadAfter: Duration.days(1) },
-        { noncurrentVersionExpiration: Duration.days(30) },
+        { id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        // A client upload is copied out of incoming/ when it is used, so whatever is there after a day was
+        // never used or is an original already copied. S3 runs expirations once a day: gone within 48 h.
+        {
+          id: 'ExpireIncoming',
+          prefix: mediaPrefixes.incoming,
+          expiration: Duration.days(1),
+          noncurrentVersionExpiration: Duration.days(1),
+        },
+        // Versions replaced or deleted elsewhere are kept a month; then their lone delete markers go too.
+        { id: 'ExpireNoncurrent', noncurrentVersionExpiration: Duration.days(30), expiredObjectDeleteMarker: true },
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
     return { bucket, accessLogBucket };
   }
 
-  private createUserPool(): { userPool: UserPool; userPoolClient: UserPoolClient } {
+  private createUserPool(callbackUrls: readonly string[]): { userPool: UserPool; userPoolClient: UserPoolClient } {
+    for (const url of callbackUrls) assertCallbackUrl(url);
+    const threatProtected = this.stage === THREAT_PROTECTED_STAGE;
     const userPool = new UserPool(this, 'Users', {
       userPoolName: `aftersale-${this.stage}`,
       selfSignUpEnabled: false,
@@ -176,27 +198,30 @@ export class StatefulStack extends Stack implements StatefulResources {
         requireUppercase: true,
         requireDigits: true,
         requireSymbols: true,
+        passwordHistorySize: 5,
         tempPasswordValidity: Duration.days(3),
       },
       mfa: Mfa.OPTIONAL,
       mfaSecondFactor: { sms: false, otp: true },
       accountRecovery: AccountRecovery.EMAIL_ONLY,
-      featurePlan: FeaturePlan.ESSENTIALS,
+      // Threat protection (compromised credentials, risky sign-ins blocked or challenged) needs the Plus
+      // plan, billed per monthly active user: enforced where real users sign in.
+      featurePlan: threatProtected ? FeaturePlan.PLUS : FeaturePlan.ESSENTIALS,
+      ...(threatProtected && { standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION }),
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    Validations.of(userPool).acknowledge(
-      {
-        id: 'AwsSolutions-COG2',
-        reason:
-          'MFA is optional (TOTP offered to every user): buyers must be able to sign in with email and password alone. Accounts are provisioned (no self sign-up) and the password policy is strong.',
-      },
-      {
+    Validations.of(userPool).acknowledge({
+      id: 'AwsSolutions-COG2',
+      reason:
+        'MFA is optional (TOTP offered to every user): buyers must be able to sign in with email and password alone. Accounts are provisioned (no self sign-up) and the password policy is strong.',
+    });
+    if (!threatProtected) {
+      Validations.of(userPool).acknowledge({
         id: 'AwsSolutions-COG8',
-        reason:
-          'Essentials tier: the Plus tier (threat protection) is billed per monthly active user. With no self sign-up, a 12-character mixed password policy and optional TOTP the risk is accepted for now; revisit before opening sign-up to the public.',
-      },
-    );
+        reason: `Essentials plan in the ${this.stage} stage: threat protection (Plus plan, billed per monthly active user) is enforced in the ${THREAT_PROTECTED_STAGE} stage, where real users sign in; this stage holds provisioned test accounts only.`,
+      });
+    }
 
     for (const groupName of userGroups) {
       new UserPoolGroup(this, `${capitalize(groupName)}Group`, { userPool, groupName });
@@ -204,14 +229,34 @@ export class StatefulStack extends Stack implements StatefulResources {
 
     const userPoolClient = userPool.addClient('AppClient', {
       generateSecret: false,
-      authFlows: { userPassword: true, userSrp: true },
+      // SRP only: the password itself never leaves the client. Refresh-token sign-in comes with it.
+      authFlows: { userSrp: true },
+      // Without this, CDK configures the implicit grant and an example.com callback.
+      ...(callbackUrls.length > 0
+        ? { oAuth: { flows: { authorizationCodeGrant: true }, scopes: [OAuthScope.OPENID, OAuthScope.EMAIL], callbackUrls: [...callbackUrls] } }
+        : { disableOAuth: true }),
       preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(30),
     });
     return { userPool, userPoolClient };
   }
+}
+
+/** Cognito takes http only on localhost; anything else must be https, with no placeholder host. */
+function assertCallbackUrl(value: string): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`Callback URL ${JSON.stringify(value)} is not a URL`);
+  }
+  const local = url.protocol === 'http:' && url.hostname === 'localhost';
+  if (url.protocol !== 'https:' && !local) throw new Error(`Callback URL ${value} must use https (http only on localhost)`);
+  if (/(^|\.)example\.(com|org|net)$/.test(url.hostname)) throw new Error(`Callback URL ${value} names a placeholder domain`);
+  if (url.hash) throw new Error(`Callback URL ${value} must not have a fragment`);
 }
 
 function capitalize(name: string): string {

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 
 export interface DeadLetteredQueueProps {
   readonly description: string;
-  /** Must be at least the timeout of any function that consumes the queue. */
+  /** At least 6× the timeout of the function that consumes the queue (checked by QueueWorker). */
   readonly visibilityTimeout: Duration;
   /** Deliveries before a message is parked in the dead-letter queue. */
   readonly maxReceiveCount: number;

@@ -7,11 +7,13 @@ import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { queueUrlVariable } from '../../lambdas/platform/config.js';
-import type { FunctionSpec, QueueName } from '../manifest.js';
+import { env, queueUrlVariable } from '../../lambdas/platform/config.js';
+import type { FunctionSpec, ObjectAccess, QueueName } from '../manifest.js';
 import { tableKeys } from '../table.js';
+import { mediaPrefixes, type MediaPrefix } from './media-prefixes.js';
 
 export const DEFAULT_MEMORY_MB = 1024;
 export const DEFAULT_TIMEOUT_SECONDS = 10;
@@ -35,11 +37,23 @@ const tableActions = {
   ],
 } as const;
 
-/** Object actions per access level; a presigned POST or GET is signed with (and limited by) these. */
-const bucketActions = {
+/**
+ * Object actions per access level; a presigned POST or GET is signed with (and limited by) these, and a
+ * copy needs `read` on its source and `write` on its target. Nothing deletes objects: lifecycle rules do.
+ */
+const objectActions = {
   read: ['s3:GetObject'],
-  readWrite: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
-} as const;
+  write: ['s3:PutObject'],
+  readWrite: ['s3:GetObject', 's3:PutObject'],
+} as const satisfies Record<ObjectAccess, readonly string[]>;
+
+/** A function's object access per media prefix, from its manifest entry. */
+export function mediaAccessOf(spec: FunctionSpec): Partial<Record<MediaPrefix, ObjectAccess>> {
+  return { ...spec.bucket, ...(spec.privateDocuments && { privateDocuments: spec.privateDocuments }) };
+}
+
+/** The CloudWatch namespace of the business metrics (orders placed, reviews published, …). */
+export const BUSINESS_METRICS_NAMESPACE = 'Aftersale';
 
 /**
  * ESM bundle for Node 24. The banner gives bundled CommonJS dependencies a `require` (esbuild's ESM
@@ -47,9 +61,6 @@ const bucketActions = {
  * package-lock.json that the integration tests ran against (and packages the runtime does not ship,
  * such as @aws-sdk/s3-request-presigner, resolve).
  */
-/** The CloudWatch namespace of the business metrics (orders placed, reviews published, …). */
-export const BUSINESS_METRICS_NAMESPACE = 'Aftersale';
-
 export const bundling: BundlingOptions = {
   format: OutputFormat.ESM,
   minify: true,
@@ -69,6 +80,8 @@ export interface FunctionResources {
   /** The media bucket's ARN is imported by this export name for object-level grants (see StatefulResources). */
   readonly bucketArnExportName: string;
   readonly queues: Readonly<Record<QueueName, IQueue>>;
+  /** The HMAC key of list cursors, given only to functions that declare `signsCursors`. */
+  readonly cursorSecret: ISecret;
 }
 
 export interface ManifestFunctionProps {
@@ -78,7 +91,7 @@ export interface ManifestFunctionProps {
   /** Directory the manifest's `entry` paths are relative to (holds package-lock.json). */
   readonly projectRoot: string;
   readonly resources: FunctionResources;
-  /** Variables every function gets (table, bucket, JWT settings, …); queue URLs are added per `sendsTo`. */
+  /** Variables every function gets (table, bucket, JWT settings, …); queue URLs and the cursor key are added per declaration. */
   readonly environment: Readonly<Record<string, string>>;
 }
 
@@ -121,6 +134,13 @@ export class ManifestFunction extends Construct {
     for (const queue of spec.sendsTo ?? []) {
       environment[queueUrlVariable(queue)] = resources.queues[queue].queueUrl;
     }
+    if (spec.signsCursors) {
+      // A CloudFormation dynamic reference resolved at deploy time: the key ends up as a plain
+      // environment variable (encrypted at rest by Lambda, visible to whoever may read the function's
+      // configuration). That trades a Secrets Manager call (latency, a cache, IAM) at every cold start
+      // for zero init-time calls (decision 004); only the functions that sign cursors hold it.
+      environment[env.CURSOR_SECRET] = resources.cursorSecret.secretValue.unsafeUnwrap();
+    }
 
     this.function = new NodejsFunction(this, 'Function', {
       description: spec.description,
@@ -132,6 +152,7 @@ export class ManifestFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: spec.memoryMb ?? DEFAULT_MEMORY_MB,
       timeout: this.timeout,
+      ...(spec.reservedConcurrency !== undefined && { reservedConcurrentExecutions: spec.reservedConcurrency }),
       tracing: Tracing.ACTIVE,
       role: this.role,
       logGroup: this.logGroup,
@@ -155,20 +176,23 @@ export class ManifestFunction extends Construct {
       );
     }
 
-    if (spec.bucket) {
+    // Per prefix, never the whole bucket: identity documents (private/kyc/) stay out of reach of every
+    // function that does not declare them.
+    const media = Object.entries(mediaAccessOf(spec)) as [MediaPrefix, ObjectAccess][];
+    for (const [prefix, access] of media) {
+      const objects = `${mediaPrefixes[prefix]}*`;
       this.role.addToPrincipalPolicy(
-        new PolicyStatement({
-          actions: [...bucketActions[spec.bucket]],
-          resources: [Fn.join('', [Fn.importValue(resources.bucketArnExportName), '/*'])],
-        }),
+        new PolicyStatement({ actions: [...objectActions[access]], resources: [Fn.join('', [Fn.importValue(resources.bucketArnExportName), `/${objects}`])] }),
       );
-      // Without s3:ListBucket, S3 answers 403 (not 404) for a key that does not exist, and the moderation
-      // worker could not tell "never uploaded" from "not allowed". Keys carry no user data (<purpose>/<uploadId>).
-      this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [Fn.importValue(resources.bucketArnExportName)] }));
       Validations.of(this.role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${resources.bucketArnExportName}/*]`,
-        reason: `Object keys are generated per upload (review media, evidence, listing images, …), so ${name} must address any key in the media bucket; object actions are limited to ${bucketActions[spec.bucket].join(', ')}, and the only bucket-level action is s3:ListBucket (so a missing key answers 404).`,
+        id: `AwsSolutions-IAM5[Resource::${resources.bucketArnExportName}/${objects}]`,
+        reason: `Object keys under ${mediaPrefixes[prefix]} are generated per upload, so ${name} must address any key of that prefix; the actions there are limited to ${objectActions[access].join(', ')}.`,
       });
+    }
+    if (media.some(([, access]) => access !== 'write')) {
+      // Without s3:ListBucket, S3 answers 403 (not 404) for a key that does not exist, and a reader could
+      // not tell "never uploaded" from "not allowed". Keys carry no user data (generated upload ids).
+      this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [Fn.importValue(resources.bucketArnExportName)] }));
     }
 
     for (const queue of spec.sendsTo ?? []) {

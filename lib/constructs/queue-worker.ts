@@ -3,6 +3,9 @@ import { Construct } from 'constructs';
 import type { DeadLetteredQueue } from './dead-lettered-queue.js';
 import type { ManifestFunction } from './manifest-function.js';
 
+/** AWS's guidance for SQS event sources: visibility timeout ≥ 6 × the function timeout. */
+export const VISIBILITY_TIMEOUT_FACTOR = 6;
+
 export interface QueueWorkerProps {
   readonly worker: ManifestFunction;
   readonly queue: DeadLetteredQueue;
@@ -20,11 +23,12 @@ export class QueueWorker extends Construct {
   constructor(scope: Construct, id: string, props: QueueWorkerProps) {
     super(scope, id);
     const { worker, queue, batchSize } = props;
-    // Lambda refuses an SQS event source whose visibility timeout is shorter than the function timeout:
-    // fail at synth, not at deploy.
-    if (worker.timeout.toSeconds() > queue.visibilityTimeout.toSeconds()) {
+    // Lambda refuses a visibility timeout shorter than the function timeout at deploy; AWS asks for 6×, so
+    // a batch that the poller retries after throttling is not delivered again while still being worked on.
+    const needed = VISIBILITY_TIMEOUT_FACTOR * worker.timeout.toSeconds();
+    if (queue.visibilityTimeout.toSeconds() < needed) {
       throw new Error(
-        `${id}: the function timeout (${worker.timeout.toSeconds()} s) exceeds the queue visibility timeout (${queue.visibilityTimeout.toSeconds()} s)`,
+        `${id}: the queue visibility timeout (${queue.visibilityTimeout.toSeconds()} s) is less than ${VISIBILITY_TIMEOUT_FACTOR}× the function timeout (${worker.timeout.toSeconds()} s): make it at least ${needed} s`,
       );
     }
     // Receive/delete/change-visibility on this one queue (the event source would add the same statement).

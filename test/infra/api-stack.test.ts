@@ -7,10 +7,11 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, NagPack } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import { defineAftersale, type Aftersale } from '../../bin/aftersale.js';
 import { cdkContext, type CfnResource, type Statement } from './support.js';
-import { apiThrottle } from '../../lib/api-stack.js';
-import { functions, jobs, queues, routes, workers, type FunctionSpec } from '../../lib/manifest.js';
+import { routeThrottles, strictRoutes, throttleClassOf } from '../../lib/api-stack.js';
+import { functions, jobs, queues, routes, workers, type FunctionSpec, type RouteSpec } from '../../lib/manifest.js';
 
 
 let aftersale: Aftersale;
@@ -26,7 +27,8 @@ beforeAll(() => {
     synthError = error;
   }
   api = Template.fromStack(aftersale.api);
-});
+  // Bundles every function with esbuild: seconds alone, minutes when the machine is shared.
+}, 240_000);
 
 function resources(type: string): Record<string, CfnResource> {
   return api.findResources(type) as Record<string, CfnResource>;
@@ -39,16 +41,39 @@ function functionId(name: string): string {
   return aftersale.api.getLogicalId(fn.function.node.defaultChild as CfnElement);
 }
 
-/** Actions of all Allow statements in the policies attached to the role of manifest function `name`. */
-function allowedActions(name: string): string[] {
+/** The Allow statements in the policies attached to the role of manifest function `name`. */
+function allowedStatements(name: string): Statement[] {
   const fn = aftersale.api.functions.get(name);
   if (!fn) throw new Error(`no function ${name}`);
   const roleId = aftersale.api.getLogicalId(fn.role.node.defaultChild as CfnElement);
   return Object.values(resources('AWS::IAM::Policy'))
     .filter((policy) => JSON.stringify(policy.Properties['Roles']) === JSON.stringify([{ Ref: roleId }]))
     .flatMap((policy) => (policy.Properties['PolicyDocument'] as { Statement: Statement[] }).Statement)
-    .filter((statement) => statement.Effect === 'Allow')
-    .flatMap((statement) => [statement.Action].flat());
+    .filter((statement) => statement.Effect === 'Allow');
+}
+
+/** Actions of all Allow statements of the role of manifest function `name`. */
+function allowedActions(name: string): string[] {
+  return allowedStatements(name).flatMap((statement) => [statement.Action].flat());
+}
+
+/**
+ * The S3 object actions of function `name`, per object resource written as the part after the bucket
+ * ARN (`/owned/*`); the bucket ARN itself is imported by its export name.
+ */
+function objectGrants(name: string): Record<string, string[]> {
+  const bucketArn = { 'Fn::ImportValue': aftersale.stateful.bucketArnExportName };
+  const grants: Record<string, string[]> = {};
+  for (const statement of allowedStatements(name)) {
+    const actions = [statement.Action].flat().filter((action) => action.startsWith('s3:') && action !== 's3:ListBucket');
+    if (actions.length === 0) continue;
+    for (const resource of [statement.Resource].flat() as { 'Fn::Join': [string, [unknown, string]] }[]) {
+      const [, [arn, suffix]] = resource['Fn::Join'];
+      expect(arn, name).toEqual(bucketArn);
+      grants[suffix] = [...(grants[suffix] ?? []), ...actions].sort();
+    }
+  }
+  return grants;
 }
 
 const functionNames = Object.keys(functions) as (keyof typeof functions)[];
@@ -72,7 +97,7 @@ describe('functions', () => {
     }
   });
 
-  it('gives every function the platform environment', () => {
+  it('gives every function the platform environment, and the cursor key only to those that sign cursors', () => {
     for (const name of functionNames) {
       const variables = (resources('AWS::Lambda::Function')[functionId(name)]?.Properties['Environment'] as { Variables: Record<string, unknown> })
         .Variables;
@@ -80,7 +105,7 @@ describe('functions', () => {
         [
           'TABLE_NAME',
           'BUCKET_NAME',
-          'CURSOR_SECRET',
+          ...(specOf(name).signsCursors ? ['CURSOR_SECRET'] : []),
           'JWT_ISSUER',
           'JWT_JWKS_URL',
           'JWT_CLIENT_IDS',
@@ -91,9 +116,20 @@ describe('functions', () => {
       );
       expect(variables['POWERTOOLS_SERVICE_NAME']).toBe('aftersale');
       expect(variables['NODE_OPTIONS']).toBe('--enable-source-maps');
-      expect(JSON.stringify(variables['CURSOR_SECRET'])).toContain('{{resolve:secretsmanager:');
+      if (specOf(name).signsCursors) expect(JSON.stringify(variables['CURSOR_SECRET'])).toContain('{{resolve:secretsmanager:');
       expect(JSON.stringify(variables['JWT_JWKS_URL'])).toContain('/.well-known/jwks.json');
     }
+  });
+
+  it('declares signsCursors exactly on the functions with a route taking a cursor query parameter', () => {
+    const takesCursor = (key: keyof typeof routes): boolean => {
+      const query = (routes[key] as RouteSpec).query;
+      return query instanceof z.ZodObject && 'cursor' in query.shape;
+    };
+    const signers = new Set<string>(routeKeys.filter(takesCursor).map((key) => routes[key].fn));
+    expect(signers.size).toBeGreaterThan(0);
+    for (const name of functionNames) expect(specOf(name).signsCursors === true, name).toBe(signers.has(name));
+    expect(functionNames.filter((name) => !signers.has(name)).length).toBeGreaterThan(0);
   });
 
   it('gives every function its own log group kept 30 days', () => {
@@ -136,13 +172,44 @@ describe('least privilege', () => {
     expect(all.filter((action) => action.includes('*'))).toEqual([]);
   });
 
-  it('grants the bucket and queues only to functions that declare them', () => {
+  it('grants queues only to functions that declare them', () => {
+    for (const name of functionNames) {
+      if (!specOf(name).sendsTo?.length) expect(allowedActions(name).filter((action) => action === 'sqs:SendMessage'), name).toEqual([]);
+    }
+  });
+
+  // The key layout the uploads code writes: client posts, platform copies, identity documents.
+  const prefixes = { incoming: '/incoming/*', owned: '/owned/*', privateDocuments: '/private/kyc/*' } as const;
+  const actionsFor = { read: ['s3:GetObject'], write: ['s3:PutObject'], readWrite: ['s3:GetObject', 's3:PutObject'] } as const;
+
+  it('grants media objects per prefix exactly as the manifest declares, never the whole bucket', () => {
     for (const name of functionNames) {
       const spec = specOf(name);
-      const actions = allowedActions(name);
-      if (!spec.bucket) expect(actions.filter((action) => action.startsWith('s3:')), name).toEqual([]);
-      if (!spec.sendsTo?.length) expect(actions.filter((action) => action === 'sqs:SendMessage'), name).toEqual([]);
+      const expected: Record<string, string[]> = {};
+      for (const prefix of ['incoming', 'owned'] as const) {
+        const access = spec.bucket?.[prefix];
+        if (access) expected[prefixes[prefix]] = [...actionsFor[access]].sort();
+      }
+      if (spec.privateDocuments) expected[prefixes.privateDocuments] = [...actionsFor[spec.privateDocuments]].sort();
+      expect(objectGrants(name), name).toEqual(expected);
+      const reads = Object.values(expected).some((actions) => actions.includes('s3:GetObject'));
+      expect(allowedActions(name).includes('s3:ListBucket'), `${name} may list (a missing key answers 404) only if it reads`).toBe(reads);
+      if (Object.keys(expected).length === 0) expect(allowedActions(name).filter((action) => action.startsWith('s3:')), name).toEqual([]);
     }
+  });
+
+  it('keeps identity documents unreadable by every function: none adopts them until seller verification does', () => {
+    for (const name of functionNames) expect(objectGrants(name)[prefixes.privateDocuments], name).toBeUndefined();
+  });
+
+  it('lets readers of media read the platform copies only, never what clients posted', () => {
+    expect(objectGrants('reviews')).toEqual({ [prefixes.owned]: ['s3:GetObject'] });
+  });
+
+  it('lets the functions that adopt uploads read client posts and write only platform copies', () => {
+    // Dispute evidence is checked and copied when a dispute names it (services/uploads.ts adoptUploads).
+    expect(objectGrants('disputes')).toEqual({ [prefixes.incoming]: ['s3:GetObject'], [prefixes.owned]: ['s3:GetObject', 's3:PutObject'] });
+    expect(objectGrants('uploads')).toEqual({ [prefixes.incoming]: ['s3:PutObject'] });
   });
 });
 
@@ -199,11 +266,38 @@ describe('HTTP API', () => {
     expect(stage?.Properties).toMatchObject({
       StageName: '$default',
       AutoDeploy: true,
-      DefaultRouteSettings: { ThrottlingBurstLimit: apiThrottle.burstLimit, ThrottlingRateLimit: apiThrottle.rateLimit },
+      DefaultRouteSettings: { ThrottlingBurstLimit: routeThrottles.read.burstLimit, ThrottlingRateLimit: routeThrottles.read.rateLimit },
     });
     const settings = stage?.Properties['AccessLogSettings'] as { DestinationArn: unknown; Format: string };
     expect(JSON.parse(settings.Format)).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
     expect(JSON.stringify(settings.DestinationArn)).toContain('ApiAccessLogs');
+  });
+
+  it('throttles every write route tighter than the reads, order placement and upload slots tightest', () => {
+    const [stage] = Object.values(resources('AWS::ApiGatewayV2::Stage'));
+    const settings = stage?.Properties['RouteSettings'] as Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
+    const writes = routeKeys.filter((key) => !key.startsWith('GET '));
+    expect(writes.length).toBeGreaterThan(0);
+    // Reads run on the stage default; every write has its own, tighter, limit.
+    expect(Object.keys(settings).sort()).toEqual([...writes].sort());
+    const { read } = routeThrottles;
+    for (const key of writes) {
+      const limit = settings[key];
+      expect(limit?.ThrottlingRateLimit, key).toBeLessThan(read.rateLimit);
+      expect(limit?.ThrottlingBurstLimit, key).toBeLessThan(read.burstLimit);
+      expect(limit, key).toEqual({ ThrottlingRateLimit: routeThrottles[throttleClassOf(key)].rateLimit, ThrottlingBurstLimit: routeThrottles[throttleClassOf(key)].burstLimit });
+    }
+    for (const key of ['POST /v1/orders', 'POST /v1/uploads']) {
+      expect(settings[key]?.ThrottlingRateLimit, key).toBe(Math.min(...writes.map((write) => settings[write]?.ThrottlingRateLimit ?? Infinity)));
+      expect(settings[key]?.ThrottlingRateLimit, key).toBeLessThan(settings['PUT /v1/sellers/me']?.ThrottlingRateLimit ?? 0);
+    }
+  });
+
+  it('names only real routes as strict, and creates the stage after the routes its settings name', () => {
+    for (const key of strictRoutes) expect(routeKeys, key).toContain(key);
+    const [stage] = Object.values(api.findResources('AWS::ApiGatewayV2::Stage') as Record<string, CfnResource & { DependsOn?: string[] }>);
+    const routeIdByKey = new Map(Object.entries(resources('AWS::ApiGatewayV2::Route')).map(([id, route]) => [route.Properties['RouteKey'] as string, id]));
+    for (const key of Object.keys(stage?.Properties['RouteSettings'] as object)) expect(stage?.DependsOn, key).toContain(routeIdByKey.get(key));
   });
 
   it('outputs the API URL', () => {
@@ -214,6 +308,31 @@ describe('HTTP API', () => {
 describe('workers and jobs', () => {
   it('has one event source mapping per manifest worker (see manifest-variants.test.ts for the shape)', () => {
     api.resourceCountIs('AWS::Lambda::EventSourceMapping', workers.length);
+  });
+
+  it('gives each worker queue a visibility timeout of at least 6× its worker timeout (AWS guidance for SQS event sources)', () => {
+    const queueResources = Template.fromStack(aftersale.stateful).findResources('AWS::SQS::Queue') as Record<string, CfnResource>;
+    expect(workers.length).toBeGreaterThan(0);
+    for (const worker of workers) {
+      const queueId = aftersale.stateful.getLogicalId(aftersale.stateful.queues[worker.queue].queue.node.defaultChild as CfnElement);
+      const visibility = queueResources[queueId]?.Properties['VisibilityTimeout'];
+      const timeout = resources('AWS::Lambda::Function')[functionId(worker.fn)]?.Properties['Timeout'];
+      expect(typeof visibility === 'number' && typeof timeout === 'number', worker.queue).toBe(true);
+      expect(visibility as number, worker.queue).toBeGreaterThanOrEqual(6 * (timeout as number));
+    }
+  });
+
+  it('runs each job one invocation at a time (reserved concurrency 1), so two sweeps never overlap', () => {
+    expect(Object.keys(jobs).length).toBeGreaterThan(0);
+    for (const job of Object.values(jobs)) {
+      expect(resources('AWS::Lambda::Function')[functionId(job.fn)]?.Properties['ReservedConcurrentExecutions'], job.fn).toBe(1);
+    }
+  });
+
+  it('reserves concurrency only where the manifest asks for it', () => {
+    for (const name of functionNames) {
+      expect(resources('AWS::Lambda::Function')[functionId(name)]?.Properties['ReservedConcurrentExecutions'], name).toBe(specOf(name).reservedConcurrency);
+    }
   });
 
   it('schedules each job with retries', () => {
@@ -264,6 +383,21 @@ describe('alarms', () => {
       expect(filter?.Properties.FilterPattern).toBe(`{ $.businessEvent = "${event}" }`);
       expect(filter?.Properties.MetricTransformations[0]).toMatchObject({ MetricNamespace: 'Aftersale', MetricValue: '1' });
     }
+  });
+
+  it('alarms as soon as the timers job parks a timer', () => {
+    expect(functions.timersJob.emits).toContain('TimerParked');
+    const parked = alarms().filter((candidate) => candidate.Properties['MetricName'] === 'TimerParked');
+    expect(parked).toHaveLength(1);
+    expect(parked[0]?.Properties).toMatchObject({
+      Namespace: 'Aftersale',
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    expect(parked[0]?.Properties['Dimensions']).toBeUndefined();
   });
 
   it('sends every alarm to one encrypted, SSL-only topic', () => {

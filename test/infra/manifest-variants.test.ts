@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { defineAftersale, type Aftersale } from '../../bin/aftersale.js';
 import { cdkContext, type CfnResource, type Statement } from './support.js';
 import { defaultManifest, type HostManifest } from '../../lib/api-stack.js';
+import { queues as defaultManifestQueues } from '../../lib/manifest.js';
 
 
 
@@ -18,7 +19,7 @@ function build(manifest: HostManifest): Aftersale {
   return defineAftersale(new App({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': [] } }), { manifest });
 }
 
-/** The real manifest plus a moderation worker that reads media and hands disputes on. */
+/** The real manifest plus a moderation worker that reads media and identity documents and hands disputes on. */
 const withWorker: HostManifest = {
   ...defaultManifest,
   functions: {
@@ -27,7 +28,8 @@ const withWorker: HostManifest = {
       entry: 'lambdas/jobs/timers.ts', // any existing module: the worker only needs to be a valid entry here
       description: 'Test worker',
       table: 'read',
-      bucket: 'read',
+      bucket: { owned: 'read' },
+      privateDocuments: 'read',
       sendsTo: ['disputes'],
       timeoutSeconds: 30,
     },
@@ -91,10 +93,12 @@ describe('queue worker', () => {
     expect(variables['QUEUE_URL_MODERATION']).toBeUndefined();
   });
 
-  it('reads objects of the media bucket, and may list it (so a missing key answers 404), nothing more', () => {
+  it('reads owned media and identity documents, and may list the bucket (so a missing key answers 404), nothing more', () => {
     const s3 = workerPolicy().filter((statement) => [statement.Action].flat().some((action) => action.startsWith('s3:')));
-    expect(s3).toHaveLength(2);
-    expect(s3.find((statement) => statement.Action === 's3:GetObject')?.Resource).toEqual({ 'Fn::Join': ['', [{ 'Fn::ImportValue': aftersale.stateful.bucketArnExportName }, '/*']] });
+    const objects = (prefix: string) => ({ 'Fn::Join': ['', [{ 'Fn::ImportValue': aftersale.stateful.bucketArnExportName }, `/${prefix}*`]] });
+    expect(s3.flatMap((statement) => [statement.Action].flat()).sort()).toEqual(['s3:GetObject', 's3:ListBucket']);
+    expect(s3.find((statement) => statement.Action === 's3:GetObject')?.Resource).toEqual(expect.arrayContaining([objects('owned/'), objects('private/kyc/')]));
+    expect([s3.find((statement) => statement.Action === 's3:GetObject')?.Resource].flat()).toHaveLength(2);
     expect(s3.find((statement) => statement.Action === 's3:ListBucket')?.Resource).toEqual({ 'Fn::ImportValue': aftersale.stateful.bucketArnExportName });
   });
 
@@ -105,7 +109,7 @@ describe('queue worker', () => {
     expect(dynamo.sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
   });
 
-  it('passes cdk-nag, the bucket wildcard acknowledged on this role only', () => {
+  it('passes cdk-nag, the prefix wildcards acknowledged on this role only', () => {
     expect(new AwsSolutionsChecks().validateScope(aftersale.app).violations).toEqual([]);
   });
 });
@@ -116,9 +120,25 @@ describe('manifests the AWS host refuses', () => {
     expect(() => build(slow)).toThrow(/visibility timeout/);
   });
 
+  it('a queue whose visibility timeout is less than 6× its worker timeout', () => {
+    const visibility = defaultManifestQueues.moderation.visibilityTimeoutSeconds;
+    const worker = withWorker.functions['moderationWorker'];
+    if (!worker) throw new Error('no worker');
+    // One second more than a sixth of the visibility timeout: shorter than the queue's, but not 6× shorter.
+    const justTooSlow: HostManifest = { ...withWorker, functions: { ...withWorker.functions, moderationWorker: { ...worker, timeoutSeconds: Math.floor(visibility / 6) + 1 } } };
+    expect(() => build(justTooSlow)).toThrow(/less than 6× the function timeout/);
+    const justFastEnough: HostManifest = { ...withWorker, functions: { ...withWorker.functions, moderationWorker: { ...worker, timeoutSeconds: Math.floor(visibility / 6) } } };
+    expect(() => build(justFastEnough)).not.toThrow();
+  });
+
   it('a route, worker or job naming an undeclared function', () => {
     expect(() => build({ ...defaultManifest, routes: { 'GET /v1/ghost': { fn: 'ghost', auth: 'none' } } })).toThrow(/ghost/);
     expect(() => build({ ...defaultManifest, jobs: { ghost: { fn: 'ghost', schedule: 'rate(1 hour)' } } })).toThrow(/ghost/);
+  });
+
+  it('a strict throttle naming a route the manifest does not declare', () => {
+    const { ['POST /v1/orders']: _placeOrder, ...otherRoutes } = defaultManifest.routes;
+    expect(() => build({ ...defaultManifest, routes: otherRoutes })).toThrow(/strictRoutes .*POST \/v1\/orders/);
   });
 
   it('a /local route', () => {

@@ -106,6 +106,17 @@ describe('media bucket', () => {
     });
   });
 
+  it('deletes client uploads a day after they land in incoming/, versions included, and abandoned multipart uploads', () => {
+    const rules = (mediaBucket().Properties['LifecycleConfiguration'] as { Rules: Record<string, unknown>[] }).Rules;
+    expect(rules.every((rule) => rule['Status'] === 'Enabled')).toBe(true);
+    const incoming = rules.filter((rule) => rule['Prefix'] === 'incoming/');
+    expect(incoming).toEqual([expect.objectContaining({ ExpirationInDays: 1, NoncurrentVersionExpiration: { NoncurrentDays: 1 } })]);
+    expect(rules).toContainEqual(expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }));
+    // Nothing but incoming/ expires current objects: platform copies and identity documents stay.
+    expect(rules.filter((rule) => rule['ExpirationInDays'] !== undefined || rule['ExpirationDate'] !== undefined)).toEqual(incoming);
+    expect(rules).toContainEqual(expect.objectContaining({ ExpiredObjectDeleteMarker: true }));
+  });
+
   it('writes server access logs to a separate private bucket', () => {
     const logging = mediaBucket().Properties['LoggingConfiguration'] as { DestinationBucketName: { Ref: string } };
     const logBucket = resources('AWS::S3::Bucket')[logging.DestinationBucketName.Ref];
@@ -161,7 +172,7 @@ describe('user pool', () => {
         AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
         UsernameAttributes: ['email'],
         Policies: {
-          PasswordPolicy: { MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true },
+          PasswordPolicy: { MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true, PasswordHistorySize: 5 },
         },
         MfaConfiguration: 'OPTIONAL',
         EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
@@ -176,12 +187,49 @@ describe('user pool', () => {
     expect(groups.sort()).toEqual(['admin', 'buyer', 'seller']);
   });
 
-  it('has one public app client with password and SRP sign-in', () => {
-    template.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
-    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
-      GenerateSecret: false,
-      ExplicitAuthFlows: Match.arrayWith(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH']),
-    });
+  const appClient = (from: Template): Record<string, unknown> => {
+    const clients = Object.values(from.findResources('AWS::Cognito::UserPoolClient') as Record<string, CfnResource>);
+    expect(clients).toHaveLength(1);
+    return clients[0]?.Properties ?? {};
+  };
+
+  it('has one public app client signing in with SRP only (no password or admin password flow)', () => {
+    const client = appClient(template);
+    expect(client['GenerateSecret']).toBe(false);
+    expect([...(client['ExplicitAuthFlows'] as string[])].sort()).toEqual(['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH']);
+    expect(client).toMatchObject({ PreventUserExistenceErrors: 'ENABLED', EnableTokenRevocation: true });
+  });
+
+  it('has no OAuth flow and no callback without callback URLs (no implicit grant, no example.com)', () => {
+    const client = appClient(template);
+    expect(client['AllowedOAuthFlowsUserPoolClient']).toBe(false);
+    expect(client['AllowedOAuthFlows']).toBeUndefined();
+    expect(client['CallbackURLs']).toBeUndefined();
+    expect(JSON.stringify(client)).not.toMatch(/example\.com|implicit/);
+  });
+
+  it('offers only the authorization code grant, to the given callback URLs', () => {
+    const callbackUrls = ['https://app.aftersale.test/auth/callback', 'http://localhost:5173/auth/callback'];
+    const client = appClient(Template.fromStack(new StatefulStack(new App({ context: cdkContext }), 'Callbacks', { stage: 'test', callbackUrls })));
+    expect(client).toMatchObject({ AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], CallbackURLs: callbackUrls });
+    expect([...(client['AllowedOAuthScopes'] as string[])].sort()).toEqual(['email', 'openid']);
+  });
+
+  it.each([
+    ['plain http', 'http://app.aftersale.test/callback', /https/],
+    ['a placeholder domain', 'https://example.com', /placeholder/],
+    ['a fragment', 'https://app.aftersale.test/callback#token', /fragment/],
+    ['not a URL', 'app.aftersale.test', /not a URL/],
+  ])('refuses a callback URL with %s', (_case, url, message) => {
+    expect(() => new StatefulStack(new App({ context: cdkContext }), 'Refused', { stage: 'test', callbackUrls: [url] })).toThrow(message);
+  });
+
+  it('enforces threat protection (Plus plan) in prod only', () => {
+    const pool = (from: Template): Record<string, unknown> => Object.values(from.findResources('AWS::Cognito::UserPool') as Record<string, CfnResource>)[0]?.Properties ?? {};
+    const prod = pool(Template.fromStack(new StatefulStack(new App({ context: cdkContext }), 'Aftersale-prod-Stateful', { stage: 'prod' })));
+    expect(prod).toMatchObject({ UserPoolTier: 'PLUS', UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' }, MfaConfiguration: 'OPTIONAL' });
+    expect(pool(template)).toMatchObject({ UserPoolTier: 'ESSENTIALS' });
+    expect(pool(template)['UserPoolAddOns']).toBeUndefined();
   });
 });
 
