@@ -17,7 +17,7 @@ export type { AuthMode, HttpMethod, Role, RouteSpec } from './routes/spec.js';
 
 /** What a function may touch; the AWS host turns this into IAM grants, nothing more. */
 /** Business events a function logs (platform/business-events.ts); the AWS host turns them into CloudWatch metrics. */
-export const businessEvents = ['OrderPlaced', 'ReceiptConfirmed', 'ReviewPublished', 'DisputeOpened', 'DisputeEscalated', 'RefundIssued'] as const;
+export const businessEvents = ['OrderPlaced', 'ReceiptConfirmed', 'ReviewPublished', 'DisputeOpened', 'DisputeEscalated', 'RefundIssued', 'TimerParked'] as const;
 export type BusinessEvent = (typeof businessEvents)[number];
 
 export interface FunctionSpec {
@@ -41,7 +41,7 @@ export const functions = {
   moderationWorker: { entry: 'lambdas/workers/moderation.ts', description: 'Moderates review revisions and seller replies', table: 'readWrite', bucket: 'readWrite', emits: ['ReviewPublished'], timeoutSeconds: 30 },
   disputes: { entry: 'lambdas/http/disputes.ts', description: 'Disputes, returns, arbitration and refunds', table: 'readWrite', bucket: 'read', sendsTo: ['disputes'], emits: ['DisputeOpened', 'DisputeEscalated', 'RefundIssued'] },
   caseFileWorker: { entry: 'lambdas/workers/case-file.ts', description: 'Builds the case file of an escalated dispute and proposes a decision', table: 'readWrite', timeoutSeconds: 30 },
-  timersJob: { entry: 'lambdas/jobs/timers.ts', description: 'Fires due timers: auto-confirm, windows, dispute deadlines, refunds, outbox retries', table: 'readWrite', sendsTo: ['moderation', 'disputes'], emits: ['ReceiptConfirmed', 'DisputeEscalated', 'RefundIssued'], timeoutSeconds: 300 },
+  timersJob: { entry: 'lambdas/jobs/timers.ts', description: 'Fires due timers: auto-confirm, windows, dispute deadlines, refunds, outbox retries', table: 'readWrite', sendsTo: ['moderation', 'disputes'], emits: ['ReceiptConfirmed', 'DisputeEscalated', 'RefundIssued', 'TimerParked'], timeoutSeconds: 300 },
 } as const satisfies Record<string, FunctionSpec>;
 export type FunctionName = keyof typeof functions;
 
