@@ -192,6 +192,32 @@ describe('a timer that keeps failing', () => {
   });
 });
 
+describe('the progress marker', () => {
+  it('trails each sweep by a margin, so a timer that reached the index after a sweep read past it still fires', async () => {
+    moveClock({ advanceByMs: 750 * DAY_MS });
+    await sweepTimers({ fire: settles });
+    const sweptAt = clock.nowIso();
+    await sweepTimers({ fire: settles });
+    // Written due at once a minute before that sweep, seen by the index only after it (eventual consistency).
+    const late: Timer = { kind: 'REFUND_PROGRESS', entityId: `rfd_late${Date.now()}`, dueAt: at(sweptAt, -MINUTE_MS) };
+    await transact([setTimer(late, late.dueAt)]);
+    moveClock({ advanceByMs: 5 * MINUTE_MS });
+    await sweepTimers({ fire: settles });
+    expect(await storedTimer(late)).toBeUndefined();
+  });
+
+  it('never keeps a sweep from what is due now when the clock was moved back (the local host)', async () => {
+    moveClock({ advanceByMs: 900 * DAY_MS });
+    await sweepTimers({ fire: settles });
+    await local.api.resetClock();
+    const now = clock.nowIso();
+    const timer: Timer = { kind: 'REFUND_PROGRESS', entityId: `rfd_now${Date.now()}`, dueAt: now };
+    await transact([setTimer(timer, now)]);
+    await sweepTimers({ fire: settles });
+    expect(await storedTimer(timer)).toBeUndefined();
+  });
+});
+
 describe('a sweep after an outage', () => {
   it('costs one Query per month it spans, not one per hour, with or without 1,000 pending timers', async () => {
     moveClock({ advanceByMs: 800 * DAY_MS });
