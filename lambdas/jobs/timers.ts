@@ -122,8 +122,8 @@ export async function sweepTimers(options: { fire?: FireTimer; retry?: RetryPoli
     const outcomes = await Promise.allSettled(batch.map((due) => attempt(due, fire, retry, now)));
     for (const [index, outcome] of outcomes.entries()) {
       if (outcome.status === 'rejected') {
-        const position = batch[index]!.position.split('#')[0]!;
-        if (position < sweptTo) sweptTo = position;
+        const { firesAt } = batch[index]!;
+        if (firesAt < sweptTo) sweptTo = firesAt;
         result.failed++;
         logger.error('Timer failed and its retry could not be recorded; the next sweep reads it again', { timer: batch[index]!.timer, error: outcome.reason as Error });
       } else if (outcome.value === 'fired') result.processed++;

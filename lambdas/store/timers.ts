@@ -28,7 +28,9 @@ export interface Timer {
 /** A timer as the sweep reads it: where it sits in the index, and how often firing it has failed. */
 export interface DueTimer {
   timer: Timer;
-  /** Its GSI3 sort key, the instant it fires at first: a retry or a move changes it. */
+  /** When it fires: its deadline, or `now` for one set late, or its next retry. */
+  firesAt: string;
+  /** Where the sweep read it in the index; a retry is recorded only if it is still there. */
   position: string;
   attempts: number;
 }
@@ -123,6 +125,7 @@ export function monthsToSweep(from: string, now: string): string[] {
 
 const dueTimerOf = (item: Record<string, unknown>): DueTimer => ({
   timer: { kind: item.kind as TimerKind, entityId: String(item.entityId), dueAt: String(item.dueAt), payload: item.payload as Timer['payload'] },
+  firesAt: String(item.GSI3SK).split('#')[0] as string,
   position: String(item.GSI3SK),
   attempts: typeof item.attempts === 'number' ? item.attempts : 0,
 });
