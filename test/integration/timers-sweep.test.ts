@@ -57,19 +57,19 @@ const storedTimer = async (timer: Pick<Timer, 'kind' | 'entityId'>): Promise<Get
 const settles: FireTimer = (timer) => transact([settleTimer(timer)]);
 
 describe('concurrent sweeps', () => {
-  it('log no error for work another sweep did: four sweeps over 220 due timers of three kinds', async () => {
+  it('log no error for work another sweep did: four sweeps over 200 due timers of three kinds', async () => {
     const { api } = local;
     const { seller, productId } = await api.sellerWithListing();
     const buyer = await api.actor('buyer');
-    const orderIds = await inBatches(Array.from({ length: 160 }), 8, async () => {
+    const orderIds = await inBatches(Array.from({ length: 120 }), 8, async () => {
       const placed = await api.post('/v1/orders', buyer, anOrder(productId));
       expect(placed.status, placed.text).toBe(201);
       const orderId = String(placed.body.orderId);
       expect((await api.post(`/v1/orders/${orderId}/shipment`, seller, aShipment())).status).toBe(200);
       return orderId;
     });
-    // 60 confirmed by the buyer (review and return windows pending), 100 left to auto-confirm.
-    const confirmed = orderIds.slice(0, 60);
+    // 80 confirmed by the buyer (review and return windows pending), 40 left to auto-confirm.
+    const confirmed = orderIds.slice(0, 80);
     await inBatches(confirmed, 8, async (orderId) => expect((await api.post(`/v1/orders/${orderId}/confirm-receipt`, buyer)).status).toBe(200));
     await api.runJob('timers'); // the sweeps below start from here, not from a first sweep's look-back
     await api.setClock(at(clock.nowIso(), 61 * DAY_MS));
@@ -78,11 +78,11 @@ describe('concurrent sweeps', () => {
 
     expect(lines.filter((line) => line.level === 'ERROR')).toEqual([]);
     expect(lines.filter((line) => line.level === 'WARN')).toEqual([]);
-    // Each timer fired once in all: 100 auto-confirmations, 60 review windows and 60 return windows closed.
-    expect(runs.reduce((sum, run) => sum + run.processed, 0)).toBe(220);
+    // Each timer fired once in all: 40 auto-confirmations, 80 review windows and 80 return windows closed.
+    expect(runs.reduce((sum, run) => sum + run.processed, 0)).toBe(200);
     const statuses = await inBatches(orderIds, 16, async (orderId) => (await api.get<{ status: string }>(`/v1/orders/${orderId}`, buyer)).body.status);
     expect(new Set(statuses)).toEqual(new Set(['COMPLETED']));
-    for (const orderId of orderIds.slice(60, 63)) {
+    for (const orderId of orderIds.slice(80, 83)) {
       const ledger = await api.get<{ items: { type: string }[] }>(`/v1/orders/${orderId}/ledger`, buyer);
       expect(ledger.body.items.map((entry) => entry.type)).toEqual(['HOLD', 'RELEASE']);
     }
