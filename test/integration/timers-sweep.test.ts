@@ -4,7 +4,7 @@
  * are injected through `sweepTimers({ fire })`, every other firing is the real service.
  */
 import { BatchWriteCommand, GetCommand, type GetCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fireTimer, sweepTimers, timerRetry, type FireTimer } from '../../lambdas/jobs/timers.js';
 import { clock, moveClock } from '../../lambdas/platform/clock.js';
 import { logger } from '../../lambdas/platform/logger.js';
@@ -14,6 +14,8 @@ import { transact } from '../../lambdas/store/transactions.js';
 import { anOrder, aShipment, useLocalApi } from '../support/local-api.js';
 
 const local = useLocalApi();
+// This file imports the logger before the host sets its level from POWERTOOLS_LOG_LEVEL: apply it here.
+beforeAll(() => logger.setLogLevel(process.env.POWERTOOLS_LOG_LEVEL === 'INFO' ? 'INFO' : 'WARN'));
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
@@ -185,7 +187,7 @@ describe('a timer that keeps failing', () => {
     const now = clock.nowIso();
     const timer: Timer = { kind: 'CASE_FILE', entityId: `dsp_reset${Date.now()}`, dueAt: now };
     await transact([setTimer(timer, now)]);
-    await sweepTimers({ fire: (fired) => (fired.entityId === timer.entityId ? Promise.reject(new Error('down')) : fireTimer(fired)) });
+    await logLines(() => sweepTimers({ fire: (fired) => (fired.entityId === timer.entityId ? Promise.reject(new Error('down')) : fireTimer(fired)) }));
     expect((await storedTimer(timer))?.attempts).toBe(1);
     await transact([setTimer({ ...timer, dueAt: at(now, DAY_MS) }, clock.nowIso())]);
     expect(await storedTimer(timer)).not.toHaveProperty('attempts');
