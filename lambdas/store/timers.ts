@@ -1,9 +1,16 @@
 /**
- * Timers: one item per pending deadline, indexed by due hour in the sparse GSI3, so the sweep reads only
- * what is due (DOMAIN.md "Scheduled jobs": work proportional to what is due, not to the table's size).
- * A timer is written and removed in the same transaction as the state change that sets or settles it.
+ * Timers: one item per pending deadline, indexed in the sparse GSI3 by the instant it should next fire,
+ * partitioned by that instant's month, so the sweep reads only what is due (DOMAIN.md "Scheduled jobs":
+ * work proportional to what is due, not to the table's size) and one Query per month since its last run
+ * (docs/decisions/005-timer-buckets.md). A timer is written and removed in the same transaction as the
+ * state change that sets or settles it.
+ *
+ *   TIMER#<kind>#<entityId> / TIMER   GSI3PK DUE#<yyyy-mm>   GSI3SK <fires at>#<kind>#<entityId>   while due
+ *                                     GSI3PK TIMERS#PARKED   GSI3SK <parked at>#<kind>#<entityId>  once parked
  */
-import { QueryCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { clock } from '../platform/clock.js';
 import { tableName } from '../platform/config.js';
 import { documentClient } from './client.js';
 import { put, remove, type TransactItem } from './transactions.js';
@@ -18,19 +25,40 @@ export interface Timer {
   payload?: Record<string, unknown> | undefined;
 }
 
-const HOUR_MS = 60 * 60 * 1000;
-export const hourBucket = (iso: string): string => iso.slice(0, 13);
-const nextHour = (bucket: string): string => new Date(new Date(`${bucket}:00:00.000Z`).getTime() + HOUR_MS).toISOString().slice(0, 13);
+/** A timer as the sweep reads it: where it sits in the index, and how often firing it has failed. */
+export interface DueTimer {
+  timer: Timer;
+  /** When it fires: its deadline, or `now` for one set late, or its next retry. */
+  firesAt: string;
+  /** Where the sweep read it in the index; a retry is recorded only if it is still there. */
+  position: string;
+  attempts: number;
+}
 
+export interface ParkedTimer extends Timer {
+  attempts: number;
+  lastError: string;
+  parkedAt: string;
+}
+
+const monthOf = (iso: string): string => iso.slice(0, 7);
+const nextMonth = (month: string): string => {
+  const [year, index] = month.split('-').map(Number) as [number, number];
+  return index === 12 ? `${year + 1}-01` : `${year}-${String(index + 1).padStart(2, '0')}`;
+};
+
+const PARKED = 'TIMERS#PARKED';
 export const timerKey = (kind: TimerKind, entityId: string) => ({ PK: `TIMER#${kind}#${entityId}`, SK: 'TIMER' });
+/** Where a timer that fires at `at` sits in the due index. */
+const dueKeys = (kind: TimerKind, entityId: string, at: string) => ({ GSI3PK: `DUE#${monthOf(at)}`, GSI3SK: `${at}#${kind}#${entityId}` });
 
 /**
- * Sets (or moves) a timer. A deadline already past goes in the current hour, which the sweep always
- * reads. `ifDueAt` moves it only if it is still the one that was read.
+ * Sets (or moves) a timer. A deadline already past fires at `now`, where the next sweep reads; placing it
+ * at its own past instant would put it behind the sweep's progress marker. `ifDueAt` moves it only if it
+ * is still the one that was read. A new deadline replaces the item whole: failed attempts start over.
  */
 export function setTimer(timer: Timer, now: string, options: { ifDueAt?: string } = {}): TransactItem {
-  const bucket = hourBucket(timer.dueAt < now ? now : timer.dueAt);
-  const item = { ...timerKey(timer.kind, timer.entityId), ...timer, GSI3PK: `DUE#${bucket}`, GSI3SK: `${timer.dueAt}#${timer.kind}#${timer.entityId}` };
+  const item = { ...timerKey(timer.kind, timer.entityId), ...timer, ...dueKeys(timer.kind, timer.entityId, timer.dueAt < now ? now : timer.dueAt) };
   return options.ifDueAt === undefined ? put(item) : put(item, { expression: 'dueAt = :read', values: { ':read': options.ifDueAt } });
 }
 
@@ -41,54 +69,169 @@ export const settleTimer = (timer: Timer): TransactItem =>
 export const cancelTimer = (kind: TimerKind, entityId: string): TransactItem => remove(timerKey(kind, entityId));
 
 const SWEEP_KEY = { PK: 'SWEEP#timers', SK: 'SWEEP' };
+const HOUR_MS = 60 * 60 * 1000;
 /** On the very first sweep, look this far back for anything already due. */
 const FIRST_SWEEP_LOOKBACK_MS = 7 * 24 * HOUR_MS;
 
-/** Hour buckets the sweep must read: from the first not-yet-completed hour up to the current one. */
-export async function bucketsToSweep(now: string): Promise<string[]> {
-  const { Item } = await documentClient().send(new GetCommand({ TableName: tableName(), Key: SWEEP_KEY, ConsistentRead: true }));
-  const current = hourBucket(now);
-  let bucket = typeof Item?.nextBucket === 'string' ? Item.nextBucket : hourBucket(new Date(new Date(now).getTime() - FIRST_SWEEP_LOOKBACK_MS).toISOString());
-  const buckets: string[] = [];
-  for (; bucket <= current; bucket = nextHour(bucket)) buckets.push(bucket);
-  return buckets.length > 0 ? buckets : [current];
-}
-
 /**
- * Hours before the current one are complete once swept — with a margin: a timer written at the very end
- * of an hour (due at once, so in that hour's bucket) may reach the eventually consistent index after a
- * sweep early in the next hour has read it, so the previous hour is read again for the first minutes.
+ * A timer written due at once reaches the eventually consistent index a moment after its transaction;
+ * a sweep running in that moment misses it. So the marker trails the sweep by this margin, and the next
+ * sweep reads the last minutes again (what it finds there was fired, so is gone, or is still due).
  */
 const SETTLE_MARGIN_MS = 15 * 60_000;
+const lessMargin = (iso: string): string => new Date(new Date(iso).getTime() - SETTLE_MARGIN_MS).toISOString();
 
-export async function markSwept(now: string): Promise<void> {
-  const bucket = hourBucket(new Date(new Date(now).getTime() - SETTLE_MARGIN_MS).toISOString());
-  await documentClient().send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: { ...SWEEP_KEY, nextBucket: bucket, sweptAt: now },
-      ConditionExpression: 'attribute_not_exists(nextBucket) OR nextBucket <= :bucket',
-      ExpressionAttributeValues: { ':bucket': bucket },
-    }),
-  ).catch((error: unknown) => {
-    // A concurrent sweep already moved further; keeping its progress is correct.
-    if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
-  });
+/**
+ * The instant from which a sweep at `now` reads: everything positioned before it has been swept. Never
+ * later than the margin before `now`, so a clock moved back (the local host's) still reads what is due.
+ */
+export async function sweptUntil(now: string): Promise<string> {
+  const { Item } = await documentClient().send(new GetCommand({ TableName: tableName(), Key: SWEEP_KEY, ConsistentRead: true }));
+  const marker =
+    typeof Item?.nextFrom === 'string'
+      ? Item.nextFrom
+      : // A marker written before month partitions held the first hour not yet swept.
+        typeof Item?.nextBucket === 'string'
+        ? `${Item.nextBucket}:00:00.000Z`
+        : new Date(new Date(now).getTime() - FIRST_SWEEP_LOOKBACK_MS).toISOString();
+  const latest = lessMargin(now);
+  return marker < latest ? marker : latest;
 }
 
-export async function* dueTimers(bucket: string, now: string): AsyncGenerator<Timer> {
+/** Records that everything positioned before `sweptTo` (less the margin) is done; never moves backwards. */
+export async function markSwept(sweptTo: string): Promise<void> {
+  const nextFrom = lessMargin(sweptTo);
+  await documentClient()
+    .send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...SWEEP_KEY, nextFrom, sweptAt: clock.nowIso() },
+        ConditionExpression: 'attribute_not_exists(nextFrom) OR nextFrom <= :nextFrom',
+        ExpressionAttributeValues: { ':nextFrom': nextFrom },
+      }),
+    )
+    .catch((error: unknown) => {
+      // A concurrent sweep already moved further; keeping its progress is correct.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    });
+}
+
+/** The month partitions a sweep from `from` to `now` reads: one Query each, however many hours passed. */
+export function monthsToSweep(from: string, now: string): string[] {
+  const months: string[] = [];
+  for (let month = monthOf(from); month <= monthOf(now); month = nextMonth(month)) months.push(month);
+  return months;
+}
+
+const dueTimerOf = (item: Record<string, unknown>): DueTimer => ({
+  timer: { kind: item.kind as TimerKind, entityId: String(item.entityId), dueAt: String(item.dueAt), payload: item.payload as Timer['payload'] },
+  firesAt: String(item.GSI3SK).split('#')[0] as string,
+  position: String(item.GSI3SK),
+  attempts: typeof item.attempts === 'number' ? item.attempts : 0,
+});
+
+/** The timers of one month partition positioned in [from, now]: due, and not yet known to be swept. */
+export async function* dueTimers(month: string, from: string, now: string): AsyncGenerator<DueTimer> {
   let cursor: Record<string, unknown> | undefined;
   do {
     const page = await documentClient().send(
       new QueryCommand({
         TableName: tableName(),
         IndexName: 'GSI3',
-        KeyConditionExpression: 'GSI3PK = :bucket AND GSI3SK <= :now',
-        ExpressionAttributeValues: { ':bucket': `DUE#${bucket}`, ':now': `${now}~` },
+        KeyConditionExpression: 'GSI3PK = :month AND GSI3SK BETWEEN :from AND :now',
+        ExpressionAttributeValues: { ':month': `DUE#${month}`, ':from': from, ':now': `${now}~` },
         ExclusiveStartKey: cursor,
       }),
     );
-    for (const item of page.Items ?? []) yield { kind: item.kind as TimerKind, entityId: String(item.entityId), dueAt: String(item.dueAt), payload: item.payload as Timer['payload'] };
+    for (const item of page.Items ?? []) yield dueTimerOf(item);
     cursor = page.LastEvaluatedKey;
   } while (cursor);
+}
+
+/** The last failure of a timer, as the runbook reads it: bounded, so a long stack cannot bloat the item. */
+const describeError = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 500);
+
+/**
+ * Records a failed attempt: the timer moves to fire again at `retryAt`, or to the parked partition when
+ * `park` (it then fires no more until released). Written only if the timer is still where the sweep read
+ * it with the attempts it read, so a timer settled, moved or already retried meanwhile — by its service or
+ * by a concurrent sweep — is left alone; the answer says which happened.
+ */
+export async function recordFailedAttempt(
+  due: DueTimer,
+  error: unknown,
+  next: { retryAt: string; park: false } | { park: true },
+  now: string,
+): Promise<'recorded' | 'handled-elsewhere'> {
+  const { kind, entityId } = due.timer;
+  const attempts = due.attempts + 1;
+  const keys = next.park ? { GSI3PK: PARKED, GSI3SK: `${now}#${kind}#${entityId}` } : dueKeys(kind, entityId, next.retryAt);
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: timerKey(kind, entityId),
+        UpdateExpression: `SET GSI3PK = :pk, GSI3SK = :sk, attempts = :attempts, lastError = :error, lastFailedAt = :now${next.park ? ', parkedAt = :now' : ''}`,
+        ConditionExpression: `GSI3SK = :read AND dueAt = :dueAt AND ${due.attempts === 0 ? 'attribute_not_exists(attempts)' : 'attempts = :readAttempts'}`,
+        ExpressionAttributeValues: {
+          ':pk': keys.GSI3PK,
+          ':sk': keys.GSI3SK,
+          ':attempts': attempts,
+          ':error': describeError(error),
+          ':now': now,
+          ':read': due.position,
+          ':dueAt': due.timer.dueAt,
+          ...(due.attempts > 0 && { ':readAttempts': due.attempts }),
+        },
+      }),
+    );
+    return 'recorded';
+  } catch (failure) {
+    if (failure instanceof ConditionalCheckFailedException) return 'handled-elsewhere';
+    throw failure;
+  }
+}
+
+/** Parked timers, oldest parked first (runbook: docs/decisions/005-timer-buckets.md). */
+export async function listParkedTimers(limit = 100, startKey?: Record<string, unknown>): Promise<{ timers: ParkedTimer[]; lastKey: Record<string, unknown> | undefined }> {
+  const page = await documentClient().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: 'GSI3',
+      KeyConditionExpression: 'GSI3PK = :parked',
+      ExpressionAttributeValues: { ':parked': PARKED },
+      Limit: limit,
+      ExclusiveStartKey: startKey,
+    }),
+  );
+  const timers = (page.Items ?? []).map((item): ParkedTimer => ({
+    ...dueTimerOf(item).timer,
+    attempts: Number(item.attempts),
+    lastError: String(item.lastError),
+    parkedAt: String(item.parkedAt),
+  }));
+  return { timers, lastKey: page.LastEvaluatedKey };
+}
+
+/**
+ * Puts a parked timer back in the due index, to fire at the next sweep with a fresh count of attempts
+ * (after the cause was fixed). False if it is not parked (never was, or was released, set or settled since).
+ */
+export async function releaseParkedTimer(kind: TimerKind, entityId: string, now = clock.nowIso()): Promise<boolean> {
+  const due = dueKeys(kind, entityId, now);
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: timerKey(kind, entityId),
+        UpdateExpression: 'SET GSI3PK = :pk, GSI3SK = :sk, releasedAt = :now REMOVE attempts, parkedAt',
+        ConditionExpression: 'GSI3PK = :parked',
+        ExpressionAttributeValues: { ':pk': due.GSI3PK, ':sk': due.GSI3SK, ':parked': PARKED, ':now': now },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
 }

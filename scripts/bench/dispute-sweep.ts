@@ -1,25 +1,28 @@
 /**
- * The timers sweep against open disputes: "reads ∝ due items". 10 real disputes whose seller-response
+ * The timers sweep against open disputes: "reads ∝ due items", and a sweep after an outage costs what is
+ * due plus one Query per calendar month it spans, not one per hour. 10 real disputes whose seller-response
  * deadline comes due, with 0 and with N other open disputes whose deadlines are not due.
  *
  * The N not-due disputes are not built over HTTP (far too slow at 10,000): only what the sweep can see
  * of them is written — their DISPUTE_DEADLINE timer items, built by `setTimer` exactly as opening a
- * dispute builds them, written with BatchWriteItem into later hour buckets, and deleted afterwards.
+ * dispute builds them, written with BatchWriteItem, and deleted afterwards.
  *
  * Timeline of one scenario (platform clock, moved in-process):
  *   (before)  every pending timer left by earlier sections is deleted (bench housekeeping, a Scan), so the
  *             sweep sees only this scenario's timers
- *   T         10 orders placed and shipped (120-day protection), a dispute opened on each over HTTP (seller
- *             response due at T+5d); the N not-due timers written, due from T+5d+2h over the next 10
- *             days; a sweep runs, so the next one starts from T's hour
- *   T+5d−1h   catch-up sweep: 120 hour buckets, nothing due yet
- *   T+5d+1h   the measured sweep: 3 hour buckets; each due deadline auto-accepts its dispute (a refund)
+ *   T−15d     the N not-due timers written, due from T+5d+2h over the next 10 days; a sweep runs
+ *   T         sweep after a 15-day outage (no sweep since T−15d), nothing due; then 10 orders placed and
+ *             shipped (120-day protection), a dispute opened on each over HTTP (seller response due at
+ *             T+5d); a sweep runs, so the next one starts from T
+ *   T+5d−1h   catch-up sweep: 5 days since the last, nothing due yet
+ *   T+5d+1h   the measured sweep; each due deadline auto-accepts its dispute (a refund)
  */
 import type { LocalHost } from '../../lib/local/host.js';
 import { clock, moveClock } from '../../lambdas/platform/clock.js';
 import { newId } from '../../lambdas/platform/ids.js';
 import { setTimer } from '../../lambdas/store/timers.js';
 import { mapLimit, stringField, usd, type BenchClient } from './client.js';
+import { monthsSpanned } from './scaling.js';
 import { countOf, describeOperations, recorded, type CallSummary } from './recorder.js';
 import { fmt, int, okMark, table, type Section } from './report.js';
 import { batchDelete, batchPut, pendingTimerKeys, putItemsOf, type TableKey } from './seed.js';
@@ -27,6 +30,7 @@ import { batchDelete, batchPut, pendingTimerKeys, putItemsOf, type TableKey } fr
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
 const RESPONSE_MS = 5 * DAY_MS;
+const OUTAGE_MS = 15 * DAY_MS;
 
 export interface DisputeSweepRun {
   notDue: number;
@@ -36,6 +40,8 @@ export interface DisputeSweepRun {
   summary: CallSummary;
   /** The measured sweep resolved exactly the due disputes; a catch-up sweep fired nothing. */
   expected: boolean;
+  /** Calendar months from the previous sweep to this one: the sweep's own Queries, one each. */
+  months: number;
 }
 
 export interface DisputeSweepResult {
@@ -58,6 +64,16 @@ function notDueTimers(count: number, after: number): { items: Record<string, unk
 
 async function scenario(host: LocalHost, client: BenchClient, notDue: number, due: number): Promise<{ runs: DisputeSweepRun[]; seedSeconds: number }> {
   await batchDelete(await pendingTimerKeys());
+  const seedStarted = performance.now();
+  const seeded = notDueTimers(notDue, clock.now().getTime() + OUTAGE_MS + RESPONSE_MS + 2 * HOUR_MS);
+  await batchPut(seeded.items);
+  const seedSeconds = (performance.now() - seedStarted) / 1000;
+  const beforeOutage = clock.nowIso();
+  await host.runJob('timers');
+  moveClock({ advanceByMs: OUTAGE_MS });
+  const outageAt = clock.nowIso();
+  const outage = await recorded(() => host.runJob('timers'));
+
   const { seller, productId } = await client.sellerWithListing({ guarantee: { returnable: true, protectionDays: 120 } });
   const buyer = await client.actor('buyer');
   const opened = clock.now().getTime();
@@ -66,13 +82,10 @@ async function scenario(host: LocalHost, client: BenchClient, notDue: number, du
     const body = { reason: 'NOT_AS_DESCRIBED', request: { type: 'REFUND', amount: usd(2450) }, description: 'The colour and the size differ from the listing photos.', evidence: [] };
     return stringField((await client.expect(201, 'POST', `/v1/orders/${orderId}/disputes`, { as: buyer, body })).body, 'disputeId');
   });
-  const seedStarted = performance.now();
-  const seeded = notDueTimers(notDue, opened + RESPONSE_MS + 2 * HOUR_MS);
-  await batchPut(seeded.items);
-  const seedSeconds = (performance.now() - seedStarted) / 1000;
-
-  await host.runJob('timers'); // the next sweep starts from this hour
+  const start = clock.nowIso();
+  await host.runJob('timers'); // the next sweep starts from here
   moveClock({ advanceByMs: opened + RESPONSE_MS - HOUR_MS - clock.now().getTime() });
+  const catchUpAt = clock.nowIso();
   const catchUp = await recorded(() => host.runJob('timers'));
   moveClock({ advanceByMs: 2 * HOUR_MS });
   const sweep = await recorded(() => host.runJob('timers'));
@@ -82,8 +95,9 @@ async function scenario(host: LocalHost, client: BenchClient, notDue: number, du
   return {
     seedSeconds,
     runs: [
-      { notDue, due, label: 'sweep with due deadlines (3 hour buckets)', processed: sweep.result.processed, summary: sweep.summary, expected: sweep.result.processed === due && statuses.every((status) => status === 'RESOLVED') },
-      { notDue, due, label: 'catch-up sweep 5 d − 1 h after opening (120 hour buckets)', processed: catchUp.result.processed, summary: catchUp.summary, expected: catchUp.result.processed === 0 },
+      { notDue, due, label: 'sweep with due deadlines (2 h since the last)', processed: sweep.result.processed, summary: sweep.summary, expected: sweep.result.processed === due && statuses.every((status) => status === 'RESOLVED'), months: monthsSpanned(catchUpAt, clock.nowIso()) },
+      { notDue, due, label: 'catch-up sweep 5 d − 1 h after opening (119 hours since the last)', processed: catchUp.result.processed, summary: catchUp.summary, expected: catchUp.result.processed === 0, months: monthsSpanned(start, catchUpAt) },
+      { notDue, due, label: 'sweep after a 15-day outage (360 hours since the last)', processed: outage.result.processed, summary: outage.summary, expected: outage.result.processed === 0, months: monthsSpanned(beforeOutage, outageAt) },
     ],
   };
 }
@@ -100,13 +114,19 @@ export function disputeSweepChecks(result: DisputeSweepResult): { label: string;
   return labels.map((label) => {
     const runs = result.runs.filter((run) => run.label === label);
     const queries = runs.map((run) => countOf(run.summary, 'Query'));
-    return { label, queries, ok: new Set(queries).size === 1 && new Set(runs.map((run) => run.summary.calls)).size === 1 };
+    // One Query per calendar month spanned is the sweep's own; the rest must not move with not-due disputes.
+    const beyondMonths = (run: DisputeSweepRun, count: number) => count - run.months;
+    return {
+      label,
+      queries,
+      ok: new Set(runs.map((run) => beyondMonths(run, countOf(run.summary, 'Query')))).size === 1 && new Set(runs.map((run) => beyondMonths(run, run.summary.calls))).size === 1,
+    };
   });
 }
 
-/** The measured sweep's calls minus its own (marker GetItem and PutItem, one Query per bucket), per due deadline. */
+/** The measured sweep's calls minus its own (marker GetItem and PutItem, one Query per month), per due deadline. */
 function perDeadline(run: DisputeSweepRun, due: number): string {
-  const own: Record<string, number> = { GetItem: 1, PutItem: 1, Query: countOf(run.summary, 'Query') };
+  const own: Record<string, number> = { GetItem: 1, PutItem: 1, Query: run.months };
   const rest = Object.entries(run.summary.byOperation)
     .map(([operation, count]): [string, number] => [operation, (count - (own[operation] ?? 0)) / Math.max(1, due)])
     .filter(([, count]) => count > 0);
@@ -118,6 +138,7 @@ export function disputeSweepSection(result: DisputeSweepResult): Section {
   const checks = disputeSweepChecks(result);
   const unexpected = result.runs.filter((run) => !run.expected);
   const measured = result.runs.find((run) => run.label.startsWith('sweep with due'));
+  const outageRuns = result.runs.filter((run) => run.label.startsWith('sweep after'));
   return {
     title: `Timers sweep with open disputes: ${result.due} due seller-response deadlines, with 0 and ${int(result.notDue)} not-due open disputes`,
     body: [
@@ -127,12 +148,13 @@ export function disputeSweepSection(result: DisputeSweepResult): Section {
         ['l', 'r', 'r', 'r', 'l', 'r', 'r'],
       ),
       [
-        ...checks.map((check) => `${okMark(check.ok)} ${check.label}: ${check.queries.join(' vs ')} Query calls (and the same number of calls) with 0 and ${int(result.notDue)} not-due disputes.`),
+        ...checks.map((check) => `${okMark(check.ok)} ${check.label}: ${check.queries.join(' vs ')} Query calls (and as many calls, beyond one Query per calendar month spanned) with 0 and ${int(result.notDue)} not-due disputes.`),
         unexpected.length === 0
           ? `${okMark(true)} The measured sweeps fired exactly the ${result.due} due deadlines and each of those disputes is RESOLVED (auto-accepted: refunded); the catch-up sweeps fired nothing.`
           : `${okMark(false)} Unexpected: ${unexpected.map((run) => `${run.label} with ${run.notDue} not-due fired ${run.processed}`).join('; ')}.`,
-        measured ? `Each due deadline costs ${perDeadline(measured, result.due)}: the reads that decide it (the dispute, then its order) and one transaction (dispute, timeline, order, ledger, refund record and the timers). The sweep itself: its progress marker (GetItem first, PutItem last) and one Query per hour bucket since the last run. The not-due disputes' timers sit in later hour buckets of GSI3 and are never read.` : '',
-        `Not-due disputes are their DISPUTE_DEADLINE timer items only (\`setTimer\`, BatchWriteItem: ${fmt(result.seedSeconds)} s for ${int(result.notDue)}), due over the 10 days after the measured instant; before each scenario every pending timer of earlier sections is deleted so that only this scenario's timers can fire.`,
+        measured ? `Each due deadline costs ${perDeadline(measured, result.due)}: the reads that decide it (the dispute, then its order) and one transaction (dispute, timeline, order, ledger, refund record and the timers). The sweep itself: its progress marker (GetItem first, PutItem last) and one Query per calendar month since its last run, reading only timers positioned in that span (GSI3, partition DUE#<month>, sort key = when the timer fires). The not-due disputes' timers sort after the sweep's instant and are never read.` : '',
+        ...outageRuns.map((run) => `${okMark(countOf(run.summary, 'Query') === run.months)} After 15 days without a sweep (${int(run.notDue)} not-due): ${countOf(run.summary, 'Query')} Query call(s) for the ${run.months} calendar month(s) the span touched; with one Query per hour bucket it took 360.`),
+        `Not-due disputes are their DISPUTE_DEADLINE timer items only (\`setTimer\`, BatchWriteItem: ${fmt(result.seedSeconds)} s for ${int(result.notDue)}), written 15 days before the disputes are opened and due over the 10 days after the measured instant; before each scenario every pending timer of earlier sections is deleted so that only this scenario's timers can fire.`,
       ].join('\n'),
     ],
   };

@@ -412,5 +412,5 @@ describe('cost of the deadline sweep', () => {
     expect(withBacklog.calls.Scan).toBeUndefined();
     // The reads that remain are per due dispute (the dispute and its order), plus the sweep's own marker.
     expect((withBacklog.calls.GetItem ?? 0) + (withBacklog.calls.BatchGetItem ?? 0)).toBeLessThanOrEqual(3 * 10 + 2);
-  }, 60_000);
+  }, 180_000);
 });
