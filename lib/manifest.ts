@@ -15,11 +15,11 @@ import type { HttpMethod } from './routes/spec.js';
 
 export type { AuthMode, HttpMethod, Role, RouteSpec } from './routes/spec.js';
 
-/** What a function may touch; the AWS host turns this into IAM grants, nothing more. */
 /** Business events a function logs (platform/business-events.ts); the AWS host turns them into CloudWatch metrics. */
 export const businessEvents = ['OrderPlaced', 'ReceiptConfirmed', 'ReviewPublished', 'DisputeOpened', 'DisputeEscalated', 'RefundIssued'] as const;
 export type BusinessEvent = (typeof businessEvents)[number];
 
+/** What a function may touch; the AWS host turns this into IAM grants, nothing more. */
 export interface FunctionSpec {
   entry: string;
   description: string;
@@ -90,8 +90,4 @@ export type Routes = typeof routes;
 export function splitRouteKey(key: string): { method: HttpMethod; path: string } {
   const [method, path] = key.split(' ') as [HttpMethod, string];
   return { method, path };
-}
-
-export function routesOf(fn: FunctionName): RouteKey[] {
-  return (Object.keys(routes) as RouteKey[]).filter((key) => routes[key].fn === fn);
 }
