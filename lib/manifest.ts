@@ -13,7 +13,7 @@ import { uploadRoutes } from './routes/uploads.js';
 
 import type { HttpMethod } from './routes/spec.js';
 
-export type { AuthMode, HttpMethod, Role, RouteSpec } from './routes/spec.js';
+export type { AuthMode, HttpMethod, Role, RouteSpec, Schema } from './routes/spec.js';
 
 /** Business events a function logs (platform/business-events.ts); the AWS host turns them into CloudWatch metrics. */
 export const businessEvents = ['OrderPlaced', 'ReceiptConfirmed', 'ReviewPublished', 'DisputeOpened', 'DisputeEscalated', 'RefundIssued'] as const;
