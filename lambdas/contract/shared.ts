@@ -30,7 +30,7 @@ export const enumOf =
 export const text = (min: number, max: number) => z.string().check(z.trim(), z.minLength(min), z.maxLength(max));
 
 /** ISO-4217 codes the platform settles in. Adding one is a product decision, not a code change elsewhere. */
-export const Currency = described(z.enum(['USD', 'EUR', 'GBP', 'CAD', 'AUD', 'JPY', 'CNY', 'BRL', 'MXN', 'PLN']), { id: 'Currency' });
+const Currency = described(z.enum(['USD', 'EUR', 'GBP', 'CAD', 'AUD', 'JPY', 'CNY', 'BRL', 'MXN', 'PLN']), { id: 'Currency' });
 
 export const Money = described(
   z.strictObject({
@@ -39,7 +39,6 @@ export const Money = described(
   }),
   { id: 'Money', example: { amount: 1999, currency: 'USD' } },
 );
-export type Money = z.infer<typeof Money>;
 
 export const CountryCode = described(z.string().check(z.regex(/^[A-Z]{2}$/, 'ISO-3166 alpha-2 country code')), { example: 'US' });
 
@@ -56,7 +55,6 @@ export const Address = described(
   }),
   { id: 'Address' },
 );
-export type Address = z.infer<typeof Address>;
 
 export const Guarantee = described(
   z.strictObject({
@@ -66,7 +64,6 @@ export const Guarantee = described(
   }),
   { id: 'Guarantee' },
 );
-export type Guarantee = z.infer<typeof Guarantee>;
 
 export const Timestamp = described(z.iso.datetime({ offset: false }), { example: '2026-11-25T10:00:00.000Z' });
 
