@@ -1,11 +1,11 @@
 import * as z from 'zod/mini';
-import type { Actor, DeadlineName, DisputeReason as DisputeReasonValue, DisputeStatus as DisputeStatusValue } from '../domain/disputes.js';
+import type { Actor, DeadlineName, Dispute as DomainDispute, DisputeReason as DisputeReasonValue, DisputeStatus as DisputeStatusValue, ReturnShipment as DomainReturnShipment, Terms as DomainTerms } from '../domain/disputes.js';
 import type { RefundStatus } from '../domain/refunds.js';
 import { ListQuery, Money, Timestamp, described, enumOf, idParam, page, text } from './shared.js';
 
 export const DisputeReason = described(enumOf<DisputeReasonValue>()(['NOT_RECEIVED', 'NOT_AS_DESCRIBED', 'DAMAGED', 'WRONG_ITEM', 'COUNTERFEIT', 'OTHER']), { id: 'DisputeReason' });
 export const DisputeStatus = described(enumOf<DisputeStatusValue>()(['AWAITING_SELLER', 'COUNTER_OFFERED', 'AGREED', 'ESCALATED', 'RESOLVED', 'CANCELLED']), { id: 'DisputeStatus' });
-const TermsType = z.enum(['REFUND', 'RETURN_AND_REFUND']);
+const TermsType = enumOf<DomainTerms['type']>()(['REFUND', 'RETURN_AND_REFUND']);
 export const Terms = described(z.strictObject({ type: TermsType, amount: Money }), { id: 'DisputeTerms' });
 const Evidence = z.array(idParam('upl')).check(z.maxLength(9));
 const Message = text(1, 2000);
@@ -70,7 +70,7 @@ export const Dispute = described(
     agreement: z.nullable(z.object({ terms: TermsOut, how: z.string(), at: Timestamp })),
     returnShipment: z.nullable(
       z.object({
-        status: z.enum(['AWAITING_SHIPMENT', 'SHIPPED', 'RECEIVED']),
+        status: enumOf<DomainReturnShipment['status']>()(['AWAITING_SHIPMENT', 'SHIPPED', 'RECEIVED']),
         carrier: z.nullable(z.string()),
         trackingNumber: z.nullable(z.string()),
         shippedAt: z.nullable(Timestamp),
@@ -82,7 +82,7 @@ export const Dispute = described(
       description: 'Admins only: the decision the case file proposes by rule.',
     }),
     caseFile: described(z.optional(z.nullable(z.record(z.string(), z.unknown()))), { description: 'Admins only: order, tracking, ledger and evidence gathered at escalation.' }),
-    resolution: z.nullable(z.object({ outcome: z.enum(['REFUNDED', 'NO_REFUND', 'WITHDRAWN']), refundAmount: Money, refundId: z.nullable(z.string()), at: Timestamp })),
+    resolution: z.nullable(z.object({ outcome: enumOf<NonNullable<DomainDispute['resolution']>['outcome']>()(['REFUNDED', 'NO_REFUND', 'WITHDRAWN']), refundAmount: Money, refundId: z.nullable(z.string()), at: Timestamp })),
     deadlines: z.object(deadlines),
     timeline: z.optional(z.array(TimelineEntry)),
     openedAt: Timestamp,

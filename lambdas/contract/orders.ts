@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import type { LedgerType } from '../domain/money.js';
-import type { OrderStatus as OrderStatusValue, Party, TrackingStatus as TrackingStatusValue } from '../domain/orders.js';
+import type { Order as DomainOrder, OrderStatus as OrderStatusValue, Party, TrackingStatus as TrackingStatusValue } from '../domain/orders.js';
 import { Address, ListQuery, Money, Timestamp, described, enumOf, idParam, page, text } from './shared.js';
 
 export const OrderStatus = described(enumOf<OrderStatusValue>()(['AWAITING_SHIPMENT', 'SHIPPED', 'DELIVERED', 'COMPLETED', 'CANCELLED', 'CLOSED']), { id: 'OrderStatus' });
@@ -66,7 +66,7 @@ export const Order = described(
     cancellation: z.nullable(z.object({ by: enumOf<Party>()(['buyer', 'seller']), reason: z.string(), at: Timestamp })),
     deliveredAt: z.nullable(Timestamp),
     completedAt: z.nullable(Timestamp),
-    completedBy: z.nullable(z.enum(['buyer', 'system'])),
+    completedBy: z.nullable(enumOf<NonNullable<DomainOrder['completedBy']>>()(['buyer', 'system'])),
     reviewableUntil: described(z.nullable(Timestamp), { description: 'Until when the buyer may review this order (30 days after completion).' }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
