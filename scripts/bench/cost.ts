@@ -98,7 +98,7 @@ export function mixUnits(rows: readonly Pick<CostRow, 'label' | 'summary'>[], mi
 
 const usd = (value: number): string => `$${value.toFixed(value < 0.1 ? 3 : 2)}`;
 /** A list price as published, e.g. $0.625. */
-const price = (perMillion: number): string => `$${Number(perMillion.toFixed(4))}`;
+const price = (perMillion: number): string => `$${perMillion.toFixed(Number.isInteger(perMillion * 100) ? 2 : 3)}`;
 
 export function costPerMillionSection(rows: readonly CostRow[]): Section {
   const mixRows = MIX.map((entry) => {
