@@ -13,7 +13,7 @@ import { uploadRoutes } from './routes/uploads.js';
 
 import type { HttpMethod } from './routes/spec.js';
 
-export type { AuthMode, HttpMethod, Role, RouteSpec } from './routes/spec.js';
+export type { AuthMode, HttpMethod, Role, RouteSpec, Schema } from './routes/spec.js';
 
 /** Business events a function logs (platform/business-events.ts); the AWS host turns them into CloudWatch metrics. */
 export const businessEvents = ['OrderPlaced', 'ReceiptConfirmed', 'ReviewPublished', 'DisputeOpened', 'DisputeEscalated', 'RefundIssued', 'TimerParked'] as const;
@@ -101,8 +101,4 @@ export type Routes = typeof routes;
 export function splitRouteKey(key: string): { method: HttpMethod; path: string } {
   const [method, path] = key.split(' ') as [HttpMethod, string];
   return { method, path };
-}
-
-export function routesOf(fn: FunctionName): RouteKey[] {
-  return (Object.keys(routes) as RouteKey[]).filter((key) => routes[key].fn === fn);
 }

@@ -11,6 +11,7 @@
  *   5. a product's review page at 10 and 10,000 reviews, seeded (bench/review-scale.ts)
  *   6. moderation worker throughput (bench/moderation.ts)
  *   7. local HTTP throughput (bench/throughput.ts; skipped with --quick)
+ *   8. cost per million requests of a stated mix at AWS list prices, from the units of 2 (bench/cost.ts)
  * --quick: fewer cold-start runs; 100 instead of 1,000 not-due orders, 1,000 instead of 10,000 reviews and
  * not-due disputes, 200 instead of 500 moderated reviews; no throughput.
  *
@@ -24,10 +25,12 @@ import { fileURLToPath } from 'node:url';
 import { startLocalHost } from '../lib/local/host.js';
 import { bundleSection, measureBundles } from './bench/bundles.js';
 import { BenchClient } from './bench/client.js';
+import { costPerMillionSection } from './bench/cost.js';
 import { measureDisputeCosts } from './bench/dispute-costs.js';
 import { disputeSweepSection, measureDisputeSweep } from './bench/dispute-sweep.js';
 import { costSection, measureRouteCosts } from './bench/dynamo-costs.js';
 import { measureModeration, moderationSection } from './bench/moderation.js';
+import { countUnits } from './bench/recorder.js';
 import { renderSection, writeBetweenMarkers, type Section } from './bench/report.js';
 import { measureReviewCosts } from './bench/review-costs.js';
 import { measureReviewScale, reviewScaleSection } from './bench/review-scale.js';
@@ -54,12 +57,17 @@ const sections: Section[] = [];
 try {
   const client = new BenchClient(host);
   progress('DynamoDB calls per operation: sellers, listings, orders');
+  // Only the per-operation probes count request units: counting reads each written item (see recorder.ts).
+  countUnits(true);
   const costs = await measureRouteCosts(client);
+  countUnits(false);
   progress(`timers sweep and list scaling (${settings.notDue} not-due orders)`);
   const scaling = await measureScaling(host, client, { notDue: settings.notDue, due: settings.due });
   progress(`  data built and measured in ${scaling.buildSeconds.toFixed(1)} s`);
   progress('DynamoDB calls per operation: uploads, reviews, disputes');
+  countUnits(true);
   costs.push(...(await measureReviewCosts(host, client)), ...(await measureDisputeCosts(host, client)));
+  countUnits(false);
   progress(`timers sweep with ${settings.due} due and ${settings.notDueDisputes} not-due open disputes`);
   const disputeSweep = await measureDisputeSweep(host, client, { notDue: settings.notDueDisputes, due: settings.due });
   progress(`a product's review page with 10 and ${settings.reviews} reviews (seeding)`);
@@ -71,6 +79,7 @@ try {
   sections.push(
     targetsSection({ costs, bundles, scaling, reviewScale, disputeSweep, moderation }),
     costSection(costs),
+    costPerMillionSection(costs),
     bundleSection(bundles),
     sweepSection(scaling),
     listSection(scaling),

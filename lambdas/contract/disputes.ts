@@ -1,46 +1,62 @@
-import * as z from 'zod';
-import { ListQuery, Money, Timestamp, idParam, page } from './shared.js';
+import * as z from 'zod/mini';
+import type { Actor, DeadlineName, Dispute as DomainDispute, DisputeReason as DisputeReasonValue, DisputeStatus as DisputeStatusValue, ReturnShipment as DomainReturnShipment, Terms as DomainTerms } from '../domain/disputes.js';
+import type { RefundStatus } from '../domain/refunds.js';
+import { ListQuery, Money, Timestamp, described, enumOf, idParam, page, text } from './shared.js';
 
-export const DisputeReason = z.enum(['NOT_RECEIVED', 'NOT_AS_DESCRIBED', 'DAMAGED', 'WRONG_ITEM', 'COUNTERFEIT', 'OTHER']).meta({ id: 'DisputeReason' });
-export const DisputeStatus = z.enum(['AWAITING_SELLER', 'COUNTER_OFFERED', 'AGREED', 'ESCALATED', 'RESOLVED', 'CANCELLED']).meta({ id: 'DisputeStatus' });
-const TermsType = z.enum(['REFUND', 'RETURN_AND_REFUND']);
-export const Terms = z.strictObject({ type: TermsType, amount: Money }).meta({ id: 'DisputeTerms' });
-const Evidence = z.array(idParam('upl')).max(9);
-const Message = z.string().trim().min(1).max(2000);
+export const DisputeReason = described(enumOf<DisputeReasonValue>()(['NOT_RECEIVED', 'NOT_AS_DESCRIBED', 'DAMAGED', 'WRONG_ITEM', 'COUNTERFEIT', 'OTHER']), { id: 'DisputeReason' });
+export const DisputeStatus = described(enumOf<DisputeStatusValue>()(['AWAITING_SELLER', 'COUNTER_OFFERED', 'AGREED', 'ESCALATED', 'RESOLVED', 'CANCELLED']), { id: 'DisputeStatus' });
+const TermsType = enumOf<DomainTerms['type']>()(['REFUND', 'RETURN_AND_REFUND']);
+export const Terms = described(z.strictObject({ type: TermsType, amount: Money }), { id: 'DisputeTerms' });
+const Evidence = z.array(idParam('upl')).check(z.maxLength(9));
+const Message = text(1, 2000);
 
-export const OpenDispute = z
-  .strictObject({ reason: DisputeReason, request: Terms, description: z.string().trim().min(10).max(2000), evidence: Evidence.default([]) })
-  .meta({ id: 'OpenDispute' });
+export const OpenDispute = described(
+  z.strictObject({ reason: DisputeReason, request: Terms, description: text(10, 2000), evidence: z._default(Evidence, []) }),
+  { id: 'OpenDispute' },
+);
 export const DisputePathParams = z.strictObject({ disputeId: idParam('dsp') });
 export const OrderDisputePathParams = z.strictObject({ orderId: idParam('ord') });
 export const RefundPathParams = z.strictObject({ refundId: idParam('rfd') });
 
-export const SellerResponse = z
-  .strictObject({ action: z.enum(['ACCEPT', 'COUNTER_OFFER']), counterOffer: Terms.optional(), message: Message, evidence: Evidence.default([]) })
-  .refine((body) => body.action === 'ACCEPT' || body.counterOffer !== undefined, { message: 'a counter-offer needs its terms', path: ['counterOffer'] })
-  .meta({ id: 'SellerResponse' });
-export const Escalate = z.strictObject({ message: Message }).meta({ id: 'EscalateDispute' });
-export const ReturnShipment = z
-  .strictObject({
-    carrier: z.string().trim().min(1).max(64),
-    trackingNumber: z.string().trim().regex(/^[A-Za-z0-9-]{4,64}$/, 'letters, digits and dashes, 4–64'),
-    estimatedDeliveryAt: Timestamp.optional().meta({ description: "The carrier's estimate; the return counts as delivered then (default: 7 days)." }),
-  })
-  .meta({ id: 'ReturnShipment' });
-export const AdminDisputeDecision = z
-  .strictObject({ refundAmount: Money, returnRequired: z.boolean(), rationale: z.string().trim().min(10).max(2000) })
-  .meta({ id: 'AdminDisputeDecision' });
-export const ListDisputesQuery = ListQuery.extend({ status: z.literal('ESCALATED').optional().meta({ description: 'Admins: the escalated disputes waiting for a decision.' }) });
+export const SellerResponse = described(
+  z
+    .strictObject({ action: z.enum(['ACCEPT', 'COUNTER_OFFER']), counterOffer: z.optional(Terms), message: Message, evidence: z._default(Evidence, []) })
+    .check(z.refine((body) => body.action === 'ACCEPT' || body.counterOffer !== undefined, { message: 'a counter-offer needs its terms', path: ['counterOffer'] })),
+  { id: 'SellerResponse' },
+);
+export const Escalate = described(z.strictObject({ message: Message }), { id: 'EscalateDispute' });
+export const ReturnShipment = described(
+  z.strictObject({
+    carrier: text(1, 64),
+    trackingNumber: z.string().check(z.trim(), z.regex(/^[A-Za-z0-9-]{4,64}$/, 'letters, digits and dashes, 4–64')),
+    estimatedDeliveryAt: described(z.optional(Timestamp), { description: "The carrier's estimate; the return counts as delivered then (default: 7 days)." }),
+  }),
+  { id: 'ReturnShipment' },
+);
+export const AdminDisputeDecision = described(z.strictObject({ refundAmount: Money, returnRequired: z.boolean(), rationale: text(10, 2000) }), { id: 'AdminDisputeDecision' });
+export const ListDisputesQuery = z.extend(ListQuery, { status: described(z.optional(z.literal('ESCALATED')), { description: 'Admins: the escalated disputes waiting for a decision.' }) });
 
 const MediaLink = z.object({ url: z.string(), contentType: z.string() });
 const TermsOut = z.object({ type: TermsType, amount: Money });
 
-export const TimelineEntry = z
-  .object({ at: Timestamp, actor: z.enum(['buyer', 'seller', 'admin', 'system']), action: z.string(), message: z.string().nullable(), evidence: z.array(MediaLink), amount: Money.nullable(), terms: TermsOut.nullable() })
-  .meta({ id: 'DisputeTimelineEntry' });
+export const TimelineEntry = described(
+  z.object({
+    at: Timestamp,
+    actor: enumOf<Actor>()(['buyer', 'seller', 'admin', 'system']),
+    action: z.string(),
+    message: z.nullable(z.string()),
+    evidence: z.array(MediaLink),
+    amount: z.nullable(Money),
+    terms: z.nullable(TermsOut),
+  }),
+  { id: 'DisputeTimelineEntry' },
+);
 
-export const Dispute = z
-  .object({
+const deadline = z.optional(Timestamp);
+const deadlines: Record<DeadlineName, typeof deadline> = { sellerResponse: deadline, buyerResponse: deadline, autoEscalate: deadline, returnShipment: deadline, returnReceipt: deadline };
+
+export const Dispute = described(
+  z.object({
     disputeId: z.string(),
     orderId: z.string(),
     buyerId: z.string(),
@@ -50,32 +66,42 @@ export const Dispute = z
     description: z.string(),
     evidence: z.array(MediaLink),
     status: DisputeStatus,
-    counterOffer: TermsOut.nullable(),
-    agreement: z.object({ terms: TermsOut, how: z.string(), at: Timestamp }).nullable(),
-    returnShipment: z
-      .object({ status: z.enum(['AWAITING_SHIPMENT', 'SHIPPED', 'RECEIVED']), carrier: z.string().nullable(), trackingNumber: z.string().nullable(), shippedAt: Timestamp.nullable(), deliveredBy: Timestamp.nullable() })
-      .nullable(),
-    decision: z.object({ refundAmount: Money, returnRequired: z.boolean(), rationale: z.string(), at: Timestamp }).nullable(),
-    proposal: z.object({ refundAmount: Money, returnRequired: z.boolean(), rule: z.string(), rationale: z.string() }).nullable().optional().meta({ description: 'Admins only: the decision the case file proposes by rule.' }),
-    caseFile: z.record(z.string(), z.unknown()).nullable().optional().meta({ description: 'Admins only: order, tracking, ledger and evidence gathered at escalation.' }),
-    resolution: z.object({ outcome: z.enum(['REFUNDED', 'NO_REFUND', 'WITHDRAWN']), refundAmount: Money, refundId: z.string().nullable(), at: Timestamp }).nullable(),
-    deadlines: z.object({ sellerResponse: Timestamp, buyerResponse: Timestamp, autoEscalate: Timestamp, returnShipment: Timestamp, returnReceipt: Timestamp }).partial(),
-    timeline: z.array(TimelineEntry).optional(),
+    counterOffer: z.nullable(TermsOut),
+    agreement: z.nullable(z.object({ terms: TermsOut, how: z.string(), at: Timestamp })),
+    returnShipment: z.nullable(
+      z.object({
+        status: enumOf<DomainReturnShipment['status']>()(['AWAITING_SHIPMENT', 'SHIPPED', 'RECEIVED']),
+        carrier: z.nullable(z.string()),
+        trackingNumber: z.nullable(z.string()),
+        shippedAt: z.nullable(Timestamp),
+        deliveredBy: z.nullable(Timestamp),
+      }),
+    ),
+    decision: z.nullable(z.object({ refundAmount: Money, returnRequired: z.boolean(), rationale: z.string(), at: Timestamp })),
+    proposal: described(z.optional(z.nullable(z.object({ refundAmount: Money, returnRequired: z.boolean(), rule: z.string(), rationale: z.string() }))), {
+      description: 'Admins only: the decision the case file proposes by rule.',
+    }),
+    caseFile: described(z.optional(z.nullable(z.record(z.string(), z.unknown()))), { description: 'Admins only: order, tracking, ledger and evidence gathered at escalation.' }),
+    resolution: z.nullable(z.object({ outcome: enumOf<NonNullable<DomainDispute['resolution']>['outcome']>()(['REFUNDED', 'NO_REFUND', 'WITHDRAWN']), refundAmount: Money, refundId: z.nullable(z.string()), at: Timestamp })),
+    deadlines: z.object(deadlines),
+    timeline: z.optional(z.array(TimelineEntry)),
     openedAt: Timestamp,
     updatedAt: Timestamp,
-  })
-  .meta({ id: 'Dispute' });
+  }),
+  { id: 'Dispute' },
+);
 export const DisputePage = page(Dispute, 'DisputePage');
 
-export const Refund = z
-  .object({
+export const Refund = described(
+  z.object({
     refundId: z.string(),
     orderId: z.string(),
     disputeId: z.string(),
     amount: Money,
-    status: z.enum(['REQUESTED', 'PROCESSING', 'COMPLETED', 'FAILED']),
+    status: enumOf<RefundStatus>()(['REQUESTED', 'PROCESSING', 'COMPLETED', 'FAILED']),
     requestedAt: Timestamp,
     expectedBy: Timestamp,
     history: z.array(z.object({ status: z.string(), at: Timestamp })),
-  })
-  .meta({ id: 'Refund' });
+  }),
+  { id: 'Refund' },
+);

@@ -1,10 +1,17 @@
 /** The OpenAPI 3.1 document, generated from the manifest's routes and their zod schemas. */
 import * as z from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
-import { routes, splitRouteKey, type RouteSpec } from '../../lib/manifest.js';
+import { routes, splitRouteKey, type AuthMode, type RouteSpec } from '../../lib/manifest.js';
 import { Problem } from './shared.js';
 
 const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: Problem } } });
+
+/** `[]` says "public" explicitly: an operation without `security` would inherit a root default (linters flag it). */
+const securityOf: Record<AuthMode, ZodOpenApiOperationObject['security']> = {
+  required: [{ bearer: [] }],
+  optional: [{}, { bearer: [] }],
+  none: [],
+};
 
 function operation(key: string, spec: RouteSpec): ZodOpenApiOperationObject {
   const { method } = splitRouteKey(key);
@@ -19,12 +26,13 @@ function operation(key: string, spec: RouteSpec): ZodOpenApiOperationObject {
   }
   if (spec.path) responses['404'] = problemResponse('Not found, or not yours');
   if (method !== 'GET') responses['409'] = problemResponse("The resource's state does not allow it");
+  // The gateway's rate limits apply to every route; its 429 body is its own ({ message }), not problem+json.
+  responses['429'] = { description: 'Throttled by the gateway: retry later' };
   return {
     operationId: key.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, ''),
     summary: spec.summary,
     tags: [spec.tag],
-    ...(spec.auth === 'required' && { security: [{ bearer: [] }] }),
-    ...(spec.auth === 'optional' && { security: [{}, { bearer: [] }] }),
+    security: securityOf[spec.auth],
     ...((spec.path || spec.query || spec.idempotent) && {
       requestParams: {
         ...(spec.path && { path: spec.path as z.ZodObject }),

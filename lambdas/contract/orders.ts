@@ -1,41 +1,43 @@
-import * as z from 'zod';
-import { Address, ListQuery, Money, Timestamp, idParam, page } from './shared.js';
+import * as z from 'zod/mini';
+import type { LedgerType } from '../domain/money.js';
+import type { Order as DomainOrder, OrderStatus as OrderStatusValue, Party, TrackingStatus as TrackingStatusValue } from '../domain/orders.js';
+import { Address, ListQuery, Money, Timestamp, described, enumOf, idParam, page, text } from './shared.js';
 
-export const OrderStatus = z.enum(['AWAITING_SHIPMENT', 'SHIPPED', 'DELIVERED', 'COMPLETED', 'CANCELLED', 'CLOSED']).meta({ id: 'OrderStatus' });
-export const TrackingStatus = z.enum(['IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'EXCEPTION']).meta({ id: 'TrackingStatus' });
+export const OrderStatus = described(enumOf<OrderStatusValue>()(['AWAITING_SHIPMENT', 'SHIPPED', 'DELIVERED', 'COMPLETED', 'CANCELLED', 'CLOSED']), { id: 'OrderStatus' });
+export const TrackingStatus = described(enumOf<TrackingStatusValue>()(['IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'EXCEPTION']), { id: 'TrackingStatus' });
 
-export const PlaceOrder = z
-  .strictObject({
-    items: z
-      .array(z.strictObject({ productId: idParam('prd'), quantity: z.int().min(1).max(999) }))
-      .min(1)
-      .max(50),
+export const PlaceOrder = described(
+  z.strictObject({
+    items: z.array(z.strictObject({ productId: idParam('prd'), quantity: z.int().check(z.minimum(1), z.maximum(999)) })).check(z.minLength(1), z.maxLength(50)),
     shippingAddress: Address,
-    paymentReference: z.string().trim().min(1).max(128).meta({ description: "The payment provider's reference for the captured payment." }),
-  })
-  .meta({ id: 'PlaceOrder' });
+    paymentReference: described(text(1, 128), { description: "The payment provider's reference for the captured payment." }),
+  }),
+  { id: 'PlaceOrder' },
+);
 
 export const OrderPathParams = z.strictObject({ orderId: idParam('ord') });
 
-export const CancelOrder = z.strictObject({ reason: z.string().trim().min(1).max(500) }).meta({ id: 'CancelOrder' });
+export const CancelOrder = described(z.strictObject({ reason: text(1, 500) }), { id: 'CancelOrder' });
 
-export const ShipOrder = z
-  .strictObject({
-    carrier: z.string().trim().min(1).max(64),
-    trackingNumber: z.string().trim().regex(/^[A-Za-z0-9-]{4,64}$/, 'letters, digits and dashes, 4–64'),
+export const ShipOrder = described(
+  z.strictObject({
+    carrier: text(1, 64),
+    trackingNumber: z.string().check(z.trim(), z.regex(/^[A-Za-z0-9-]{4,64}$/, 'letters, digits and dashes, 4–64')),
     estimatedDeliveryAt: Timestamp,
-  })
-  .meta({ id: 'ShipOrder' });
+  }),
+  { id: 'ShipOrder' },
+);
 
-export const AddTrackingEvent = z
-  .strictObject({
+export const AddTrackingEvent = described(
+  z.strictObject({
     status: TrackingStatus,
-    location: z.string().trim().min(1).max(200).optional(),
+    location: z.optional(text(1, 200)),
     occurredAt: Timestamp,
-  })
-  .meta({ id: 'AddTrackingEvent' });
+  }),
+  { id: 'AddTrackingEvent' },
+);
 
-export const Escrow = z.object({ held: Money, released: Money, refunded: Money }).meta({ id: 'Escrow' });
+export const Escrow = described(z.object({ held: Money, released: Money, refunded: Money }), { id: 'Escrow' });
 
 export const OrderLine = z.object({
   productId: z.string(),
@@ -45,43 +47,44 @@ export const OrderLine = z.object({
   lineTotal: Money,
 });
 
-export const Order = z
-  .object({
+export const Order = described(
+  z.object({
     orderId: z.string(),
     buyerId: z.string(),
     sellerId: z.string(),
     status: OrderStatus,
     items: z.array(OrderLine),
     total: Money,
-    shippingAddress: Address.optional().meta({ description: "Visible to the buyer, and to the seller while the order is open." }),
-    paymentReference: z.string().optional(),
+    shippingAddress: described(z.optional(Address), { description: 'Visible to the buyer, and to the seller while the order is open.' }),
+    paymentReference: z.optional(z.string()),
     escrow: Escrow,
-    shipment: z
-      .object({ carrier: z.string(), trackingNumber: z.string(), estimatedDeliveryAt: Timestamp, shippedAt: Timestamp, late: z.boolean() })
-      .nullable(),
+    shipment: z.nullable(z.object({ carrier: z.string(), trackingNumber: z.string(), estimatedDeliveryAt: Timestamp, shippedAt: Timestamp, late: z.boolean() })),
     handlingDeadline: Timestamp,
-    protectionEndsAt: Timestamp.nullable(),
+    protectionEndsAt: z.nullable(Timestamp),
     protectionExtended: z.boolean(),
-    disputeStatus: z.string().nullable(),
-    cancellation: z.object({ by: z.enum(['buyer', 'seller']), reason: z.string(), at: Timestamp }).nullable(),
-    deliveredAt: Timestamp.nullable(),
-    completedAt: Timestamp.nullable(),
-    completedBy: z.enum(['buyer', 'system']).nullable(),
-    reviewableUntil: Timestamp.nullable().meta({ description: 'Until when the buyer may review this order (30 days after completion).' }),
+    disputeStatus: z.nullable(z.string()),
+    cancellation: z.nullable(z.object({ by: enumOf<Party>()(['buyer', 'seller']), reason: z.string(), at: Timestamp })),
+    deliveredAt: z.nullable(Timestamp),
+    completedAt: z.nullable(Timestamp),
+    completedBy: z.nullable(enumOf<NonNullable<DomainOrder['completedBy']>>()(['buyer', 'system'])),
+    reviewableUntil: described(z.nullable(Timestamp), { description: 'Until when the buyer may review this order (30 days after completion).' }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
-  })
-  .meta({ id: 'Order' });
+  }),
+  { id: 'Order' },
+);
 
 export const OrderPage = page(Order, 'OrderPage');
-export const ListOrdersQuery = ListQuery.extend({ status: OrderStatus.optional() });
+export const ListOrdersQuery = z.extend(ListQuery, { status: z.optional(OrderStatus) });
 
-export const TrackingEvent = z
-  .object({ status: TrackingStatus, location: z.string().nullable(), occurredAt: Timestamp, recordedAt: Timestamp, source: z.enum(['seller', 'admin', 'carrier']) })
-  .meta({ id: 'TrackingEvent' });
-export const TrackingList = z.object({ items: z.array(TrackingEvent) }).meta({ id: 'TrackingList' });
+export const TrackingEvent = described(
+  z.object({ status: TrackingStatus, location: z.nullable(z.string()), occurredAt: Timestamp, recordedAt: Timestamp, source: z.enum(['seller', 'admin', 'carrier']) }),
+  { id: 'TrackingEvent' },
+);
+export const TrackingList = described(z.object({ items: z.array(TrackingEvent) }), { id: 'TrackingList' });
 
-export const LedgerEntry = z
-  .object({ seq: z.int(), type: z.enum(['HOLD', 'RELEASE', 'REFUND', 'REVERSAL']), amount: Money, at: Timestamp, reason: z.string() })
-  .meta({ id: 'LedgerEntry' });
-export const Ledger = z.object({ items: z.array(LedgerEntry) }).meta({ id: 'Ledger' });
+export const LedgerEntry = described(
+  z.object({ seq: z.int(), type: enumOf<LedgerType>()(['HOLD', 'RELEASE', 'REFUND', 'REVERSAL']), amount: Money, at: Timestamp, reason: z.string() }),
+  { id: 'LedgerEntry' },
+);
+export const Ledger = described(z.object({ items: z.array(LedgerEntry) }), { id: 'Ledger' });

@@ -1,24 +1,26 @@
-import * as z from 'zod';
-import { Guarantee, ListQuery, Money, Timestamp, idParam, page } from './shared.js';
+import * as z from 'zod/mini';
+import type { ProductStatus as ProductStatusValue } from '../domain/products.js';
+import { Guarantee, ListQuery, Money, Timestamp, described, enumOf, idParam, page, text } from './shared.js';
 
-export const ProductStatus = z.enum(['PENDING_REVIEW', 'APPROVED', 'REJECTED', 'NEEDS_HUMAN']);
+export const ProductStatus = enumOf<ProductStatusValue>()(['PENDING_REVIEW', 'APPROVED', 'REJECTED', 'NEEDS_HUMAN']);
 
-export const ProductInput = z
-  .strictObject({
-    title: z.string().trim().min(10).max(200),
-    description: z.string().trim().min(1).max(10_000),
-    price: Money.refine((m) => m.amount > 0, 'price must be greater than zero'),
-    images: z.array(z.string().min(1).max(64)).min(1).max(10).meta({ description: 'Upload ids (or image URLs until uploads ship).' }),
-    category: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a lowercase slug').max(64),
+export const ProductInput = described(
+  z.strictObject({
+    title: text(10, 200),
+    description: text(1, 10_000),
+    price: Money.check(z.refine((m) => m.amount > 0, 'price must be greater than zero')),
+    images: described(z.array(z.string().check(z.minLength(1), z.maxLength(64))).check(z.minLength(1), z.maxLength(10)), { description: 'Upload ids (or image URLs until uploads ship).' }),
+    category: z.string().check(z.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a lowercase slug'), z.maxLength(64)),
     guarantee: Guarantee,
-    handlingDays: z.int().min(1).max(30).optional(),
-  })
-  .meta({ id: 'ProductInput' });
+    handlingDays: z.optional(z.int().check(z.minimum(1), z.maximum(30))),
+  }),
+  { id: 'ProductInput' },
+);
 
 export const ProductPathParams = z.strictObject({ productId: idParam('prd') });
 
-export const Product = z
-  .object({
+export const Product = described(
+  z.object({
     productId: z.string(),
     sellerId: z.string(),
     title: z.string(),
@@ -33,13 +35,14 @@ export const Product = z
     updatedAt: Timestamp,
     ratingSummary: z.object({
       count: z.int(),
-      average: z.number().nullable(),
+      average: z.nullable(z.number()),
       histogram: z.object({ 1: z.int(), 2: z.int(), 3: z.int(), 4: z.int(), 5: z.int() }),
       withMedia: z.int(),
     }),
-    review: z.object({ status: ProductStatus, reasons: z.array(z.object({ field: z.string(), code: z.string(), message: z.string() })) }).optional(),
-  })
-  .meta({ id: 'Product' });
+    review: z.optional(z.object({ status: ProductStatus, reasons: z.array(z.object({ field: z.string(), code: z.string(), message: z.string() })) })),
+  }),
+  { id: 'Product' },
+);
 
 export const ProductPage = page(Product, 'ProductPage');
 export const SellerProductsQuery = ListQuery;

@@ -1,58 +1,68 @@
-import * as z from 'zod';
-import { ListQuery, Timestamp, idParam, page } from './shared.js';
+import * as z from 'zod/mini';
+import type { ReviewStatus as ReviewStatusValue } from '../domain/reviews.js';
+import { ListQuery, Timestamp, described, enumOf, idParam, page, queryInt, text } from './shared.js';
 
-const Stars = z.int().min(1).max(5);
+const Stars = z.int().check(z.minimum(1), z.maximum(5));
 
-export const SellerRatings = z.strictObject({ itemAsDescribed: Stars, communication: Stars, shippingSpeed: Stars }).meta({ id: 'SellerRatings' });
-const UploadIds = z.array(idParam('upl')).max(9);
+export const SellerRatings = described(z.strictObject({ itemAsDescribed: Stars, communication: Stars, shippingSpeed: Stars }), { id: 'SellerRatings' });
+const UploadIds = z.array(idParam('upl')).check(z.maxLength(9));
+const ReviewText = text(10, 5000);
 
-export const CreateReview = z
-  .strictObject({
+export const CreateReview = described(
+  z.strictObject({
     productId: idParam('prd'),
     rating: Stars,
-    text: z.string().trim().min(10).max(5000),
-    media: UploadIds.default([]),
+    text: ReviewText,
+    media: z._default(UploadIds, []),
     sellerRatings: SellerRatings,
-  })
-  .meta({ id: 'CreateReview' });
+  }),
+  { id: 'CreateReview' },
+);
 
-export const EditReview = z
-  .strictObject({ rating: Stars.optional(), text: z.string().trim().min(10).max(5000).optional(), media: UploadIds.optional(), sellerRatings: SellerRatings.optional() })
-  .refine((edit) => Object.keys(edit).length > 0, 'change at least one of rating, text, media, sellerRatings')
-  .meta({ id: 'EditReview' });
+export const EditReview = described(
+  z
+    .strictObject({ rating: z.optional(Stars), text: z.optional(ReviewText), media: z.optional(UploadIds), sellerRatings: z.optional(SellerRatings) })
+    .check(z.refine((edit) => Object.keys(edit).length > 0, 'change at least one of rating, text, media, sellerRatings')),
+  { id: 'EditReview' },
+);
 
 export const ReviewPathParams = z.strictObject({ reviewId: idParam('rev') });
 export const OrderReviewPathParams = z.strictObject({ orderId: idParam('ord') });
 export const ProductReviewsPathParams = z.strictObject({ productId: idParam('prd') });
 
-export const ReplyToReview = z.strictObject({ text: z.string().trim().min(2).max(2000) }).meta({ id: 'ReplyToReview' });
-export const Vote = z.strictObject({ helpful: z.literal(true) }).meta({ id: 'Vote' });
-export const ReportReview = z.strictObject({ reason: z.enum(['SPAM', 'OFFENSIVE', 'IRRELEVANT', 'FAKE', 'PRIVATE_INFORMATION', 'OTHER']), details: z.string().trim().max(1000).optional() }).meta({ id: 'ReportReview' });
+export const ReplyToReview = described(z.strictObject({ text: text(2, 2000) }), { id: 'ReplyToReview' });
+export const Vote = described(z.strictObject({ helpful: z.literal(true) }), { id: 'Vote' });
+export const ReportReview = described(
+  z.strictObject({ reason: z.enum(['SPAM', 'OFFENSIVE', 'IRRELEVANT', 'FAKE', 'PRIVATE_INFORMATION', 'OTHER']), details: z.optional(z.string().check(z.trim(), z.maxLength(1000))) }),
+  { id: 'ReportReview' },
+);
 
-export const ReviewStatus = z.enum(['PENDING_MODERATION', 'PUBLISHED', 'REJECTED', 'NEEDS_HUMAN', 'REMOVED']).meta({ id: 'ReviewStatus' });
-export const ModerationReason = z.object({ code: z.string(), message: z.string() }).meta({ id: 'ModerationReason' });
+export const ReviewStatus = described(enumOf<ReviewStatusValue>()(['PENDING_MODERATION', 'PUBLISHED', 'REJECTED', 'NEEDS_HUMAN', 'REMOVED']), { id: 'ReviewStatus' });
+export const ModerationReason = described(z.object({ code: z.string(), message: z.string() }), { id: 'ModerationReason' });
 
-export const ProductReviewsQuery = ListQuery.extend({
-  sort: z.enum(['newest', 'helpful', 'rating_desc', 'rating_asc']).default('newest'),
-  rating: z.coerce.number().int().min(1).max(5).optional(),
-  withMedia: z.enum(['true', 'false']).transform((value) => value === 'true').optional(),
+export const ProductReviewsQuery = z.extend(ListQuery, {
+  sort: z._default(z.enum(['newest', 'helpful', 'rating_desc', 'rating_asc']), 'newest'),
+  rating: z.optional(queryInt(1, 5)),
+  withMedia: z.optional(z.pipe(z.enum(['true', 'false']), z.transform((value) => value === 'true'))),
 });
-export const AdminReviewsQuery = ListQuery.extend({ status: z.enum(['NEEDS_HUMAN', 'PENDING_MODERATION']).default('NEEDS_HUMAN') });
+export const AdminReviewsQuery = z.extend(ListQuery, { status: z._default(z.enum(['NEEDS_HUMAN', 'PENDING_MODERATION']), 'NEEDS_HUMAN') });
 
-export const AdminReviewDecision = z
-  .strictObject({
-    decision: z.enum(['PUBLISH', 'REJECT', 'REMOVE']),
-    reason: z.string().trim().min(3).max(1000).optional(),
-    target: z.enum(['REVIEW', 'REPLY']).default('REVIEW').meta({ description: 'Decide the review (default) or its seller reply.' }),
-  })
-  .refine((body) => body.decision === 'PUBLISH' || body.reason !== undefined, { message: 'a reason is required to reject or remove', path: ['reason'] })
-  .meta({ id: 'AdminReviewDecision' });
+export const AdminReviewDecision = described(
+  z
+    .strictObject({
+      decision: z.enum(['PUBLISH', 'REJECT', 'REMOVE']),
+      reason: z.optional(text(3, 1000)),
+      target: described(z._default(z.enum(['REVIEW', 'REPLY']), 'REVIEW'), { description: 'Decide the review (default) or its seller reply.' }),
+    })
+    .check(z.refine((body) => body.decision === 'PUBLISH' || body.reason !== undefined, { message: 'a reason is required to reject or remove', path: ['reason'] })),
+  { id: 'AdminReviewDecision' },
+);
 
 const Media = z.object({ url: z.string(), contentType: z.string() });
-const Reply = z.object({ text: z.string(), repliedAt: Timestamp }).nullable();
+const Reply = z.nullable(z.object({ text: z.string(), repliedAt: Timestamp }));
 
-export const PublicReview = z
-  .object({
+export const PublicReview = described(
+  z.object({
     reviewId: z.string(),
     productId: z.string(),
     rating: Stars,
@@ -61,11 +71,12 @@ export const PublicReview = z
     sellerRatings: SellerRatings,
     reviewer: z.object({ displayName: z.string() }),
     publishedAt: Timestamp,
-    editedAt: Timestamp.nullable(),
+    editedAt: z.nullable(Timestamp),
     helpfulCount: z.int(),
     sellerReply: Reply,
-  })
-  .meta({ id: 'PublicReview' });
+  }),
+  { id: 'PublicReview' },
+);
 
 const Revision = z.object({
   revision: z.int(),
@@ -76,34 +87,38 @@ const Revision = z.object({
   status: ReviewStatus,
   reasons: z.array(ModerationReason),
   createdAt: Timestamp,
-  decidedAt: Timestamp.nullable(),
+  decidedAt: z.nullable(Timestamp),
 });
 
-export const AuthorReview = z
-  .object({
+export const AuthorReview = described(
+  z.object({
     reviewId: z.string(),
     orderId: z.string(),
     productId: z.string(),
     status: ReviewStatus,
     moderation: z.object({ reasons: z.array(ModerationReason) }),
     current: Revision,
-    published: PublicReview.nullable(),
-    revisions: z.array(Revision).optional(),
+    published: z.nullable(PublicReview),
+    revisions: z.optional(z.array(Revision)),
     editableUntil: Timestamp,
     editable: z.boolean(),
     sellerReply: Reply,
-    removal: z.object({ reason: z.string(), at: Timestamp }).nullable(),
+    removal: z.nullable(z.object({ reason: z.string(), at: Timestamp })),
     createdAt: Timestamp,
-  })
-  .meta({ id: 'AuthorReview' });
+  }),
+  { id: 'AuthorReview' },
+);
 
-export const SellerReview = PublicReview.extend({
-  reply: z.object({ text: z.string(), status: ReviewStatus, reasons: z.array(ModerationReason), updatedAt: Timestamp }).nullable(),
-}).meta({ id: 'SellerReview' });
+export const SellerReview = described(
+  z.extend(PublicReview, {
+    reply: z.nullable(z.object({ text: z.string(), status: ReviewStatus, reasons: z.array(ModerationReason), updatedAt: Timestamp })),
+  }),
+  { id: 'SellerReview' },
+);
 
-export const ReviewResponse = z.union([PublicReview, AuthorReview]).meta({ id: 'ReviewResponse' });
+export const ReviewResponse = described(z.union([PublicReview, AuthorReview]), { id: 'ReviewResponse' });
 export const PublicReviewPage = page(PublicReview, 'PublicReviewPage');
 export const AuthorReviewPage = page(AuthorReview, 'AuthorReviewPage');
 export const SellerReviewPage = page(SellerReview, 'SellerReviewPage');
-export const VoteResult = z.object({ reviewId: z.string(), helpful: z.boolean(), helpfulCount: z.int() }).meta({ id: 'VoteResult' });
-export const ReportResult = z.object({ reviewId: z.string(), reason: z.string(), reportedAt: Timestamp }).meta({ id: 'ReportResult' });
+export const VoteResult = described(z.object({ reviewId: z.string(), helpful: z.boolean(), helpfulCount: z.int() }), { id: 'VoteResult' });
+export const ReportResult = described(z.object({ reviewId: z.string(), reason: z.string(), reportedAt: Timestamp }), { id: 'ReportResult' });

@@ -1,28 +1,30 @@
-import * as z from 'zod';
-import { CountryCode, Timestamp, UserId } from './shared.js';
+import * as z from 'zod/mini';
+import { CountryCode, Timestamp, UserId, described, text } from './shared.js';
 
-export const PutSellerProfile = z
-  .strictObject({ storeName: z.string().trim().min(2).max(80), country: CountryCode })
-  .meta({ id: 'PutSellerProfile' });
+export const PutSellerProfile = described(z.strictObject({ storeName: text(2, 80), country: CountryCode }), { id: 'PutSellerProfile' });
 
 export const SellerPathParams = z.strictObject({ sellerId: UserId });
 
-export const PublicSellerProfile = z
-  .object({
+export const PublicSellerProfile = described(
+  z.object({
     sellerId: z.string(),
     storeName: z.string(),
     country: z.string(),
     memberSince: Timestamp,
     yearsActive: z.int(),
-  })
-  .meta({ id: 'PublicSellerProfile' });
-
-export const OwnSellerProfile = PublicSellerProfile.extend({
-  updatedAt: Timestamp,
-  stats: z.object({
-    ordersPlaced: z.int(),
-    shipments: z.int(),
-    lateShipments: z.int(),
-    sellerCancellations: z.int(),
   }),
-}).meta({ id: 'OwnSellerProfile' });
+  { id: 'PublicSellerProfile' },
+);
+
+export const OwnSellerProfile = described(
+  z.extend(PublicSellerProfile, {
+    updatedAt: Timestamp,
+    stats: z.object({
+      ordersPlaced: z.int(),
+      shipments: z.int(),
+      lateShipments: z.int(),
+      sellerCancellations: z.int(),
+    }),
+  }),
+  { id: 'OwnSellerProfile' },
+);

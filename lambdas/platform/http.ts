@@ -12,7 +12,7 @@ import { authenticate, requireRole, type BearerVerifier, type Principal } from '
 import { logger } from './logger.js';
 import type { IdempotencyClaim, IdempotencyStore } from '../store/idempotency.js';
 
-type SchemaOutput<S> = S extends z.ZodType ? z.output<S> : undefined;
+type SchemaOutput<S> = S extends z.core.$ZodType ? z.output<S> : undefined;
 type Specs = Record<string, RouteSpec>;
 
 export interface HttpRequest<Spec> {

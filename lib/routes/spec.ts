@@ -1,5 +1,5 @@
 /** The shape of a route declaration (see lib/manifest.ts). Types only: no schemas, no AWS. */
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { FunctionName } from '../manifest.js';
 
 export type Role = 'buyer' | 'seller' | 'admin';
@@ -7,17 +7,20 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** `required`: the gateway's JWT authorizer must pass. `optional`: public, richer when signed in. `none`: public. */
 export type AuthMode = 'required' | 'optional' | 'none';
 
+/** The contract (lambdas/contract/) is written with zod/mini; see shared.ts there for why. */
+export type Schema = z.ZodMiniType;
+
 export interface RouteSpec {
   fn: FunctionName;
   summary: string;
   tag: string;
   auth: AuthMode;
   roles?: readonly Role[];
-  path?: z.ZodType;
-  query?: z.ZodType;
-  body?: z.ZodType;
+  path?: Schema;
+  query?: Schema;
+  body?: Schema;
   /** Success status and body schema; `null` body means the route answers something that is not JSON. */
-  success: { status: 200 | 201 | 202 | 204; body: z.ZodType | null; contentType?: string };
+  success: { status: 200 | 201 | 202 | 204; body: Schema | null; contentType?: string };
   /** Creating POSTs honour the Idempotency-Key header. */
   idempotent?: boolean;
 }

@@ -7,7 +7,7 @@
  */
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT, UnsecuredJWT, type CryptoKey } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type Role } from '../../lib/manifest.js';
 import { allRoutes, declared, entryOf, isImplemented, sampleIds, ULID, type Json, type Problem, type Route } from '../support/routes.js';
 import { aListing, anAddress, anOrder, aShipment, useLocalApi, type Actor, type ApiResponse } from '../support/local-api.js';
@@ -49,7 +49,7 @@ function validBody(route: Route, ids: Ids = {}): Json | undefined {
   return make(ids);
 }
 
-const shapeOf = (schema: z.ZodType | undefined): Record<string, z.ZodType> => (schema instanceof z.ZodObject ? (schema.shape as Record<string, z.ZodType>) : {});
+const shapeOf = (schema: z.ZodMiniType | undefined): Record<string, z.ZodMiniType> => (schema instanceof z.ZodMiniObject ? (schema.shape as Record<string, z.ZodMiniType>) : {});
 
 /** The route's path with the given real ids, or syntactically valid sample ids for the others. */
 function pathOf(route: Route, ids: Ids = {}): string {

@@ -6,7 +6,7 @@
  * with a body must add a valid sample to `validBodies` (a test fails until it does).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type Role } from '../../lib/manifest.js';
 import { MAX_BODY_BYTES } from '../../lambdas/platform/http.js';
 import { allRoutes, declared, entryOf, isImplemented, sampleIds, ULID, type Json, type Problem, type Route } from '../support/routes.js';
@@ -51,12 +51,12 @@ function validBody(route: Route): Json | undefined {
   return make();
 }
 
-const shapeOf = (schema: z.ZodType | undefined): Record<string, z.ZodType> => (schema instanceof z.ZodObject ? (schema.shape as Record<string, z.ZodType>) : {});
+const shapeOf = (schema: z.ZodMiniType | undefined): Record<string, z.ZodMiniType> => (schema instanceof z.ZodMiniObject ? (schema.shape as Record<string, z.ZodMiniType>) : {});
 
 type JsonType = 'string' | 'number' | 'boolean' | 'array' | 'object';
 /** The JSON type a field's schema expects, seen through optional/default/nullable and pipes. */
-function expectedJsonType(schema: z.ZodType): JsonType {
-  const def = schema.def as { type: string; innerType?: z.ZodType; in?: z.ZodType; values?: unknown[] };
+function expectedJsonType(schema: z.ZodMiniType): JsonType {
+  const def = schema.def as { type: string; innerType?: z.ZodMiniType; in?: z.ZodMiniType; values?: unknown[] };
   if (def.innerType) return expectedJsonType(def.innerType);
   if (def.type === 'pipe' && def.in) return expectedJsonType(def.in);
   if (def.type === 'enum') return 'string';

@@ -1,3 +1,5 @@
+import { fileURLToPath } from 'node:url';
+import { lintFromString, loadConfig } from '@redocly/openapi-core';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../lambdas/contract/openapi.js';
@@ -19,6 +21,22 @@ describe('the OpenAPI document', () => {
       const operation = (paths[path] as Record<string, { responses: Record<string, unknown> }> | undefined)?.[method.toLowerCase()];
       expect(operation, key).toBeDefined();
       if (routes[key as keyof typeof routes].auth === 'required') expect(Object.keys(operation?.responses ?? {}), key).toEqual(expect.arrayContaining(['401', '403']));
+    }
+  });
+
+  it("passes the linter's recommended rules, with only the exceptions redocly.yaml justifies", async () => {
+    const config = await loadConfig({ configPath: fileURLToPath(new URL('../../redocly.yaml', import.meta.url)) });
+    const problems = await lintFromString({ source: JSON.stringify(openApiDocument()), absoluteRef: 'openapi.json', config });
+    expect(problems.map((problem) => `${problem.severity} ${problem.ruleId} at ${problem.location[0]?.pointer ?? '#'}: ${problem.message}`)).toEqual([]);
+  });
+
+  it('declares public operations public (security: []) and signed-in ones bearer', () => {
+    const paths = openApiDocument().paths ?? {};
+    for (const [key, spec] of Object.entries(routes)) {
+      const { method, path } = splitRouteKey(key);
+      const operation = (paths[path] as Record<string, { security?: unknown }> | undefined)?.[method.toLowerCase()];
+      const expected = { none: [], optional: [{}, { bearer: [] }], required: [{ bearer: [] }] }[spec.auth];
+      expect(operation?.security, key).toEqual(expected);
     }
   });
 });
