@@ -49,6 +49,8 @@ export const AdminReviewDecision = z
   .meta({ id: 'AdminReviewDecision' });
 
 const Media = z.object({ url: z.string(), contentType: z.string() });
+/** Who decided: shown to admins only (the author sees when and why a moderator decided). */
+const AdminId = z.string().nullable().meta({ description: 'Admins only: the admin who decided; null when automated moderation did.' });
 const Reply = z.object({ text: z.string(), repliedAt: Timestamp }).nullable();
 
 export const PublicReview = z
@@ -77,6 +79,7 @@ const Revision = z.object({
   reasons: z.array(ModerationReason),
   createdAt: Timestamp,
   decidedAt: Timestamp.nullable(),
+  decidedBy: AdminId.optional(),
 });
 
 export const AuthorReview = z
@@ -92,7 +95,12 @@ export const AuthorReview = z
     editableUntil: Timestamp,
     editable: z.boolean(),
     sellerReply: Reply,
-    removal: z.object({ reason: z.string(), at: Timestamp }).nullable(),
+    removal: z.object({ reason: z.string(), at: Timestamp, by: AdminId.optional() }).nullable(),
+    reply: z
+      .object({ text: z.string(), status: ReviewStatus, reasons: z.array(ModerationReason), updatedAt: Timestamp, decidedAt: Timestamp.nullable(), decidedBy: AdminId })
+      .nullable()
+      .optional()
+      .meta({ description: 'Admins only: the seller reply as moderation sees it, with who decided it last.' }),
     createdAt: Timestamp,
   })
   .meta({ id: 'AuthorReview' });
