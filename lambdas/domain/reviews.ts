@@ -134,8 +134,15 @@ export function assertCanReview(order: Order, productId: string, now: string): v
   if (!until || now > until) throw new DomainError('REVIEW_WINDOW_CLOSED', `Reviews are accepted for ${policy.reviewWindowMs / DAY_MS} days after completion.`);
 }
 
-/** Reviews waiting for automated moderation or for a moderator: the admins' queue. */
-export const awaitsModeration = (review: Pick<Review, 'status'>): boolean => review.status === 'PENDING_MODERATION' || review.status === 'NEEDS_HUMAN';
+export type ModerationQueue = Extract<ReviewStatus, 'PENDING_MODERATION' | 'NEEDS_HUMAN'>;
+const waiting = (status: ReviewStatus | undefined): status is ModerationQueue => status === 'PENDING_MODERATION' || status === 'NEEDS_HUMAN';
+
+/**
+ * The admins' queue a review is in: by its own status while it waits, else by its seller reply's while
+ * that waits (an escalated reply is decided by an admin too, so it must reach one); null when nothing waits.
+ */
+export const moderationQueueOf = (review: Pick<Review, 'status' | 'reply'>): ModerationQueue | null =>
+  waiting(review.status) ? review.status : waiting(review.reply?.status) && review.status !== 'REMOVED' ? review.reply.status : null;
 
 /** Votes and reports are for published reviews: anything else is not visible to the voter (404). */
 export function assertPublished(review: Review | undefined, reviewId: string): asserts review is Review {

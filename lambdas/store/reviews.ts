@@ -6,7 +6,7 @@
  */
 import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import { awaitsModeration, REVIEW_STATUSES, type PublicReview, type Review, type ReviewChange, type Revision } from '../domain/reviews.js';
+import { moderationQueueOf, REVIEW_STATUSES, type ModerationQueue, type PublicReview, type Review, type ReviewChange, type Revision } from '../domain/reviews.js';
 import { tableName } from '../platform/config.js';
 import { documentClient } from './client.js';
 import { defineEntity, nullableString, schemaOf } from './entity.js';
@@ -109,16 +109,19 @@ export const reviewEntity = defineEntity({
     SK: 'REVIEW',
     GSI1: 'BUYER#<buyerId>#REVIEWS / <createdAt>#<reviewId>',
     GSI2: 'SELLER#<sellerId>#REVIEWS / <firstPublishedAt>#<reviewId>',
-    GSI3: 'REVIEWS#<status> / <updatedAt>#<reviewId>',
+    GSI3: 'REVIEWS#<PENDING_MODERATION|NEEDS_HUMAN> / <updatedAt>#<reviewId>',
   },
   key: ({ reviewId }: { reviewId: string }) => ({ PK: `REVIEW#${reviewId}`, SK: 'REVIEW' }),
   // GSI2 (the seller's published reviews) and GSI3 (the moderation queue) are sparse.
-  indexes: (review) => ({
-    GSI1PK: `BUYER#${review.buyerId}#REVIEWS`,
-    GSI1SK: `${review.createdAt}#${review.reviewId}`,
-    ...(review.published && review.firstPublishedAt && { GSI2PK: `SELLER#${review.sellerId}#REVIEWS`, GSI2SK: `${review.firstPublishedAt}#${review.reviewId}` }),
-    ...(awaitsModeration(review) && { GSI3PK: moderationQueue(review.status), GSI3SK: `${review.updatedAt}#${review.reviewId}` }),
-  }),
+  indexes: (review) => {
+    const queue = moderationQueueOf(review);
+    return {
+      GSI1PK: `BUYER#${review.buyerId}#REVIEWS`,
+      GSI1SK: `${review.createdAt}#${review.reviewId}`,
+      ...(review.published && review.firstPublishedAt && { GSI2PK: `SELLER#${review.sellerId}#REVIEWS`, GSI2SK: `${review.firstPublishedAt}#${review.reviewId}` }),
+      ...(queue && { GSI3PK: moderationQueue(queue), GSI3SK: `${review.updatedAt}#${review.reviewId}` }),
+    };
+  },
 });
 
 export const revisionEntity = defineEntity({
@@ -393,4 +396,4 @@ async function listReviewsBy(index: 'GSI1' | 'GSI2' | 'GSI3', partition: string,
 export const listBuyerReviews = (buyerId: string, limit: number, startKey?: Record<string, unknown>) => listReviewsBy('GSI1', `BUYER#${buyerId}#REVIEWS`, limit, startKey);
 export const listShopReviews = (sellerId: string, limit: number, startKey?: Record<string, unknown>) => listReviewsBy('GSI2', `SELLER#${sellerId}#REVIEWS`, limit, startKey);
 /** Oldest first: the moderation queue is worked in arrival order. */
-export const listModerationQueue = (status: Review['status'], limit: number, startKey?: Record<string, unknown>) => listReviewsBy('GSI3', moderationQueue(status), limit, startKey, true);
+export const listModerationQueue = (status: ModerationQueue, limit: number, startKey?: Record<string, unknown>) => listReviewsBy('GSI3', moderationQueue(status), limit, startKey, true);

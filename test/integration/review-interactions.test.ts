@@ -344,16 +344,20 @@ describe('admin decisions', () => {
     expect((await asAuthor(api, r)).body.removal).not.toHaveProperty('by');
   });
 
-  it("records which admin decided a seller's reply, and when", async () => {
+  it("queues an escalated seller reply for admins, and records which admin decided it, and when", async () => {
     const { api } = local;
     const admin = await api.actor('admin');
     const r = await publishedReview(api);
     expect((await replyTo(api, r.seller, r.reviewId, 'Thank you, you idiot, we appreciate the feedback.')).status).toBe(200);
     await api.drainQueues();
+    const queue = async () => (await api.get<Page<AuthorReview>>('/v1/admin/reviews?limit=100', admin)).body.items.filter((item) => item.reviewId === r.reviewId);
+    // The escalated reply reaches the admins' queue, with the reply to decide on.
+    expect(await queue()).toMatchObject([{ status: 'PUBLISHED', reply: { status: 'NEEDS_HUMAN', decidedBy: null } }]);
     const decided = await decide(api, r.reviewId, { decision: 'PUBLISH', target: 'REPLY' }, admin);
     expect(decided.status, decided.text).toBe(200);
     expect(decided.body.reply).toMatchObject({ status: 'PUBLISHED', decidedAt: expect.any(String), decidedBy: admin.userId });
     expect((await getReview(r.reviewId))?.reply).toMatchObject({ status: 'PUBLISHED', decidedBy: admin.userId });
+    expect(await queue()).toEqual([]);
   });
 
   it('is for admins only (403), and refuses PUBLISH of a review nobody needs to decide with NOTHING_TO_DECIDE', async () => {

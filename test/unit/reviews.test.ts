@@ -174,13 +174,15 @@ describe('the review entities', () => {
     expect(store.reviewEntity.parse(stored(store.reviewEntity.item(review)))).toEqual(review);
   });
 
-  it('indexes a review by buyer, by shop once published, and in the moderation queue only while it waits', () => {
+  it('indexes a review by buyer, by shop once published, and in the moderation queue only while it or its reply waits', () => {
     const pending = store.reviewEntity.item(written());
     expect(pending).toMatchObject({ PK: 'REVIEW#rev_1', SK: 'REVIEW', entity: 'review', GSI1PK: `BUYER#${completed.buyerId}#REVIEWS`, GSI3PK: 'REVIEWS#PENDING_MODERATION' });
     expect(pending).not.toHaveProperty('GSI2PK');
     const live = store.reviewEntity.item(published());
     expect(live).toMatchObject({ GSI2PK: `SELLER#${completed.sellerId}#REVIEWS`, GSI2SK: `${at(7.1)}#rev_1` });
     expect(live).not.toHaveProperty('GSI3PK');
+    const escalatedReply = reviews.applyReplyModeration(reviews.setReply(published(), 'Thanks, you idiot.', at(8)), 1, 'NEEDS_HUMAN', [], at(8.1)) as Review;
+    expect(store.reviewEntity.item(escalatedReply)).toMatchObject({ GSI3PK: 'REVIEWS#NEEDS_HUMAN' });
   });
 
   it('reads a review decided before admins were recorded as decided by nobody in particular', () => {
