@@ -14,7 +14,7 @@ import { logger } from '../platform/logger.js';
 import { getOrder } from '../store/orders.js';
 import * as store from '../store/reviews.js';
 import { setTimer } from '../store/timers.js';
-import { runCommand, type Command, type Decision } from './command.js';
+import { runCommand } from './command.js';
 import { resolveUploads } from './uploads.js';
 import { moderationOutbox, moderationRequest } from './moderation.js';
 import { authorView, publicView, sellerView, type Audience } from './review-views.js';
@@ -162,52 +162,49 @@ export async function reply(seller: Principal, reviewId: string, text: string) {
 }
 
 /**
- * A refusal that means "already so": voting twice, or withdrawing a vote never cast, is a no-op that
- * answers like the vote did. The kernel knows refusals as errors only; this carries the answer out of it.
+ * Voting twice, or withdrawing a vote never cast, changes nothing and answers with the count as it is.
+ * The kernel knows a refusal only as an error, so this one carries that answer out of it.
  */
-class AlreadySo<R> extends Error {
-  constructor(readonly answer: R) {
-    super('already so');
-  }
-}
-
-async function orAlreadySo<L, R>(command: Command<L, R>): Promise<R> {
-  try {
-    return await runCommand(command);
-  } catch (error) {
-    if (error instanceof AlreadySo) return error.answer as R;
-    throw error;
+class AlreadyCounted extends Error {
+  constructor(readonly helpfulCount: number) {
+    super('The vote is already counted');
   }
 }
 
 export async function vote(principal: Principal, reviewId: string, helpful: boolean) {
   const voterId = principal.userId;
-  /** Only a refusal costs a read: to say why. */
+  // Only a refusal costs a read: to say why.
   const votable = async () => {
     const review = await store.getReview(reviewId);
     reviews.assertCanVote(review, reviewId, voterId);
     return review;
   };
-  const noOp = async (): Promise<never> => {
-    throw new AlreadySo({ helpfulCount: (await votable()).helpfulCount });
+  const alreadyCounted = async (): Promise<never> => {
+    throw new AlreadyCounted((await votable()).helpfulCount);
   };
-  const outcome = await orAlreadySo<undefined, { helpfulCount?: number }>({
+  const cast = runCommand({
     subject: 'review',
     maxAttempts: BUSY_REVIEW_ATTEMPTS,
     // Nothing is read first: the guards on the write say whether the vote may land.
     load: async () => undefined,
-    decide: (_nothing, now): Decision<{ helpfulCount?: number }> => ({ writes: store.voteWrites(reviewId, { userId: voterId, at: now }, helpful), result: {} }),
+    decide: (_nothing, now) => ({ writes: store.voteWrites(reviewId, { userId: voterId, at: now }, helpful), result: undefined }),
     refusals: {
       // Listed first: a vote on a review that is not votable is refused as such, whatever else failed.
       reviewVotable: async () => {
         await votable();
         return 'retry' as const;
       },
-      voteNotCast: noOp,
-      voteCast: noOp,
+      voteNotCast: alreadyCounted,
+      voteCast: alreadyCounted,
     },
   });
-  const helpfulCount = outcome.helpfulCount ?? (await store.refreshHelpfulRank(reviewId)) ?? 0;
+  const helpfulCount = await cast.then(
+    async () => (await store.refreshHelpfulRank(reviewId)) ?? 0,
+    (error: unknown) => {
+      if (error instanceof AlreadyCounted) return error.helpfulCount;
+      throw error;
+    },
+  );
   return { reviewId, helpful, helpfulCount };
 }
 
