@@ -16,7 +16,7 @@ import { businessEvent } from '../platform/business-events.js';
 import { logger } from '../platform/logger.js';
 import { copyObject, inspectObject } from '../store/files.js';
 import { claimText, getReview, reviewWrites, textOwner } from '../store/reviews.js';
-import type { Timer } from '../store/timers.js';
+import { cancelTimer, type Timer } from '../store/timers.js';
 import { runCommand, type Decision } from './command.js';
 import { outbox } from './outbox.js';
 
@@ -36,17 +36,24 @@ const stillWaiting = (review: Review | undefined, request: ModerationRequest): b
     ? review.latest.revision === request.revision && review.latest.status === 'PENDING_MODERATION'
     : review.reply?.version === request.replyVersion && review.reply.status === 'PENDING_MODERATION');
 
+/** One MODERATION timer per review and kind: a newer request replaces the one before it. */
+const timerEntity = (request: ModerationRequest) => `${request.reviewId}#${request.kind}`;
+
 /**
- * "Send now, retry by timer" for moderation requests: one MODERATION timer per review and kind, written
- * with the change that asks for moderation and removed with the decision.
+ * "Send now, retry by timer" for moderation requests: the timer is written with the change that asks for
+ * moderation and removed with the decision. Pure: the worker, which only decides, leaves it (and the queue
+ * client it sends with) out of its bundle.
  */
-export const moderationOutbox = outbox<ModerationRequest>({
+export const moderationOutbox = /* @__PURE__ */ outbox<ModerationRequest>({
   kind: 'MODERATION',
   queue: 'moderation',
   message: ModerationRequest,
-  entityId: (request) => `${request.reviewId}#${request.kind}`,
+  entityId: timerEntity,
   stillWaiting: async (request) => stillWaiting(await getReview(request.reviewId), request),
 });
+
+/** Written with a decision: the request is answered, so its outbox timer sends it no more (the outbox's `done`). */
+const answered = (request: ModerationRequest) => cancelTimer('MODERATION', timerEntity(request));
 
 /** The outbox timer fired: re-send a request still waiting, a few times, then leave it to the DLQ alarm. */
 export const retryModeration = (timer: Timer): Promise<void> => moderationOutbox.retry(timer);
@@ -114,7 +121,7 @@ function moderateReply(request: Extract<ModerationRequest, { kind: 'reply' }>): 
       const { outcome, reasons } = decideModeration(screenText(review?.reply?.text ?? ''));
       const next = review && applyReplyModeration(review, request.replyVersion, outcome, reasons, now);
       if (!review || !next) return stale;
-      return { writes: [...reviewWrites(reviewChange(review, next)), moderationOutbox.done(request)], result: 'decided' };
+      return { writes: [...reviewWrites(reviewChange(review, next)), answered(request)], result: 'decided' };
     },
   });
 }
@@ -151,7 +158,7 @@ function moderateRevision(request: Extract<ModerationRequest, { kind: 'review' }
       return {
         writes: [
           ...reviewWrites(reviewChange(review, next)),
-          moderationOutbox.done(request),
+          answered(request),
           // The first review to publish a text owns it; a copy published meanwhile fails here and is decided again.
           ...(published && fingerprint ? [claimText(fingerprint, review.reviewId)] : []),
         ],
