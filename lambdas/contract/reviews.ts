@@ -59,6 +59,8 @@ export const AdminReviewDecision = described(
 );
 
 const Media = z.object({ url: z.string(), contentType: z.string() });
+/** Who decided: shown to admins only (the author sees when and why a moderator decided). */
+const AdminId = described(z.nullable(z.string()), { description: 'Admins only: the admin who decided; null when automated moderation did.' });
 const Reply = z.nullable(z.object({ text: z.string(), repliedAt: Timestamp }));
 
 export const PublicReview = described(
@@ -88,6 +90,7 @@ const Revision = z.object({
   reasons: z.array(ModerationReason),
   createdAt: Timestamp,
   decidedAt: z.nullable(Timestamp),
+  decidedBy: z.optional(AdminId),
 });
 
 export const AuthorReview = described(
@@ -103,7 +106,11 @@ export const AuthorReview = described(
     editableUntil: Timestamp,
     editable: z.boolean(),
     sellerReply: Reply,
-    removal: z.nullable(z.object({ reason: z.string(), at: Timestamp })),
+    removal: z.nullable(z.object({ reason: z.string(), at: Timestamp, by: z.optional(AdminId) })),
+    reply: described(
+      z.optional(z.nullable(z.object({ text: z.string(), status: ReviewStatus, reasons: z.array(ModerationReason), updatedAt: Timestamp, decidedAt: z.nullable(Timestamp), decidedBy: AdminId }))),
+      { description: 'Admins only: the seller reply as moderation sees it, with who decided it last.' },
+    ),
     createdAt: Timestamp,
   }),
   { id: 'AuthorReview' },

@@ -38,7 +38,8 @@ export interface EscrowBalance {
  * REVERSAL takes back from the seller what was released (a refund decided after completion), so that
  * HOLD = RELEASE − REVERSAL + REFUND + held on every order.
  */
-export type LedgerType = 'HOLD' | 'RELEASE' | 'REFUND' | 'REVERSAL';
+export const LEDGER_TYPES = ['HOLD', 'RELEASE', 'REFUND', 'REVERSAL'] as const;
+export type LedgerType = (typeof LEDGER_TYPES)[number];
 
 export interface LedgerEntry {
   seq: number;
@@ -48,7 +49,7 @@ export interface LedgerEntry {
   reason: string;
 }
 
-/** Applies ledger entries to a balance; the only way escrow changes, so HOLD = RELEASE + REFUND + held. */
+/** Applies ledger entries to a balance; the only way escrow changes, so HOLD = RELEASE − REVERSAL + REFUND + held. */
 export function applyLedger(balance: EscrowBalance, entries: readonly Pick<LedgerEntry, 'type' | 'amount'>[]): EscrowBalance {
   return entries.reduce((next, entry) => {
     const amount = entry.amount.amount;

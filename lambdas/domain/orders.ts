@@ -7,8 +7,10 @@ import { policy, DAY_MS } from '../platform/config.js';
 import { DomainError } from './errors.js';
 import { applyLedger, MAX_AMOUNT, money, multiply, sum, type EscrowBalance, type LedgerEntry, type LedgerType, type Money } from './money.js';
 
-export type OrderStatus = 'AWAITING_SHIPMENT' | 'SHIPPED' | 'DELIVERED' | 'COMPLETED' | 'CANCELLED' | 'CLOSED';
-export type TrackingStatus = 'IN_TRANSIT' | 'OUT_FOR_DELIVERY' | 'DELIVERED' | 'EXCEPTION';
+export const ORDER_STATUSES = ['AWAITING_SHIPMENT', 'SHIPPED', 'DELIVERED', 'COMPLETED', 'CANCELLED', 'CLOSED'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+export const TRACKING_STATUSES = ['IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'EXCEPTION'] as const;
+export type TrackingStatus = (typeof TRACKING_STATUSES)[number];
 export type Party = 'buyer' | 'seller';
 
 export interface Address {

@@ -3,8 +3,8 @@
  * what the public, the seller and the author each see, and how a review moves the product's rating
  * aggregate and the seller's feedback counters. Pure: no I/O, the time is passed in.
  */
-import { policy } from '../platform/config.js';
-import { DomainError } from './errors.js';
+import { DAY_MS, policy } from '../platform/config.js';
+import { DomainError, notFound } from './errors.js';
 import type { Order } from './orders.js';
 
 /** Why a revision or reply was not published: automated codes (domain/moderation.ts) or a moderator's. */
@@ -13,7 +13,9 @@ export interface ModerationReason {
   message: string;
 }
 
-export type ReviewStatus = 'PENDING_MODERATION' | 'PUBLISHED' | 'REJECTED' | 'NEEDS_HUMAN' | 'REMOVED';
+export const REVIEW_STATUSES = ['PENDING_MODERATION', 'PUBLISHED', 'REJECTED', 'NEEDS_HUMAN', 'REMOVED'] as const;
+export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
+export type ModerationOutcome = Extract<ReviewStatus, 'PUBLISHED' | 'REJECTED' | 'NEEDS_HUMAN'>;
 export type Stars = 1 | 2 | 3 | 4 | 5;
 
 export interface SellerRatings {
@@ -41,6 +43,8 @@ export interface Revision extends RevisionContent {
   reasons: ModerationReason[];
   createdAt: string;
   decidedAt: string | null;
+  /** The admin who decided this revision; null when automated moderation did (or nobody yet). */
+  decidedBy: string | null;
 }
 
 export interface Reply {
@@ -51,6 +55,17 @@ export interface Reply {
   version: number;
   /** The last reply text that passed moderation: what the public sees. */
   published: { text: string; repliedAt: string } | null;
+  decidedAt: string | null;
+  /** The admin who decided this version of the reply; null when automated moderation did (or nobody yet). */
+  decidedBy: string | null;
+}
+
+/** An admin's removal of a review: why, when and who (every admin action is recorded with its admin). */
+export interface Removal {
+  reason: string;
+  at: string;
+  /** The admin's user id; null only for removals recorded before admins were. */
+  by: string | null;
 }
 
 export interface Review {
@@ -71,7 +86,7 @@ export interface Review {
   helpfulCount: number;
   reportCount: number;
   reply: Reply | null;
-  removal: { reason: string; at: string } | null;
+  removal: Removal | null;
   /** Set by the timers job when the 180-day edit window has passed. */
   editWindowClosed?: boolean;
   /**
@@ -84,7 +99,6 @@ export interface Review {
   version: number;
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 const plus = (iso: string, ms: number) => new Date(new Date(iso).getTime() + ms).toISOString();
 
 /** `jordan` → `j***n`: sellers and the public never see who wrote a review (seed 000). */
@@ -96,8 +110,17 @@ export function maskName(name: string | undefined): string {
   return `${letters[0]}***${letters[letters.length - 1]}`;
 }
 
+/** When the review window of a completed order ends: the REVIEW_WINDOW timer's due time. */
 export const reviewWindowEndsAt = (order: Pick<Order, 'completedAt'>): string | null => (order.completedAt ? plus(order.completedAt, policy.reviewWindowMs) : null);
+
+/** Until when the order can be reviewed: null before completion and once the timers job closed the window. */
+export const reviewableUntil = (order: Pick<Order, 'completedAt' | 'reviewWindowClosed'>): string | null => (order.reviewWindowClosed ? null : reviewWindowEndsAt(order));
+
 export const editWindowEndsAt = (review: Pick<Review, 'createdAt'>): string => plus(review.createdAt, policy.reviewEditWindowMs);
+
+/** Whether the author may still edit: within 180 days of writing, and never after a removal. */
+export const isEditable = (review: Pick<Review, 'createdAt' | 'editWindowClosed' | 'status'>, now: string): boolean =>
+  review.status !== 'REMOVED' && !review.editWindowClosed && now <= editWindowEndsAt(review);
 
 /** Only the buyer of a completed order, for a product on it, within 30 days of completion. */
 export function assertCanReview(order: Order, productId: string, now: string): void {
@@ -107,8 +130,35 @@ export function assertCanReview(order: Order, productId: string, now: string): v
   if (!order.items.some((item) => item.productId === productId)) {
     throw new DomainError('PRODUCT_NOT_IN_ORDER', 'This product is not part of the order.', [{ path: 'body.productId', message: 'not in this order' }]);
   }
-  const closesAt = reviewWindowEndsAt(order);
-  if (!closesAt || now > closesAt || order.reviewWindowClosed) throw new DomainError('REVIEW_WINDOW_CLOSED', `Reviews are accepted for ${policy.reviewWindowMs / DAY_MS} days after completion.`);
+  const until = reviewableUntil(order);
+  if (!until || now > until) throw new DomainError('REVIEW_WINDOW_CLOSED', `Reviews are accepted for ${policy.reviewWindowMs / DAY_MS} days after completion.`);
+}
+
+export type ModerationQueue = Extract<ReviewStatus, 'PENDING_MODERATION' | 'NEEDS_HUMAN'>;
+const waiting = (status: ReviewStatus | undefined): status is ModerationQueue => status === 'PENDING_MODERATION' || status === 'NEEDS_HUMAN';
+
+/**
+ * The admins' queue a review is in: by its own status while it waits, else by its seller reply's while
+ * that waits (an escalated reply is decided by an admin too, so it must reach one); null when nothing waits.
+ */
+export const moderationQueueOf = (review: Pick<Review, 'status' | 'reply'>): ModerationQueue | null =>
+  waiting(review.status) ? review.status : waiting(review.reply?.status) && review.status !== 'REMOVED' ? review.reply.status : null;
+
+/** Votes and reports are for published reviews: anything else is not visible to the voter (404). */
+export function assertPublished(review: Review | undefined, reviewId: string): asserts review is Review {
+  if (!review || !review.published) throw notFound('Review', reviewId);
+}
+
+/** A helpful vote: on a published review, never the author's own (DOMAIN.md "Reviews"). */
+export function assertCanVote(review: Review | undefined, reviewId: string, voterId: string): asserts review is Review {
+  assertPublished(review, reviewId);
+  if (review.buyerId === voterId) throw new DomainError('CANNOT_VOTE_OWN_REVIEW', 'You cannot vote on your own review.');
+}
+
+/** An abuse report: on a published review; the author's own review is not reportable (404, as if unseen). */
+export function assertCanReport(review: Review | undefined, reviewId: string, reporterId: string): asserts review is Review {
+  assertPublished(review, reviewId);
+  if (review.buyerId === reporterId) throw notFound('Review', reviewId);
 }
 
 export function createReview(input: { reviewId: string; order: Order; productId: string; reviewerName: string | undefined; content: RevisionContent; now: string }): Review {
@@ -121,7 +171,7 @@ export function createReview(input: { reviewId: string; order: Order; productId:
     buyerId: input.order.buyerId,
     reviewerName: maskName(input.reviewerName),
     status: 'PENDING_MODERATION',
-    latest: { ...input.content, revision: 1, status: 'PENDING_MODERATION', reasons: [], createdAt: input.now, decidedAt: null },
+    latest: { ...input.content, revision: 1, status: 'PENDING_MODERATION', reasons: [], createdAt: input.now, decidedAt: null, decidedBy: null },
     published: null,
     firstPublishedAt: null,
     statsMonth: null,
@@ -140,25 +190,21 @@ const bump = (review: Review, now: string, changes: Partial<Review>): Review => 
 /** An edit is a new revision, moderated again; the published one stays public meanwhile. */
 export function editReview(review: Review, edit: Partial<RevisionContent>, now: string): Review {
   if (review.status === 'REMOVED') throw new DomainError('REVIEW_REMOVED', 'This review was removed by the platform and cannot be edited.');
-  if (now > editWindowEndsAt(review) || review.editWindowClosed) throw new DomainError('EDIT_WINDOW_CLOSED', `Reviews can be edited for ${policy.reviewEditWindowMs / DAY_MS} days after they are written.`);
-  const { revision: _r, status: _s, reasons: _re, createdAt: _c, decidedAt: _d, ...content } = review.latest;
+  if (!isEditable(review, now)) throw new DomainError('EDIT_WINDOW_CLOSED', `Reviews can be edited for ${policy.reviewEditWindowMs / DAY_MS} days after they are written.`);
+  const { rating, text, media, sellerRatings } = review.latest;
+  const content: RevisionContent = { rating, text, media, sellerRatings, ...edit };
+  const revision = review.latest.revision + 1;
   if (review.heldForModerator) {
     const reasons = [{ code: 'HELD_FOR_MODERATOR', message: 'This review was reported; a moderator will look at your edit.' }];
-    const held: Revision = { ...content, ...edit, revision: review.latest.revision + 1, status: 'NEEDS_HUMAN', reasons, createdAt: now, decidedAt: null };
+    const held: Revision = { ...content, revision, status: 'NEEDS_HUMAN', reasons, createdAt: now, decidedAt: null, decidedBy: null };
     return bump(review, now, { latest: held, status: 'NEEDS_HUMAN' });
   }
-  const latest: Revision = { ...content, ...edit, revision: review.latest.revision + 1, status: 'PENDING_MODERATION', reasons: [], createdAt: now, decidedAt: null };
+  const latest: Revision = { ...content, revision, status: 'PENDING_MODERATION', reasons: [], createdAt: now, decidedAt: null, decidedBy: null };
   return bump(review, now, { latest, status: 'PENDING_MODERATION' });
 }
 
-export interface Publication {
-  before: Revision | null;
-  after: Revision | null;
-}
-
-export interface ModerationResult {
+export interface ReportOutcome {
   review: Review;
-  publication: Publication;
   /** A revision that will never be decided any more (an edit overtaken by abuse reports), closed with its reason. */
   superseded?: Revision;
 }
@@ -175,32 +221,49 @@ function publish(review: Review, now: string): Partial<Review> {
  * The automated outcome for one revision. Returns null when that revision is no longer the one waiting
  * (already decided, superseded by a newer edit, or the review was removed): redelivered messages are no-ops.
  */
-export function applyModeration(review: Review, revision: number, outcome: 'PUBLISHED' | 'REJECTED' | 'NEEDS_HUMAN', reasons: ModerationReason[], now: string): ModerationResult | null {
+export function applyModeration(review: Review, revision: number, outcome: ModerationOutcome, reasons: ModerationReason[], now: string): Review | null {
   if (review.status === 'REMOVED' || review.latest.revision !== revision || review.latest.status !== 'PENDING_MODERATION') return null;
-  const decided: Revision = { ...review.latest, status: outcome, reasons, decidedAt: now };
+  const decided: Revision = { ...review.latest, status: outcome, reasons, decidedAt: now, decidedBy: null };
   const withDecision = { ...review, latest: decided };
-  const changes: Partial<Review> = { latest: decided, status: outcome, ...(outcome === 'PUBLISHED' ? publish(withDecision, now) : {}) };
-  const next = bump(review, now, changes);
-  return { review: next, publication: { before: review.published, after: next.published } };
+  return bump(review, now, { latest: decided, status: outcome, ...(outcome === 'PUBLISHED' ? publish(withDecision, now) : {}) });
 }
 
-export function adminDecision(review: Review, decision: 'PUBLISH' | 'REJECT' | 'REMOVE', reason: string | undefined, now: string): ModerationResult {
+/** What an admin decides (API.md `POST /v1/admin/reviews/{id}/decision`): on the review, or on its seller reply. */
+export interface ModeratorDecision {
+  decision: 'PUBLISH' | 'REJECT' | 'REMOVE';
+  reason?: string | undefined;
+  target: 'REVIEW' | 'REPLY';
+}
+
+/** An admin's decision, recorded with the admin's id and the time on what it decided. */
+export const moderatorDecides = (review: Review, decision: ModeratorDecision, adminId: string, now: string): Review =>
+  decision.target === 'REPLY' ? decideReply(review, decision, adminId, now) : decideReview(review, decision, adminId, now);
+
+function decideReview(review: Review, { decision, reason }: ModeratorDecision, adminId: string, now: string): Review {
   if (review.status === 'REMOVED') throw new DomainError('REVIEW_REMOVED', 'This review was already removed.');
-  if (decision === 'REMOVE') {
-    const next = bump(review, now, { status: 'REMOVED', published: null, removal: { reason: reason ?? 'removed by the platform', at: now } });
-    return { review: next, publication: { before: review.published, after: null } };
-  }
+  if (decision === 'REMOVE') return bump(review, now, { status: 'REMOVED', published: null, removal: { reason: reason ?? 'removed by the platform', at: now, by: adminId } });
   if (review.status !== 'NEEDS_HUMAN') throw new DomainError('NOTHING_TO_DECIDE', `Only reviews waiting for a human can be published or rejected; this one is ${review.status}.`);
   const reasons = decision === 'REJECT' ? [{ code: 'REJECTED_BY_MODERATOR', message: reason ?? 'Rejected by a moderator.' }] : [];
-  const decided: Revision = { ...review.latest, status: decision === 'PUBLISH' ? 'PUBLISHED' : 'REJECTED', reasons, decidedAt: now };
+  const decided: Revision = { ...review.latest, status: decision === 'PUBLISH' ? 'PUBLISHED' : 'REJECTED', reasons, decidedAt: now, decidedBy: adminId };
   const base = { ...review, latest: decided };
   // Rejecting leaves publication as it is: an earlier published revision stays public, and a review
   // that abuse reports sent back was already unpublished.
   // A moderator's decision settles the reports made so far; only publishing lifts the hold on edits.
-  const changes: Partial<Review> =
-    decision === 'PUBLISH' ? { latest: decided, status: 'PUBLISHED', reportCount: 0, heldForModerator: false, ...publish(base, now) } : { latest: decided, status: 'REJECTED', reportCount: 0 };
-  const next = bump(review, now, changes);
-  return { review: next, publication: { before: review.published, after: next.published } };
+  return bump(
+    review,
+    now,
+    decision === 'PUBLISH' ? { latest: decided, status: 'PUBLISHED', reportCount: 0, heldForModerator: false, ...publish(base, now) } : { latest: decided, status: 'REJECTED', reportCount: 0 },
+  );
+}
+
+function decideReply(review: Review, { decision, reason }: ModeratorDecision, adminId: string, now: string): Review {
+  const reply = review.reply;
+  if (!reply) throw new DomainError('NOTHING_TO_DECIDE', 'This review has no reply.');
+  const decided = { decidedAt: now, decidedBy: adminId };
+  if (decision === 'REMOVE') return bump(review, now, { reply: { ...reply, ...decided, status: 'REMOVED', reasons: [{ code: 'REMOVED_BY_MODERATOR', message: reason ?? 'Removed.' }], published: null } });
+  if (reply.status !== 'NEEDS_HUMAN') throw new DomainError('NOTHING_TO_DECIDE', `The reply is ${reply.status}, not waiting for a human.`);
+  if (decision === 'REJECT') return bump(review, now, { reply: { ...reply, ...decided, status: 'REJECTED', reasons: [{ code: 'REJECTED_BY_MODERATOR', message: reason ?? 'Rejected.' }] } });
+  return bump(review, now, { reply: { ...reply, ...decided, status: 'PUBLISHED', reasons: [], published: { text: reply.text, repliedAt: now } } });
 }
 
 export const REPORTS_TO_ESCALATE = 3;
@@ -209,7 +272,7 @@ export const REPORTS_TO_ESCALATE = 3;
  * A report from one more distinct user. The third sends whatever is public back to a human, unpublished
  * — also when a newer edit is pending or was rejected meanwhile: the published text is what was reported.
  */
-export function recordReport(review: Review, now: string): ModerationResult {
+export function recordReport(review: Review, now: string): ReportOutcome {
   if (review.status === 'REMOVED') throw new DomainError('REVIEW_REMOVED', 'This review was removed.');
   const reportCount = review.reportCount + 1;
   const published = review.published;
@@ -219,40 +282,112 @@ export function recordReport(review: Review, now: string): ModerationResult {
     const latest: Revision =
       review.latest.revision === published.revision
         ? { ...review.latest, status: 'NEEDS_HUMAN', reasons }
-        : { ...published, revision: review.latest.revision + 1, status: 'NEEDS_HUMAN', reasons, createdAt: now, decidedAt: null };
+        : { ...published, revision: review.latest.revision + 1, status: 'NEEDS_HUMAN', reasons, createdAt: now, decidedAt: null, decidedBy: null };
     const next = bump(review, now, { reportCount, status: 'NEEDS_HUMAN', latest, published: null, heldForModerator: true });
     const overtaken = review.latest.revision === published.revision || review.latest.decidedAt !== null ? undefined : review.latest;
-    return {
-      review: next,
-      publication: { before: published, after: null },
-      ...(overtaken && { superseded: { ...overtaken, status: 'REJECTED' as const, reasons: [{ code: 'SUPERSEDED_BY_REPORTS', message: 'Your edit was not reviewed: the review was reported and a moderator now decides on it.' }], decidedAt: now } }),
-    };
+    const closedReason = { code: 'SUPERSEDED_BY_REPORTS', message: 'Your edit was not reviewed: the review was reported and a moderator now decides on it.' };
+    return { review: next, ...(overtaken && { superseded: { ...overtaken, status: 'REJECTED' as const, reasons: [closedReason], decidedAt: now } }) };
   }
-  const next = bump(review, now, { reportCount });
-  return { review: next, publication: { before: published, after: published } };
+  return { review: bump(review, now, { reportCount }) };
 }
 
 /** One reply per review by the product's seller, editable, moderated like the review. */
 export function setReply(review: Review, text: string, now: string): Review {
   if (review.status === 'REMOVED') throw new DomainError('REVIEW_REMOVED', 'This review was removed.');
   if (!review.published) throw new DomainError('REVIEW_NOT_PUBLISHED', 'You can reply once the review is published.');
-  const reply: Reply = { text, status: 'PENDING_MODERATION', reasons: [], updatedAt: now, version: (review.reply?.version ?? 0) + 1, published: review.reply?.published ?? null };
+  const reply: Reply = {
+    text,
+    status: 'PENDING_MODERATION',
+    reasons: [],
+    updatedAt: now,
+    version: (review.reply?.version ?? 0) + 1,
+    published: review.reply?.published ?? null,
+    decidedAt: null,
+    decidedBy: null,
+  };
   return bump(review, now, { reply });
 }
 
-export function applyReplyModeration(review: Review, replyVersion: number, outcome: 'PUBLISHED' | 'REJECTED' | 'NEEDS_HUMAN', reasons: ModerationReason[], now: string): Review | null {
+export function applyReplyModeration(review: Review, replyVersion: number, outcome: ModerationOutcome, reasons: ModerationReason[], now: string): Review | null {
   const reply = review.reply;
   if (!reply || reply.version !== replyVersion || reply.status !== 'PENDING_MODERATION' || review.status === 'REMOVED') return null;
-  return bump(review, now, { reply: { ...reply, status: outcome, reasons, published: outcome === 'PUBLISHED' ? { text: reply.text, repliedAt: now } : reply.published } });
+  const published = outcome === 'PUBLISHED' ? { text: reply.text, repliedAt: now } : reply.published;
+  return bump(review, now, { reply: { ...reply, status: outcome, reasons, published, decidedAt: now, decidedBy: null } });
 }
 
-export function adminReplyDecision(review: Review, decision: 'PUBLISH' | 'REJECT' | 'REMOVE', reason: string | undefined, now: string): Review {
-  const reply = review.reply;
-  if (!reply) throw new DomainError('NOTHING_TO_DECIDE', 'This review has no reply.');
-  if (decision === 'REMOVE') return bump(review, now, { reply: { ...reply, status: 'REMOVED', reasons: [{ code: 'REMOVED_BY_MODERATOR', message: reason ?? 'Removed.' }], published: null } });
-  if (reply.status !== 'NEEDS_HUMAN') throw new DomainError('NOTHING_TO_DECIDE', `The reply is ${reply.status}, not waiting for a human.`);
-  if (decision === 'REJECT') return bump(review, now, { reply: { ...reply, status: 'REJECTED', reasons: [{ code: 'REJECTED_BY_MODERATOR', message: reason ?? 'Rejected.' }] } });
-  return bump(review, now, { reply: { ...reply, status: 'PUBLISHED', reasons: [], published: { text: reply.text, repliedAt: now } } });
+// ---- What the public sees: a projection of the published revision, stored as its own item. ----
+
+/** A published review as the public and the seller see it: no reviewer id, no order id, the masked name. */
+export interface PublicReview {
+  reviewId: string;
+  productId: string;
+  rating: number;
+  text: string;
+  media: MediaRef[];
+  sellerRatings: SellerRatings;
+  reviewerName: string;
+  publishedAt: string;
+  editedAt: string | null;
+  helpfulCount: number;
+  sellerReply: { text: string; repliedAt: string } | null;
+}
+
+export function publicReviewOf(review: Review): PublicReview | null {
+  const revision = review.published;
+  if (!revision || !review.firstPublishedAt) return null;
+  return {
+    reviewId: review.reviewId,
+    productId: review.productId,
+    rating: revision.rating,
+    text: revision.text,
+    media: revision.media,
+    sellerRatings: revision.sellerRatings,
+    reviewerName: review.reviewerName,
+    publishedAt: review.firstPublishedAt,
+    editedAt: revision.revision > 1 ? revision.createdAt : null,
+    helpfulCount: review.helpfulCount,
+    sellerReply: review.reply?.published ?? null,
+  };
+}
+
+// ---- One change of a review, as it is stored: decided here, so the store writes only what it is told. ----
+
+export interface ReviewChange {
+  /** The review as it was read (its version guards the write); null for a new review. */
+  before: Review | null;
+  after: Review;
+  /** Revisions to write: the latest one when it changed, and any closed without a decision. */
+  revisions: Revision[];
+  /** The public projection when it changed: written anew (`after`), or gone (`after: null`). */
+  projection: { before: PublicReview | null; after: PublicReview | null } | null;
+  /** The product's rating and the seller's monthly feedback, moved only when what is published changed. */
+  aggregates: { productId: string; rating: RatingDelta; sellerId: string; month: string; feedback: FeedbackDelta } | null;
+}
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+export function reviewChange(before: Review | null, after: Review, superseded?: Revision): ReviewChange {
+  const revisions = [...(superseded ? [superseded] : []), ...(before && same(before.latest, after.latest) ? [] : [after.latest])];
+  const publicBefore = before && publicReviewOf(before);
+  const publicAfter = publicReviewOf(after);
+  const publication: Publication = { before: before?.published ?? null, after: after.published };
+  return {
+    before,
+    after,
+    revisions,
+    projection: same(publicBefore, publicAfter) ? null : { before: publicBefore, after: publicAfter },
+    // The month of first publication keeps a review's feedback in one month's counters, whatever happens later.
+    aggregates:
+      publicationChanged(publication) && after.statsMonth
+        ? { productId: after.productId, rating: ratingDelta(publication), sellerId: after.sellerId, month: after.statsMonth, feedback: feedbackDelta(publication) }
+        : null,
+  };
+}
+
+/** The published revision before and after a change: what the aggregates count. */
+export interface Publication {
+  before: Revision | null;
+  after: Revision | null;
 }
 
 // ---- Aggregates: changed exactly once per publication change, never recomputed by scanning. ----

@@ -3,23 +3,22 @@
  * outbox that makes sure every request for moderation is eventually delivered.
  *
  * Requests go to SQS after the write that creates them commits; a MODERATION timer written in that same
- * transaction re-sends the request if it is still undecided 10 minutes later, so a lost send cannot leave
- * a review pending forever. Deciding is one conditional transaction that also removes the timer, so a
+ * transaction re-sends the request if it is still undecided later (services/outbox.ts), so a lost send
+ * cannot leave a review pending forever. Deciding is one command that also ends the outbox timer, so a
  * redelivered message finds nothing to decide.
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { checkStoredMedia } from '../domain/media.js';
 import { decideModeration, duplicateFingerprint, duplicateTextFinding, mediaFindingsAsModeration, screenText, type Finding } from '../domain/moderation.js';
-import { applyModeration, applyReplyModeration, type Review } from '../domain/reviews.js';
-import { clock } from '../platform/clock.js';
+import { applyModeration, applyReplyModeration, reviewChange, type Review } from '../domain/reviews.js';
 import { businessEvent } from '../platform/business-events.js';
 import { logger } from '../platform/logger.js';
 import { copyObject, inspectObject } from '../store/files.js';
-import { sendToQueue } from '../store/queue.js';
 import { claimText, getReview, reviewWrites, textOwner } from '../store/reviews.js';
-import { cancelTimer, setTimer, settleTimer, type Timer } from '../store/timers.js';
-import { ConflictError, transact } from '../store/transactions.js';
+import { cancelTimer, type Timer } from '../store/timers.js';
+import { runCommand, type Decision } from './command.js';
+import { outbox } from './outbox.js';
 
 export const ModerationRequest = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('review'), reviewId: z.string(), revision: z.int() }),
@@ -30,10 +29,34 @@ export type ModerationRequest = z.infer<typeof ModerationRequest>;
 export const moderationRequest = (review: Review, kind: 'review' | 'reply'): ModerationRequest =>
   kind === 'review' ? { kind, reviewId: review.reviewId, revision: review.latest.revision } : { kind, reviewId: review.reviewId, replyVersion: review.reply?.version ?? 0 };
 
-/** Sends a request; a failed send is logged, not thrown: the outbox timer will send it again. */
-export async function requestModeration(request: ModerationRequest): Promise<void> {
-  await sendToQueue('moderation', request).catch((error: unknown) => logger.warn('Moderation request not sent; the timer will retry', { request, error: String(error) }));
-}
+const stillWaiting = (review: Review | undefined, request: ModerationRequest): boolean =>
+  !!review &&
+  review.status !== 'REMOVED' &&
+  (request.kind === 'review'
+    ? review.latest.revision === request.revision && review.latest.status === 'PENDING_MODERATION'
+    : review.reply?.version === request.replyVersion && review.reply.status === 'PENDING_MODERATION');
+
+/** One MODERATION timer per review and kind: a newer request replaces the one before it. */
+const timerEntity = (request: ModerationRequest) => `${request.reviewId}#${request.kind}`;
+
+/**
+ * "Send now, retry by timer" for moderation requests: the timer is written with the change that asks for
+ * moderation and removed with the decision. Pure: the worker, which only decides, leaves it (and the queue
+ * client it sends with) out of its bundle.
+ */
+export const moderationOutbox = /* @__PURE__ */ outbox<ModerationRequest>({
+  kind: 'MODERATION',
+  queue: 'moderation',
+  message: ModerationRequest,
+  entityId: timerEntity,
+  stillWaiting: async (request) => stillWaiting(await getReview(request.reviewId), request),
+});
+
+/** Written with a decision: the request is answered, so its outbox timer sends it no more (the outbox's `done`). */
+const answered = (request: ModerationRequest) => cancelTimer('MODERATION', timerEntity(request));
+
+/** The outbox timer fired: re-send a request still waiting, a few times, then leave it to the DLQ alarm. */
+export const retryModeration = (timer: Timer): Promise<void> => moderationOutbox.retry(timer);
 
 /** Texts shorter than this are too generic ("great product, thanks") to call copies. */
 const MIN_DUPLICATE_LENGTH = 30;
@@ -75,80 +98,76 @@ async function reviewFindings(review: Review, fingerprint: string | undefined): 
   return findings;
 }
 
-export type ModerationOutcome = 'decided' | 'stale';
+export type RequestOutcome = 'decided' | 'stale';
 
-const ATTEMPTS = 5;
+const stale: Decision<RequestOutcome> = { writes: [], result: 'stale' };
 
 /**
- * Decides one request. Decisions on reviews of one product all update its rating item, so a batch's
- * records can cancel each other's transactions on DynamoDB: a lost race is decided again on fresh data
- * right away rather than waiting a visibility timeout. Throws when the message should be redelivered.
+ * Decisions on reviews of one product all update its rating item, so a batch's records can cancel each
+ * other's transactions: a lost race is decided again on fresh data at once rather than after a visibility
+ * timeout. After these attempts the request throws and its message is redelivered.
  */
-export async function moderate(request: ModerationRequest): Promise<ModerationOutcome> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await moderateOnce(request);
-    } catch (error) {
-      if (!(error instanceof ConflictError) || attempt >= ATTEMPTS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
-    }
-  }
+const ATTEMPTS = 5;
+
+/** Decides one request; a request no longer waiting (decided, overtaken by an edit, removed) is 'stale'. */
+export const moderate = (request: ModerationRequest): Promise<RequestOutcome> => (request.kind === 'reply' ? moderateReply(request) : moderateRevision(request));
+
+function moderateReply(request: Extract<ModerationRequest, { kind: 'reply' }>): Promise<RequestOutcome> {
+  return runCommand({
+    subject: 'review',
+    maxAttempts: ATTEMPTS,
+    load: () => getReview(request.reviewId),
+    decide: (review, now) => {
+      const { outcome, reasons } = decideModeration(screenText(review?.reply?.text ?? ''));
+      const next = review && applyReplyModeration(review, request.replyVersion, outcome, reasons, now);
+      if (!review || !next) return stale;
+      return { writes: [...reviewWrites(reviewChange(review, next)), answered(request)], result: 'decided' };
+    },
+  });
 }
 
-async function moderateOnce(request: ModerationRequest): Promise<ModerationOutcome> {
+interface RevisionToDecide {
+  review: Review;
+  /** The review with its media replaced by the platform's own copies: what is checked and published. */
+  pinned: Review;
+  fingerprint: string | undefined;
+  findings: Finding[];
+}
+
+/** The revision and everything its decision rests on: the media as stored and who owns its text. */
+async function revisionToDecide(request: Extract<ModerationRequest, { kind: 'review' }>): Promise<RevisionToDecide | undefined> {
   const review = await getReview(request.reviewId);
-  if (!review || !stillWaiting(review, request)) return 'stale';
-  const now = clock.nowIso();
-  if (request.kind === 'reply') {
-    const { outcome, reasons } = decideModeration(screenText(review.reply?.text ?? ''));
-    const next = applyReplyModeration(review, request.replyVersion, outcome, reasons, now);
-    if (!next) return 'stale';
-    await transact([...reviewWrites(review, next, null), cancelTimer('MODERATION', `${review.reviewId}#reply`)]);
-    return 'decided';
-  }
+  if (!review || !stillWaiting(review, request)) return undefined;
   const fingerprint = fingerprintOf(review.latest.text);
   const pinned = await withPlatformCopies(review);
-  const { outcome, reasons } = decideModeration(await reviewFindings(pinned, fingerprint));
-  const result = applyModeration(pinned, request.revision, outcome, reasons, now);
-  if (!result) return 'stale';
-  await transact([
-    ...reviewWrites(review, result.review, result.publication),
-    cancelTimer('MODERATION', `${review.reviewId}#review`),
-    // The first review to publish a text owns it; a copy published meanwhile fails here and is re-decided.
-    ...(outcome === 'PUBLISHED' && fingerprint ? [claimText(fingerprint, review.reviewId)] : []),
-  ]);
-  logger.info('Review moderated', { reviewId: review.reviewId, revision: request.revision, outcome, reasons: reasons.map((reason) => reason.code) });
-  if (outcome === 'PUBLISHED') businessEvent('ReviewPublished', { reviewId: review.reviewId, productId: review.productId, revision: request.revision, by: 'moderation' });
-  return 'decided';
+  return { review, pinned, fingerprint, findings: await reviewFindings(pinned, fingerprint) };
 }
 
-const MAX_SENDS = 5;
-const RETRY_AFTER_MS = 10 * 60_000;
-
-const stillWaiting = (review: Review | undefined, request: ModerationRequest): boolean =>
-  !!review &&
-  review.status !== 'REMOVED' &&
-  (request.kind === 'review'
-    ? review.latest.revision === request.revision && review.latest.status === 'PENDING_MODERATION'
-    : review.reply?.version === request.replyVersion && review.reply.status === 'PENDING_MODERATION');
-
-/** The outbox timer: re-send a request still waiting, a few times, then leave it to the DLQ alarm. */
-export async function retryModeration(timer: Timer): Promise<void> {
-  const parsed = z.object({ message: ModerationRequest, attempt: z.int() }).safeParse(timer.payload);
-  const waiting = parsed.success && stillWaiting(await getReview(parsed.data.message.reviewId), parsed.data.message);
-  if (!parsed.success || !waiting || parsed.data.attempt >= MAX_SENDS) {
-    if (waiting) logger.error('Moderation request gave up after retries', { timer });
-    await transact([settleTimer(timer)]);
-    return;
-  }
-  const now = clock.nowIso();
-  const next = { ...timer, dueAt: new Date(new Date(now).getTime() + RETRY_AFTER_MS).toISOString(), payload: { message: parsed.data.message, attempt: parsed.data.attempt + 1 } };
-  // Moved only if nobody decided (and removed it) meanwhile; then the request is sent again.
-  try {
-    await transact([setTimer(next, now, { ifDueAt: timer.dueAt })]);
-  } catch (error) {
-    if (error instanceof ConflictError) return;
-    throw error;
-  }
-  await requestModeration(parsed.data.message);
+function moderateRevision(request: Extract<ModerationRequest, { kind: 'review' }>): Promise<RequestOutcome> {
+  return runCommand({
+    subject: 'review',
+    maxAttempts: ATTEMPTS,
+    load: () => revisionToDecide(request),
+    decide: (loaded, now): Decision<RequestOutcome> => {
+      if (!loaded) return stale;
+      const { review, pinned, fingerprint } = loaded;
+      const { outcome, reasons } = decideModeration(loaded.findings);
+      const next = applyModeration(pinned, request.revision, outcome, reasons, now);
+      if (!next) return stale;
+      const published = outcome === 'PUBLISHED';
+      return {
+        writes: [
+          ...reviewWrites(reviewChange(review, next)),
+          answered(request),
+          // The first review to publish a text owns it; a copy published meanwhile fails here and is decided again.
+          ...(published && fingerprint ? [claimText(fingerprint, review.reviewId)] : []),
+        ],
+        result: 'decided',
+        afterCommit: [
+          () => logger.info('Review moderated', { reviewId: review.reviewId, revision: request.revision, outcome, reasons: reasons.map((reason) => reason.code) }),
+          ...(published ? [() => businessEvent('ReviewPublished', { reviewId: review.reviewId, productId: review.productId, revision: request.revision, by: 'moderation' })] : []),
+        ],
+      };
+    },
+  });
 }

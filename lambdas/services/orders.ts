@@ -1,7 +1,8 @@
 /**
- * Order use cases: read what a rule needs, let the domain decide, write the outcome in one transaction.
- * A write that loses a race (the order's version moved) is re-decided on fresh data, so the loser gets
- * the rule's own answer (e.g. ORDER_NOT_CONFIRMABLE) rather than a generic conflict.
+ * Order use cases, each one command of the kernel (services/command.ts): read what a rule needs, let the
+ * domain decide, write the outcome in one transaction. A write that loses a race (the order's version
+ * moved) is decided again on fresh data, so the loser gets the rule's own answer (e.g.
+ * ORDER_NOT_CONFIRMABLE) rather than a generic conflict.
  */
 import { DomainError, notFound } from '../domain/errors.js';
 import * as orders from '../domain/orders.js';
@@ -10,7 +11,6 @@ import { snapshotOf } from '../domain/products.js';
 import { reviewWindowEndsAt } from '../domain/reviews.js';
 import { assertTakesOrders } from '../domain/sellers.js';
 import type { Principal } from '../platform/auth.js';
-import { clock } from '../platform/clock.js';
 import { businessEvent } from '../platform/business-events.js';
 import { newId } from '../platform/ids.js';
 import { decodeCursor, encodeCursor } from '../platform/cursor.js';
@@ -18,9 +18,8 @@ import { getProducts, listingUnchanged } from '../store/products.js';
 import { getOrder, getOrderWith, listOrders, paymentUsedOnce, trackingEventPut, transitionWrites, type TrackingEventRecord } from '../store/orders.js';
 import { countForSeller, getSellerProfile, sellerTakesOrders } from '../store/sellers.js';
 import { cancelTimer, setTimer } from '../store/timers.js';
-import { ConflictError, transact, type TransactItem } from '../store/transactions.js';
-
-const MAX_ATTEMPTS = 3;
+import type { Write } from '../store/transactions.js';
+import { runCommand, type AfterCommit } from './command.js';
 
 /** The order and which side of it the caller is on; not theirs is 404. The system may read any order. */
 async function loadFor(orderId: string, principal: Principal): Promise<{ order: Order; as: Viewer['role'] }>;
@@ -32,27 +31,26 @@ async function loadFor(orderId: string, principal: Principal | 'system'): Promis
   return { order, as };
 }
 
-interface Decision {
+interface OrderDecision<R> {
   transition: Transition;
-  alsoWrite?: TransactItem[];
+  alsoWrite?: Write[];
+  result: R;
+  afterCommit?: AfterCommit[];
 }
 
-/** Load → decide → write, retried on a lost race. Returns the order as the caller may see it. */
-export async function changeOrder(orderId: string, principal: Principal | 'system', decide: (order: Order, as: Viewer['role'] | 'system', now: string) => Decision): Promise<Order> {
-  for (let attempt = 1; ; attempt++) {
-    const { order, as } = await loadFor(orderId, principal);
-    const now = clock.nowIso();
-    const { transition, alsoWrite = [] } = decide(order, as, now);
-    try {
-      await transact([...transitionWrites(order.version, transition), ...alsoWrite]);
-      return transition.order;
-    } catch (error) {
-      if (!(error instanceof ConflictError) || attempt >= MAX_ATTEMPTS) {
-        if (error instanceof ConflictError) throw new DomainError('CONCURRENT_UPDATE', 'The order changed while we were updating it; retry.');
-        throw error;
-      }
-    }
-  }
+/**
+ * A change of one order: its transition is written guarded by the version it was decided on, so a
+ * lost race is decided again on fresh data and the loser gets the rule's own answer.
+ */
+function changeOrder<R>(orderId: string, principal: Principal | 'system', decide: (order: Order, as: Viewer['role'] | 'system', now: string) => OrderDecision<R>): Promise<R> {
+  return runCommand({
+    subject: 'order',
+    load: () => loadFor(orderId, principal),
+    decide: ({ order, as }, now) => {
+      const { transition, alsoWrite = [], result, afterCommit } = decide(order, as, now);
+      return { writes: [...transitionWrites(order.version, transition), ...alsoWrite], result, ...(afterCommit && { afterCommit }) };
+    },
+  });
 }
 
 function requireSide(as: Viewer['role'] | 'system', allowed: readonly Viewer['role'][], orderId: string): asserts as is Viewer['role'] {
@@ -64,7 +62,7 @@ function requireSide(as: Viewer['role'] | 'system', allowed: readonly Viewer['ro
  * The return window starts when the goods arrive: at delivery, or at completion if no delivery was
  * recorded. Its timer is set the first time that start becomes known.
  */
-function returnWindowTimer(before: Order, after: Order, now: string): TransactItem[] {
+function returnWindowTimer(before: Order, after: Order, now: string): Write[] {
   const endsAt = orders.returnWindowEndsAt(after);
   if (!endsAt || orders.returnWindowEndsAt(before) !== null) return [];
   return [setTimer({ kind: 'RETURN_WINDOW', entityId: after.orderId, dueAt: endsAt }, now)];
@@ -77,34 +75,47 @@ export interface PlaceOrderRequest {
 }
 
 export async function placeOrder(buyer: Principal, request: PlaceOrderRequest) {
-  const products = await getProducts(request.items.map((item) => item.productId));
-  const now = clock.nowIso();
-  const transition = orders.placeOrder({
-    orderId: newId('ord'),
-    buyerId: buyer.userId,
-    lines: request.items,
-    listings: new Map(products.map((product) => [product.productId, snapshotOf(product)])),
-    shippingAddress: request.shippingAddress,
-    paymentReference: request.paymentReference,
-    now,
+  const order = await runCommand({
+    subject: 'order',
+    load: () => getProducts(request.items.map((item) => item.productId)),
+    decide: (products, now) => {
+      const transition = orders.placeOrder({
+        orderId: newId('ord'),
+        buyerId: buyer.userId,
+        lines: request.items,
+        listings: new Map(products.map((product) => [product.productId, snapshotOf(product)])),
+        shippingAddress: request.shippingAddress,
+        paymentReference: request.paymentReference,
+        now,
+      });
+      const placed = transition.order;
+      return {
+        // The seller is known only once the listings are read, so whether the shop takes orders is checked
+        // inside the write itself: two calls in all, and no window in which a freeze could be missed.
+        writes: [
+          ...transitionWrites(null, transition),
+          ...products.map(listingUnchanged),
+          sellerTakesOrders(placed.sellerId, now),
+          paymentUsedOnce(request.paymentReference, placed.orderId),
+          ...countForSeller(placed.sellerId, now, { ordersPlaced: 1 }),
+        ],
+        result: placed,
+        afterCommit: [() => businessEvent('OrderPlaced', { orderId: placed.orderId, sellerId: placed.sellerId, total: placed.total })],
+      };
+    },
+    refusals: {
+      sellerTakesOrders: async (products, now) => {
+        const sellerId = products[0]?.sellerId;
+        assertTakesOrders(sellerId === undefined ? undefined : await getSellerProfile(sellerId), now);
+        return 'retry' as const;
+      },
+      // One captured payment backs one order: escrow must never record a HOLD nobody paid.
+      paymentUnused: new DomainError('PAYMENT_ALREADY_USED', 'This payment reference already paid for another order.'),
+      // Not retried: the buyer ordered at the prices they saw, and must see the new ones first.
+      listingUnchanged: new DomainError('PRODUCT_NOT_AVAILABLE', 'A listing changed while the order was being placed; review the prices and retry.'),
+    },
   });
-  const sellerId = transition.order.sellerId;
-  // The seller is known only once the listings are read, so whether the store takes orders is checked
-  // inside the write itself: two calls in all, and no window in which a freeze could be missed.
-  const writes = [...transitionWrites(null, transition), ...products.map(listingUnchanged)];
-  const sellerCheckAt = writes.length;
-  const paymentAt = sellerCheckAt + 1;
-  try {
-    await transact([...writes, sellerTakesOrders(sellerId, now), paymentUsedOnce(request.paymentReference, transition.order.orderId), ...countForSeller(sellerId, now, { ordersPlaced: 1 })]);
-  } catch (error) {
-    if (!(error instanceof ConflictError)) throw error;
-    if (error.reasons[sellerCheckAt] === 'ConditionalCheckFailed') assertTakesOrders(await getSellerProfile(sellerId), now);
-    // One captured payment backs one order: escrow must never record a HOLD nobody paid.
-    if (error.reasons[paymentAt] === 'ConditionalCheckFailed') throw new DomainError('PAYMENT_ALREADY_USED', 'This payment reference already paid for another order.');
-    throw new DomainError('PRODUCT_NOT_AVAILABLE', 'A listing changed while the order was being placed; review the prices and retry.');
-  }
-  businessEvent('OrderPlaced', { orderId: transition.order.orderId, sellerId, total: transition.order.total });
-  return orders.orderView(transition.order, 'buyer');
+  return orders.orderView(order, 'buyer');
 }
 
 export async function viewOrder(principal: Principal, orderId: string) {
@@ -113,18 +124,18 @@ export async function viewOrder(principal: Principal, orderId: string) {
 }
 
 export async function cancelOrder(principal: Principal, orderId: string, reason: string) {
-  let side: Viewer['role'] = 'buyer';
-  const order = await changeOrder(orderId, principal, (current, as, now) => {
+  const { order, as } = await changeOrder(orderId, principal, (current, as, now) => {
     requireSide(as, ['buyer', 'seller'], orderId);
-    side = as;
-    const party = as === 'seller' ? 'seller' : 'buyer';
+    const party: orders.Party = as === 'seller' ? 'seller' : 'buyer';
+    const transition = orders.cancelOrder(current, party, reason, now);
     return {
-      transition: orders.cancelOrder(current, party, reason, now),
-      // A seller's cancellation counts against the store (DOMAIN.md "Orders").
+      transition,
+      // A seller's cancellation counts against the shop (DOMAIN.md "Orders").
       alsoWrite: party === 'seller' ? countForSeller(current.sellerId, now, { sellerCancellations: 1 }) : [],
+      result: { order: transition.order, as: party },
     };
   });
-  return orders.orderView(order, side);
+  return orders.orderView(order, as);
 }
 
 export async function shipOrder(principal: Principal, orderId: string, shipment: { carrier: string; trackingNumber: string; estimatedDeliveryAt: string }) {
@@ -138,20 +149,19 @@ export async function shipOrder(principal: Principal, orderId: string, shipment:
         setTimer({ kind: 'AUTO_CONFIRM', entityId: orderId, dueAt: shipped.protectionEndsAt as string }, now),
         ...countForSeller(current.sellerId, now, { shipments: 1, lateShipments: shipped.shipment?.late ? 1 : 0 }),
       ],
+      result: shipped,
     };
   });
   return orders.orderView(order, 'seller');
 }
 
-export async function addTrackingEvent(principal: Principal, orderId: string, event: { status: orders.TrackingStatus; location?: string | undefined; occurredAt: string }) {
-  let record: TrackingEventRecord | undefined;
-  await changeOrder(orderId, principal, (current, as, now) => {
+export function addTrackingEvent(principal: Principal, orderId: string, event: { status: orders.TrackingStatus; location?: string | undefined; occurredAt: string }) {
+  return changeOrder(orderId, principal, (current, as, now): OrderDecision<TrackingEventRecord> => {
     requireSide(as, ['seller', 'admin'], orderId);
     const transition = orders.recordTrackingEvent(current, event, now);
-    record = { status: event.status, location: event.location ?? null, occurredAt: event.occurredAt, recordedAt: now, source: as === 'admin' ? 'admin' : 'seller' };
-    return { transition, alsoWrite: [trackingEventPut(orderId, transition.order.version, record), ...returnWindowTimer(current, transition.order, now)] };
+    const record: TrackingEventRecord = { status: event.status, location: event.location ?? null, occurredAt: event.occurredAt, recordedAt: now, source: as === 'admin' ? 'admin' : 'seller' };
+    return { transition, alsoWrite: [trackingEventPut(orderId, transition.order.version, record), ...returnWindowTimer(current, transition.order, now)], result: record };
   });
-  return record as TrackingEventRecord;
 }
 
 /** The order's tracking or ledger, checked against who is asking, in one Query. */
@@ -168,13 +178,15 @@ export async function confirmReceipt(principal: Principal | 'system', orderId: s
   const order = await changeOrder(orderId, principal, (current, as, now) => {
     if (principal !== 'system') requireSide(as, ['buyer'], orderId);
     const transition = orders.confirmReceipt(current, principal === 'system' ? 'system' : 'buyer', now);
-    const reviewWindowEnd = reviewWindowEndsAt(transition.order) as string;
+    const completed = transition.order;
+    const reviewWindowEnd = reviewWindowEndsAt(completed) as string;
     return {
       transition,
-      alsoWrite: [cancelTimer('AUTO_CONFIRM', orderId), setTimer({ kind: 'REVIEW_WINDOW', entityId: orderId, dueAt: reviewWindowEnd }, now), ...returnWindowTimer(current, transition.order, now)],
+      alsoWrite: [cancelTimer('AUTO_CONFIRM', orderId), setTimer({ kind: 'REVIEW_WINDOW', entityId: orderId, dueAt: reviewWindowEnd }, now), ...returnWindowTimer(current, completed, now)],
+      result: completed,
+      afterCommit: [() => businessEvent('ReceiptConfirmed', { orderId, by: completed.completedBy, released: completed.escrow.released })],
     };
   });
-  businessEvent('ReceiptConfirmed', { orderId, by: order.completedBy, released: order.escrow.released });
   return orders.orderView(order, principal === 'system' ? 'admin' : 'buyer');
 }
 
@@ -182,7 +194,7 @@ export async function extendProtection(principal: Principal, orderId: string) {
   const order = await changeOrder(orderId, principal, (current, as, now) => {
     requireSide(as, ['buyer'], orderId);
     const transition = orders.extendProtection(current, now);
-    return { transition, alsoWrite: [setTimer({ kind: 'AUTO_CONFIRM', entityId: orderId, dueAt: transition.order.protectionEndsAt as string }, now)] };
+    return { transition, alsoWrite: [setTimer({ kind: 'AUTO_CONFIRM', entityId: orderId, dueAt: transition.order.protectionEndsAt as string }, now)], result: transition.order };
   });
   return orders.orderView(order, 'buyer');
 }

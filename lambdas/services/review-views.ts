@@ -3,14 +3,19 @@
  * projection and masked name: they never carry the reviewer's id or the order id (seed 000: "sellers
  * won't see who left the review"). Media become short-lived presigned URLs.
  */
-import { editWindowEndsAt, type MediaRef, type Review, type Revision } from '../domain/reviews.js';
+import { editWindowEndsAt, isEditable, publicReviewOf, type MediaRef, type PublicReview, type Review, type Revision } from '../domain/reviews.js';
 import { clock } from '../platform/clock.js';
 import { presignDownload } from '../store/files.js';
-import { publicRecord, type PublicReviewRecord } from '../store/reviews.js';
+
+/**
+ * Who reads the author's view: the author, or an admin, who also sees which admin decided (the author
+ * sees when and why a moderator decided, not which colleague).
+ */
+export type Audience = 'author' | 'admin';
 
 const mediaUrls = (media: MediaRef[]) => Promise.all(media.map(async (item) => ({ url: await presignDownload(item.key), contentType: item.contentType })));
 
-export async function publicView(record: PublicReviewRecord) {
+export async function publicView(record: PublicReview) {
   return {
     reviewId: record.reviewId,
     productId: record.productId,
@@ -26,7 +31,7 @@ export async function publicView(record: PublicReviewRecord) {
   };
 }
 
-async function revisionView(revision: Revision) {
+async function revisionView(revision: Revision, audience: Audience) {
   return {
     revision: revision.revision,
     rating: revision.rating,
@@ -37,31 +42,36 @@ async function revisionView(revision: Revision) {
     reasons: revision.reasons,
     createdAt: revision.createdAt,
     decidedAt: revision.decidedAt,
+    ...(audience === 'admin' && { decidedBy: revision.decidedBy }),
   };
 }
 
 /** The author (and admins) see every status, the moderation reasons and, on request, the history. */
-export async function authorView(review: Review, revisions?: Revision[]) {
-  const record = publicRecord(review);
+export async function authorView(review: Review, { revisions, audience }: { revisions?: Revision[]; audience: Audience }) {
+  const record = publicReviewOf(review);
+  const admin = audience === 'admin';
+  const { reply, removal } = review;
   return {
     reviewId: review.reviewId,
     orderId: review.orderId,
     productId: review.productId,
     status: review.status,
     moderation: { reasons: review.latest.reasons },
-    current: await revisionView(review.latest),
+    current: await revisionView(review.latest, audience),
     published: record ? await publicView(record) : null,
-    ...(revisions && { revisions: await Promise.all(revisions.map(revisionView)) }),
+    ...(revisions && { revisions: await Promise.all(revisions.map((revision) => revisionView(revision, audience))) }),
     editableUntil: editWindowEndsAt(review),
-    editable: !review.editWindowClosed && review.status !== 'REMOVED' && clock.nowIso() <= editWindowEndsAt(review),
-    sellerReply: review.reply?.published ?? null,
-    removal: review.removal,
+    editable: isEditable(review, clock.nowIso()),
+    sellerReply: reply?.published ?? null,
+    removal: removal && { reason: removal.reason, at: removal.at, ...(admin && { by: removal.by }) },
+    // Admins decide replies too, so they see the reply's state and who decided it last.
+    ...(admin && { reply: reply && { text: reply.text, status: reply.status, reasons: reply.reasons, updatedAt: reply.updatedAt, decidedAt: reply.decidedAt, decidedBy: reply.decidedBy } }),
     createdAt: review.createdAt,
   };
 }
 
 /** The seller sees a published review like the public does, plus the state of their own reply. */
-export async function sellerView(review: Review, record: PublicReviewRecord) {
+export async function sellerView(review: Review, record: PublicReview) {
   const reply = review.reply;
   return { ...(await publicView(record)), reply: reply ? { text: reply.text, status: reply.status, reasons: reply.reasons, updatedAt: reply.updatedAt } : null };
 }

@@ -1,37 +1,29 @@
-/** Review use cases: write, edit, read, reply, vote, report, and the admin's decisions. */
+/**
+ * Review use cases: write, edit, read, reply, vote, report, and the admin's decisions. Each change is one
+ * command of the kernel (services/command.ts): load, let the domain decide, write the change in one
+ * transaction whose guards name what can refuse it, then ask for moderation (services/outbox.ts).
+ */
 import { DomainError, notFound } from '../domain/errors.js';
 import * as reviews from '../domain/reviews.js';
-import type { MediaRef, Review, RevisionContent } from '../domain/reviews.js';
+import type { MediaRef, ModeratorDecision, Review, RevisionContent } from '../domain/reviews.js';
 import type { Principal } from '../platform/auth.js';
-import { clock } from '../platform/clock.js';
 import { businessEvent } from '../platform/business-events.js';
 import { decodeCursor, encodeCursor } from '../platform/cursor.js';
 import { newId } from '../platform/ids.js';
 import { logger } from '../platform/logger.js';
-import { getOrder, orderKey } from '../store/orders.js';
+import { getOrder } from '../store/orders.js';
 import * as store from '../store/reviews.js';
-import { cancelTimer, setTimer } from '../store/timers.js';
-import { conditionCheck, ConflictError, putNew, remove, transact, type TransactItem } from '../store/transactions.js';
+import { setTimer } from '../store/timers.js';
+import { runCommand } from './command.js';
 import { resolveUploads } from './uploads.js';
-import { moderationRequest, requestModeration } from './moderation.js';
-import { authorView, publicView, sellerView } from './review-views.js';
+import { moderationOutbox, moderationRequest } from './moderation.js';
+import { authorView, publicView, sellerView, type Audience } from './review-views.js';
 
-const MAX_ATTEMPTS = 30;
-
-/** Optimistic writes on a busy review (votes, reports) retry with jitter until they land. */
-async function withRetries<T>(attempt: () => Promise<T>): Promise<T> {
-  for (let tries = 1; ; tries++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (!(error instanceof ConflictError) || tries >= MAX_ATTEMPTS) {
-        if (error instanceof ConflictError) throw new DomainError('CONCURRENT_UPDATE', 'The review is busy; retry.');
-        throw error;
-      }
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, tries * 5)));
-    }
-  }
-}
+/**
+ * Votes and reports land on a review many people read at once, and every vote moves the review's
+ * version: these are decided again (with jitter) until they land rather than answered with a conflict.
+ */
+const BUSY_REVIEW_ATTEMPTS = 30;
 
 async function mediaFor(userId: string, uploadIds: readonly string[] | undefined): Promise<MediaRef[] | undefined> {
   if (uploadIds === undefined) return undefined;
@@ -39,45 +31,47 @@ async function mediaFor(userId: string, uploadIds: readonly string[] | undefined
   return uploads.map((upload) => ({ uploadId: upload.uploadId, key: upload.key, contentType: upload.contentType }));
 }
 
-function moderationTimer(review: Review, now: string, kind: 'review' | 'reply'): TransactItem {
-  const message = moderationRequest(review, kind);
-  return setTimer({ kind: 'MODERATION', entityId: `${review.reviewId}#${kind}`, dueAt: new Date(new Date(now).getTime() + 10 * 60_000).toISOString(), payload: { message, attempt: 1 } }, now);
-}
+const isAdmin = (principal: Principal | undefined) => principal?.roles.includes('admin') ?? false;
+const audienceOf = (principal: Principal | undefined): Audience => (isAdmin(principal) ? 'admin' : 'author');
 
 export async function writeReview(buyer: Principal, orderId: string, body: Omit<RevisionContent, 'media'> & { productId: string; media: string[] }) {
-  const order = await getOrder(orderId);
-  if (!order || order.buyerId !== buyer.userId) throw notFound('Order', orderId);
   const media = (await mediaFor(buyer.userId, body.media)) ?? [];
-  const now = clock.nowIso();
-  const review = reviews.createReview({
-    reviewId: newId('rev'),
-    order,
-    productId: body.productId,
-    reviewerName: buyer.name ?? buyer.userId,
-    content: { rating: body.rating, text: body.text, media, sellerRatings: body.sellerRatings },
-    now,
+  const review = await runCommand({
+    subject: 'review',
+    load: async () => {
+      const order = await getOrder(orderId);
+      if (!order || order.buyerId !== buyer.userId) throw notFound('Order', orderId);
+      return order;
+    },
+    decide: (order, now) => {
+      const written = reviews.createReview({
+        reviewId: newId('rev'),
+        order,
+        productId: body.productId,
+        reviewerName: buyer.name ?? buyer.userId,
+        content: { rating: body.rating, text: body.text, media, sellerRatings: body.sellerRatings },
+        now,
+      });
+      const moderation = moderationOutbox.send(moderationRequest(written, 'review'), now);
+      return {
+        writes: [
+          ...store.reviewWrites(reviews.reviewChange(null, written)),
+          store.reviewGuard(written),
+          // An order that left COMPLETED meanwhile (a dispute closing it) is decided again on fresh data,
+          // so the buyer gets the rule's own answer (ORDER_CLOSED, …).
+          store.orderStillCompleted(orderId),
+          moderation.write,
+          setTimer({ kind: 'EDIT_WINDOW', entityId: written.reviewId, dueAt: reviews.editWindowEndsAt(written) }, now),
+        ],
+        result: written,
+        afterCommit: [moderation.afterCommit],
+      };
+    },
+    refusals: {
+      reviewGuard: new DomainError('REVIEW_ALREADY_EXISTS', 'This product of this order has already been reviewed; edit that review instead.'),
+    },
   });
-  const reviewItems = store.reviewWrites(null, review, null);
-  const guardAt = reviewItems.length;
-  const writes = [
-    ...reviewItems,
-    store.reviewGuard(review),
-    // The order cannot leave COMPLETED meanwhile without this review noticing (e.g. a dispute closing it).
-    conditionCheck(orderKey(orderId), '#status = :completed', { '#status': 'status' }, { ':completed': 'COMPLETED' }),
-    moderationTimer(review, now, 'review'),
-    setTimer({ kind: 'EDIT_WINDOW', entityId: review.reviewId, dueAt: reviews.editWindowEndsAt(review) }, now),
-  ];
-  try {
-    await transact(writes);
-  } catch (error) {
-    if (error instanceof ConflictError && error.reasons[guardAt] === 'ConditionalCheckFailed') {
-      throw new DomainError('REVIEW_ALREADY_EXISTS', 'This product of this order has already been reviewed; edit that review instead.');
-    }
-    if (error instanceof ConflictError) throw new DomainError('ORDER_NOT_COMPLETED', 'The order changed while the review was being saved.');
-    throw error;
-  }
-  await requestModeration(moderationRequest(review, 'review'));
-  return authorView(review);
+  return authorView(review, { audience: 'author' });
 }
 
 async function ownReview(buyer: Principal, reviewId: string): Promise<Review> {
@@ -88,23 +82,24 @@ async function ownReview(buyer: Principal, reviewId: string): Promise<Review> {
 
 export async function editReview(buyer: Principal, reviewId: string, edit: Partial<Omit<RevisionContent, 'media'>> & { media?: string[] | undefined }) {
   const media = await mediaFor(buyer.userId, edit.media);
-  const review = await ownReview(buyer, reviewId);
-  const now = clock.nowIso();
-  const { media: _ids, ...rest } = edit;
-  const next = reviews.editReview(review, { ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)), ...(media && { media }) }, now);
-  // An edit of a review held for a moderator waits for the moderator, not for the automated checks.
-  const automated = next.status === 'PENDING_MODERATION';
-  try {
-    await transact([...store.reviewWrites(review, next, null), ...(automated ? [moderationTimer(next, now, 'review')] : [])]);
-  } catch (error) {
-    if (error instanceof ConflictError) throw new DomainError('CONCURRENT_UPDATE', 'The review changed while you were editing it; reload and retry.');
-    throw error;
-  }
-  if (automated) await requestModeration(moderationRequest(next, 'review'));
-  return authorView(next);
+  const { media: _uploadIds, ...rest } = edit;
+  const changes: Partial<RevisionContent> = { ...Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)), ...(media && { media }) };
+  const edited = await runCommand({
+    subject: 'review',
+    load: () => ownReview(buyer, reviewId),
+    decide: (review, now) => {
+      const next = reviews.editReview(review, changes, now);
+      // An edit of a review held for a moderator waits for the moderator, not for the automated checks.
+      const moderation = next.status === 'PENDING_MODERATION' ? moderationOutbox.send(moderationRequest(next, 'review'), now) : undefined;
+      return {
+        writes: [...store.reviewWrites(reviews.reviewChange(review, next)), ...(moderation ? [moderation.write] : [])],
+        result: next,
+        afterCommit: moderation ? [moderation.afterCommit] : [],
+      };
+    },
+  });
+  return authorView(edited, { audience: 'author' });
 }
-
-const isAdmin = (principal: Principal | undefined) => principal?.roles.includes('admin') ?? false;
 
 export async function viewReview(principal: Principal | undefined, reviewId: string) {
   // Anonymous readers get the public view: one GetItem. A signed-in reader may be the author (or an
@@ -112,8 +107,8 @@ export async function viewReview(principal: Principal | undefined, reviewId: str
   const found = principal ? await store.getReviewWithRevisions(reviewId) : await store.getReview(reviewId).then((review) => review && { review, revisions: [] });
   if (!found) throw notFound('Review', reviewId);
   const { review, revisions } = found;
-  if (isAdmin(principal) || (principal?.roles.includes('buyer') && principal.userId === review.buyerId)) return authorView(review, revisions);
-  const record = store.publicRecord(review);
+  if (isAdmin(principal) || (principal?.roles.includes('buyer') && principal.userId === review.buyerId)) return authorView(review, { revisions, audience: audienceOf(principal) });
+  const record = reviews.publicReviewOf(review);
   if (!record) throw notFound('Review', reviewId);
   return publicView(record);
 }
@@ -127,106 +122,151 @@ export async function productReviews(productId: string, query: { limit: number; 
 export async function myReviews(buyer: Principal, query: { limit: number; cursor?: string | undefined }) {
   const scope = `my-reviews:${buyer.userId}`;
   const { reviews: page, lastKey } = await store.listBuyerReviews(buyer.userId, query.limit, decodeCursor(query.cursor, scope));
-  return { items: await Promise.all(page.map((review) => authorView(review))), nextCursor: encodeCursor(lastKey, scope) };
+  return { items: await Promise.all(page.map((review) => authorView(review, { audience: 'author' }))), nextCursor: encodeCursor(lastKey, scope) };
 }
 
-export async function storeReviews(seller: Principal, query: { limit: number; cursor?: string | undefined }) {
+/** The published reviews of a seller's shop, newest first, as the seller sees them. */
+export async function shopReviews(seller: Principal, query: { limit: number; cursor?: string | undefined }) {
+  // The cursor scope keeps its old name: cursors handed out before the rename stay valid.
   const scope = `store-reviews:${seller.userId}`;
-  const { reviews: page, lastKey } = await store.listSellerReviews(seller.userId, query.limit, decodeCursor(query.cursor, scope));
-  const items = await Promise.all(page.flatMap((review) => {
-    const record = store.publicRecord(review);
-    return record ? [sellerView(review, record)] : [];
-  }));
+  const { reviews: page, lastKey } = await store.listShopReviews(seller.userId, query.limit, decodeCursor(query.cursor, scope));
+  const items = await Promise.all(
+    page.flatMap((review) => {
+      const record = reviews.publicReviewOf(review);
+      return record ? [sellerView(review, record)] : [];
+    }),
+  );
   return { items, nextCursor: encodeCursor(lastKey, scope) };
 }
 
 export async function reply(seller: Principal, reviewId: string, text: string) {
-  const review = await store.getReview(reviewId);
-  const record = review && store.publicRecord(review);
-  if (!review || review.sellerId !== seller.userId || !record) throw notFound('Review', reviewId);
-  const now = clock.nowIso();
-  const next = reviews.setReply(review, text, now);
-  try {
-    await transact([...store.reviewWrites(review, next, null), moderationTimer(next, now, 'reply')]);
-  } catch (error) {
-    if (error instanceof ConflictError) throw new DomainError('CONCURRENT_UPDATE', 'The review changed meanwhile; retry.');
-    throw error;
-  }
-  await requestModeration(moderationRequest(next, 'reply'));
-  return sellerView(next, store.publicRecord(next) ?? record);
+  const { next, record } = await runCommand({
+    subject: 'review',
+    load: async () => {
+      const review = await store.getReview(reviewId);
+      const record = review && reviews.publicReviewOf(review);
+      if (!review || review.sellerId !== seller.userId || !record) throw notFound('Review', reviewId);
+      return { review, record };
+    },
+    decide: ({ review, record }, now) => {
+      const next = reviews.setReply(review, text, now);
+      const moderation = moderationOutbox.send(moderationRequest(next, 'reply'), now);
+      return {
+        writes: [...store.reviewWrites(reviews.reviewChange(review, next)), moderation.write],
+        result: { next, record: reviews.publicReviewOf(next) ?? record },
+        afterCommit: [moderation.afterCommit],
+      };
+    },
+  });
+  return sellerView(next, record);
 }
 
-/** Votes and reports are for published reviews; anything else is not visible to the voter. */
-async function publishedReview(reviewId: string): Promise<Review> {
-  const review = await store.getReview(reviewId);
-  if (!review || !review.published) throw notFound('Review', reviewId);
-  return review;
+/**
+ * Voting twice, or withdrawing a vote never cast, changes nothing and answers with the count as it is.
+ * The kernel knows a refusal only as an error, so this one carries that answer out of it.
+ */
+class AlreadyCounted extends Error {
+  constructor(readonly helpfulCount: number) {
+    super('The vote is already counted');
+  }
 }
 
 export async function vote(principal: Principal, reviewId: string, helpful: boolean) {
-  const now = clock.nowIso();
-  const voteWrite = helpful
-    ? putNew({ ...store.voteKey(reviewId, principal.userId), entity: 'vote', userId: principal.userId, at: now })
-    : remove(store.voteKey(reviewId, principal.userId), { expression: 'attribute_exists(PK)' });
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await transact([voteWrite, ...store.countHelpful(reviewId, principal.userId, helpful ? 1 : -1)]);
-      return { reviewId, helpful, helpfulCount: (await store.refreshHelpfulRank(reviewId)) ?? 0 };
-    } catch (error) {
-      if (!(error instanceof ConflictError)) throw error;
-      // Only a refusal costs a read: to say why.
-      const review = await store.getReview(reviewId);
-      if (!review || !review.published) throw notFound('Review', reviewId);
-      if (review.buyerId === principal.userId) throw new DomainError('CANNOT_VOTE_OWN_REVIEW', 'You cannot vote on your own review.');
-      // Voting twice (or withdrawing a vote never cast) is a no-op, not an error.
-      if (error.reasons[0] === 'ConditionalCheckFailed') return { reviewId, helpful, helpfulCount: review.helpfulCount };
-      if (attempt >= MAX_ATTEMPTS) throw new DomainError('CONCURRENT_UPDATE', 'The review is busy; retry.');
-    }
-  }
+  const voterId = principal.userId;
+  // Only a refusal costs a read: to say why.
+  const votable = async () => {
+    const review = await store.getReview(reviewId);
+    reviews.assertCanVote(review, reviewId, voterId);
+    return review;
+  };
+  const alreadyCounted = async (): Promise<never> => {
+    throw new AlreadyCounted((await votable()).helpfulCount);
+  };
+  const cast = runCommand({
+    subject: 'review',
+    maxAttempts: BUSY_REVIEW_ATTEMPTS,
+    // Nothing is read first: the guards on the write say whether the vote may land.
+    load: async () => undefined,
+    decide: (_nothing, now) => ({ writes: store.voteWrites(reviewId, { userId: voterId, at: now }, helpful), result: undefined }),
+    refusals: {
+      // Listed first: a vote on a review that is not votable is refused as such, whatever else failed.
+      reviewVotable: async () => {
+        await votable();
+        return 'retry' as const;
+      },
+      voteNotCast: alreadyCounted,
+      voteCast: alreadyCounted,
+    },
+  });
+  const helpfulCount = await cast.then(
+    async () => (await store.refreshHelpfulRank(reviewId)) ?? 0,
+    (error: unknown) => {
+      if (error instanceof AlreadyCounted) return error.helpfulCount;
+      throw error;
+    },
+  );
+  return { reviewId, helpful, helpfulCount };
 }
 
 export async function report(principal: Principal, reviewId: string, body: { reason: string; details?: string | undefined }) {
-  return withRetries(async () => {
-    const review = await publishedReview(reviewId);
-    if (review.buyerId === principal.userId) throw notFound('Review', reviewId);
-    const now = clock.nowIso();
-    const { review: next, publication, superseded } = reviews.recordReport(review, now);
-    try {
-      await transact([
-        putNew({ ...store.reportKey(reviewId, principal.userId), entity: 'report', userId: principal.userId, reason: body.reason, details: body.details ?? null, at: now }),
-        ...store.reviewWrites(review, next, publication, superseded ? [superseded] : []),
-        // An overtaken edit's moderation request has nothing left to decide.
-        ...(superseded ? [cancelTimer('MODERATION', `${reviewId}#review`)] : []),
-      ]);
-    } catch (error) {
-      if (error instanceof ConflictError && error.reasons[0] === 'ConditionalCheckFailed') throw new DomainError('ALREADY_REPORTED', 'You have already reported this review.');
-      throw error;
-    }
-    if (next.status === 'NEEDS_HUMAN' && review.status !== 'NEEDS_HUMAN') logger.info('Review sent to moderators by reports', { reviewId });
-    return { reviewId, reason: body.reason, reportedAt: now };
+  return runCommand({
+    subject: 'review',
+    maxAttempts: BUSY_REVIEW_ATTEMPTS,
+    load: async () => {
+      const review = await store.getReview(reviewId);
+      reviews.assertCanReport(review, reviewId, principal.userId);
+      return review;
+    },
+    decide: (review, now) => {
+      const { review: next, superseded } = reviews.recordReport(review, now);
+      return {
+        writes: [
+          store.recordReportWrite(reviewId, { userId: principal.userId, reason: body.reason, details: body.details ?? null, at: now }),
+          ...store.reviewWrites(reviews.reviewChange(review, next, superseded)),
+          // An overtaken edit's moderation request has nothing left to decide.
+          ...(superseded ? [moderationOutbox.done({ kind: 'review', reviewId, revision: superseded.revision })] : []),
+        ],
+        result: { reviewId, reason: body.reason, reportedAt: now },
+        afterCommit: next.status === 'NEEDS_HUMAN' && review.status !== 'NEEDS_HUMAN' ? [() => logger.info('Review sent to moderators by reports', { reviewId })] : [],
+      };
+    },
+    refusals: { notReported: new DomainError('ALREADY_REPORTED', 'You have already reported this review.') },
   });
 }
 
-export async function moderationQueue(query: { status: string; limit: number; cursor?: string | undefined }) {
+export async function moderationQueue(query: { status: 'NEEDS_HUMAN' | 'PENDING_MODERATION'; limit: number; cursor?: string | undefined }) {
   const scope = `moderation:${query.status}`;
   const { reviews: page, lastKey } = await store.listModerationQueue(query.status, query.limit, decodeCursor(query.cursor, scope));
-  return { items: await Promise.all(page.map((review) => authorView(review))), nextCursor: encodeCursor(lastKey, scope) };
+  return { items: await Promise.all(page.map((review) => authorView(review, { audience: 'admin' }))), nextCursor: encodeCursor(lastKey, scope) };
 }
 
-export async function decide(reviewId: string, body: { decision: 'PUBLISH' | 'REJECT' | 'REMOVE'; reason?: string | undefined; target: 'REVIEW' | 'REPLY' }) {
-  const review = await store.getReview(reviewId);
-  if (!review) throw notFound('Review', reviewId);
-  const now = clock.nowIso();
-  const { review: next, publication } =
-    body.target === 'REPLY' ? { review: reviews.adminReplyDecision(review, body.decision, body.reason, now), publication: null } : reviews.adminDecision(review, body.decision, body.reason, now);
-  // A removed review has nothing left for automated moderation to decide.
-  const retired = body.decision === 'REMOVE' && body.target === 'REVIEW' ? [cancelTimer('MODERATION', `${reviewId}#review`), cancelTimer('MODERATION', `${reviewId}#reply`)] : [];
-  try {
-    await transact([...store.reviewWrites(review, next, publication), ...retired]);
-  } catch (error) {
-    if (error instanceof ConflictError) throw new DomainError('CONCURRENT_UPDATE', 'The review changed meanwhile; reload and decide again.');
-    throw error;
-  }
-  if (body.target === 'REVIEW' && body.decision === 'PUBLISH') businessEvent('ReviewPublished', { reviewId, productId: next.productId, revision: next.latest.revision, by: 'moderator' });
-  return authorView(next);
+/**
+ * An admin's decision on a review or its reply, recorded with the admin's id and the time. Decided once:
+ * a moderator decides what they read, so a review that changed meanwhile is answered with
+ * CONCURRENT_UPDATE (reload and decide again) instead of being decided again on content they have not seen.
+ */
+export async function decide(admin: Principal, reviewId: string, decision: ModeratorDecision) {
+  const decided = await runCommand({
+    subject: 'review',
+    maxAttempts: 1,
+    load: async () => {
+      const review = await store.getReview(reviewId);
+      if (!review) throw notFound('Review', reviewId);
+      return review;
+    },
+    decide: (review, now) => {
+      const next = reviews.moderatorDecides(review, decision, admin.userId, now);
+      const republished = decision.target === 'REVIEW' && decision.decision === 'PUBLISH';
+      return {
+        writes: [
+          ...store.reviewWrites(reviews.reviewChange(review, next)),
+          // A removed review has nothing left for automated moderation to decide.
+          ...(next.status === 'REMOVED' ? [moderationOutbox.done(moderationRequest(next, 'review')), moderationOutbox.done(moderationRequest(next, 'reply'))] : []),
+        ],
+        result: next,
+        afterCommit: republished ? [() => businessEvent('ReviewPublished', { reviewId, productId: next.productId, revision: next.latest.revision, by: 'moderator' })] : [],
+      };
+    },
+  });
+  return authorView(decided, { audience: 'admin' });
 }

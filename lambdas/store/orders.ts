@@ -1,20 +1,91 @@
 /**
  * Orders in the single table. An order's partition holds the order item, its ledger entries and its
  * tracking events, so "the order and everything about it" is one Query and one transaction away.
- *   ORDER#<id> / ORDER                       the order (GSI1: buyer's orders, GSI2: seller's orders)
- *   ORDER#<id> / LEDGER#<seq>                HOLD / RELEASE / REFUND entries, never changed once written
- *   ORDER#<id> / TRACK#<occurredAt>#<ver>    tracking events, in time order
+ * The keys are in the entity definitions below; docs/architecture.md lists them.
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { LedgerEntry } from '../domain/money.js';
-import type { Order, OrderStatus, Transition } from '../domain/orders.js';
+import * as z from 'zod/mini';
+import { LEDGER_TYPES, type LedgerEntry } from '../domain/money.js';
+import { ORDER_STATUSES, TRACKING_STATUSES, type Order, type OrderStatus, type Transition } from '../domain/orders.js';
 import { tableName } from '../platform/config.js';
 import { documentClient } from './client.js';
-import { partitionItems, withoutKeys } from './reads.js';
-import { put, putNew, update, type TransactItem } from './transactions.js';
+import { defineEntity, MoneySchema, nullableString, schemaOf } from './entity.js';
+import { partitionItems } from './reads.js';
+import { guarded, putAtVersion, putNew, update, type TransactItem, type Write } from './transactions.js';
 
-export const orderKey = (orderId: string) => ({ PK: `ORDER#${orderId}`, SK: 'ORDER' });
-const ledgerKey = (orderId: string, seq: number) => ({ PK: `ORDER#${orderId}`, SK: `LEDGER#${String(seq).padStart(6, '0')}` });
+declare module './transactions.js' {
+  interface Guards {
+    /** The order item is still at the version the decision read. */
+    orderVersion: true;
+    /** The payment reference has not backed another order (one captured payment, one order). */
+    paymentUnused: true;
+  }
+}
+
+const pad6 = (n: number) => String(n).padStart(6, '0');
+
+const AddressSchema = z.object({
+  name: z.string(),
+  line1: z.string(),
+  line2: z.optional(z.string()),
+  city: z.string(),
+  region: z.optional(z.string()),
+  postalCode: z.string(),
+  country: z.string(),
+  phone: z.optional(z.string()),
+});
+
+const OrderSchema = schemaOf<Order>()(
+  z.object({
+    orderId: z.string(),
+    buyerId: z.string(),
+    sellerId: z.string(),
+    status: z.enum(ORDER_STATUSES),
+    items: z.array(
+      z.object({ productId: z.string(), title: z.string(), unitPrice: MoneySchema, quantity: z.int(), lineTotal: MoneySchema, returnable: z.boolean(), returnWindowDays: z.int() }),
+    ),
+    total: MoneySchema,
+    shippingAddress: AddressSchema,
+    paymentReference: z.string(),
+    escrow: z.object({ held: z.int(), released: z.int(), refunded: z.int() }),
+    ledgerSeq: z.int(),
+    shipment: z.nullable(z.object({ carrier: z.string(), trackingNumber: z.string(), estimatedDeliveryAt: z.string(), shippedAt: z.string(), late: z.boolean() })),
+    handlingDeadline: z.string(),
+    protectionDays: z.int(),
+    protectionEndsAt: nullableString,
+    protectionExtended: z.boolean(),
+    disputeStatus: nullableString,
+    disputeId: z.optional(nullableString),
+    returnWindowClosed: z.optional(z.boolean()),
+    cancellation: z.nullable(z.object({ by: z.enum(['buyer', 'seller']), reason: z.string(), at: z.string() })),
+    deliveredAt: nullableString,
+    deliveryRecordedAt: z.optional(nullableString),
+    completedAt: nullableString,
+    completedBy: z.nullable(z.enum(['buyer', 'system'])),
+    reviewWindowClosed: z.optional(z.boolean()),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    version: z.int(),
+  }),
+);
+
+export const orderEntity = defineEntity({
+  name: 'order',
+  schema: OrderSchema,
+  patterns: { PK: 'ORDER#<orderId>', SK: 'ORDER', GSI1: 'BUYER#<buyerId> / ORDER#<createdAt>#<orderId>', GSI2: 'SELLER#<sellerId> / ORDER#<createdAt>#<orderId>' },
+  key: ({ orderId }: { orderId: string }) => ({ PK: `ORDER#${orderId}`, SK: 'ORDER' }),
+  indexes: (order) => {
+    const sortKey = `ORDER#${order.createdAt}#${order.orderId}`;
+    return { GSI1PK: `BUYER#${order.buyerId}`, GSI1SK: sortKey, GSI2PK: `SELLER#${order.sellerId}`, GSI2SK: sortKey };
+  },
+});
+
+export const ledgerEntity = defineEntity({
+  name: 'ledger',
+  schema: schemaOf<LedgerEntry>()(z.object({ seq: z.int(), type: z.enum(LEDGER_TYPES), amount: MoneySchema, at: z.string(), reason: z.string() })),
+  patterns: { PK: 'ORDER#<orderId>', SK: 'LEDGER#<seq:6>' },
+  key: ({ orderId, seq }: { orderId: string; seq: number }) => ({ PK: `ORDER#${orderId}`, SK: `LEDGER#${pad6(seq)}` }),
+});
 
 export interface TrackingEventRecord {
   status: string;
@@ -24,39 +95,46 @@ export interface TrackingEventRecord {
   source: 'seller' | 'admin' | 'carrier';
 }
 
-const strip = <T>(item: Record<string, unknown>): T => withoutKeys<T>(item);
+export const trackingEntity = defineEntity({
+  name: 'tracking',
+  schema: schemaOf<TrackingEventRecord>()(
+    z.object({ status: z.enum(TRACKING_STATUSES), location: nullableString, occurredAt: z.string(), recordedAt: z.string(), source: z.enum(['seller', 'admin', 'carrier']) }),
+  ),
+  patterns: { PK: 'ORDER#<orderId>', SK: 'TRACK#<occurredAt>#<orderVersion:6>' },
+  // The order's version after the event keeps two events at the same instant apart.
+  key: ({ orderId, occurredAt, orderVersion }: { orderId: string; occurredAt: string; orderVersion: number }) => ({ PK: `ORDER#${orderId}`, SK: `TRACK#${occurredAt}#${pad6(orderVersion)}` }),
+});
 
-function orderItem(order: Order): Record<string, unknown> {
-  const sortKey = `ORDER#${order.createdAt}#${order.orderId}`;
-  return { ...orderKey(order.orderId), entity: 'order', ...order, GSI1PK: `BUYER#${order.buyerId}`, GSI1SK: sortKey, GSI2PK: `SELLER#${order.sellerId}`, GSI2SK: sortKey };
+export const paymentEntity = defineEntity({
+  name: 'payment',
+  schema: schemaOf<{ orderId: string }>()(z.object({ orderId: z.string() })),
+  patterns: { PK: 'PAYMENT#<paymentReference>', SK: 'PAYMENT' },
+  key: ({ paymentReference }: { paymentReference: string }) => ({ PK: `PAYMENT#${paymentReference}`, SK: 'PAYMENT' }),
+});
+
+/** @deprecated Use `orderEntity.key({ orderId })`. */
+export const orderKey = (orderId: string) => orderEntity.key({ orderId });
+
+/** Items that write a transition: the order (guarded by the version it was read at) and its new ledger entries. */
+export function transitionWrites(previousVersion: number | null, transition: Transition): Write[] {
+  const { order } = transition;
+  const orderWrite = previousVersion === null ? putNew(orderEntity.item(order)) : guarded('orderVersion', putAtVersion(orderEntity.item(order), previousVersion));
+  return [orderWrite, ...transition.ledger.map((entry) => putNew(ledgerEntity.item(entry, { orderId: order.orderId })))];
 }
 
-const ledgerPuts = (orderId: string, entries: LedgerEntry[]): TransactItem[] => entries.map((entry) => putNew({ ...ledgerKey(orderId, entry.seq), entity: 'ledger', ...entry }));
-
-/** Items that write a transition: the order (guarded by its version) and its new ledger entries. */
-export function transitionWrites(previousVersion: number | null, transition: Transition): TransactItem[] {
-  const orderWrite =
-    previousVersion === null
-      ? putNew(orderItem(transition.order))
-      : put(orderItem(transition.order), { expression: 'version = :version', values: { ':version': previousVersion } });
-  return [orderWrite, ...ledgerPuts(transition.order.orderId, transition.ledger)];
-}
-
-export function trackingEventPut(orderId: string, version: number, event: TrackingEventRecord): TransactItem {
-  return putNew({ PK: `ORDER#${orderId}`, SK: `TRACK#${event.occurredAt}#${String(version).padStart(6, '0')}`, entity: 'tracking', ...event });
-}
+export const trackingEventPut = (orderId: string, orderVersion: number, event: TrackingEventRecord): TransactItem => putNew(trackingEntity.item(event, { orderId, orderVersion }));
 
 export async function getOrder(orderId: string): Promise<Order | undefined> {
-  const { Item } = await documentClient().send(new GetCommand({ TableName: tableName(), Key: orderKey(orderId), ConsistentRead: true }));
-  return Item ? strip<Order>(Item) : undefined;
+  const { Item } = await documentClient().send(new GetCommand({ TableName: tableName(), Key: orderEntity.key({ orderId }), ConsistentRead: true }));
+  return Item ? orderEntity.parse(Item) : undefined;
 }
 
-const queryOrderPartition = (orderId: string, from: string, to: string) => partitionItems(`ORDER#${orderId}`, { from, to });
+const queryOrderPartition = (orderId: string, from: string, to: string) => partitionItems(orderEntity.key({ orderId }).PK, { from, to });
 
 const startsWith = (prefix: string) => (item: Record<string, unknown>) => String(item.SK).startsWith(prefix);
 
-export const listLedger = async (orderId: string): Promise<LedgerEntry[]> => (await queryOrderPartition(orderId, 'LEDGER#', 'LEDGER#~')).map((item) => strip<LedgerEntry>(item));
-export const listTrackingEvents = async (orderId: string): Promise<TrackingEventRecord[]> => (await queryOrderPartition(orderId, 'TRACK#', 'TRACK#~')).map((item) => strip<TrackingEventRecord>(item));
+export const listLedger = async (orderId: string): Promise<LedgerEntry[]> => (await queryOrderPartition(orderId, 'LEDGER#', 'LEDGER#~')).map(ledgerEntity.parse);
+export const listTrackingEvents = async (orderId: string): Promise<TrackingEventRecord[]> => (await queryOrderPartition(orderId, 'TRACK#', 'TRACK#~')).map(trackingEntity.parse);
 
 /**
  * The order with its ledger, or with its tracking events, in one Query: the order item sorts between
@@ -64,12 +142,12 @@ export const listTrackingEvents = async (orderId: string): Promise<TrackingEvent
  */
 export async function getOrderWith(orderId: string, part: 'ledger' | 'tracking'): Promise<{ order: Order; ledger: LedgerEntry[]; tracking: TrackingEventRecord[] } | undefined> {
   const items = part === 'ledger' ? await queryOrderPartition(orderId, 'LEDGER#', 'ORDER') : await queryOrderPartition(orderId, 'ORDER', 'TRACK#~');
-  const orderItem = items.find((item) => item.SK === 'ORDER');
-  if (!orderItem) return undefined;
+  const found = items.find((item) => item.SK === 'ORDER');
+  if (!found) return undefined;
   return {
-    order: strip<Order>(orderItem),
-    ledger: items.filter(startsWith('LEDGER#')).map((item) => strip<LedgerEntry>(item)),
-    tracking: items.filter(startsWith('TRACK#')).map((item) => strip<TrackingEventRecord>(item)),
+    order: orderEntity.parse(found),
+    ledger: items.filter(startsWith('LEDGER#')).map(ledgerEntity.parse),
+    tracking: items.filter(startsWith('TRACK#')).map(trackingEntity.parse),
   };
 }
 
@@ -100,17 +178,16 @@ export async function listOrders(query: OrderPageQuery): Promise<{ orders: Order
       ExclusiveStartKey: query.startKey,
     }),
   );
-  return { orders: (page.Items ?? []).map((item) => strip<Order>(item)), lastKey: page.LastEvaluatedKey };
+  return { orders: (page.Items ?? []).map(orderEntity.parse), lastKey: page.LastEvaluatedKey };
 }
 
 /** Marks the review window closed; bumps the version so a transition read before it cannot undo it. */
 export const closeReviewWindow = (orderId: string): TransactItem =>
-  update(orderKey(orderId), 'SET reviewWindowClosed = :yes, version = version + :one', undefined, { ':yes': true, ':one': 1 });
+  update(orderEntity.key({ orderId }), 'SET reviewWindowClosed = :yes, version = version + :one', undefined, { ':yes': true, ':one': 1 });
 
 /** Marks the return window closed (no new RETURN_AND_REFUND dispute); bumps the version like any change. */
 export const closeReturnWindow = (orderId: string): TransactItem =>
-  update(orderKey(orderId), 'SET returnWindowClosed = :yes, version = version + :one', undefined, { ':yes': true, ':one': 1 });
+  update(orderEntity.key({ orderId }), 'SET returnWindowClosed = :yes, version = version + :one', undefined, { ':yes': true, ':one': 1 });
 
-/** A payment reference backs one order (PAYMENT#<ref>, written with the order). */
-export const paymentUsedOnce = (paymentReference: string, orderId: string): TransactItem =>
-  putNew({ PK: `PAYMENT#${paymentReference}`, SK: 'PAYMENT', entity: 'payment', orderId });
+/** A payment reference backs one order, written with the order. */
+export const paymentUsedOnce = (paymentReference: string, orderId: string): Write => guarded('paymentUnused', putNew(paymentEntity.item({ orderId }, { paymentReference })));

@@ -12,7 +12,7 @@ import { batchGetItems } from './batch.js';
 import { documentClient } from './client.js';
 import { indexPage, withoutKeys } from './reads.js';
 import { sellerProfileKey } from './sellers.js';
-import { conditionCheck, putNew, transact, update, type TransactItem } from './transactions.js';
+import { conditionCheck, guarded, putNew, transact, update, type Guarded, type TransactItem } from './transactions.js';
 
 export const productKey = (productId: string) => ({ PK: `PRODUCT#${productId}`, SK: 'PRODUCT' });
 
@@ -109,9 +109,16 @@ export async function getProducts(productIds: string[]): Promise<Product[]> {
   return (await batchGetItems(productIds.map(productKey), { consistent: true })).map(toProduct);
 }
 
+declare module './transactions.js' {
+  interface Guards {
+    /** A listing an order names is still approved and at the version whose price the order shows. */
+    listingUnchanged: true;
+  }
+}
+
 /** Guards a price snapshot: the order is written only if each listing is unchanged since it was read. */
-export const listingUnchanged = (product: Product): TransactItem =>
-  conditionCheck(productKey(product.productId), 'version = :version AND #status = :approved', { '#status': 'status' }, { ':version': product.version, ':approved': 'APPROVED' });
+export const listingUnchanged = (product: Product): Guarded =>
+  guarded('listingUnchanged', conditionCheck(productKey(product.productId), 'version = :version AND #status = :approved', { '#status': 'status' }, { ':version': product.version, ':approved': 'APPROVED' }));
 
 export async function listSellerProducts(sellerId: string, scope: 'all' | 'listed', limit: number, startKey?: Record<string, unknown>) {
   const { items, lastKey } = scope === 'all' ? await indexPage({ index: 'GSI1', partition: `SELLER#${sellerId}#PRODUCTS`, limit, startKey }) : await indexPage({ index: 'GSI2', partition: `SELLER#${sellerId}#LISTED`, limit, startKey });

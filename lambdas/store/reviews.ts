@@ -1,149 +1,342 @@
 /**
  * Reviews in the single table. The public projection is its own item, so public reads never touch (or
- * leak) the reviewer's id or order id, and each sort order of a product's reviews is one Query.
- *   REVIEW#<id> / REVIEW        the review (GSI1 buyer's reviews; GSI2 seller's published reviews;
- *                               GSI3 moderation queue while PENDING_MODERATION or NEEDS_HUMAN)
- *   REVIEW#<id> / REV#<n>       revision history
- *   REVIEW#<id> / PUBLIC        what the public sees, only while published
- *                               (GSI1 newest, GSI2 by rating, GSI3 by helpful votes; all PRODUCT#<id>#REVIEWS)
- *   REVIEW#<id> / VOTE#<user>   one helpful vote per user
- *   REVIEW#<id> / REPORT#<user> one abuse report per user
- *   ORDER#<id>  / REVIEW#<productId>   one review per order line (uniqueness guard)
- *   REVIEWTEXT#<sha256> / TEXT  which review published a text first (duplicate detection)
+ * leak) the reviewer's id or order id, and each sort order of a product's reviews is one Query. The keys
+ * are in the entity definitions below; docs/architecture.md lists them. What a change writes is decided
+ * by the domain (`ReviewChange`); this module only turns it into items and conditions.
  */
 import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { feedbackDelta, publicationChanged, ratingDelta, type Publication, type Review, type Revision } from '../domain/reviews.js';
+import * as z from 'zod/mini';
+import { moderationQueueOf, REVIEW_STATUSES, type ModerationQueue, type PublicReview, type Review, type ReviewChange, type Revision } from '../domain/reviews.js';
 import { tableName } from '../platform/config.js';
 import { documentClient } from './client.js';
-import { indexPage, partitionItems, withoutKeys } from './reads.js';
+import { defineEntity, nullableString, schemaOf } from './entity.js';
+import { orderEntity } from './orders.js';
+import { indexPage, partitionItems } from './reads.js';
 import { addToRating } from './products.js';
 import { countForSeller } from './sellers.js';
-import { ConflictError, put, putNew, remove, transact, update, type TransactItem } from './transactions.js';
+import { conditionCheck, ConflictError, guarded, put, putAtVersion, putNew, remove, transact, update, type TransactItem, type Write } from './transactions.js';
 
-export const reviewKey = (reviewId: string) => ({ PK: `REVIEW#${reviewId}`, SK: 'REVIEW' });
-const publicKey = (reviewId: string) => ({ PK: `REVIEW#${reviewId}`, SK: 'PUBLIC' });
-const revisionKey = (reviewId: string, revision: number) => ({ PK: `REVIEW#${reviewId}`, SK: `REV#${String(revision).padStart(6, '0')}` });
-export const voteKey = (reviewId: string, userId: string) => ({ PK: `REVIEW#${reviewId}`, SK: `VOTE#${userId}` });
-export const reportKey = (reviewId: string, userId: string) => ({ PK: `REVIEW#${reviewId}`, SK: `REPORT#${userId}` });
-const guardKey = (orderId: string, productId: string) => ({ PK: `ORDER#${orderId}`, SK: `REVIEW#${productId}` });
-const textKey = (fingerprint: string) => ({ PK: `REVIEWTEXT#${fingerprint}`, SK: 'TEXT' });
+declare module './transactions.js' {
+  interface Guards {
+    /** The review item is still at the version the decision read. */
+    reviewVersion: true;
+    /** No review of this order line exists yet (one review per order line). */
+    reviewGuard: true;
+    /** The order is still COMPLETED when its review is written (a dispute may close it meanwhile). */
+    orderCompleted: true;
+    /** A helpful vote lands only on a published review, not by its author. */
+    reviewVotable: true;
+    /** The voter has not voted on this review yet. */
+    voteNotCast: true;
+    /** The voter has a vote on this review to withdraw. */
+    voteCast: true;
+    /** The reporter has not reported this review yet. */
+    notReported: true;
+    /** The text is not yet owned by another published review (duplicate detection). */
+    textUnclaimed: true;
+    /** The projection's helpful count is still the one its sort key is being brought up to. */
+    helpfulCountUnchanged: true;
+  }
+}
+
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+const ReasonSchema = z.object({ code: z.string(), message: z.string() });
+const MediaSchema = z.object({ uploadId: z.string(), key: z.string(), contentType: z.string() });
+const SellerRatingsSchema = z.object({ itemAsDescribed: z.int(), communication: z.int(), shippingSpeed: z.int() });
+const Status = z.enum(REVIEW_STATUSES);
+/** Decisions stored before admins were recorded carry no `decidedBy`: read as automated (null). */
+const decidedBy = z._default(nullableString, null);
+
+const RevisionSchema = schemaOf<Revision>()(
+  z.object({
+    rating: z.int(),
+    text: z.string(),
+    media: z.array(MediaSchema),
+    sellerRatings: SellerRatingsSchema,
+    revision: z.int(),
+    status: Status,
+    reasons: z.array(ReasonSchema),
+    createdAt: z.string(),
+    decidedAt: nullableString,
+    decidedBy,
+  }),
+);
+
+const ReviewSchema = schemaOf<Review>()(
+  z.object({
+    reviewId: z.string(),
+    orderId: z.string(),
+    productId: z.string(),
+    sellerId: z.string(),
+    buyerId: z.string(),
+    reviewerName: z.string(),
+    status: Status,
+    latest: RevisionSchema,
+    published: z.nullable(RevisionSchema),
+    firstPublishedAt: nullableString,
+    statsMonth: nullableString,
+    helpfulCount: z.int(),
+    reportCount: z.int(),
+    reply: z.nullable(
+      z.object({
+        text: z.string(),
+        status: Status,
+        reasons: z.array(ReasonSchema),
+        updatedAt: z.string(),
+        version: z.int(),
+        published: z.nullable(z.object({ text: z.string(), repliedAt: z.string() })),
+        decidedAt: z._default(nullableString, null),
+        decidedBy,
+      }),
+    ),
+    removal: z.nullable(z.object({ reason: z.string(), at: z.string(), by: z._default(nullableString, null) })),
+    editWindowClosed: z.optional(z.boolean()),
+    heldForModerator: z.optional(z.boolean()),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    version: z.int(),
+  }),
+);
+
+const moderationQueue = (status: string) => `REVIEWS#${status}`;
+
+export const reviewEntity = defineEntity({
+  name: 'review',
+  schema: ReviewSchema,
+  patterns: {
+    PK: 'REVIEW#<reviewId>',
+    SK: 'REVIEW',
+    GSI1: 'BUYER#<buyerId>#REVIEWS / <createdAt>#<reviewId>',
+    GSI2: 'SELLER#<sellerId>#REVIEWS / <firstPublishedAt>#<reviewId>',
+    GSI3: 'REVIEWS#<PENDING_MODERATION|NEEDS_HUMAN> / <updatedAt>#<reviewId>',
+  },
+  key: ({ reviewId }: { reviewId: string }) => ({ PK: `REVIEW#${reviewId}`, SK: 'REVIEW' }),
+  // GSI2 (the seller's published reviews) and GSI3 (the moderation queue) are sparse.
+  indexes: (review) => {
+    const queue = moderationQueueOf(review);
+    return {
+      GSI1PK: `BUYER#${review.buyerId}#REVIEWS`,
+      GSI1SK: `${review.createdAt}#${review.reviewId}`,
+      ...(review.published && review.firstPublishedAt && { GSI2PK: `SELLER#${review.sellerId}#REVIEWS`, GSI2SK: `${review.firstPublishedAt}#${review.reviewId}` }),
+      ...(queue && { GSI3PK: moderationQueue(queue), GSI3SK: `${review.updatedAt}#${review.reviewId}` }),
+    };
+  },
+});
+
+export const revisionEntity = defineEntity({
+  name: 'revision',
+  schema: RevisionSchema,
+  patterns: { PK: 'REVIEW#<reviewId>', SK: 'REV#<revision:6>' },
+  key: ({ reviewId, revision }: { reviewId: string; revision: number }) => ({ PK: `REVIEW#${reviewId}`, SK: `REV#${pad(revision, 6)}` }),
+});
+
+const PublicReviewSchema = schemaOf<PublicReview>()(
+  z.object({
+    reviewId: z.string(),
+    productId: z.string(),
+    rating: z.int(),
+    text: z.string(),
+    media: z.array(MediaSchema),
+    sellerRatings: SellerRatingsSchema,
+    reviewerName: z.string(),
+    publishedAt: z.string(),
+    editedAt: nullableString,
+    helpfulCount: z.int(),
+    sellerReply: z.nullable(z.object({ text: z.string(), repliedAt: z.string() })),
+  }),
+);
 
 const productReviews = (productId: string) => `PRODUCT#${productId}#REVIEWS`;
-const QUEUED: readonly string[] = ['PENDING_MODERATION', 'NEEDS_HUMAN'];
+const withMedia = (partition: string) => `${partition}#MEDIA`;
+const helpfulRank = (record: Pick<PublicReview, 'helpfulCount' | 'publishedAt' | 'reviewId'>) => `H#${pad(Math.max(0, record.helpfulCount), 10)}#${record.publishedAt}#${record.reviewId}`;
 
-function reviewItem(review: Review): Record<string, unknown> {
-  return {
-    ...reviewKey(review.reviewId),
-    entity: 'review',
-    ...review,
-    GSI1PK: `BUYER#${review.buyerId}#REVIEWS`,
-    GSI1SK: `${review.createdAt}#${review.reviewId}`,
-    ...(review.published && review.firstPublishedAt && { GSI2PK: `SELLER#${review.sellerId}#REVIEWS`, GSI2SK: `${review.firstPublishedAt}#${review.reviewId}` }),
-    ...(QUEUED.includes(review.status) && { GSI3PK: `REVIEWS#${review.status}`, GSI3SK: `${review.updatedAt}#${review.reviewId}` }),
-  };
-}
-
-export interface PublicReviewRecord {
-  reviewId: string;
-  productId: string;
-  rating: number;
-  text: string;
-  media: Revision['media'];
-  sellerRatings: Revision['sellerRatings'];
-  reviewerName: string;
-  publishedAt: string;
-  editedAt: string | null;
-  helpfulCount: number;
-  sellerReply: { text: string; repliedAt: string } | null;
-}
-
-export function publicRecord(review: Review): PublicReviewRecord | null {
-  const revision = review.published;
-  if (!revision || !review.firstPublishedAt) return null;
-  return {
-    reviewId: review.reviewId,
-    productId: review.productId,
-    rating: revision.rating,
-    text: revision.text,
-    media: revision.media,
-    sellerRatings: revision.sellerRatings,
-    reviewerName: review.reviewerName,
-    publishedAt: review.firstPublishedAt,
-    editedAt: revision.revision > 1 ? revision.createdAt : null,
-    helpfulCount: review.helpfulCount,
-    sellerReply: review.reply?.published ?? null,
-  };
-}
-
-/**
- * The public projection, keyed for each sort (GSI1 newest, GSI2 by rating, GSI3 by helpful votes). A
- * review with photos or videos also has a copy in the product's `#MEDIA` partition, so "with media" is a
- * key, not a filter that would read every review to find the few with photos.
- */
-function publicItems(record: PublicReviewRecord): Record<string, unknown>[] {
+/** The sort keys of a product's reviews (GSI1 newest, GSI2 by rating, GSI3 by helpful votes) in `partition`. */
+const sortKeys = (partition: string) => (record: PublicReview) => {
   const tail = `${record.publishedAt}#${record.reviewId}`;
-  const item = (sk: string, partition: string) => ({
-    PK: `REVIEW#${record.reviewId}`,
-    SK: sk,
-    entity: 'publicReview',
-    ...record,
-    mediaCount: record.media.length,
-    GSI1PK: partition,
-    GSI1SK: `N#${tail}`,
-    GSI2PK: partition,
-    GSI2SK: `R#${record.rating}#${tail}`,
-    GSI3PK: partition,
-    GSI3SK: `H#${String(record.helpfulCount).padStart(10, '0')}#${tail}`,
-  });
-  const partition = productReviews(record.productId);
-  return [item('PUBLIC', partition), ...(record.media.length > 0 ? [item('PUBLIC#MEDIA', `${partition}#MEDIA`)] : [])];
-}
+  return { GSI1PK: partition, GSI1SK: `N#${tail}`, GSI2PK: partition, GSI2SK: `R#${record.rating}#${tail}`, GSI3PK: partition, GSI3SK: helpfulRank(record) };
+};
 
-const mediaProjectionKey = (reviewId: string) => ({ PK: `REVIEW#${reviewId}`, SK: 'PUBLIC#MEDIA' });
+export const publicReviewEntity = defineEntity({
+  name: 'publicReview',
+  schema: PublicReviewSchema,
+  patterns: {
+    PK: 'REVIEW#<reviewId>',
+    SK: 'PUBLIC',
+    GSI1: 'PRODUCT#<productId>#REVIEWS / N#<publishedAt>#<reviewId>',
+    GSI2: 'PRODUCT#<productId>#REVIEWS / R#<rating>#<publishedAt>#<reviewId>',
+    GSI3: 'PRODUCT#<productId>#REVIEWS / H#<helpfulCount:10>#<publishedAt>#<reviewId>',
+  },
+  key: ({ reviewId }: { reviewId: string }) => ({ PK: `REVIEW#${reviewId}`, SK: 'PUBLIC' }),
+  indexes: (record) => sortKeys(productReviews(record.productId))(record),
+});
 
 /**
- * Everything one change of a review writes, for one transaction: the review (guarded by the version it
- * was read at), its latest revision and its public projection when they changed, and — when what is
- * published changed — the product's rating aggregate and the seller's feedback counters, so aggregates
- * move exactly once per change.
+ * The copy of a projection with photos or videos, in the product's `#MEDIA` partition, so "with media" is
+ * a key, not a filter that would read every review to find the few with photos.
  */
-export function reviewWrites(previous: Review | null, review: Review, publication: Publication | null, closedRevisions: Revision[] = []): TransactItem[] {
-  const writes: TransactItem[] = [previous === null ? putNew(reviewItem(review)) : put(reviewItem(review), { expression: 'version = :version', values: { ':version': previous.version } })];
-  for (const revision of closedRevisions) writes.push(put({ ...revisionKey(review.reviewId, revision.revision), entity: 'revision', ...revision }));
-  // Domain changes replace `latest` only when the revision itself changes (votes and reports keep it).
-  if (previous?.latest !== review.latest) writes.push(put({ ...revisionKey(review.reviewId, review.latest.revision), entity: 'revision', ...review.latest }));
-  const record = publicRecord(review);
-  const before = previous && publicRecord(previous);
-  if (record && JSON.stringify(record) !== JSON.stringify(before)) {
-    writes.push(...publicItems(record).map((item) => put(item)));
-    if (record.media.length === 0 && before && before.media.length > 0) writes.push(remove(mediaProjectionKey(review.reviewId)));
-  } else if (!record && publication?.before) {
-    writes.push(remove(publicKey(review.reviewId)));
-    if (publication.before.media.length > 0) writes.push(remove(mediaProjectionKey(review.reviewId)));
-  }
-  if (publication && publicationChanged(publication) && review.statsMonth) {
-    writes.push(addToRating(review.productId, ratingDelta(publication)));
-    writes.push(...countForSeller(review.sellerId, review.statsMonth, feedbackDelta(publication)));
-  }
-  return writes;
+export const publicReviewMediaEntity = defineEntity({
+  name: 'publicReview',
+  schema: PublicReviewSchema,
+  patterns: {
+    PK: 'REVIEW#<reviewId>',
+    SK: 'PUBLIC#MEDIA',
+    GSI1: 'PRODUCT#<productId>#REVIEWS#MEDIA / N#<publishedAt>#<reviewId>',
+    GSI2: 'PRODUCT#<productId>#REVIEWS#MEDIA / R#<rating>#<publishedAt>#<reviewId>',
+    GSI3: 'PRODUCT#<productId>#REVIEWS#MEDIA / H#<helpfulCount:10>#<publishedAt>#<reviewId>',
+  },
+  key: ({ reviewId }: { reviewId: string }) => ({ PK: `REVIEW#${reviewId}`, SK: 'PUBLIC#MEDIA' }),
+  indexes: (record) => sortKeys(withMedia(productReviews(record.productId)))(record),
+});
+
+export interface Vote {
+  userId: string;
+  at: string;
 }
 
-/** One review per order line: the guard is written with the review and refuses a second. */
-export const reviewGuard = (review: Review): TransactItem => putNew({ ...guardKey(review.orderId, review.productId), entity: 'reviewGuard', reviewId: review.reviewId });
+export const voteEntity = defineEntity({
+  name: 'vote',
+  schema: schemaOf<Vote>()(z.object({ userId: z.string(), at: z.string() })),
+  patterns: { PK: 'REVIEW#<reviewId>', SK: 'VOTE#<userId>' },
+  key: ({ reviewId, userId }: { reviewId: string; userId: string }) => ({ PK: `REVIEW#${reviewId}`, SK: `VOTE#${userId}` }),
+});
 
-export const claimText = (fingerprint: string, reviewId: string): TransactItem =>
-  put({ ...textKey(fingerprint), reviewId }, { expression: 'attribute_not_exists(PK) OR reviewId = :reviewId', values: { ':reviewId': reviewId } });
-
-export async function textOwner(fingerprint: string): Promise<string | undefined> {
-  const { Item } = await documentClient().send(new GetCommand({ TableName: tableName(), Key: textKey(fingerprint) }));
-  return typeof Item?.reviewId === 'string' ? Item.reviewId : undefined;
+export interface Report {
+  userId: string;
+  reason: string;
+  details: string | null;
+  at: string;
 }
 
-const strip = <T>(item: Record<string, unknown>): T => withoutKeys<T>(item, ['mediaCount']);
+export const reportEntity = defineEntity({
+  name: 'report',
+  schema: schemaOf<Report>()(z.object({ userId: z.string(), reason: z.string(), details: nullableString, at: z.string() })),
+  patterns: { PK: 'REVIEW#<reviewId>', SK: 'REPORT#<userId>' },
+  key: ({ reviewId, userId }: { reviewId: string; userId: string }) => ({ PK: `REVIEW#${reviewId}`, SK: `REPORT#${userId}` }),
+});
+
+/** One review per order line: written with the review, it refuses a second. */
+export const reviewGuardEntity = defineEntity({
+  name: 'reviewGuard',
+  schema: schemaOf<{ reviewId: string }>()(z.object({ reviewId: z.string() })),
+  patterns: { PK: 'ORDER#<orderId>', SK: 'REVIEW#<productId>' },
+  key: ({ orderId, productId }: { orderId: string; productId: string }) => ({ PK: `ORDER#${orderId}`, SK: `REVIEW#${productId}` }),
+});
+
+/** Which review published a text first (duplicate detection), by the hash of the text's fingerprint. */
+export const textClaimEntity = defineEntity({
+  name: 'textClaim',
+  schema: schemaOf<{ reviewId: string }>()(z.object({ reviewId: z.string() })),
+  patterns: { PK: 'REVIEWTEXT#<fingerprint>', SK: 'TEXT' },
+  key: ({ fingerprint }: { fingerprint: string }) => ({ PK: `REVIEWTEXT#${fingerprint}`, SK: 'TEXT' }),
+});
+
+// ---- Writes ----
+
+/**
+ * The filter "without media" reads this attribute of the projection; it is derived from the record, so it
+ * is written with it and not read back.
+ */
+const projectionItems = (record: PublicReview): Record<string, unknown>[] => [
+  { ...publicReviewEntity.item(record), mediaCount: record.media.length },
+  ...(record.media.length > 0 ? [{ ...publicReviewMediaEntity.item(record), mediaCount: record.media.length }] : []),
+];
+
+function projectionWrites({ before, after }: NonNullable<ReviewChange['projection']>, reviewId: string): TransactItem[] {
+  const hadMedia = (before?.media.length ?? 0) > 0;
+  if (after) return [...projectionItems(after).map((item) => put(item)), ...(hadMedia && after.media.length === 0 ? [remove(publicReviewMediaEntity.key({ reviewId }))] : [])];
+  return [remove(publicReviewEntity.key({ reviewId })), ...(hadMedia ? [remove(publicReviewMediaEntity.key({ reviewId }))] : [])];
+}
+
+/**
+ * Everything one change of a review writes, for one transaction: the review (a new one, or guarded by the
+ * version it was read at), the revisions, the public projection and the aggregates the domain decided.
+ */
+export function reviewWrites(change: ReviewChange): Write[] {
+  const { before, after } = change;
+  const reviewId = after.reviewId;
+  return [
+    before === null ? putNew(reviewEntity.item(after)) : guarded('reviewVersion', putAtVersion(reviewEntity.item(after), before.version)),
+    ...change.revisions.map((revision) => put(revisionEntity.item(revision, { reviewId }))),
+    ...(change.projection ? projectionWrites(change.projection, reviewId) : []),
+    ...(change.aggregates
+      ? [addToRating(change.aggregates.productId, change.aggregates.rating), ...countForSeller(change.aggregates.sellerId, change.aggregates.month, change.aggregates.feedback)]
+      : []),
+  ];
+}
+
+export const reviewGuard = (review: Pick<Review, 'orderId' | 'productId' | 'reviewId'>): Write =>
+  guarded('reviewGuard', putNew(reviewGuardEntity.item({ reviewId: review.reviewId }, { orderId: review.orderId, productId: review.productId })));
+
+/** The order stays COMPLETED until its review is written (a dispute closing it meanwhile refuses the review). */
+export const orderStillCompleted = (orderId: string): Write =>
+  guarded('orderCompleted', conditionCheck(orderEntity.key({ orderId }), '#status = :completed', { '#status': 'status' }, { ':completed': 'COMPLETED' }));
+
+export const claimText = (fingerprint: string, reviewId: string): Write =>
+  guarded('textUnclaimed', put(textClaimEntity.item({ reviewId }, { fingerprint }), { expression: 'attribute_not_exists(PK) OR reviewId = :reviewId', values: { ':reviewId': reviewId } }));
+
+export const recordReportWrite = (reviewId: string, report: Report): Write => guarded('notReported', putNew(reportEntity.item(report, { reviewId })));
+
+/** Marks the edit window closed; bumps the version so an edit read before it cannot undo it. */
+export const closeEditWindow = (reviewId: string): TransactItem =>
+  update(reviewEntity.key({ reviewId }), 'SET editWindowClosed = :yes, version = version + :one', undefined, { ':yes': true, ':one': 1 });
+
+// ---- Helpful votes: counted with ADD, so a burst of votes on one review does not fight over its version. ----
+
+/**
+ * A vote cast (or withdrawn) and its counter updates, for one transaction: the vote item, the review (only
+ * while it is published, not by its author; its version moves so that other writers re-read the count)
+ * and its public projection. No read is needed first, so simultaneous votes do not conflict on a version.
+ */
+export function voteWrites(reviewId: string, vote: Vote, helpful: boolean): Write[] {
+  const delta = helpful ? 1 : -1;
+  const key = voteEntity.key({ reviewId, userId: vote.userId });
+  return [
+    helpful ? guarded('voteNotCast', putNew(voteEntity.item(vote, { reviewId }))) : guarded('voteCast', remove(key, { expression: 'attribute_exists(PK)' })),
+    guarded(
+      'reviewVotable',
+      update(reviewEntity.key({ reviewId }), 'ADD helpfulCount :delta, version :one', undefined, { ':delta': delta, ':one': 1 }, {
+        expression: 'attribute_exists(PK) AND attribute_type(published, :map) AND buyerId <> :voter',
+        values: { ':map': 'M', ':voter': vote.userId },
+      }),
+    ),
+    update(publicReviewEntity.key({ reviewId }), 'ADD helpfulCount :delta', undefined, { ':delta': delta }, { expression: 'attribute_exists(PK)' }),
+  ];
+}
+
+/**
+ * Brings the "most helpful" sort key (and the with-media copy) up to the count a vote left. Applied only
+ * while the count is still that value: when votes race, the last one's refresh is the one that lands.
+ */
+export async function refreshHelpfulRank(reviewId: string): Promise<number | undefined> {
+  const { Item } = await documentClient().send(new GetCommand({ TableName: tableName(), Key: publicReviewEntity.key({ reviewId }), ConsistentRead: true }));
+  if (!Item) return undefined;
+  const record = publicReviewEntity.parse(Item);
+  const count = record.helpfulCount;
+  const rank = helpfulRank(record);
+  const writes: Write[] = [
+    guarded('helpfulCountUnchanged', update(publicReviewEntity.key({ reviewId }), 'SET GSI3SK = :rank', undefined, { ':rank': rank }, { expression: 'helpfulCount = :count', values: { ':count': count } })),
+  ];
+  if (record.media.length > 0) {
+    writes.push(update(publicReviewMediaEntity.key({ reviewId }), 'SET helpfulCount = :count, GSI3SK = :rank', undefined, { ':count': count, ':rank': rank }, { expression: 'attribute_exists(PK)' }));
+  }
+  await transact(writes).catch((error: unknown) => {
+    // A later vote moved the count meanwhile; its own refresh sets the rank.
+    if (!(error instanceof ConflictError)) throw error;
+  });
+  return count;
+}
+
+// ---- Reads ----
 
 export async function getReview(reviewId: string): Promise<Review | undefined> {
-  const { Item } = await documentClient().send(new GetCommand({ TableName: tableName(), Key: reviewKey(reviewId), ConsistentRead: true }));
-  return Item ? strip<Review>(Item) : undefined;
+  const { Item } = await documentClient().send(new GetCommand({ TableName: tableName(), Key: reviewEntity.key({ reviewId }), ConsistentRead: true }));
+  return Item ? reviewEntity.parse(Item) : undefined;
+}
+
+export async function textOwner(fingerprint: string): Promise<string | undefined> {
+  const { Item } = await documentClient().send(new GetCommand({ TableName: tableName(), Key: textClaimEntity.key({ fingerprint }) }));
+  return Item ? textClaimEntity.parse(Item).reviewId : undefined;
 }
 
 /**
@@ -151,17 +344,17 @@ export async function getReview(reviewId: string): Promise<Review | undefined> {
  * 'REVIEW'), following further pages when a long history fills more than one (edits are unlimited).
  */
 export async function getReviewWithRevisions(reviewId: string): Promise<{ review: Review; revisions: Revision[] } | undefined> {
-  const items = await partitionItems(`REVIEW#${reviewId}`, { from: 'REV#', to: 'REVIEW' });
-  const reviewItem = items.find((item) => item.SK === 'REVIEW');
-  if (!reviewItem) return undefined;
-  return { review: strip<Review>(reviewItem), revisions: items.filter((item) => String(item.SK).startsWith('REV#')).map((item) => strip<Revision>(item)) };
+  const items = await partitionItems(reviewEntity.key({ reviewId }).PK, { from: 'REV#', to: 'REVIEW' });
+  const found = items.find((item) => item.SK === 'REVIEW');
+  if (!found) return undefined;
+  return { review: reviewEntity.parse(found), revisions: items.filter((item) => String(item.SK).startsWith('REV#')).map(revisionEntity.parse) };
 }
 
 export type ReviewSort = 'newest' | 'helpful' | 'rating_desc' | 'rating_asc';
 
 /** One Query on the public projections, whatever the number of reviews. */
 export async function listPublicReviews(query: { productId: string; sort: ReviewSort; rating?: number | undefined; withMedia?: boolean | undefined; limit: number; startKey?: Record<string, unknown> | undefined }) {
-  const partition = query.withMedia ? `${productReviews(query.productId)}#MEDIA` : productReviews(query.productId);
+  const partition = query.withMedia ? withMedia(productReviews(query.productId)) : productReviews(query.productId);
   const values: Record<string, unknown> = { ':pk': partition };
   const filters: string[] = [];
   let input: Partial<QueryCommandInput>;
@@ -192,71 +385,15 @@ export async function listPublicReviews(query: { productId: string; sort: Review
       ExclusiveStartKey: query.startKey,
     }),
   );
-  return { reviews: (page.Items ?? []).map((item) => strip<PublicReviewRecord>(item)), lastKey: page.LastEvaluatedKey };
+  return { reviews: (page.Items ?? []).map(publicReviewEntity.parse), lastKey: page.LastEvaluatedKey };
 }
 
 async function listReviewsBy(index: 'GSI1' | 'GSI2' | 'GSI3', partition: string, limit: number, startKey: Record<string, unknown> | undefined, oldestFirst = false) {
   const { items, lastKey } = await indexPage({ index, partition, limit, startKey, oldestFirst });
-  return { reviews: items.map((item) => strip<Review>(item)), lastKey };
+  return { reviews: items.map(reviewEntity.parse), lastKey };
 }
 
 export const listBuyerReviews = (buyerId: string, limit: number, startKey?: Record<string, unknown>) => listReviewsBy('GSI1', `BUYER#${buyerId}#REVIEWS`, limit, startKey);
-export const listSellerReviews = (sellerId: string, limit: number, startKey?: Record<string, unknown>) => listReviewsBy('GSI2', `SELLER#${sellerId}#REVIEWS`, limit, startKey);
+export const listShopReviews = (sellerId: string, limit: number, startKey?: Record<string, unknown>) => listReviewsBy('GSI2', `SELLER#${sellerId}#REVIEWS`, limit, startKey);
 /** Oldest first: the moderation queue is worked in arrival order. */
-export const listModerationQueue = (status: string, limit: number, startKey?: Record<string, unknown>) => listReviewsBy('GSI3', `REVIEWS#${status}`, limit, startKey, true);
-
-/** Marks the edit window closed; bumps the version so an edit read before it cannot undo it. */
-export const closeEditWindow = (reviewId: string): TransactItem =>
-  update(reviewKey(reviewId), 'SET editWindowClosed = :yes, version = version + :one', undefined, { ':yes': true, ':one': 1 });
-
-// ---- Helpful votes: counted with ADD, so a burst of votes on one review does not fight over its version. ----
-
-/**
- * The vote's counter updates, for the vote's own transaction: the review (only while it is published,
- * not by its author; its version moves so that other writers re-read the count) and its public
- * projection. No read is needed first, so simultaneous votes do not conflict on a version.
- */
-export function countHelpful(reviewId: string, voterId: string, delta: 1 | -1): TransactItem[] {
-  return [
-    {
-      Update: {
-        TableName: tableName(),
-        Key: reviewKey(reviewId),
-        UpdateExpression: 'ADD helpfulCount :delta, version :one',
-        ConditionExpression: 'attribute_exists(PK) AND attribute_type(published, :map) AND buyerId <> :voter',
-        ExpressionAttributeValues: { ':delta': delta, ':one': 1, ':map': 'M', ':voter': voterId },
-      },
-    },
-    {
-      Update: {
-        TableName: tableName(),
-        Key: publicKey(reviewId),
-        UpdateExpression: 'ADD helpfulCount :delta',
-        ConditionExpression: 'attribute_exists(PK)',
-        ExpressionAttributeValues: { ':delta': delta },
-      },
-    },
-  ];
-}
-
-/**
- * Brings the "most helpful" sort key (and the with-media copy) up to the count a vote left. Applied only
- * while the count is still that value: when votes race, the last one's refresh is the one that lands.
- */
-export async function refreshHelpfulRank(reviewId: string): Promise<number | undefined> {
-  const { Item } = await documentClient().send(new GetCommand({ TableName: tableName(), Key: publicKey(reviewId), ConsistentRead: true }));
-  if (!Item) return undefined;
-  const count = Number(Item.helpfulCount ?? 0);
-  const rank = `H#${String(Math.max(0, count)).padStart(10, '0')}#${String(Item.publishedAt)}#${reviewId}`;
-  const guarded: TransactItem[] = [
-    { Update: { TableName: tableName(), Key: publicKey(reviewId), UpdateExpression: 'SET GSI3SK = :rank', ConditionExpression: 'helpfulCount = :count', ExpressionAttributeValues: { ':count': count, ':rank': rank } } },
-  ];
-  if (Number(Item.mediaCount ?? 0) > 0) {
-    guarded.push({ Update: { TableName: tableName(), Key: mediaProjectionKey(reviewId), UpdateExpression: 'SET helpfulCount = :count, GSI3SK = :rank', ConditionExpression: 'attribute_exists(PK)', ExpressionAttributeValues: { ':count': count, ':rank': rank } } });
-  }
-  await transact(guarded).catch((error: unknown) => {
-    // A later vote moved the count meanwhile; its own refresh sets the rank.
-    if (!(error instanceof ConflictError)) throw error;
-  });
-  return count;
-}
+export const listModerationQueue = (status: ModerationQueue, limit: number, startKey?: Record<string, unknown>) => listReviewsBy('GSI3', moderationQueue(status), limit, startKey, true);

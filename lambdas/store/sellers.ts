@@ -9,7 +9,7 @@ import type { SellerProfile, SellerStats } from '../domain/sellers.js';
 import { tableName } from '../platform/config.js';
 import { documentClient } from './client.js';
 import { partitionItems } from './reads.js';
-import { conditionCheck, update, type TransactItem } from './transactions.js';
+import { conditionCheck, guarded, update, type Guarded, type TransactItem } from './transactions.js';
 
 export const sellerProfileKey = (sellerId: string) => ({ PK: `SELLER#${sellerId}`, SK: 'PROFILE' });
 const statsKey = (sellerId: string, month: string) => ({ PK: `SELLER#${sellerId}`, SK: `STATS#${month}` });
@@ -72,11 +72,21 @@ export async function getSellerWithStats(sellerId: string): Promise<{ profile: S
   return { profile: toProfile(profileItem), months };
 }
 
-/** The write-time guard for "a frozen or closed store takes no new orders" (see domain/sellers.ts). */
-export const sellerTakesOrders = (sellerId: string, now: string): TransactItem =>
-  conditionCheck(
-    sellerProfileKey(sellerId),
-    'attribute_exists(PK) AND attribute_not_exists(closedAt) AND (attribute_not_exists(ordersBlockedUntil) OR ordersBlockedUntil <= :now)',
-    undefined,
-    { ':now': now },
+declare module './transactions.js' {
+  interface Guards {
+    /** The seller has a shop that is neither closed nor frozen now. */
+    sellerTakesOrders: true;
+  }
+}
+
+/** The write-time guard for "a frozen or closed shop takes no new orders" (see domain/sellers.ts). */
+export const sellerTakesOrders = (sellerId: string, now: string): Guarded =>
+  guarded(
+    'sellerTakesOrders',
+    conditionCheck(
+      sellerProfileKey(sellerId),
+      'attribute_exists(PK) AND attribute_not_exists(closedAt) AND (attribute_not_exists(ordersBlockedUntil) OR ordersBlockedUntil <= :now)',
+      undefined,
+      { ':now': now },
+    ),
   );

@@ -33,7 +33,7 @@ export async function measureReviewCosts(host: LocalHost, client: BenchClient): 
     await run({ label: `product's reviews, page (${sort})`, route: 'GET /v1/products/{productId}/reviews', maxCalls: 2, targetSource: 'issue', status: 200, path: `/v1/products/${productId}/reviews?limit=20&${query}` });
   }
   await run({ label: 'my reviews, page', route: 'GET /v1/me/reviews', maxCalls: 1, status: 200, path: '/v1/me/reviews?limit=20', options: { as: buyer } });
-  await run({ label: "my store's reviews, page", route: 'GET /v1/sellers/me/reviews', maxCalls: 1, status: 200, path: '/v1/sellers/me/reviews?limit=20', options: { as: seller } });
+  await run({ label: "my shop's reviews, page", route: 'GET /v1/sellers/me/reviews', maxCalls: 1, status: 200, path: '/v1/sellers/me/reviews?limit=20', options: { as: seller } });
   await run({ label: 'seller reply', route: 'PUT /v1/reviews/{reviewId}/reply', maxCalls: 2, status: 200, path: `${review}/reply`, options: { as: seller, body: { text: 'Thank you, glad it works well for you.' } } });
   await host.drainQueues();
 

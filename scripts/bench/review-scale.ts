@@ -5,14 +5,14 @@
  * Seeding (10,000 reviews through HTTP would take minutes): two listings and one real completed order of
  * both are made over HTTP; then each seeded review is built by the domain exactly as a real one is —
  * `createReview` from a copy of that order (its own order id and buyer), `applyModeration(…, 'PUBLISHED')`
- * — and `reviewWrites(null, review, publication)` gives its items: the review, its revision and its
+ * — and `reviewWrites(reviewChange(null, review))` gives its items: the review, its revision and its
  * PUBLIC projection (with the GSI1/GSI2/GSI3 keys of the three sort orders). Those Put items are written
  * with BatchWriteItem instead of one transaction each; the aggregate updates reviewWrites would have made
- * one by one (product rating, seller feedback counters) are applied once, summed, with the store's own
+ * one by one (the change's aggregates: product rating, seller feedback counters) are applied once, summed, with the store's own
  * `addToRating` and `countForSeller`. Ratings cycle 1–5, helpful counts are spread, one review in 50 has a
  * photo, publication times are 10 ms apart (the platform clock then moves past the last one).
  */
-import { createReview, applyModeration, feedbackDelta, ratingDelta, type FeedbackDelta, type RatingDelta } from '../../lambdas/domain/reviews.js';
+import { createReview, applyModeration, reviewChange, type FeedbackDelta, type RatingDelta } from '../../lambdas/domain/reviews.js';
 import { clock, moveClock } from '../../lambdas/platform/clock.js';
 import { newId } from '../../lambdas/platform/ids.js';
 import { getOrder } from '../../lambdas/store/orders.js';
@@ -65,12 +65,11 @@ async function seedReviews(order: Order, productId: string, count: number): Prom
     const written = createReview({ reviewId: newId('rev'), order: copy, productId, reviewerName: `seeded reviewer ${i}`, content, now: at });
     const decided = applyModeration(written, 1, 'PUBLISHED', [], at);
     if (!decided) throw new Error('a seeded review could not be published');
-    const review = { ...decided.review, helpfulCount: (i * 7919) % 97 };
-    items.push(...putItemsOf(reviewWrites(null, review, decided.publication)));
-    const delta = ratingDelta(decided.publication);
+    const change = reviewChange(null, { ...decided, helpfulCount: (i * 7919) % 97 });
+    items.push(...putItemsOf(reviewWrites(change).map((write) => ('guard' in write ? write.item : write))));
+    if (!change.aggregates) throw new Error('a seeded publication moves no aggregate');
+    const { rating: delta, month, feedback: monthly } = change.aggregates;
     rating = rating ? addRating(rating, delta) : delta;
-    const month = review.statsMonth ?? at.slice(0, 7);
-    const monthly = feedbackDelta(decided.publication);
     const before = feedback.get(month);
     feedback.set(month, before ? addCounts<keyof FeedbackDelta>(before, monthly) : monthly);
   }

@@ -4,6 +4,7 @@
  * and the product's rating aggregate (DOMAIN.md / API.md "Reviews").
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { getReview } from '../../lambdas/store/reviews.js';
 import { aReview, anOrder, aShipment, PNG_BYTES, useLocalApi, type Actor, type Api } from '../support/local-api.js';
 
 const local = useLocalApi();
@@ -27,11 +28,19 @@ interface PublicReview {
 interface SellerReview extends PublicReview {
   reply: { text: string; status: string; reasons: Reason[] } | null;
 }
+interface Decided {
+  status: string;
+  decidedAt: string | null;
+  decidedBy?: string | null;
+}
 interface AuthorReview {
   reviewId: string;
   status: string;
   moderation: { reasons: Reason[] };
-  removal: { reason: string; at: string } | null;
+  current: Decided;
+  revisions?: Decided[];
+  removal: { reason: string; at: string; by?: string | null } | null;
+  reply?: (Decided & { text: string }) | null;
 }
 interface Page<T> {
   items: T[];
@@ -96,7 +105,7 @@ const publicReview = (api: Api, reviewId: string) => api.get<PublicReview>(`/v1/
 const productReviews = (api: Api, productId: string, query = '') => api.get<Page<PublicReview>>(`/v1/products/${productId}/reviews${query}`);
 const publicIds = async (api: Api, productId: string, query = '') => (await productReviews(api, productId, query)).body.items.map((item) => item.reviewId);
 const ratingSummary = async (api: Api, productId: string) => (await api.get<{ ratingSummary: RatingSummary }>(`/v1/products/${productId}`)).body.ratingSummary;
-const storeReviews = (api: Api, seller: Actor) => api.get<Page<SellerReview>>('/v1/sellers/me/reviews?limit=100', seller);
+const shopReviews = (api: Api, seller: Actor) => api.get<Page<SellerReview>>('/v1/sellers/me/reviews?limit=100', seller);
 const replyTo = (api: Api, seller: Actor, reviewId: string, text: string) => api.put<SellerReview>(`/v1/reviews/${reviewId}/reply`, seller, { text });
 const vote = (api: Api, as: Actor, reviewId: string) => api.put<{ helpfulCount: number }>(`/v1/reviews/${reviewId}/vote`, as, { helpful: true });
 const unvote = (api: Api, as: Actor, reviewId: string) => api.request<{ helpfulCount: number }>('DELETE', `/v1/reviews/${reviewId}/vote`, { as });
@@ -127,7 +136,7 @@ describe('seller replies', () => {
     const shown = (await publicReview(api, r.reviewId)).body.sellerReply;
     expect(shown).toEqual({ text: 'Thank you, enjoy your coffee!', repliedAt: expect.any(String) });
     expect((await productReviews(api, r.productId)).body.items[0]?.sellerReply).toEqual(shown);
-    expect((await storeReviews(api, r.seller)).body.items[0]?.reply).toMatchObject({ status: 'PUBLISHED' });
+    expect((await shopReviews(api, r.seller)).body.items[0]?.reply).toMatchObject({ status: 'PUBLISHED' });
   });
 
   it('keeps one reply per review: an edit replaces it once moderated, a rejected edit leaves the last published one', async () => {
@@ -143,7 +152,7 @@ describe('seller replies', () => {
     await replyTo(api, r.seller, r.reviewId, 'Cheaper on www.dripper-outlet.com next time.');
     await api.drainQueues();
     expect((await publicReview(api, r.reviewId)).body.sellerReply?.text).toBe('Thanks! A spare filter is on its way.');
-    const mine = (await storeReviews(api, r.seller)).body.items;
+    const mine = (await shopReviews(api, r.seller)).body.items;
     expect(mine).toHaveLength(1);
     expect(mine[0]?.reply?.status).toBe('REJECTED');
     expect(mine[0]?.reply?.reasons.map((reason) => reason.code)).toContain('EXTERNAL_LINK');
@@ -155,7 +164,7 @@ describe('seller replies', () => {
     await replyTo(api, r.seller, r.reviewId, 'Write to me at deals@dripper-outlet.com for a discount.');
     await api.drainQueues();
     expect((await publicReview(api, r.reviewId)).body.sellerReply).toBeNull();
-    expect((await storeReviews(api, r.seller)).body.items[0]?.reply).toMatchObject({ status: 'REJECTED', reasons: [{ code: 'CONTACT_DETAILS' }] });
+    expect((await shopReviews(api, r.seller)).body.items[0]?.reply).toMatchObject({ status: 'REJECTED', reasons: [{ code: 'CONTACT_DETAILS' }] });
   });
 
   it('is for the product’s seller only (another seller 404, a buyer 403), and only once the review is published (404)', async () => {
@@ -313,6 +322,44 @@ describe('admin decisions', () => {
     expect([edit.status, edit.body.code]).toEqual([409, 'REVIEW_REMOVED']);
   });
 
+  it("records which admin decided and when: stored, shown to admins, and only the time to the author", async () => {
+    const { api } = local;
+    const [first, second] = [await api.actor('admin'), await api.actor('admin')];
+    const r = await reviewedOrder(api, insult);
+    const rejected = await decide(api, r.reviewId, { decision: 'REJECT', reason: 'Insults the seller personally.' }, first);
+    expect(rejected.body.current).toMatchObject({ status: 'REJECTED', decidedBy: first.userId });
+    const decidedAt = rejected.body.current.decidedAt;
+    expect(decidedAt).toEqual(expect.any(String));
+    expect((await getReview(r.reviewId))?.latest).toMatchObject({ decidedBy: first.userId, decidedAt });
+
+    const author = (await asAuthor(api, r)).body;
+    expect(author.current).toMatchObject({ status: 'REJECTED', decidedAt });
+    expect(author.current).not.toHaveProperty('decidedBy');
+    const history = (await api.get<AuthorReview>(`/v1/reviews/${r.reviewId}`, second)).body.revisions;
+    expect(history?.map((revision) => revision.decidedBy)).toEqual([first.userId]);
+
+    const removed = await decide(api, r.reviewId, { decision: 'REMOVE', reason: 'Written for a competitor.' }, second);
+    expect(removed.body.removal).toEqual({ reason: 'Written for a competitor.', at: expect.any(String), by: second.userId });
+    expect((await getReview(r.reviewId))?.removal).toMatchObject({ by: second.userId });
+    expect((await asAuthor(api, r)).body.removal).not.toHaveProperty('by');
+  });
+
+  it("queues an escalated seller reply for admins, and records which admin decided it, and when", async () => {
+    const { api } = local;
+    const admin = await api.actor('admin');
+    const r = await publishedReview(api);
+    expect((await replyTo(api, r.seller, r.reviewId, 'Thank you, you idiot, we appreciate the feedback.')).status).toBe(200);
+    await api.drainQueues();
+    const queue = async () => (await api.get<Page<AuthorReview>>('/v1/admin/reviews?limit=100', admin)).body.items.filter((item) => item.reviewId === r.reviewId);
+    // The escalated reply reaches the admins' queue, with the reply to decide on.
+    expect(await queue()).toMatchObject([{ status: 'PUBLISHED', reply: { status: 'NEEDS_HUMAN', decidedBy: null } }]);
+    const decided = await decide(api, r.reviewId, { decision: 'PUBLISH', target: 'REPLY' }, admin);
+    expect(decided.status, decided.text).toBe(200);
+    expect(decided.body.reply).toMatchObject({ status: 'PUBLISHED', decidedAt: expect.any(String), decidedBy: admin.userId });
+    expect((await getReview(r.reviewId))?.reply).toMatchObject({ status: 'PUBLISHED', decidedBy: admin.userId });
+    expect(await queue()).toEqual([]);
+  });
+
   it('is for admins only (403), and refuses PUBLISH of a review nobody needs to decide with NOTHING_TO_DECIDE', async () => {
     const { api } = local;
     const r = await publishedReview(api);
@@ -425,12 +472,12 @@ describe('what the public and the seller see of a reviewer', () => {
       list: (await productReviews(api, r.productId)).body,
       anonymous: (await publicReview(api, r.reviewId)).body,
       seller: (await api.get(`/v1/reviews/${r.reviewId}`, r.seller)).body,
-      store: (await storeReviews(api, r.seller)).body,
+      shop: (await shopReviews(api, r.seller)).body,
       reply: replied.body,
     };
     expect(seen.anonymous.reviewer.displayName).toBe('J***a');
     expect(seen.list.items[0]?.reviewer.displayName).toBe('J***a');
-    expect(seen.store.items[0]?.reviewer.displayName).toBe('J***a');
+    expect(seen.shop.items[0]?.reviewer.displayName).toBe('J***a');
     for (const [audience, body] of Object.entries(seen)) {
       const json = JSON.stringify(body);
       for (const secret of [r.buyer.userId, r.orderId, 'Jordan', 'Quintessa']) expect(json, `${audience} shows ${secret}`).not.toContain(secret);

@@ -163,9 +163,14 @@ describe('screening text', () => {
       ['"telegram " x 555', 'telegram '.repeat(555)],
       ['spaces', ' '.repeat(5000)],
     ])('screens %s in under 50 ms', (_, text) => {
-      const started = performance.now();
-      screenText(text);
-      expect(performance.now() - started).toBeLessThan(50);
+      // The fastest of a few runs: on a shared machine one run can be descheduled midway, which says
+      // nothing about the algorithm; a quadratic pass is slow on every run.
+      const runs = Array.from({ length: 5 }, () => {
+        const started = performance.now();
+        screenText(text);
+        return performance.now() - started;
+      });
+      expect(Math.min(...runs)).toBeLessThan(50);
     });
   });
 });
