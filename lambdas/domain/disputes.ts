@@ -8,10 +8,13 @@ import { DomainError } from './errors.js';
 import { isOpen, hasOpenDispute, refundable, returnWindowEndsAt, type Order } from './orders.js';
 import type { MediaRef } from './reviews.js';
 
-export type DisputeReason = 'NOT_RECEIVED' | 'NOT_AS_DESCRIBED' | 'DAMAGED' | 'WRONG_ITEM' | 'COUNTERFEIT' | 'OTHER';
-export type DisputeStatus = 'AWAITING_SELLER' | 'COUNTER_OFFERED' | 'AGREED' | 'ESCALATED' | 'RESOLVED' | 'CANCELLED';
+export const DISPUTE_REASONS = ['NOT_RECEIVED', 'NOT_AS_DESCRIBED', 'DAMAGED', 'WRONG_ITEM', 'COUNTERFEIT', 'OTHER'] as const;
+export type DisputeReason = (typeof DISPUTE_REASONS)[number];
+export const DISPUTE_STATUSES = ['AWAITING_SELLER', 'COUNTER_OFFERED', 'AGREED', 'ESCALATED', 'RESOLVED', 'CANCELLED'] as const;
+export type DisputeStatus = (typeof DISPUTE_STATUSES)[number];
 export type Actor = 'buyer' | 'seller' | 'admin' | 'system';
-export type DeadlineName = 'sellerResponse' | 'buyerResponse' | 'autoEscalate' | 'returnShipment' | 'returnReceipt';
+export const DEADLINE_NAMES = ['sellerResponse', 'buyerResponse', 'autoEscalate', 'returnShipment', 'returnReceipt'] as const;
+export type DeadlineName = (typeof DEADLINE_NAMES)[number];
 
 export interface Terms {
   type: 'REFUND' | 'RETURN_AND_REFUND';
