@@ -5,6 +5,7 @@
  */
 import { policy, DAY_MS } from '../platform/config.js';
 import { DomainError } from './errors.js';
+import { addMs } from './time.js';
 import { applyLedger, MAX_AMOUNT, money, multiply, sum, type EscrowBalance, type LedgerEntry, type LedgerType, type Money } from './money.js';
 
 export const ORDER_STATUSES = ['AWAITING_SHIPMENT', 'SHIPPED', 'DELIVERED', 'COMPLETED', 'CANCELLED', 'CLOSED'] as const;
@@ -95,8 +96,6 @@ export interface Transition {
 
 /** The furthest a carrier's delivery estimate may be (domestic and international alike). */
 export const MAX_ESTIMATE_DAYS = 90;
-
-const addMs = (iso: string, ms: number): string => new Date(new Date(iso).getTime() + ms).toISOString();
 
 const OPEN_STATUSES: readonly OrderStatus[] = ['AWAITING_SHIPMENT', 'SHIPPED', 'DELIVERED'];
 export const isOpen = (order: Pick<Order, 'status'>): boolean => OPEN_STATUSES.includes(order.status);

@@ -60,7 +60,7 @@ describe('placing an order', () => {
     expect((await api.get<{ items: unknown[] }>('/v1/orders', buyer)).body.items).toEqual([]);
   });
 
-  it('refuses lines from two stores with MIXED_SELLERS', async () => {
+  it('refuses lines from two shops with MIXED_SELLERS', async () => {
     const { api } = local;
     const first = await api.sellerWithListing();
     const second = await api.sellerWithListing();
@@ -70,7 +70,7 @@ describe('placing an order', () => {
     expect(refused.body.code).toBe('MIXED_SELLERS');
   });
 
-  it('refuses a store that is frozen by penalties with SELLER_RESTRICTED', async () => {
+  it('refuses a shop that is frozen by penalties with SELLER_RESTRICTED', async () => {
     const { api } = local;
     const { seller, productId } = await api.sellerWithListing();
     // Penalties (a later capability) set this; the order path must already honour it.
@@ -224,7 +224,7 @@ describe('listing orders', () => {
     expect(cancelled.body.items.map((order) => order.orderId)).toEqual([ids[0]]);
   });
 
-  it("shows a seller their store's orders without buyers' payment references", async () => {
+  it("shows a seller their shop's orders without buyers' payment references", async () => {
     const { api } = local;
     const { seller, orderId } = await api.placedOrder();
     const list = await api.get<{ items: OrderBody[] }>('/v1/orders', seller);
@@ -243,7 +243,7 @@ describe('cancelling', () => {
     expect(await api.expectEscrowBalanced(orderId, buyer)).toMatchObject({ refunded: 4900, held: 0 });
   });
 
-  it("counts a seller's cancellation against the store", async () => {
+  it("counts a seller's cancellation against the shop", async () => {
     const { api } = local;
     const { seller, orderId } = await api.placedOrder();
     expect((await api.post(`/v1/orders/${orderId}/cancel`, seller, { reason: 'out of stock' })).status).toBe(200);
