@@ -86,8 +86,8 @@ export async function measureRouteCosts(client: BenchClient): Promise<CostRow[]>
   // Sellers.
   const seller: Actor = await client.actor('seller');
   const profile = { storeName: `Store ${seller.userId}`.slice(0, 80), country: 'US' };
-  await run({ label: 'save my store profile', route: 'PUT /v1/sellers/me', maxCalls: 2, status: 200, path: '/v1/sellers/me', options: { as: seller, body: profile } });
-  await run({ label: 'my store profile + stats', route: 'GET /v1/sellers/me', maxCalls: 1, status: 200, path: '/v1/sellers/me', options: { as: seller } });
+  await run({ label: 'save my shop profile', route: 'PUT /v1/sellers/me', maxCalls: 2, status: 200, path: '/v1/sellers/me', options: { as: seller, body: profile } });
+  await run({ label: 'my shop profile + stats', route: 'GET /v1/sellers/me', maxCalls: 1, status: 200, path: '/v1/sellers/me', options: { as: seller } });
   await run({ label: 'public seller profile', route: 'GET /v1/sellers/{sellerId}', maxCalls: 1, status: 200, path: `/v1/sellers/${seller.userId}` });
 
   // Products.
@@ -111,7 +111,7 @@ export async function measureRouteCosts(client: BenchClient): Promise<CostRow[]>
   const keyedOrderId = stringField(first.body, 'orderId');
 
   await run({ label: 'list my orders, page (buyer)', route: 'GET /v1/orders', maxCalls: 1, targetSource: 'issue', status: 200, path: '/v1/orders?limit=20', options: { as: buyer } });
-  await run({ label: "list my store's orders, page (seller)", route: 'GET /v1/orders', maxCalls: 1, targetSource: 'issue', status: 200, path: '/v1/orders?limit=20', options: { as: seller } });
+  await run({ label: "list my shop's orders, page (seller)", route: 'GET /v1/orders', maxCalls: 1, targetSource: 'issue', status: 200, path: '/v1/orders?limit=20', options: { as: seller } });
   await run({ label: 'get order', route: 'GET /v1/orders/{orderId}', maxCalls: 1, targetSource: 'issue', status: 200, path: `/v1/orders/${orderId}`, options: { as: buyer } });
   await run({ label: 'cancel (buyer)', route: 'POST /v1/orders/{orderId}/cancel', maxCalls: 2, status: 200, path: `/v1/orders/${keyedOrderId}/cancel`, options: { as: buyer, body: { reason: 'changed my mind' } } });
   const third = await client.placeOrder(buyer, productId);
