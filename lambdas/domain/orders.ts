@@ -284,6 +284,9 @@ export function relationTo(order: Pick<Order, 'buyerId' | 'sellerId'>, viewer: {
   return null;
 }
 
+/** Whose lists ("my orders", "my disputes") a caller sees: an account that only sells, its shop's; any other, its purchases. */
+export const listSide = (viewer: { roles: readonly string[] }): Party => (viewer.roles.includes('seller') && !viewer.roles.includes('buyer') ? 'seller' : 'buyer');
+
 /**
  * The order as one side sees it. The seller sees the shipping address only while the order is open
  * (DOMAIN.md "Actors") and never the buyer's payment reference; money is shown in the order's currency.

@@ -24,7 +24,7 @@ import { disputeView, refundView } from './dispute-views.js';
 import { retireTimer } from './outbox.js';
 import { resolveUploads } from './uploads.js';
 
-type Party = 'buyer' | 'seller' | 'admin';
+type Party = orders.Viewer['role'];
 
 const asTerms = (terms: { type: Terms['type']; amount: { amount: number; currency: string } }, order: Order, path: string): Terms => {
   if (terms.amount.currency !== order.total.currency) {
@@ -198,7 +198,7 @@ export function adminDecides(admin: Principal, disputeId: string, body: { refund
 }
 
 export async function listMyDisputes(principal: Principal, query: { limit: number; cursor?: string | undefined; status?: 'ESCALATED' | undefined }) {
-  const role: Party = principal.roles.includes('admin') ? 'admin' : principal.roles.includes('seller') && !principal.roles.includes('buyer') ? 'seller' : 'buyer';
+  const role: Party = principal.roles.includes('admin') ? 'admin' : orders.listSide(principal);
   const scope = `disputes:${role}:${role === 'admin' ? '' : principal.userId}`;
   const list: DisputeList = role === 'admin' ? { party: 'admin' } : { party: role, userId: principal.userId };
   const { disputes, lastKey } = await listDisputes(list, query.limit, decodeCursor(query.cursor, scope));

@@ -223,7 +223,7 @@ export async function extendProtection(principal: Principal, orderId: string) {
 }
 
 export async function listMyOrders(principal: Principal, query: { limit: number; cursor?: string | undefined; status?: orders.OrderStatus | undefined }) {
-  const party = principal.roles.includes('seller') && !principal.roles.includes('buyer') ? 'seller' : 'buyer';
+  const party = orders.listSide(principal);
   const scope = `orders:${party}:${principal.userId}:${query.status ?? '*'}`;
   const { orders: page, lastKey } = await listOrders({ party, userId: principal.userId, status: query.status, limit: query.limit, startKey: decodeCursor(query.cursor, scope) });
   return { items: page.map((order) => orders.orderView(order, party)), nextCursor: encodeCursor(lastKey, scope) };
