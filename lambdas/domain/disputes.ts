@@ -4,14 +4,19 @@
  * admin starts from. Pure: every function takes the time and returns the next dispute plus its timeline
  * entries and the refund (if any) to pay now; the service writes them with the order in one transaction.
  */
+import { DAY_MS, policy } from '../platform/config.js';
 import { DomainError } from './errors.js';
 import { isOpen, hasOpenDispute, refundable, returnWindowEndsAt, type Order } from './orders.js';
 import type { MediaRef } from './reviews.js';
+import { addMs } from './time.js';
 
-export type DisputeReason = 'NOT_RECEIVED' | 'NOT_AS_DESCRIBED' | 'DAMAGED' | 'WRONG_ITEM' | 'COUNTERFEIT' | 'OTHER';
-export type DisputeStatus = 'AWAITING_SELLER' | 'COUNTER_OFFERED' | 'AGREED' | 'ESCALATED' | 'RESOLVED' | 'CANCELLED';
+export const DISPUTE_REASONS = ['NOT_RECEIVED', 'NOT_AS_DESCRIBED', 'DAMAGED', 'WRONG_ITEM', 'COUNTERFEIT', 'OTHER'] as const;
+export type DisputeReason = (typeof DISPUTE_REASONS)[number];
+export const DISPUTE_STATUSES = ['AWAITING_SELLER', 'COUNTER_OFFERED', 'AGREED', 'ESCALATED', 'RESOLVED', 'CANCELLED'] as const;
+export type DisputeStatus = (typeof DISPUTE_STATUSES)[number];
 export type Actor = 'buyer' | 'seller' | 'admin' | 'system';
-export type DeadlineName = 'sellerResponse' | 'buyerResponse' | 'autoEscalate' | 'returnShipment' | 'returnReceipt';
+export const DEADLINE_NAMES = ['sellerResponse', 'buyerResponse', 'autoEscalate', 'returnShipment', 'returnReceipt'] as const;
+export type DeadlineName = (typeof DEADLINE_NAMES)[number];
 
 export interface Terms {
   type: 'REFUND' | 'RETURN_AND_REFUND';
@@ -88,7 +93,7 @@ export interface DisputeChange {
   refund: number | null;
 }
 
-const DAY = 24 * 60 * 60 * 1000;
+const DAY = DAY_MS;
 export const disputeRules = {
   sellerResponseMs: 5 * DAY,
   buyerResponseMs: 7 * DAY,
@@ -96,12 +101,10 @@ export const disputeRules = {
   autoEscalateMs: 15 * DAY,
   returnShipmentMs: 7 * DAY,
   returnReceiptMs: 10 * DAY,
-  afterCompletionMs: 15 * DAY,
   defaultReturnTransitMs: 7 * DAY,
   maxReturnTransitMs: 30 * DAY,
 } as const;
 
-const plus = (iso: string, ms: number) => new Date(new Date(iso).getTime() + ms).toISOString();
 const entry = (at: string, actor: Actor, action: string, extra: Partial<TimelineEntry> = {}): TimelineEntry => ({ at, actor, action, message: null, evidence: [], amount: null, terms: null, ...extra });
 const CLOSED: readonly DisputeStatus[] = ['RESOLVED', 'CANCELLED'];
 export const isClosed = (dispute: Pick<Dispute, 'status'>): boolean => CLOSED.includes(dispute.status);
@@ -132,8 +135,8 @@ export function openDispute(input: OpenInput): DisputeChange {
   const { order, now, request } = input;
   if (order.status === 'AWAITING_SHIPMENT') throw new DomainError('ORDER_NOT_SHIPPED', 'The order has not shipped yet: cancel it instead for a full refund.');
   if (!isOpen(order) && order.status !== 'COMPLETED') throw new DomainError('DISPUTE_WINDOW_CLOSED', `A ${order.status} order cannot be disputed.`);
-  if (order.status === 'COMPLETED' && (!order.completedAt || now > plus(order.completedAt, disputeRules.afterCompletionMs))) {
-    throw new DomainError('DISPUTE_WINDOW_CLOSED', 'Disputes can be opened until 15 days after the order was completed.');
+  if (order.status === 'COMPLETED' && (!order.completedAt || now > addMs(order.completedAt, policy.disputeAfterCompletionMs))) {
+    throw new DomainError('DISPUTE_WINDOW_CLOSED', `Disputes can be opened until ${policy.disputeAfterCompletionMs / DAY_MS} days after the order was completed.`);
   }
   if (hasOpenDispute(order)) throw new DomainError('DISPUTE_ALREADY_OPEN', 'This order already has an open dispute.');
   if (input.reason === 'NOT_RECEIVED' && (order.status === 'DELIVERED' || order.status === 'COMPLETED')) {
@@ -165,7 +168,7 @@ export function openDispute(input: OpenInput): DisputeChange {
     proposal: null,
     decision: null,
     resolution: null,
-    deadlines: { sellerResponse: plus(now, disputeRules.sellerResponseMs), autoEscalate: plus(now, disputeRules.autoEscalateMs) },
+    deadlines: { sellerResponse: addMs(now, disputeRules.sellerResponseMs), autoEscalate: addMs(now, disputeRules.autoEscalateMs) },
     firstResponseAt: null,
     escalatedAt: null,
     openedAt: now,
@@ -204,7 +207,7 @@ function agree(dispute: Dispute, terms: Terms, how: string, actor: Actor, now: s
     status: 'AGREED',
     agreement,
     returnShipment: { status: 'AWAITING_SHIPMENT', carrier: null, trackingNumber: null, shippedAt: null, deliveredBy: null },
-    deadlines: { returnShipment: plus(now, disputeRules.returnShipmentMs) },
+    deadlines: { returnShipment: addMs(now, disputeRules.returnShipmentMs) },
   });
   return { dispute: agreed, timeline: [entry(now, actor, how, { terms })], refund: null };
 }
@@ -232,7 +235,7 @@ export function sellerResponds(dispute: Dispute, response: { action: 'ACCEPT' | 
     ...responded,
     status: 'COUNTER_OFFERED',
     counterOffer: offer,
-    deadlines: { ...keepProtection, buyerResponse: plus(now, disputeRules.buyerResponseMs), ...(dispute.deadlines.autoEscalate && { autoEscalate: dispute.deadlines.autoEscalate }) },
+    deadlines: { ...keepProtection, buyerResponse: addMs(now, disputeRules.buyerResponseMs), ...(dispute.deadlines.autoEscalate && { autoEscalate: dispute.deadlines.autoEscalate }) },
   });
   return { dispute: countered, timeline: [said], refund: null };
 }
@@ -265,7 +268,7 @@ export function escalate(dispute: Dispute, by: 'buyer' | 'seller' | 'system', me
   if (dispute.status === 'ESCALATED') throw new DomainError('DISPUTE_ALREADY_ESCALATED', 'This dispute is already with the platform.');
   requireStatus(dispute, ['AWAITING_SELLER', 'COUNTER_OFFERED'], 'DISPUTE_ALREADY_AGREED', 'Only a dispute still being negotiated can be escalated');
   if (by !== 'system') assertNoOutcomeDue(dispute, now);
-  if (by !== 'system' && !dispute.firstResponseAt && now < plus(dispute.openedAt, disputeRules.escalateAfterMs)) {
+  if (by !== 'system' && !dispute.firstResponseAt && now < addMs(dispute.openedAt, disputeRules.escalateAfterMs)) {
     throw new DomainError('ESCALATION_NOT_ALLOWED_YET', 'Give the seller a chance: escalation opens after their first response or 3 days after opening.');
   }
   const escalated = next(dispute, now, { status: 'ESCALATED', escalatedAt: now, deadlines: {} });
@@ -287,14 +290,14 @@ export function buyerShipsReturn(dispute: Dispute, shipment: { carrier: string; 
   if (dispute.deadlines.returnShipment && now > dispute.deadlines.returnShipment) {
     throw new DomainError('RETURN_SHIPMENT_OVERDUE', 'The return had to ship within 7 days of the agreement; the dispute closes without a refund.');
   }
-  if (shipment.estimatedDeliveryAt && shipment.estimatedDeliveryAt > plus(now, disputeRules.maxReturnTransitMs)) {
+  if (shipment.estimatedDeliveryAt && shipment.estimatedDeliveryAt > addMs(now, disputeRules.maxReturnTransitMs)) {
     throw new DomainError('ESTIMATE_TOO_FAR', 'A return is expected back within 30 days.', [{ path: 'body.estimatedDeliveryAt', message: 'within 30 days' }]);
   }
-  const deliveredBy = shipment.estimatedDeliveryAt && shipment.estimatedDeliveryAt > now ? shipment.estimatedDeliveryAt : plus(now, disputeRules.defaultReturnTransitMs);
+  const deliveredBy = shipment.estimatedDeliveryAt && shipment.estimatedDeliveryAt > now ? shipment.estimatedDeliveryAt : addMs(now, disputeRules.defaultReturnTransitMs);
   const shipped = next(dispute, now, {
     returnShipment: { status: 'SHIPPED', carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, shippedAt: now, deliveredBy },
     // If the seller does not confirm, the refund is issued 10 days after the return arrives.
-    deadlines: { returnReceipt: plus(deliveredBy, disputeRules.returnReceiptMs) },
+    deadlines: { returnReceipt: addMs(deliveredBy, disputeRules.returnReceiptMs) },
   });
   return { dispute: shipped, timeline: [entry(now, 'buyer', 'RETURN_SHIPPED', { message: `${shipment.carrier} ${shipment.trackingNumber}` })], refund: null };
 }

@@ -19,12 +19,13 @@ const statusByCode = {
   UNAUTHENTICATED: 401,
   FORBIDDEN_ROLE: 403,
   // 404: does not exist, or is not the caller's.
-  NOT_FOUND: 404,
   ORDER_NOT_FOUND: 404,
   PRODUCT_NOT_FOUND: 404,
   SELLER_NOT_FOUND: 404,
   ROUTE_NOT_FOUND: 404,
   REVIEW_NOT_FOUND: 404,
+  DISPUTE_NOT_FOUND: 404,
+  REFUND_NOT_FOUND: 404,
   // 409: the resource's state does not allow it.
   ORDER_NOT_CANCELLABLE: 409,
   ORDER_NOT_SHIPPABLE: 409,
@@ -50,8 +51,6 @@ const statusByCode = {
   ALREADY_REPORTED: 409,
   NOTHING_TO_DECIDE: 409,
   REFUND_EXCEEDS_REFUNDABLE: 409,
-  DISPUTE_NOT_FOUND: 404,
-  REFUND_NOT_FOUND: 404,
   ORDER_NOT_SHIPPED: 409,
   DISPUTE_WINDOW_CLOSED: 409,
   DISPUTE_ALREADY_OPEN: 409,
@@ -107,5 +106,14 @@ export class DomainError extends Error {
   }
 }
 
-export const notFound = (what: 'Order' | 'Product' | 'Seller' | 'Review' | 'Dispute' | 'Refund', id: string): DomainError =>
-  new DomainError(`${what.toUpperCase()}_NOT_FOUND` as ErrorCode, `${what} ${id} was not found.`);
+const notFoundCodes = {
+  Order: 'ORDER_NOT_FOUND',
+  Product: 'PRODUCT_NOT_FOUND',
+  Seller: 'SELLER_NOT_FOUND',
+  Review: 'REVIEW_NOT_FOUND',
+  Dispute: 'DISPUTE_NOT_FOUND',
+  Refund: 'REFUND_NOT_FOUND',
+} as const satisfies Record<string, ErrorCode>;
+
+/** Does not exist, or is not the caller's: the same answer, so ids cannot be probed (API.md). */
+export const notFound = (what: keyof typeof notFoundCodes, id: string): DomainError => new DomainError(notFoundCodes[what], `${what} ${id} was not found.`);

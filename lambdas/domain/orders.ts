@@ -5,6 +5,7 @@
  */
 import { policy, DAY_MS } from '../platform/config.js';
 import { DomainError } from './errors.js';
+import { addMs } from './time.js';
 import { applyLedger, MAX_AMOUNT, money, multiply, sum, type EscrowBalance, type LedgerEntry, type LedgerType, type Money } from './money.js';
 
 export const ORDER_STATUSES = ['AWAITING_SHIPMENT', 'SHIPPED', 'DELIVERED', 'COMPLETED', 'CANCELLED', 'CLOSED'] as const;
@@ -95,8 +96,6 @@ export interface Transition {
 
 /** The furthest a carrier's delivery estimate may be (domestic and international alike). */
 export const MAX_ESTIMATE_DAYS = 90;
-
-const addMs = (iso: string, ms: number): string => new Date(new Date(iso).getTime() + ms).toISOString();
 
 const OPEN_STATUSES: readonly OrderStatus[] = ['AWAITING_SHIPMENT', 'SHIPPED', 'DELIVERED'];
 export const isOpen = (order: Pick<Order, 'status'>): boolean => OPEN_STATUSES.includes(order.status);
@@ -284,6 +283,9 @@ export function relationTo(order: Pick<Order, 'buyerId' | 'sellerId'>, viewer: {
   if (viewer.roles.includes('seller') && order.sellerId === viewer.userId) return 'seller';
   return null;
 }
+
+/** Whose lists ("my orders", "my disputes") a caller sees: an account that only sells, its shop's; any other, its purchases. */
+export const listSide = (viewer: { roles: readonly string[] }): Party => (viewer.roles.includes('seller') && !viewer.roles.includes('buyer') ? 'seller' : 'buyer');
 
 /**
  * The order as one side sees it. The seller sees the shipping address only while the order is open

@@ -6,7 +6,9 @@ import { policy } from '../platform/config.js';
 import type { Money } from './money.js';
 import type { ListingSnapshot } from './orders.js';
 
-export type ProductStatus = 'PENDING_REVIEW' | 'APPROVED' | 'REJECTED' | 'NEEDS_HUMAN';
+/** What the API contract lists; a saved listing is APPROVED until the listing review (DOMAIN.md) decides. */
+export const PRODUCT_STATUSES = ['PENDING_REVIEW', 'APPROVED', 'REJECTED', 'NEEDS_HUMAN'] as const;
+export type ProductStatus = (typeof PRODUCT_STATUSES)[number];
 
 export interface RatingSummary {
   count: number;

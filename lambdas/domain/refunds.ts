@@ -7,7 +7,8 @@
 import { policy } from '../platform/config.js';
 import type { Money } from './money.js';
 
-export type RefundStatus = 'REQUESTED' | 'PROCESSING' | 'COMPLETED' | 'FAILED';
+export const REFUND_STATUSES = ['REQUESTED', 'PROCESSING', 'COMPLETED', 'FAILED'] as const;
+export type RefundStatus = (typeof REFUND_STATUSES)[number];
 
 export interface Refund {
   refundId: string;

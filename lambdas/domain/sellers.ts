@@ -1,4 +1,4 @@
-/** Seller stores: who may sell, and the public face of a store (DOMAIN.md "Seller reputation", "Listings"). */
+/** Seller shops: who may sell, and the public face of a shop (DOMAIN.md "Seller reputation", "Listings"). */
 import { DomainError } from './errors.js';
 
 export interface SellerProfile {
@@ -7,9 +7,9 @@ export interface SellerProfile {
   country: string;
   createdAt: string;
   updatedAt: string;
-  /** Set by penalties: a frozen store takes no new orders until then. */
+  /** Set by penalties: a frozen shop takes no new orders until then. */
   ordersBlockedUntil: string | null;
-  /** Set when a store is closed permanently. */
+  /** Set when a shop is closed permanently. */
   closedAt: string | null;
 }
 
@@ -38,12 +38,12 @@ export function totalStats(months: readonly SellerStats[]): SellerStats {
   );
 }
 
-/** A store that is frozen or closed takes no new orders (open orders run to their end). */
+/** A shop that is frozen or closed takes no new orders (open orders run to their end). */
 export function assertTakesOrders(profile: SellerProfile | undefined, now: string): void {
   if (!profile) throw new DomainError('PRODUCT_NOT_AVAILABLE', 'The seller of this product is not open for business.');
-  if (profile.closedAt) throw new DomainError('SELLER_RESTRICTED', 'This store is closed and takes no new orders.');
+  if (profile.closedAt) throw new DomainError('SELLER_RESTRICTED', 'This shop is closed and takes no new orders.');
   if (profile.ordersBlockedUntil && profile.ordersBlockedUntil > now) {
-    throw new DomainError('SELLER_RESTRICTED', `This store takes no new orders until ${profile.ordersBlockedUntil}.`);
+    throw new DomainError('SELLER_RESTRICTED', `This shop takes no new orders until ${profile.ordersBlockedUntil}.`);
   }
 }
 

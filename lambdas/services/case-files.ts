@@ -4,55 +4,64 @@
  * that already has its case file, or is no longer escalated, is left alone.
  */
 import * as z from 'zod/mini';
-import { proposeDecision } from '../domain/disputes.js';
-import { clock } from '../platform/clock.js';
+import { proposeDecision, type Dispute } from '../domain/disputes.js';
 import { logger } from '../platform/logger.js';
 import { disputeWrites, getDisputeWithTimeline } from '../store/disputes.js';
 import { getOrder, listLedger, listTrackingEvents } from '../store/orders.js';
-import { sendToQueue } from '../store/queue.js';
-import { cancelTimer, setTimer, settleTimer, type Timer } from '../store/timers.js';
-import { transact } from '../store/transactions.js';
+import type { Timer } from '../store/timers.js';
+import { runCommand } from './command.js';
+import { outbox } from './outbox.js';
 
 export const CaseFileRequest = z.object({ disputeId: z.string() });
 
-export async function buildCaseFile(disputeId: string): Promise<'built' | 'stale'> {
+const awaitsCaseFile = (dispute: Dispute | undefined): dispute is Dispute => dispute?.status === 'ESCALATED' && !dispute.proposal;
+
+/** An escalation asks for its case file through this outbox: sent after the commit, re-sent by its timer. */
+export const caseFileRequests = outbox({
+  kind: 'CASE_FILE',
+  queue: 'disputes',
+  message: CaseFileRequest,
+  entityId: (request) => request.disputeId,
+  stillWaiting: async (request) => awaitsCaseFile((await getDisputeWithTimeline(request.disputeId))?.dispute),
+});
+
+/** What a case file is built from; undefined when the dispute needs none (any more). */
+async function caseFileSources(disputeId: string) {
   const found = await getDisputeWithTimeline(disputeId);
-  if (!found || found.dispute.status !== 'ESCALATED' || found.dispute.proposal) return 'stale';
-  const { dispute, timeline } = found;
-  const [order, tracking, ledger] = await Promise.all([getOrder(dispute.orderId), listTrackingEvents(dispute.orderId), listLedger(dispute.orderId)]);
-  if (!order) return 'stale';
-  const now = clock.nowIso();
-  const evidence = [...dispute.evidence, ...timeline.flatMap((entry) => entry.evidence)];
-  // Messaging is not part of the platform yet: a case file will carry the order's conversation once it is.
-  const proposal = proposeDecision(dispute, { order, trackingStatuses: tracking.map((event) => event.status), evidenceCount: evidence.length, messageCount: 0 }, now);
-  const caseFile = {
-    builtAt: now,
-    order: { status: order.status, total: order.total, escrow: order.escrow, shipment: order.shipment, deliveredAt: order.deliveredAt, completedAt: order.completedAt, protectionEndsAt: order.protectionEndsAt },
-    tracking,
-    ledger,
-    evidence: evidence.map((item) => ({ uploadId: item.uploadId, contentType: item.contentType })),
-    messages: [],
-  };
-  const next = { ...dispute, proposal, caseFile, updatedAt: now, version: dispute.version + 1 };
-  const entry = { at: now, actor: 'system' as const, action: 'CASE_FILE_READY', message: proposal.rationale, evidence: [], amount: null, terms: null };
-  await transact([...disputeWrites(dispute.version, next, [entry]), cancelTimer('CASE_FILE', disputeId)]);
-  logger.info('Case file built', { disputeId, rule: proposal.rule });
-  return 'built';
+  if (!found || !awaitsCaseFile(found.dispute)) return undefined;
+  const orderId = found.dispute.orderId;
+  const [order, tracking, ledger] = await Promise.all([getOrder(orderId), listTrackingEvents(orderId), listLedger(orderId)]);
+  return order && { ...found, order, tracking, ledger };
 }
 
-const MAX_SENDS = 5;
+export function buildCaseFile(disputeId: string): Promise<'built' | 'stale'> {
+  return runCommand({
+    subject: 'dispute',
+    load: () => caseFileSources(disputeId),
+    decide: (sources, now) => {
+      if (!sources) return { writes: [], result: 'stale' as const };
+      const { dispute, timeline, order, tracking, ledger } = sources;
+      const evidence = [...dispute.evidence, ...timeline.flatMap((entry) => entry.evidence)];
+      // Messaging is not part of the platform yet: a case file will carry the order's conversation once it is.
+      const proposal = proposeDecision(dispute, { order, trackingStatuses: tracking.map((event) => event.status), evidenceCount: evidence.length, messageCount: 0 }, now);
+      const caseFile = {
+        builtAt: now,
+        order: { status: order.status, total: order.total, escrow: order.escrow, shipment: order.shipment, deliveredAt: order.deliveredAt, completedAt: order.completedAt, protectionEndsAt: order.protectionEndsAt },
+        tracking,
+        ledger,
+        evidence: evidence.map((item) => ({ uploadId: item.uploadId, contentType: item.contentType })),
+        messages: [],
+      };
+      const next = { ...dispute, proposal, caseFile, updatedAt: now, version: dispute.version + 1 };
+      const entry = { at: now, actor: 'system' as const, action: 'CASE_FILE_READY', message: proposal.rationale, evidence: [], amount: null, terms: null };
+      return {
+        writes: [...disputeWrites(dispute.version, next, [entry]), caseFileRequests.done({ disputeId })],
+        result: 'built' as const,
+        afterCommit: [() => logger.info('Case file built', { disputeId, rule: proposal.rule })],
+      };
+    },
+  });
+}
 
 /** The outbox timer of an escalation: re-send the request while no case file exists. */
-export async function retryCaseFile(timer: Timer): Promise<void> {
-  const attempt = Number(timer.payload?.attempt ?? MAX_SENDS);
-  const found = await getDisputeWithTimeline(timer.entityId);
-  const waiting = found?.dispute.status === 'ESCALATED' && !found.dispute.proposal;
-  if (!waiting || attempt >= MAX_SENDS) {
-    if (waiting) logger.error('Case-file request gave up after retries', { timer });
-    await transact([settleTimer(timer)]);
-    return;
-  }
-  const now = clock.nowIso();
-  await transact([setTimer({ ...timer, dueAt: new Date(new Date(now).getTime() + 10 * 60_000).toISOString(), payload: { ...timer.payload, attempt: attempt + 1 } }, now, { ifDueAt: timer.dueAt })]);
-  await sendToQueue('disputes', { disputeId: timer.entityId });
-}
+export const retryCaseFile = (timer: Timer): Promise<void> => caseFileRequests.retry(timer);

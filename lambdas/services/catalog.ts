@@ -1,4 +1,4 @@
-/** Seller profiles and listings: the store side of the marketplace. */
+/** Seller shops and listings: the seller side of the marketplace. */
 import { DomainError, notFound } from '../domain/errors.js';
 import { createListing, editListing, productView, type ListingInput } from '../domain/products.js';
 import { publicProfile, totalStats } from '../domain/sellers.js';
@@ -6,49 +6,57 @@ import type { Principal } from '../platform/auth.js';
 import { clock } from '../platform/clock.js';
 import { decodeCursor, encodeCursor } from '../platform/cursor.js';
 import { newId } from '../platform/ids.js';
-import { createProduct, getProduct, listSellerProducts, replaceProduct } from '../store/products.js';
+import { getProduct, listingEdit, listSellerProducts, newListing } from '../store/products.js';
 import { getSellerProfile, getSellerWithStats, saveSellerProfile } from '../store/sellers.js';
-import { ConflictError } from '../store/transactions.js';
+import { runCommand } from './command.js';
 
-export async function saveMyStore(seller: Principal, profile: { storeName: string; country: string }) {
+export async function saveMyShop(seller: Principal, profile: { storeName: string; country: string }) {
   await saveSellerProfile(seller.userId, profile, clock.nowIso());
-  return myStore(seller);
+  return myShop(seller);
 }
 
-export async function myStore(seller: Principal) {
+export async function myShop(seller: Principal) {
   const found = await getSellerWithStats(seller.userId);
   if (!found) throw notFound('Seller', seller.userId);
   const now = clock.nowIso();
   return { ...publicProfile(found.profile, now), updatedAt: found.profile.updatedAt, stats: totalStats(found.months) };
 }
 
-export async function publicStore(sellerId: string) {
+export async function publicShop(sellerId: string) {
   const profile = await getSellerProfile(sellerId);
   if (!profile) throw notFound('Seller', sellerId);
   return publicProfile(profile, clock.nowIso());
 }
 
 export async function createMyListing(seller: Principal, input: ListingInput) {
-  const product = createListing(newId('prd'), seller.userId, input, clock.nowIso());
-  try {
-    await createProduct(product);
-  } catch (error) {
-    if (error instanceof ConflictError) throw new DomainError('SELLER_PROFILE_REQUIRED', 'Create your store profile (PUT /v1/sellers/me) before listing products.');
-    throw error;
-  }
+  const product = await runCommand({
+    subject: 'listing',
+    load: async () => undefined,
+    decide: (_nothing, now) => {
+      const created = createListing(newId('prd'), seller.userId, input, now);
+      return { writes: newListing(created), result: created };
+    },
+    refusals: { shopExists: new DomainError('SELLER_PROFILE_REQUIRED', 'Create your shop profile (PUT /v1/sellers/me) before listing products.') },
+  });
   return productView(product, 'owner');
 }
 
 export async function editMyListing(seller: Principal, productId: string, input: ListingInput) {
-  const current = await getProduct(productId);
-  if (!current || current.sellerId !== seller.userId) throw notFound('Product', productId);
-  const edited = editListing(current, input, clock.nowIso());
-  try {
-    await replaceProduct(edited, current.version);
-  } catch (error) {
-    if (error instanceof ConflictError) throw new DomainError('CONCURRENT_UPDATE', 'The listing changed while you were editing it; reload and retry.');
-    throw error;
-  }
+  const edited = await runCommand({
+    subject: 'listing',
+    load: async () => {
+      const current = await getProduct(productId);
+      if (!current || current.sellerId !== seller.userId) throw notFound('Product', productId);
+      return current;
+    },
+    decide: (current, now) => {
+      const next = editListing(current, input, now);
+      return { writes: [listingEdit(next, current.version)], result: next };
+    },
+    // An edit replaces every listing field: applied over another edit made meanwhile, it would undo it
+    // unseen, so the seller reloads instead.
+    maxAttempts: 1,
+  });
   return productView(edited, 'owner');
 }
 
@@ -63,7 +71,7 @@ export async function viewListing(principal: Principal | undefined, productId: s
   return productView(product, viewer ?? 'public');
 }
 
-export async function listStoreListings(principal: Principal | undefined, sellerId: string, query: { limit: number; cursor?: string | undefined }) {
+export async function listShopListings(principal: Principal | undefined, sellerId: string, query: { limit: number; cursor?: string | undefined }) {
   const viewer = viewerOf(principal, sellerId);
   const scope = viewer === 'public' ? 'listed' : 'all';
   const cursorScope = `products:${sellerId}:${scope}`;

@@ -7,7 +7,8 @@
  * means "the rule says no" (a payment already used, a shop that stopped taking orders) and becomes that
  * domain error; any other failure means "someone changed what I read" (a version moved, a concurrent
  * transaction) and the command is loaded and decided again on fresh data, so the loser of a race gets
- * the rule's own answer. After `maxAttempts` lost races the caller gets 409 CONCURRENT_UPDATE.
+ * the rule's own answer. After `maxAttempts` lost races the caller gets 409 CONCURRENT_UPDATE. A guard
+ * listed in `alreadyDone` means the work was done meanwhile by someone else: nothing to answer but that.
  */
 import { DomainError } from '../domain/errors.js';
 import { clock } from '../platform/clock.js';
@@ -32,7 +33,8 @@ export interface Decision<R> {
 
 /**
  * The answer to a failed guard: the domain error itself, or a function that finds out why (typically by
- * re-reading what the guard checked) and returns the error, or 'retry' when the reason went away.
+ * re-reading what the guard checked) and returns the error, or 'retry' when the reason went away or the
+ * next decision will know better; the other failed guards are then left to that next attempt.
  */
 export type Refusal<L> = DomainError | ((loaded: L, now: string) => DomainError | 'retry' | Promise<DomainError | 'retry'>);
 
@@ -44,6 +46,11 @@ export interface Command<L, R> {
   decide: (loaded: L, now: string) => Decision<R> | Promise<Decision<R>>;
   /** Guards whose failure is the rule refusing; checked in the order listed, the first failed one answers. */
   refusals?: Partial<Record<GuardName, Refusal<L>>>;
+  /**
+   * Guards whose failure means the work was already done by someone else (a concurrent sweep moved the
+   * timer this command fires): the command answers `result` and writes nothing.
+   */
+  alreadyDone?: { guards: readonly GuardName[]; result: R };
   /** Loads and decisions in all before CONCURRENT_UPDATE (default 3). */
   maxAttempts?: number;
 }
@@ -75,8 +82,10 @@ export async function runCommand<L, R>(command: Command<L, R>, io: CommandIo = d
       if (decision.writes.length > 0) await io.transact(decision.writes);
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
+      const done = command.alreadyDone;
+      if (done?.guards.some((guard) => error.failedGuards.has(guard))) return done.result;
       const refused = await refusalFor(command, error, loaded, now);
-      if (refused) throw refused;
+      if (refused !== 'retry') throw refused;
       if (attempt >= maxAttempts) throw new DomainError('CONCURRENT_UPDATE', `The ${command.subject} changed while we were updating it; reload and retry.`);
       await io.sleep(Math.random() * JITTER_MS * attempt);
       continue;
@@ -86,13 +95,12 @@ export async function runCommand<L, R>(command: Command<L, R>, io: CommandIo = d
   }
 }
 
-async function refusalFor<L>(command: Command<L, unknown>, error: ConflictError, loaded: L, now: string): Promise<DomainError | undefined> {
+/** The first failed guard with a refusal decides: its error, or 'retry' (decide again on fresh data). */
+async function refusalFor<L>(command: Command<L, unknown>, error: ConflictError, loaded: L, now: string): Promise<DomainError | 'retry'> {
   for (const [guard, refusal] of Object.entries(command.refusals ?? {}) as [GuardName, Refusal<L> | undefined][]) {
-    if (!refusal || !error.failedGuards.has(guard)) continue;
-    const answer = refusal instanceof DomainError ? refusal : await refusal(loaded, now);
-    if (answer !== 'retry') return answer;
+    if (refusal && error.failedGuards.has(guard)) return refusal instanceof DomainError ? refusal : refusal(loaded, now);
   }
-  return undefined;
+  return 'retry';
 }
 
 async function runAfterCommit(subject: string, steps: readonly AfterCommit[]): Promise<void> {

@@ -1,8 +1,7 @@
 /**
- * Dispute use cases. Every action is: read the dispute and its order (one BatchGetItem), let the domain
- * decide, write dispute + timeline + order (+ ledger, refund record, deadline timers) in one transaction.
- * A lost race is re-decided on fresh data, so of two simultaneous actions exactly one applies and the
- * other gets the rule's own answer.
+ * Dispute use cases, each one command of the kernel (services/command.ts): read the dispute with its
+ * timeline (one Query) and its order (one GetItem), let the domain decide, write dispute + timeline +
+ * order (+ ledger, refund record, deadline timers, case-file request) in one transaction.
  */
 import { DomainError, notFound } from '../domain/errors.js';
 import * as rules from '../domain/disputes.js';
@@ -12,22 +11,20 @@ import * as orders from '../domain/orders.js';
 import type { Order } from '../domain/orders.js';
 import { requestRefund } from '../domain/refunds.js';
 import type { Principal } from '../platform/auth.js';
-import { clock } from '../platform/clock.js';
 import { businessEvent } from '../platform/business-events.js';
 import { decodeCursor, encodeCursor } from '../platform/cursor.js';
 import { newId } from '../platform/ids.js';
-import { logger } from '../platform/logger.js';
-import { disputeWrites, getDisputeWithTimeline, getRefund, listDisputes, refundWrite } from '../store/disputes.js';
+import { disputeWrites, getDisputeWithTimeline, getRefund, listDisputes, refundWrite, type DisputeList } from '../store/disputes.js';
 import { getOrder, transitionWrites } from '../store/orders.js';
-import { sendToQueue } from '../store/queue.js';
-import { cancelTimer, setTimer, settleTimer, type Timer } from '../store/timers.js';
-import { ConflictError, transact, type TransactItem } from '../store/transactions.js';
+import { cancelTimer, setTimer, type Timer } from '../store/timers.js';
+import type { Write } from '../store/transactions.js';
+import { caseFileRequests } from './case-files.js';
+import { runCommand, type AfterCommit } from './command.js';
 import { disputeView, refundView } from './dispute-views.js';
+import { retireTimer } from './outbox.js';
 import { resolveUploads } from './uploads.js';
 
-type Party = 'buyer' | 'seller' | 'admin';
-const MAX_ATTEMPTS = 3;
-const DEADLINES: readonly DeadlineName[] = ['sellerResponse', 'buyerResponse', 'autoEscalate', 'returnShipment', 'returnReceipt'];
+type Party = orders.Viewer['role'];
 
 const asTerms = (terms: { type: Terms['type']; amount: { amount: number; currency: string } }, order: Order, path: string): Terms => {
   if (terms.amount.currency !== order.total.currency) {
@@ -42,8 +39,8 @@ async function evidenceOf(userId: string, uploadIds: readonly string[]) {
 }
 
 /** Timers follow the dispute's deadlines: set the new or moved ones, remove the ones that went away. */
-function deadlineTimers(before: Dispute | null, after: Dispute, now: string): TransactItem[] {
-  return DEADLINES.flatMap((name) => {
+function deadlineTimers(before: Dispute | null, after: Dispute, now: string): Write[] {
+  return rules.DEADLINE_NAMES.flatMap((name) => {
     const was = before?.deadlines[name];
     const is = after.deadlines[name];
     const entityId = `${after.disputeId}#${name}`;
@@ -54,40 +51,44 @@ function deadlineTimers(before: Dispute | null, after: Dispute, now: string): Tr
 }
 
 /**
- * The order side of a dispute change: mirror the status, refund through escrow when the change says so
- * (with a tracked refund record), and once the dispute ends let a still-open order resume its normal path
- * — including auto-confirmation if its protection period ended meanwhile.
+ * Everything one dispute change writes, in one transaction: the dispute and its timeline, the order side
+ * (mirror the status, refund through escrow when the change says so, with a tracked refund record; once
+ * the dispute ends, let a still-open order resume its path — auto-confirmation included, at once if its
+ * protection ended meanwhile), the deadline timers, and the case-file request of an escalation.
  */
-function orderWrites(order: Order, change: DisputeChange, now: string): { writes: TransactItem[]; dispute: Dispute; refundId: string | null } {
-  let dispute = change.dispute;
+function disputeDecision(before: Dispute | null, order: Order, change: DisputeChange, now: string): { writes: Write[]; dispute: Dispute; afterCommit: AfterCommit[] } {
   const refundAmount = change.refund;
-  const transition =
-    refundAmount !== null
-      ? orders.refundThroughDispute(order, refundAmount, dispute.status, `dispute ${dispute.disputeId}`, now)
-      : orders.markDispute(order, dispute.disputeId, dispute.status, now);
-  const writes = transitionWrites(order.version, transition);
-  let refundId: string | null = null;
-  if (refundAmount !== null) {
-    refundId = newId('rfd');
-    dispute = { ...dispute, resolution: dispute.resolution && { ...dispute.resolution, refundId } };
-    const refund = requestRefund({ refundId, orderId: order.orderId, disputeId: dispute.disputeId, buyerId: order.buyerId, sellerId: order.sellerId, amount: money(refundAmount, order.total.currency), paymentReference: order.paymentReference }, now);
-    writes.push(refundWrite(refund, null), setTimer({ kind: 'REFUND_PROGRESS', entityId: refundId, dueAt: now }, now));
-  }
+  const refund =
+    refundAmount === null
+      ? null
+      : requestRefund({ refundId: newId('rfd'), orderId: order.orderId, disputeId: change.dispute.disputeId, buyerId: order.buyerId, sellerId: order.sellerId, amount: money(refundAmount, order.total.currency), paymentReference: order.paymentReference }, now);
+  const dispute = refund ? { ...change.dispute, resolution: change.dispute.resolution && { ...change.dispute.resolution, refundId: refund.refundId } } : change.dispute;
+  const transition = refund
+    ? orders.refundThroughDispute(order, refund.amount.amount, dispute.status, `dispute ${dispute.disputeId}`, now)
+    : orders.markDispute(order, dispute.disputeId, dispute.status, now);
   const resumed = transition.order;
-  if (rules.isClosed(dispute) && (resumed.status === 'SHIPPED' || resumed.status === 'DELIVERED') && resumed.protectionEndsAt) {
-    const dueAt = resumed.protectionEndsAt > now ? resumed.protectionEndsAt : now;
-    writes.push(setTimer({ kind: 'AUTO_CONFIRM', entityId: order.orderId, dueAt }, now));
-  }
-  return { writes, dispute, refundId };
+  const resumes = rules.isClosed(dispute) && (resumed.status === 'SHIPPED' || resumed.status === 'DELIVERED') && resumed.protectionEndsAt;
+  const escalated = before !== null && before.status !== 'ESCALATED' && dispute.status === 'ESCALATED';
+  const caseFile = escalated ? caseFileRequests.send({ disputeId: dispute.disputeId }, now) : null;
+  return {
+    dispute,
+    writes: [
+      ...disputeWrites(before?.version ?? null, dispute, change.timeline),
+      ...transitionWrites(order.version, transition),
+      ...(refund ? [refundWrite(refund, null), setTimer({ kind: 'REFUND_PROGRESS', entityId: refund.refundId, dueAt: now }, now)] : []),
+      ...(resumes ? [setTimer({ kind: 'AUTO_CONFIRM', entityId: order.orderId, dueAt: resumes > now ? resumes : now }, now)] : []),
+      ...deadlineTimers(before, dispute, now),
+      ...(caseFile ? [caseFile.write] : []),
+    ],
+    afterCommit: [
+      ...(refund ? [() => businessEvent('RefundIssued', { disputeId: dispute.disputeId, refundId: refund.refundId, amount: refund.amount.amount, currency: dispute.currency })] : []),
+      ...(caseFile ? [() => businessEvent('DisputeEscalated', { disputeId: dispute.disputeId, orderId: dispute.orderId }), caseFile.afterCommit] : []),
+    ],
+  };
 }
 
-function relation(dispute: Dispute, principal: Principal | 'system'): Party | 'system' | null {
-  if (principal === 'system') return 'system';
-  if (principal.roles.includes('admin')) return 'admin';
-  if (principal.roles.includes('buyer') && principal.userId === dispute.buyerId) return 'buyer';
-  if (principal.roles.includes('seller') && principal.userId === dispute.sellerId) return 'seller';
-  return null;
-}
+/** Which side of the dispute the caller is on (the order's parties, and admins), or the system itself. */
+const partyOf = (dispute: Dispute, principal: Principal | 'system'): Party | 'system' | null => (principal === 'system' ? 'system' : orders.relationTo(dispute, principal));
 
 /** The dispute with its timeline (one Query), then its order (a key lookup: its id is known only from the dispute). */
 async function loadDisputeAndOrder(disputeId: string): Promise<{ dispute: Dispute; timeline: TimelineEntry[]; order: Order } | undefined> {
@@ -96,80 +97,70 @@ async function loadDisputeAndOrder(disputeId: string): Promise<{ dispute: Disput
   return found && order ? { ...found, order } : undefined;
 }
 
+interface Changed {
+  dispute: Dispute;
+  timeline: TimelineEntry[];
+  as: Party | 'system';
+}
+
 /**
- * Load → check who → decide → one transaction; re-decided on a lost race. Returns the dispute with its
- * whole timeline after the change (so the caller answers without reading it again), or null when the
- * decision was that there is nothing to do.
+ * A change of one dispute, on the kernel: its writes are guarded by the dispute's and the order's
+ * versions, so of two simultaneous actions exactly one applies and the other is decided again and gets
+ * the rule's own answer. Returns the dispute with its whole timeline after the change (so the caller
+ * answers without reading it again), or null when the decision was that there is nothing to do.
  */
-async function changeDispute(
+function changeDispute(
   disputeId: string,
   principal: Principal | 'system',
   allowed: readonly (Party | 'system')[],
   decide: (dispute: Dispute, order: Order, now: string) => DisputeChange | null,
-): Promise<{ dispute: Dispute; timeline: TimelineEntry[]; as: Party | 'system' } | null> {
-  for (let attempt = 1; ; attempt++) {
-    const found = await loadDisputeAndOrder(disputeId);
-    const who = found && relation(found.dispute, principal);
-    if (!found || !who || !allowed.includes(who)) throw notFound('Dispute', disputeId);
-    const now = clock.nowIso();
-    const change = decide(found.dispute, found.order, now);
-    if (!change) return null;
-    const { writes, dispute } = orderWrites(found.order, change, now);
-    try {
-      await transact([...disputeWrites(found.dispute.version, dispute, change.timeline), ...writes, ...deadlineTimers(found.dispute, dispute, now), ...escalationOutbox(found.dispute, dispute, now)]);
-      await afterCommit(found.dispute, dispute);
-      return { dispute, timeline: [...found.timeline, ...change.timeline], as: who };
-    } catch (error) {
-      if (!(error instanceof ConflictError)) throw error;
-      if (attempt >= MAX_ATTEMPTS) throw new DomainError('CONCURRENT_UPDATE', 'The dispute changed while we were updating it; reload and retry.');
-    }
-  }
-}
-
-const CASE_FILE_RETRY_MS = 10 * 60_000;
-const justEscalated = (before: Dispute, after: Dispute) => before.status !== 'ESCALATED' && after.status === 'ESCALATED';
-
-/** The case-file request rides an outbox timer written with the escalation, like moderation requests. */
-function escalationOutbox(before: Dispute, after: Dispute, now: string): TransactItem[] {
-  if (!justEscalated(before, after)) return [];
-  return [setTimer({ kind: 'CASE_FILE', entityId: after.disputeId, dueAt: new Date(new Date(now).getTime() + CASE_FILE_RETRY_MS).toISOString(), payload: { disputeId: after.disputeId, attempt: 1 } }, now)];
-}
-
-async function afterCommit(before: Dispute, after: Dispute): Promise<void> {
-  if (after.resolution?.refundId && !before.resolution?.refundId) {
-    businessEvent('RefundIssued', { disputeId: after.disputeId, refundId: after.resolution.refundId, amount: after.resolution.refundAmount, currency: after.currency });
-  }
-  if (!justEscalated(before, after)) return;
-  businessEvent('DisputeEscalated', { disputeId: after.disputeId, orderId: after.orderId });
-  await sendToQueue('disputes', { disputeId: after.disputeId }).catch((error: unknown) => logger.warn('Case-file request not sent; the timer will retry', { disputeId: after.disputeId, error: String(error) }));
+): Promise<Changed | null> {
+  return runCommand({
+    subject: 'dispute',
+    load: async () => {
+      const found = await loadDisputeAndOrder(disputeId);
+      const as = found && partyOf(found.dispute, principal);
+      if (!found || !as || !allowed.includes(as)) throw notFound('Dispute', disputeId);
+      return { ...found, as };
+    },
+    decide: ({ dispute, timeline, order, as }, now) => {
+      const change = decide(dispute, order, now);
+      if (!change) return { writes: [], result: null };
+      const decided = disputeDecision(dispute, order, change, now);
+      return { writes: decided.writes, result: { dispute: decided.dispute, timeline: [...timeline, ...change.timeline], as }, afterCommit: decided.afterCommit };
+    },
+  });
 }
 
 // ---- Routes ----
 
 export async function openDispute(buyer: Principal, orderId: string, body: { reason: DisputeReason; request: { type: Terms['type']; amount: { amount: number; currency: string } }; description: string; evidence: string[] }) {
   const evidence = await evidenceOf(buyer.userId, body.evidence);
-  for (let attempt = 1; ; attempt++) {
-    const order = await getOrder(orderId);
-    if (!order || order.buyerId !== buyer.userId) throw notFound('Order', orderId);
-    const now = clock.nowIso();
-    const change = rules.openDispute({ disputeId: newId('dsp'), order, reason: body.reason, request: asTerms(body.request, order, 'body.request.amount'), description: body.description, evidence, now });
-    const { writes, dispute } = orderWrites(order, change, now);
-    try {
-      await transact([...disputeWrites(null, dispute, change.timeline), ...writes, ...deadlineTimers(null, dispute, now)]);
-      businessEvent('DisputeOpened', { disputeId: dispute.disputeId, orderId, reason: dispute.reason });
-      return disputeView(dispute, 'buyer', change.timeline);
-    } catch (error) {
-      if (!(error instanceof ConflictError)) throw error;
-      if (attempt >= MAX_ATTEMPTS) throw new DomainError('CONCURRENT_UPDATE', 'The order changed meanwhile; retry.');
-    }
-  }
+  const opened = await runCommand({
+    subject: 'order',
+    load: async () => {
+      const order = await getOrder(orderId);
+      if (!order || order.buyerId !== buyer.userId) throw notFound('Order', orderId);
+      return order;
+    },
+    decide: (order, now) => {
+      const change = rules.openDispute({ disputeId: newId('dsp'), order, reason: body.reason, request: asTerms(body.request, order, 'body.request.amount'), description: body.description, evidence, now });
+      const { writes, dispute, afterCommit } = disputeDecision(null, order, change, now);
+      return {
+        writes,
+        result: { dispute, timeline: change.timeline },
+        afterCommit: [...afterCommit, () => businessEvent('DisputeOpened', { disputeId: dispute.disputeId, orderId, reason: dispute.reason })],
+      };
+    },
+  });
+  return disputeView(opened.dispute, 'buyer', opened.timeline);
 }
 
 async function viewAfter(disputeId: string, principal: Principal) {
   const found = await getDisputeWithTimeline(disputeId);
-  const who = found && relation(found.dispute, principal);
-  if (!found || !who || who === 'system') throw notFound('Dispute', disputeId);
-  return disputeView(found.dispute, who, found.timeline);
+  const as = found && partyOf(found.dispute, principal);
+  if (!found || !as || as === 'system') throw notFound('Dispute', disputeId);
+  return disputeView(found.dispute, as, found.timeline);
 }
 
 export const viewDispute = (principal: Principal, disputeId: string) => viewAfter(disputeId, principal);
@@ -190,7 +181,7 @@ export async function sellerResponds(seller: Principal, disputeId: string, body:
 export const acceptOffer = (buyer: Principal, disputeId: string) => act(buyer, disputeId, ['buyer'], (dispute, _order, now) => rules.buyerAcceptsOffer(dispute, now));
 
 export function escalate(principal: Principal, disputeId: string, message: string) {
-  return act(principal, disputeId, ['buyer', 'seller'], (dispute, _order, now) => rules.escalate(dispute, relation(dispute, principal) === 'seller' ? 'seller' : 'buyer', message, now));
+  return act(principal, disputeId, ['buyer', 'seller'], (dispute, _order, now) => rules.escalate(dispute, partyOf(dispute, principal) === 'seller' ? 'seller' : 'buyer', message, now));
 }
 
 export const cancelDispute = (buyer: Principal, disputeId: string) => act(buyer, disputeId, ['buyer'], (dispute, _order, now) => rules.buyerCancels(dispute, now));
@@ -207,19 +198,16 @@ export function adminDecides(admin: Principal, disputeId: string, body: { refund
 }
 
 export async function listMyDisputes(principal: Principal, query: { limit: number; cursor?: string | undefined; status?: 'ESCALATED' | undefined }) {
-  const admin = principal.roles.includes('admin');
-  const role: Party = admin ? 'admin' : principal.roles.includes('seller') && !principal.roles.includes('buyer') ? 'seller' : 'buyer';
-  const [index, partition] =
-    role === 'admin' ? (['GSI3', 'DISPUTES#ESCALATED'] as const) : role === 'seller' ? (['GSI2', `SELLER#${principal.userId}#DISPUTES`] as const) : (['GSI1', `BUYER#${principal.userId}#DISPUTES`] as const);
-  const scope = `disputes:${role}:${admin ? '' : principal.userId}`;
-  const { disputes, lastKey } = await listDisputes(index, partition, query.limit, decodeCursor(query.cursor, scope));
+  const role: Party = principal.roles.includes('admin') ? 'admin' : orders.listSide(principal);
+  const scope = `disputes:${role}:${role === 'admin' ? '' : principal.userId}`;
+  const list: DisputeList = role === 'admin' ? { party: 'admin' } : { party: role, userId: principal.userId };
+  const { disputes, lastKey } = await listDisputes(list, query.limit, decodeCursor(query.cursor, scope));
   return { items: await Promise.all(disputes.map((dispute) => disputeView(dispute, role))), nextCursor: encodeCursor(lastKey, scope) };
 }
 
 export async function viewRefund(principal: Principal, refundId: string) {
   const refund = await getRefund(refundId);
-  const allowed = refund && (principal.roles.includes('admin') || (principal.roles.includes('buyer') && refund.buyerId === principal.userId) || (principal.roles.includes('seller') && refund.sellerId === principal.userId));
-  if (!refund || !allowed) throw notFound('Refund', refundId);
+  if (!refund || !orders.relationTo(refund, principal)) throw notFound('Refund', refundId);
   return refundView(refund);
 }
 
@@ -231,8 +219,5 @@ export async function fireDeadline(timer: Timer): Promise<void> {
   const disputeId = String(timer.payload?.disputeId);
   const changed = await changeDispute(disputeId, 'system', ['system'], (dispute, order, now) => rules.deadlinePassed(dispute, name, order, now));
   // Nothing to do (the deadline moved or no longer applies): retire this timer unless it was moved meanwhile.
-  if (!changed) await transact([settleTimer(timer)]).catch((error: unknown) => {
-    if (!(error instanceof ConflictError)) throw error;
-  });
+  if (!changed) await retireTimer(timer);
 }
-

@@ -14,8 +14,9 @@ import type { Principal } from '../platform/auth.js';
 import { businessEvent } from '../platform/business-events.js';
 import { newId } from '../platform/ids.js';
 import { decodeCursor, encodeCursor } from '../platform/cursor.js';
-import { getProducts, listingUnchanged } from '../store/products.js';
-import { getOrder, getOrderWith, listOrders, paymentUsedOnce, trackingEventPut, transitionWrites, type TrackingEventRecord } from '../store/orders.js';
+import { recordResponse, replayFor, type IdempotentRequest, type StoredResponse } from '../store/idempotency.js';
+import { listingUnchanged } from '../store/products.js';
+import { getOrder, getOrderWith, listOrders, paymentUsedOnce, readForPlacing, trackingEventPut, transitionWrites, type TrackingEventRecord } from '../store/orders.js';
 import { countForSeller, getSellerProfile, sellerTakesOrders } from '../store/sellers.js';
 import { cancelTimer, setTimer } from '../store/timers.js';
 import type { Write } from '../store/transactions.js';
@@ -74,11 +75,28 @@ export interface PlaceOrderRequest {
   paymentReference: string;
 }
 
-export async function placeOrder(buyer: Principal, request: PlaceOrderRequest) {
-  const order = await runCommand({
+export type OrderView = ReturnType<typeof orders.orderView>;
+
+/** An idempotent placing: the key's request, and the response its record keeps for a retry. */
+export interface IdempotentPlacing {
+  request: IdempotentRequest;
+  respond: (order: OrderView) => StoredResponse;
+}
+
+/**
+ * Places an order: two calls, the listings (with the Idempotency-Key's record, if any) in one read and
+ * everything written in one transaction — the key's record included, so no order commits without it.
+ * A retry with the key gets the first response (`replay`) instead of a second order.
+ */
+type Placed = { order: OrderView; replay?: never } | { replay: StoredResponse };
+
+export function placeOrder(buyer: Principal, request: PlaceOrderRequest, idempotency?: IdempotentPlacing): Promise<Placed> {
+  return runCommand<Awaited<ReturnType<typeof readForPlacing>>, Placed>({
     subject: 'order',
-    load: () => getProducts(request.items.map((item) => item.productId)),
-    decide: (products, now) => {
+    load: () => readForPlacing(request.items.map((item) => item.productId), idempotency?.request),
+    decide: ({ products, record }, now) => {
+      const replay = idempotency && replayFor(idempotency.request, record);
+      if (replay) return { writes: [], result: { replay } };
       const transition = orders.placeOrder({
         orderId: newId('ord'),
         buyerId: buyer.userId,
@@ -89,22 +107,28 @@ export async function placeOrder(buyer: Principal, request: PlaceOrderRequest) {
         now,
       });
       const placed = transition.order;
+      const view = orders.orderView(placed, 'buyer');
       return {
         // The seller is known only once the listings are read, so whether the shop takes orders is checked
-        // inside the write itself: two calls in all, and no window in which a freeze could be missed.
+        // inside the write itself: no window in which a freeze could be missed.
         writes: [
           ...transitionWrites(null, transition),
           ...products.map(listingUnchanged),
           sellerTakesOrders(placed.sellerId, now),
           paymentUsedOnce(request.paymentReference, placed.orderId),
           ...countForSeller(placed.sellerId, now, { ordersPlaced: 1 }),
+          // A concurrent request with the same key loses here, and its retry finds this record.
+          ...(idempotency ? [recordResponse(idempotency.request, idempotency.respond(view))] : []),
         ],
-        result: placed,
+        result: { order: view },
         afterCommit: [() => businessEvent('OrderPlaced', { orderId: placed.orderId, sellerId: placed.sellerId, total: placed.total })],
       };
     },
     refusals: {
-      sellerTakesOrders: async (products, now) => {
+      // The same request, sent again at once, committed first (its payment guard failed here too): the
+      // next attempt reads its record and answers with its response.
+      idempotencyKeyUnused: () => 'retry' as const,
+      sellerTakesOrders: async ({ products }, now) => {
         const sellerId = products[0]?.sellerId;
         assertTakesOrders(sellerId === undefined ? undefined : await getSellerProfile(sellerId), now);
         return 'retry' as const;
@@ -115,7 +139,6 @@ export async function placeOrder(buyer: Principal, request: PlaceOrderRequest) {
       listingUnchanged: new DomainError('PRODUCT_NOT_AVAILABLE', 'A listing changed while the order was being placed; review the prices and retry.'),
     },
   });
-  return orders.orderView(order, 'buyer');
 }
 
 export async function viewOrder(principal: Principal, orderId: string) {
@@ -200,7 +223,7 @@ export async function extendProtection(principal: Principal, orderId: string) {
 }
 
 export async function listMyOrders(principal: Principal, query: { limit: number; cursor?: string | undefined; status?: orders.OrderStatus | undefined }) {
-  const party = principal.roles.includes('seller') && !principal.roles.includes('buyer') ? 'seller' : 'buyer';
+  const party = orders.listSide(principal);
   const scope = `orders:${party}:${principal.userId}:${query.status ?? '*'}`;
   const { orders: page, lastKey } = await listOrders({ party, userId: principal.userId, status: query.status, limit: query.limit, startKey: decodeCursor(query.cursor, scope) });
   return { items: page.map((order) => orders.orderView(order, party)), nextCursor: encodeCursor(lastKey, scope) };

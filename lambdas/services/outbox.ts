@@ -38,6 +38,22 @@ export interface Outbox<M extends Record<string, unknown>> {
 const RETRY_AFTER_MS = 10 * 60_000;
 const MAX_SENDS = 5;
 
+/** Writes a timer change only if nobody moved or removed the timer since it was read; false if they did. */
+async function ifUnmoved(write: TransactItem): Promise<boolean> {
+  try {
+    await transact([guarded('timerUnmoved', write)]);
+    return true;
+  } catch (error) {
+    if (error instanceof ConflictError && error.failedGuards.has('timerUnmoved')) return false;
+    throw error;
+  }
+}
+
+/** A timer whose work no longer applies goes, unless it was moved meanwhile: the moved one keeps its own time. */
+export const retireTimer = async (timer: Timer): Promise<void> => {
+  await ifUnmoved(settleTimer(timer));
+};
+
 export function outbox<M extends Record<string, unknown>>(spec: OutboxSpec<M>): Outbox<M> {
   const retryAfterMs = spec.retryAfterMs ?? RETRY_AFTER_MS;
   const maxSends = spec.maxSends ?? MAX_SENDS;
@@ -54,17 +70,6 @@ export function outbox<M extends Record<string, unknown>>(spec: OutboxSpec<M>): 
   const deliver = (message: M) => async () => {
     await sendToQueue(spec.queue, message).catch((error: unknown) => logger.warn('Request not sent; its outbox timer will retry', { kind: spec.kind, message, error: String(error) }));
   };
-
-  /** Writes the timer change only if nobody moved or removed the timer since it was read. */
-  async function ifUnmoved(write: TransactItem): Promise<boolean> {
-    try {
-      await transact([guarded('timerUnmoved', write)]);
-      return true;
-    } catch (error) {
-      if (error instanceof ConflictError && error.failedGuards.has('timerUnmoved')) return false;
-      throw error;
-    }
-  }
 
   return {
     send: (message, now) => ({ write: setTimer(timer(message, 1, now), now), afterCommit: deliver(message) }),

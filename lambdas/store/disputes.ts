@@ -1,66 +1,163 @@
 /**
- * Disputes and refunds in the single table.
- *   DISPUTE#<id> / DISPUTE            the dispute (GSI1 buyer's, GSI2 seller's, GSI3 escalated queue)
- *   DISPUTE#<id> / EVENT#<at>#<v>#<n> its timeline, in time order (sorts after DISPUTE: one Query reads both)
- *   REFUND#<id>  / REFUND             a refund being paid out
+ * Disputes and refunds in the single table. A dispute's partition holds the dispute and its timeline
+ * (EVENT# sorts after DISPUTE, so one Query reads both); a refund is an item of its own. The keys are
+ * in the entity definitions below; docs/architecture.md lists them.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { Dispute, TimelineEntry } from '../domain/disputes.js';
-import type { Refund } from '../domain/refunds.js';
+import * as z from 'zod/mini';
+import { DEADLINE_NAMES, DISPUTE_REASONS, DISPUTE_STATUSES, type Dispute, type TimelineEntry } from '../domain/disputes.js';
+import { REFUND_STATUSES, type Refund } from '../domain/refunds.js';
 import { tableName } from '../platform/config.js';
 import { documentClient } from './client.js';
-import { indexPage, partitionItems, withoutKeys } from './reads.js';
-import { put, putNew, type TransactItem } from './transactions.js';
+import { defineEntity, MoneySchema, nullableString, schemaOf } from './entity.js';
+import { indexPage, partitionItems } from './reads.js';
+import { guarded, putAtVersion, putNew, type Write } from './transactions.js';
 
-export const disputeKey = (disputeId: string) => ({ PK: `DISPUTE#${disputeId}`, SK: 'DISPUTE' });
-export const refundKey = (refundId: string) => ({ PK: `REFUND#${refundId}`, SK: 'REFUND' });
-
-const strip = <T>(item: Record<string, unknown>): T => withoutKeys<T>(item);
-
-function disputeItem(dispute: Dispute): Record<string, unknown> {
-  const sortKey = `${dispute.openedAt}#${dispute.disputeId}`;
-  return {
-    ...disputeKey(dispute.disputeId),
-    entity: 'dispute',
-    ...dispute,
-    GSI1PK: `BUYER#${dispute.buyerId}#DISPUTES`,
-    GSI1SK: sortKey,
-    GSI2PK: `SELLER#${dispute.sellerId}#DISPUTES`,
-    GSI2SK: sortKey,
-    ...(dispute.status === 'ESCALATED' && { GSI3PK: 'DISPUTES#ESCALATED', GSI3SK: `${dispute.escalatedAt}#${dispute.disputeId}` }),
-  };
+declare module './transactions.js' {
+  interface Guards {
+    /** The dispute item is still at the version the decision read. */
+    disputeVersion: true;
+    /** The refund record is still at the version the decision read. */
+    refundVersion: true;
+  }
 }
 
-/** The dispute (guarded by its version) and its new timeline entries. */
-export function disputeWrites(previousVersion: number | null, dispute: Dispute, timeline: TimelineEntry[]): TransactItem[] {
-  const write = previousVersion === null ? putNew(disputeItem(dispute)) : put(disputeItem(dispute), { expression: 'version = :version', values: { ':version': previousVersion } });
-  const events = timeline.map((entry, index) =>
-    putNew({ PK: `DISPUTE#${dispute.disputeId}`, SK: `EVENT#${entry.at}#${String(dispute.version).padStart(6, '0')}#${index}`, entity: 'disputeEvent', ...entry }),
-  );
-  return [write, ...events];
+const pad6 = (n: number) => String(n).padStart(6, '0');
+
+const MediaRefSchema = z.object({ uploadId: z.string(), key: z.string(), contentType: z.string() });
+const TermsSchema = z.object({ type: z.enum(['REFUND', 'RETURN_AND_REFUND']), amount: z.int() });
+
+const DisputeSchema = schemaOf<Dispute>()(
+  z.object({
+    disputeId: z.string(),
+    orderId: z.string(),
+    buyerId: z.string(),
+    sellerId: z.string(),
+    currency: z.string(),
+    reason: z.enum(DISPUTE_REASONS),
+    request: TermsSchema,
+    description: z.string(),
+    evidence: z.array(MediaRefSchema),
+    status: z.enum(DISPUTE_STATUSES),
+    counterOffer: z.nullable(TermsSchema),
+    agreement: z.nullable(z.object({ terms: TermsSchema, how: z.string(), at: z.string() })),
+    returnShipment: z.nullable(
+      z.object({ status: z.enum(['AWAITING_SHIPMENT', 'SHIPPED', 'RECEIVED']), carrier: nullableString, trackingNumber: nullableString, shippedAt: nullableString, deliveredBy: nullableString }),
+    ),
+    proposal: z.nullable(z.object({ refundAmount: z.int(), returnRequired: z.boolean(), rule: z.string(), rationale: z.string() })),
+    caseFile: z.optional(z.nullable(z.record(z.string(), z.unknown()))),
+    decision: z.nullable(z.object({ refundAmount: z.int(), returnRequired: z.boolean(), rationale: z.string(), decidedBy: z.string(), at: z.string() })),
+    resolution: z.nullable(z.object({ outcome: z.enum(['REFUNDED', 'NO_REFUND', 'WITHDRAWN']), refundAmount: z.int(), refundId: nullableString, at: z.string() })),
+    deadlines: z.partialRecord(z.enum(DEADLINE_NAMES), z.string()),
+    firstResponseAt: nullableString,
+    escalatedAt: nullableString,
+    openedAt: z.string(),
+    updatedAt: z.string(),
+    version: z.int(),
+  }),
+);
+
+export const disputeEntity = defineEntity({
+  name: 'dispute',
+  schema: DisputeSchema,
+  patterns: {
+    PK: 'DISPUTE#<disputeId>',
+    SK: 'DISPUTE',
+    GSI1: 'BUYER#<buyerId>#DISPUTES / <openedAt>#<disputeId>',
+    GSI2: 'SELLER#<sellerId>#DISPUTES / <openedAt>#<disputeId>',
+    GSI3: 'DISPUTES#ESCALATED / <escalatedAt>#<disputeId>',
+  },
+  key: ({ disputeId }: { disputeId: string }) => ({ PK: `DISPUTE#${disputeId}`, SK: 'DISPUTE' }),
+  indexes: (dispute) => {
+    const sortKey = `${dispute.openedAt}#${dispute.disputeId}`;
+    return {
+      GSI1PK: `BUYER#${dispute.buyerId}#DISPUTES`,
+      GSI1SK: sortKey,
+      GSI2PK: `SELLER#${dispute.sellerId}#DISPUTES`,
+      GSI2SK: sortKey,
+      // The admins' queue holds escalated disputes only (sparse), oldest escalation first.
+      ...(dispute.status === 'ESCALATED' && { GSI3PK: 'DISPUTES#ESCALATED', GSI3SK: `${dispute.escalatedAt}#${dispute.disputeId}` }),
+    };
+  },
+});
+
+export const timelineEntity = defineEntity({
+  name: 'disputeEvent',
+  schema: schemaOf<TimelineEntry>()(
+    z.object({
+      at: z.string(),
+      actor: z.enum(['buyer', 'seller', 'admin', 'system']),
+      action: z.string(),
+      message: nullableString,
+      evidence: z.array(MediaRefSchema),
+      amount: z.nullable(z.int()),
+      terms: z.nullable(TermsSchema),
+    }),
+  ),
+  patterns: { PK: 'DISPUTE#<disputeId>', SK: 'EVENT#<at>#<disputeVersion:6>#<n>' },
+  // Entries of one change share its instant and version; their index in the change keeps them apart, in order.
+  key: ({ disputeId, at, disputeVersion, n }: { disputeId: string; at: string; disputeVersion: number; n: number }) => ({
+    PK: `DISPUTE#${disputeId}`,
+    SK: `EVENT#${at}#${pad6(disputeVersion)}#${n}`,
+  }),
+});
+
+export const refundEntity = defineEntity({
+  name: 'refund',
+  schema: schemaOf<Refund>()(
+    z.object({
+      refundId: z.string(),
+      orderId: z.string(),
+      disputeId: z.string(),
+      buyerId: z.string(),
+      sellerId: z.string(),
+      amount: MoneySchema,
+      paymentReference: z.string(),
+      status: z.enum(REFUND_STATUSES),
+      requestedAt: z.string(),
+      expectedBy: z.string(),
+      history: z.array(z.object({ status: z.enum(REFUND_STATUSES), at: z.string() })),
+      updatedAt: z.string(),
+      version: z.int(),
+    }),
+  ),
+  patterns: { PK: 'REFUND#<refundId>', SK: 'REFUND' },
+  key: ({ refundId }: { refundId: string }) => ({ PK: `REFUND#${refundId}`, SK: 'REFUND' }),
+});
+
+/** The dispute (guarded by the version it was read at) and its new timeline entries. */
+export function disputeWrites(previousVersion: number | null, dispute: Dispute, timeline: TimelineEntry[]): Write[] {
+  const item = disputeEntity.item(dispute);
+  const write = previousVersion === null ? putNew(item) : guarded('disputeVersion', putAtVersion(item, previousVersion));
+  return [write, ...timeline.map((entry, n) => putNew(timelineEntity.item(entry, { disputeId: dispute.disputeId, disputeVersion: dispute.version, n })))];
 }
 
-export const refundWrite = (refund: Refund, previousVersion: number | null): TransactItem =>
-  previousVersion === null
-    ? putNew({ ...refundKey(refund.refundId), entity: 'refund', ...refund })
-    : put({ ...refundKey(refund.refundId), entity: 'refund', ...refund }, { expression: 'version = :version', values: { ':version': previousVersion } });
+export const refundWrite = (refund: Refund, previousVersion: number | null): Write =>
+  previousVersion === null ? putNew(refundEntity.item(refund)) : guarded('refundVersion', putAtVersion(refundEntity.item(refund), previousVersion));
 
 /** The dispute and its whole timeline in one Query. */
 export async function getDisputeWithTimeline(disputeId: string): Promise<{ dispute: Dispute; timeline: TimelineEntry[] } | undefined> {
-  const items = await partitionItems(`DISPUTE#${disputeId}`);
-  const disputeItem = items.find((item) => item.SK === 'DISPUTE');
-  if (!disputeItem) return undefined;
-  return { dispute: strip<Dispute>(disputeItem), timeline: items.filter((item) => String(item.SK).startsWith('EVENT#')).map((item) => strip<TimelineEntry>(item)) };
+  const items = await partitionItems(disputeEntity.key({ disputeId }).PK);
+  const found = items.find((item) => item.SK === 'DISPUTE');
+  if (!found) return undefined;
+  return { dispute: disputeEntity.parse(found), timeline: items.filter((item) => String(item.SK).startsWith('EVENT#')).map(timelineEntity.parse) };
 }
-
 
 export async function getRefund(refundId: string): Promise<Refund | undefined> {
-  const { Item } = await documentClient().send(new GetCommand({ TableName: tableName(), Key: refundKey(refundId), ConsistentRead: true }));
-  return Item ? strip<Refund>(Item) : undefined;
+  const { Item } = await documentClient().send(new GetCommand({ TableName: tableName(), Key: refundEntity.key({ refundId }), ConsistentRead: true }));
+  return Item ? refundEntity.parse(Item) : undefined;
 }
 
-export async function listDisputes(index: 'GSI1' | 'GSI2' | 'GSI3', partition: string, limit: number, startKey: Record<string, unknown> | undefined) {
-  // The escalated queue is worked oldest first; a party's own list shows the newest first.
+/** Whose disputes: a buyer's, a seller's (newest first), or the admins' escalated queue (oldest first). */
+export type DisputeList = { party: 'buyer' | 'seller'; userId: string } | { party: 'admin' };
+
+export async function listDisputes(list: DisputeList, limit: number, startKey: Record<string, unknown> | undefined) {
+  const { index, partition } =
+    list.party === 'admin'
+      ? { index: 'GSI3' as const, partition: 'DISPUTES#ESCALATED' }
+      : list.party === 'seller'
+        ? { index: 'GSI2' as const, partition: `SELLER#${list.userId}#DISPUTES` }
+        : { index: 'GSI1' as const, partition: `BUYER#${list.userId}#DISPUTES` };
   const { items, lastKey } = await indexPage({ index, partition, limit, startKey, oldestFirst: index === 'GSI3' });
-  return { disputes: items.map((item) => strip<Dispute>(item)), lastKey };
+  return { disputes: items.map(disputeEntity.parse), lastKey };
 }

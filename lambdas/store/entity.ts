@@ -53,6 +53,8 @@ export interface Entity<T, Id> {
   readonly name: string;
   readonly patterns: KeyPatterns;
   key(id: Id): TableKey;
+  /** The index keys the entity's item carries (none for a sparse index it is not in). */
+  indexes(entity: T): IndexKeys;
   item(entity: T, ...context: ContextArgs<T, Id>): Record<string, unknown>;
   parse(item: Record<string, unknown>): T;
 }
@@ -63,6 +65,7 @@ export function defineEntity<T extends object, Id extends object>(definition: En
     name,
     patterns,
     key,
+    indexes: (entity) => indexes?.(entity) ?? {},
     item(entity, ...context) {
       // The key's parts are the entity's attributes plus the context; the signature demands exactly those.
       const id = { ...context[0], ...entity } as unknown as Id;

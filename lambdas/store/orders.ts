@@ -6,10 +6,14 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { LEDGER_TYPES, type LedgerEntry } from '../domain/money.js';
+import type { Product } from '../domain/products.js';
 import { ORDER_STATUSES, TRACKING_STATUSES, type Order, type OrderStatus, type Transition } from '../domain/orders.js';
 import { tableName } from '../platform/config.js';
 import { documentClient } from './client.js';
 import { defineEntity, MoneySchema, nullableString, schemaOf } from './entity.js';
+import { batchGetItems } from './batch.js';
+import { idempotencyEntity, type IdempotencyRecord, type IdempotentRequest } from './idempotency.js';
+import { productEntity, productFromItem } from './products.js';
 import { partitionItems } from './reads.js';
 import { guarded, putAtVersion, putNew, update, type TransactItem, type Write } from './transactions.js';
 
@@ -191,3 +195,14 @@ export const closeReturnWindow = (orderId: string): TransactItem =>
 
 /** A payment reference backs one order, written with the order. */
 export const paymentUsedOnce = (paymentReference: string, orderId: string): Write => guarded('paymentUnused', putNew(paymentEntity.item({ orderId }, { paymentReference })));
+
+/**
+ * What placing an order reads, in one BatchGetItem: the listings it names and, for a request with an
+ * Idempotency-Key, the key's record (a retry's answer).
+ */
+export async function readForPlacing(productIds: string[], idempotency: IdempotentRequest | undefined): Promise<{ products: Product[]; record: IdempotencyRecord | undefined }> {
+  const recordKey = idempotency && idempotencyEntity.key(idempotency);
+  const items = await batchGetItems([...productIds.map((productId) => productEntity.key({ productId })), ...(recordKey ? [recordKey] : [])], { consistent: true });
+  const record = recordKey && items.find((item) => item.PK === recordKey.PK);
+  return { products: items.filter((item) => item !== record).map(productFromItem), record: record && idempotencyEntity.parse(record) };
+}

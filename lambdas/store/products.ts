@@ -1,57 +1,91 @@
 /**
- * Listings in the single table.
- *   PRODUCT#<id> / PRODUCT   the listing and its rating aggregate
- *   GSI1 SELLER#<id>#PRODUCTS / <createdAt>#<id>   every listing of a store (owner's view)
- *   GSI2 SELLER#<id>#LISTED   / <createdAt>#<id>   approved listings only (sparse: the public view)
+ * Listings in the single table: the listing and its rating aggregate in one item, indexed by seller
+ * (every listing, for the owner) and, sparsely, by seller for approved listings only (the public view).
+ * The keys are in the entity definition below; docs/architecture.md lists them.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { Product } from '../domain/products.js';
+import * as z from 'zod/mini';
+import { PRODUCT_STATUSES, type Product } from '../domain/products.js';
 import type { RatingDelta } from '../domain/reviews.js';
 import { tableName } from '../platform/config.js';
 import { batchGetItems } from './batch.js';
 import { documentClient } from './client.js';
-import { indexPage, withoutKeys } from './reads.js';
-import { sellerProfileKey } from './sellers.js';
-import { conditionCheck, guarded, putNew, transact, update, type Guarded, type TransactItem } from './transactions.js';
+import { defineEntity, MoneySchema, schemaOf } from './entity.js';
+import { indexPage } from './reads.js';
+import { shopExists } from './sellers.js';
+import { conditionCheck, guarded, putNew, update, type Guarded, type TransactItem, type Write } from './transactions.js';
 
-export const productKey = (productId: string) => ({ PK: `PRODUCT#${productId}`, SK: 'PRODUCT' });
-
-const LISTED = (product: Product) => ({ GSI2PK: `SELLER#${product.sellerId}#LISTED`, GSI2SK: `${product.createdAt}#${product.productId}` });
+declare module './transactions.js' {
+  interface Guards {
+    /** A listing an order names is still approved and at the version whose price the order shows. */
+    listingUnchanged: true;
+    /** The listing is still at the version the edit was decided on. */
+    productVersion: true;
+  }
+}
 
 /**
- * The rating aggregate is stored as flat counters (ratingCount, ratingSum, ratingH1…H5, ratingWithMedia)
- * so that review publications can ADD to them in their own transactions without reading the listing.
+ * The rating aggregate is stored as flat counters so that review publications can ADD to them in their
+ * own transactions without reading the listing.
  */
-function productItem(product: Product): Record<string, unknown> {
+const RATING_COUNTERS = ['ratingCount', 'ratingSum', 'ratingH1', 'ratingH2', 'ratingH3', 'ratingH4', 'ratingH5', 'ratingWithMedia'] as const;
+type ProductRecord = Omit<Product, 'rating'> & Record<(typeof RATING_COUNTERS)[number], number>;
+
+const counter = () => z._default(z.number(), 0);
+
+export const productEntity = defineEntity({
+  name: 'product',
+  schema: schemaOf<ProductRecord>()(
+    z.object({
+      productId: z.string(),
+      sellerId: z.string(),
+      title: z.string(),
+      description: z.string(),
+      price: MoneySchema,
+      images: z.array(z.string()),
+      category: z.string(),
+      guarantee: z.object({ returnable: z.boolean(), returnWindowDays: z.int(), protectionDays: z.int() }),
+      handlingDays: z.int(),
+      status: z.enum(PRODUCT_STATUSES),
+      reviewReasons: z.array(z.object({ field: z.string(), code: z.string(), message: z.string() })),
+      createdAt: z.string(),
+      updatedAt: z.string(),
+      version: z.int(),
+      ratingCount: counter(),
+      ratingSum: counter(),
+      ratingH1: counter(),
+      ratingH2: counter(),
+      ratingH3: counter(),
+      ratingH4: counter(),
+      ratingH5: counter(),
+      ratingWithMedia: counter(),
+    }),
+  ),
+  patterns: { PK: 'PRODUCT#<productId>', SK: 'PRODUCT', GSI1: 'SELLER#<sellerId>#PRODUCTS / <createdAt>#<productId>', GSI2: 'SELLER#<sellerId>#LISTED / <createdAt>#<productId>' },
+  key: ({ productId }: { productId: string }) => ({ PK: `PRODUCT#${productId}`, SK: 'PRODUCT' }),
+  indexes: (product) => {
+    const sortKey = `${product.createdAt}#${product.productId}`;
+    return {
+      GSI1PK: `SELLER#${product.sellerId}#PRODUCTS`,
+      GSI1SK: sortKey,
+      // Only approved listings are in the public index (sparse).
+      ...(product.status === 'APPROVED' && { GSI2PK: `SELLER#${product.sellerId}#LISTED`, GSI2SK: sortKey }),
+    };
+  },
+});
+
+function toRecord(product: Product): ProductRecord {
   const { rating, ...listing } = product;
-  return {
-    ...productKey(product.productId),
-    entity: 'product',
-    ...listing,
-    ratingCount: rating.count,
-    ratingSum: rating.sum,
-    ratingH1: rating.histogram[1],
-    ratingH2: rating.histogram[2],
-    ratingH3: rating.histogram[3],
-    ratingH4: rating.histogram[4],
-    ratingH5: rating.histogram[5],
-    ratingWithMedia: rating.withMedia,
-    GSI1PK: `SELLER#${product.sellerId}#PRODUCTS`,
-    GSI1SK: `${product.createdAt}#${product.productId}`,
-    ...(product.status === 'APPROVED' && LISTED(product)),
-  };
+  const { histogram: h } = rating;
+  return { ...listing, ratingCount: rating.count, ratingSum: rating.sum, ratingH1: h[1], ratingH2: h[2], ratingH3: h[3], ratingH4: h[4], ratingH5: h[5], ratingWithMedia: rating.withMedia };
 }
 
-const RATING_ATTRIBUTES = ['ratingCount', 'ratingSum', 'ratingH1', 'ratingH2', 'ratingH3', 'ratingH4', 'ratingH5', 'ratingWithMedia'];
-
-function toProduct(item: Record<string, unknown>): Product {
-  const n = (name: string) => Number(item[name] ?? 0);
-  const listing = withoutKeys<Omit<Product, 'rating'>>(item, RATING_ATTRIBUTES);
-  return {
-    ...listing,
-    rating: { count: n('ratingCount'), sum: n('ratingSum'), histogram: { 1: n('ratingH1'), 2: n('ratingH2'), 3: n('ratingH3'), 4: n('ratingH4'), 5: n('ratingH5') }, withMedia: n('ratingWithMedia') },
-  };
+export function productFromItem(item: Record<string, unknown>): Product {
+  const { ratingCount, ratingSum, ratingH1, ratingH2, ratingH3, ratingH4, ratingH5, ratingWithMedia, ...listing } = productEntity.parse(item);
+  return { ...listing, rating: { count: ratingCount, sum: ratingSum, histogram: { 1: ratingH1, 2: ratingH2, 3: ratingH3, 4: ratingH4, 5: ratingH5 }, withMedia: ratingWithMedia } };
 }
+
+export const productKey = (productId: string) => productEntity.key({ productId });
 
 /** Adds a review publication's change to the listing's rating aggregate. */
 export function addToRating(productId: string, delta: RatingDelta): TransactItem {
@@ -63,57 +97,34 @@ export function addToRating(productId: string, delta: RatingDelta): TransactItem
   );
 }
 
-/** A listing is created only by a seller whose store profile exists; checked in the same transaction. */
-export async function createProduct(product: Product): Promise<void> {
-  await transact([conditionCheck(sellerProfileKey(product.sellerId), 'attribute_exists(PK)'), putNew(productItem(product))]);
-}
+/** A new listing, written only if its seller has a shop. */
+export const newListing = (product: Product): Write[] => [shopExists(product.sellerId), putNew(productEntity.item(toRecord(product)))];
 
-/** Saves an edit: listing fields only, so a concurrent review publication's aggregate change is kept. */
-export async function replaceProduct(product: Product, previousVersion: number): Promise<void> {
-  const listed = product.status === 'APPROVED';
-  await transact([
-    {
-      Update: {
-        TableName: tableName(),
-        Key: productKey(product.productId),
-        UpdateExpression: `SET title = :title, description = :description, price = :price, images = :images, category = :category, guarantee = :guarantee, handlingDays = :handlingDays, #status = :status, reviewReasons = :reasons, updatedAt = :updatedAt, version = :version${listed ? ', GSI2PK = :listedPk, GSI2SK = :listedSk' : ''}${listed ? '' : ' REMOVE GSI2PK, GSI2SK'}`,
-        ConditionExpression: 'version = :previous',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':title': product.title,
-          ':description': product.description,
-          ':price': product.price,
-          ':images': product.images,
-          ':category': product.category,
-          ':guarantee': product.guarantee,
-          ':handlingDays': product.handlingDays,
-          ':status': product.status,
-          ':reasons': product.reviewReasons,
-          ':updatedAt': product.updatedAt,
-          ':version': product.version,
-          ':previous': previousVersion,
-          ...(listed && { ':listedPk': LISTED(product).GSI2PK, ':listedSk': LISTED(product).GSI2SK }),
-        },
-      },
-    },
-  ]);
+/** The listing fields an edit replaces; the rating counters are left to the review publications ADDing to them. */
+const EDITED = ['title', 'description', 'price', 'images', 'category', 'guarantee', 'handlingDays', 'status', 'reviewReasons', 'updatedAt', 'version'] as const satisfies readonly (keyof Product)[];
+
+/** Saves an edit of the listing read at `previousVersion`, moving it in or out of the public index. */
+export function listingEdit(product: Product, previousVersion: number): Guarded {
+  const { GSI2PK, GSI2SK } = productEntity.indexes(toRecord(product));
+  const names = Object.fromEntries(EDITED.map((field, index) => [`#f${index}`, field]));
+  const values: Record<string, unknown> = Object.fromEntries(EDITED.map((field, index) => [`:f${index}`, product[field]]));
+  const sets = EDITED.map((_, index) => `#f${index} = :f${index}`);
+  if (GSI2PK && GSI2SK) {
+    sets.push('GSI2PK = :listedPk', 'GSI2SK = :listedSk');
+    Object.assign(values, { ':listedPk': GSI2PK, ':listedSk': GSI2SK });
+  }
+  const expression = `SET ${sets.join(', ')}${GSI2PK ? '' : ' REMOVE GSI2PK, GSI2SK'}`;
+  return guarded('productVersion', update(productKey(product.productId), expression, names, values, { expression: 'version = :previous', values: { ':previous': previousVersion } }));
 }
 
 export async function getProduct(productId: string): Promise<Product | undefined> {
   const { Item } = await documentClient().send(new GetCommand({ TableName: tableName(), Key: productKey(productId), ConsistentRead: true }));
-  return Item ? toProduct(Item) : undefined;
+  return Item ? productFromItem(Item) : undefined;
 }
 
 /** The listings an order names, in one BatchGetItem. */
 export async function getProducts(productIds: string[]): Promise<Product[]> {
-  return (await batchGetItems(productIds.map(productKey), { consistent: true })).map(toProduct);
-}
-
-declare module './transactions.js' {
-  interface Guards {
-    /** A listing an order names is still approved and at the version whose price the order shows. */
-    listingUnchanged: true;
-  }
+  return (await batchGetItems(productIds.map(productKey), { consistent: true })).map(productFromItem);
 }
 
 /** Guards a price snapshot: the order is written only if each listing is unchanged since it was read. */
@@ -122,5 +133,5 @@ export const listingUnchanged = (product: Product): Guarded =>
 
 export async function listSellerProducts(sellerId: string, scope: 'all' | 'listed', limit: number, startKey?: Record<string, unknown>) {
   const { items, lastKey } = scope === 'all' ? await indexPage({ index: 'GSI1', partition: `SELLER#${sellerId}#PRODUCTS`, limit, startKey }) : await indexPage({ index: 'GSI2', partition: `SELLER#${sellerId}#LISTED`, limit, startKey });
-  return { products: items.map(toProduct), lastKey };
+  return { products: items.map(productFromItem), lastKey };
 }

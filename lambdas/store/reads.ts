@@ -1,6 +1,6 @@
 /**
- * The read shapes every store module shares: an entity out of its item, a whole partition (or a key
- * range of it), and one page of an index partition.
+ * The read shapes every store module shares: a whole partition (or a key range of it) and one page of
+ * an index partition. Entities come out of items through their definitions (store/entity.ts).
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { IndexName } from '../../lib/table.js';
@@ -9,7 +9,10 @@ import { documentClient } from './client.js';
 
 const TABLE_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'entity'];
 
-/** The entity an item stores: the item without its keys and bookkeeping (plus any `alsoDrop`). */
+/**
+ * The item without its keys and bookkeeping (plus any `alsoDrop`), cast unchecked.
+ * @deprecated Define the entity (store/entity.ts) and read with its `parse`, which validates the fields.
+ */
 export function withoutKeys<T>(item: Record<string, unknown>, alsoDrop: readonly string[] = []): T {
   const drop = new Set([...TABLE_ATTRIBUTES, ...alsoDrop]);
   return Object.fromEntries(Object.entries(item).filter(([key]) => !drop.has(key))) as T;

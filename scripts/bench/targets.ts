@@ -24,6 +24,7 @@ export function targetsSection(input: TargetInputs): Section {
     if (row) rows.push([target, `${row.summary.calls} call(s)`, okMark(row.ok)]);
   };
   costRow('place order ≤ 2 calls', 'place order');
+  costRow('place order with an Idempotency-Key ≤ 2 calls (key record in the order\'s transaction)', 'place order, with Idempotency-Key');
   costRow('confirm receipt ≤ 2 calls', 'confirm receipt');
   costRow('get order: 1 call', 'get order');
   costRow('list orders: 1 call per page', 'list my orders, page (buyer)');

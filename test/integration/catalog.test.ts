@@ -14,8 +14,8 @@ interface ProductBody {
   review?: { status: string; reasons: unknown[] };
 }
 
-describe('seller store profiles', () => {
-  it('creates the store with PUT, shows it to its owner with stats, and publicly without them', async () => {
+describe('seller shop profiles', () => {
+  it('creates the shop with PUT, shows it to its owner with stats, and publicly without them', async () => {
     const { api } = local;
     const seller = await api.actor('seller');
     const saved = await api.put('/v1/sellers/me', seller, { storeName: 'Gadget Corner', country: 'DE' });
@@ -28,7 +28,7 @@ describe('seller store profiles', () => {
     expect(publicView.body).toEqual({ sellerId: seller.userId, storeName: 'Gadget Corner GmbH', country: 'DE', memberSince: saved.body.memberSince, yearsActive: 0 });
   });
 
-  it('answers 404 for a seller without a store', async () => {
+  it('answers 404 for a seller without a shop', async () => {
     const { api } = local;
     const seller = await api.actor('seller');
     expect((await api.get('/v1/sellers/me', seller)).status).toBe(404);
@@ -55,7 +55,7 @@ describe('listings', () => {
     expect(product).toMatchObject({ guarantee: { returnable: false, returnWindowDays: 0 } });
   });
 
-  it('refuses a listing from a seller without a store with SELLER_PROFILE_REQUIRED', async () => {
+  it('refuses a listing from a seller without a shop with SELLER_PROFILE_REQUIRED', async () => {
     const { api } = local;
     const refused = await api.post('/v1/products', await api.actor('seller'), aListing());
     expect(refused.status).toBe(409);
@@ -75,11 +75,11 @@ describe('listings', () => {
     expect((await api.get<ProductBody>(`/v1/products/${productId}`)).body.price.amount).toBe(1999);
   });
 
-  it("pages a store's listings newest first", async () => {
+  it("pages a shop's listings newest first", async () => {
     const { api } = local;
     const { seller, productId: first } = await api.sellerWithListing();
-    const second = (await api.post<ProductBody>('/v1/products', seller, aListing({ title: 'Second listing of this store' }))).body.productId;
-    const third = (await api.post<ProductBody>('/v1/products', seller, aListing({ title: 'Third listing of this store' }))).body.productId;
+    const second = (await api.post<ProductBody>('/v1/products', seller, aListing({ title: 'Second listing of this shop' }))).body.productId;
+    const third = (await api.post<ProductBody>('/v1/products', seller, aListing({ title: 'Third listing of this shop' }))).body.productId;
     const page1 = await api.get<{ items: ProductBody[]; nextCursor: string | null }>(`/v1/sellers/${seller.userId}/products?limit=2`);
     expect(page1.body.items.map((p) => p.productId)).toEqual([third, second]);
     const page2 = await api.get<{ items: ProductBody[]; nextCursor: string | null }>(`/v1/sellers/${seller.userId}/products?limit=2&cursor=${encodeURIComponent(page1.body.nextCursor as string)}`);

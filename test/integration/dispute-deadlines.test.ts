@@ -349,11 +349,11 @@ describe('auto-confirmation and open disputes', () => {
 });
 
 describe('cost of the deadline sweep', () => {
-  /** `count` shipped orders with an open REFUND dispute each, spread over `stores` sellers working in parallel. */
-  async function openDisputes(api: Api, stores: { seller: Actor; productId: string; buyer: Actor }[], count: number): Promise<void> {
+  /** `count` shipped orders with an open REFUND dispute each, spread over `shops` sellers working in parallel. */
+  async function openDisputes(api: Api, shops: { seller: Actor; productId: string; buyer: Actor }[], count: number): Promise<void> {
     await Promise.all(
-      stores.map(async ({ seller, productId, buyer }, index) => {
-        for (let n = index; n < count; n += stores.length) {
+      shops.map(async ({ seller, productId, buyer }, index) => {
+        for (let n = index; n < count; n += shops.length) {
           const placed = await api.post('/v1/orders', buyer, anOrder(productId));
           expect(placed.status, placed.text).toBe(201);
           const orderId = String(placed.body.orderId);
@@ -384,7 +384,7 @@ describe('cost of the deadline sweep', () => {
 
   it('reads in proportion to the due deadlines: with 200 open disputes of which 10 are due, the 190 others add no Query', async () => {
     const { api } = local;
-    const stores = await Promise.all(Array.from({ length: 10 }, async () => ({ ...(await api.sellerWithListing()), buyer: await api.actor('buyer') })));
+    const shops = await Promise.all(Array.from({ length: 10 }, async () => ({ ...(await api.sellerWithListing()), buyer: await api.actor('buyer') })));
     // Far from every other test's timers, and 20 minutes into an hour so each measured sweep reads one bucket.
     const start = new Date(Date.now() + 150 * DAY);
     start.setUTCMinutes(20, 0, 0);
@@ -392,9 +392,9 @@ describe('cost of the deadline sweep', () => {
     // Fire every earlier test's leftovers first, an hour ahead, so nothing they set lands in a measured hour.
     await settleAt(api, plus(t0, -3_600_000));
     await api.setClock(t0);
-    await openDisputes(api, stores, 10);
+    await openDisputes(api, shops, 10);
     await api.setClock(plus(t0, DAY));
-    await openDisputes(api, stores, 10);
+    await openDisputes(api, shops, 10);
 
     // Day 5: the first ten are due; only the second ten are open and not due.
     const withoutBacklog = await measuredSweep(api, plus(t0, 5 * DAY));
@@ -402,7 +402,7 @@ describe('cost of the deadline sweep', () => {
 
     // 190 more open disputes, due on day 10. Day 6: 200 open, the second ten due, 190 not.
     await api.setClock(plus(t0, 5 * DAY + 60_000));
-    await openDisputes(api, stores, 190);
+    await openDisputes(api, shops, 190);
     const withBacklog = await measuredSweep(api, plus(t0, 6 * DAY));
     expect(withBacklog.processed).toBe(10);
 

@@ -3,7 +3,7 @@
  * may do in each state, what the refusals say, and that money only moves through escrow. Deadlines and
  * the timers job are covered in dispute-deadlines.test.ts; these are the actions people take.
  */
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { PurgeQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { PNG_BYTES, useLocalApi, type Actor, type ApiResponse } from '../support/local-api.js';
 
@@ -311,6 +311,22 @@ describe('escalation and arbitration', () => {
     await api.expectEscrowBalanced(orderId, buyer);
     const after = await api.get<{ items: DisputeBody[] }>('/v1/disputes?status=ESCALATED&limit=100', admin);
     expect(after.body.items.map((item) => item.disputeId)).not.toContain(disputeId);
+  });
+
+  it('sends the case-file request again from its outbox timer when the send after the escalation was lost', async () => {
+    const { api } = local;
+    const { disputeId, admin } = await escalated();
+    await new SQSClient({}).send(new PurgeQueueCommand({ QueueUrl: api.host.engines.queueUrls.disputes }));
+    expect(await api.drainQueues()).toBe(0);
+    expect((await api.get<DisputeBody>(at(disputeId), admin)).body.proposal).toBeNull();
+    try {
+      await api.moveClock('PT10M1S');
+      await api.runJob('timers');
+      expect(await api.drainQueues()).toBeGreaterThanOrEqual(1);
+    } finally {
+      await api.resetClock();
+    }
+    expect((await api.get<DisputeBody>(at(disputeId), admin)).body.proposal).toMatchObject({ rule: expect.any(String) });
   });
 
   it('builds the case file once when the disputes queue delivers the same request three times', async () => {

@@ -1,7 +1,9 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { documentClient } from '../../lambdas/store/client.js';
-import { aListing, anOrder, aShipment, useLocalApi, type Actor } from '../support/local-api.js';
+import { documentClient, recordDynamoCalls } from '../../lambdas/store/client.js';
+import '../../lambdas/store/orders.js';
+import { ConflictError, guarded, putNew, transact } from '../../lambdas/store/transactions.js';
+import { aListing, anOrder, aShipment, uniqueId, useLocalApi, type Actor } from '../support/local-api.js';
 
 const local = useLocalApi();
 
@@ -58,7 +60,7 @@ describe('placing an order', () => {
     expect((await api.get<{ items: unknown[] }>('/v1/orders', buyer)).body.items).toEqual([]);
   });
 
-  it('refuses lines from two stores with MIXED_SELLERS', async () => {
+  it('refuses lines from two shops with MIXED_SELLERS', async () => {
     const { api } = local;
     const first = await api.sellerWithListing();
     const second = await api.sellerWithListing();
@@ -68,7 +70,7 @@ describe('placing an order', () => {
     expect(refused.body.code).toBe('MIXED_SELLERS');
   });
 
-  it('refuses a store that is frozen by penalties with SELLER_RESTRICTED', async () => {
+  it('refuses a shop that is frozen by penalties with SELLER_RESTRICTED', async () => {
     const { api } = local;
     const { seller, productId } = await api.sellerWithListing();
     // Penalties (a later capability) set this; the order path must already honour it.
@@ -133,18 +135,71 @@ describe('placing an order', () => {
     expect(second.body.orderId).not.toBe(first.body.orderId);
   });
 
-  it('creates exactly one order when the same idempotent request arrives 5 times at once', async () => {
+  it('creates exactly one order when the same idempotent request arrives 5 times at once, and answers every one with it', async () => {
     const { api } = local;
     const { productId } = await api.sellerWithListing();
     const buyer = await api.actor('buyer');
     const body = anOrder(productId);
     const responses = await Promise.all(Array.from({ length: 5 }, () => api.post<OrderBody>('/v1/orders', buyer, body, { 'idempotency-key': 'double-click' })));
-    const created = responses.filter((response) => response.status === 201);
-    expect(created.length).toBeGreaterThanOrEqual(1);
-    expect(new Set(created.map((response) => response.body.orderId)).size).toBe(1);
-    // Those that arrived while the first was running are told to retry, never given a second order.
-    for (const response of responses.filter((r) => r.status !== 201)) expect(response.body).toMatchObject({ code: 'IDEMPOTENCY_KEY_IN_USE' });
+    // The losers of the race find the winner's key record (written with its order) and replay its answer.
+    expect(responses.map((response) => response.status)).toEqual([201, 201, 201, 201, 201]);
+    expect(new Set(responses.map((response) => response.body.orderId)).size).toBe(1);
+    expect(responses.filter((response) => response.headers.get('idempotent-replayed') === 'true')).toHaveLength(4);
     expect((await api.get<{ items: unknown[] }>('/v1/orders', buyer)).body.items).toHaveLength(1);
+  });
+
+  it("places an order with an Idempotency-Key in two calls, the key's record read with the listings and written in the order's transaction", async () => {
+    const { api } = local;
+    const { productId } = await api.sellerWithListing();
+    const buyer = await api.actor('buyer');
+    const body = anOrder(productId);
+    const recording = recordDynamoCalls();
+    const first = await api.post<OrderBody>('/v1/orders', buyer, body, { 'idempotency-key': 'two-calls' });
+    const placing = recording.stop().map((call) => call.operation);
+    const replaying = recordDynamoCalls();
+    const retry = await api.post<OrderBody>('/v1/orders', buyer, body, { 'idempotency-key': 'two-calls' });
+    expect(first.status).toBe(201);
+    expect(placing).toEqual(['BatchGetItem', 'TransactWriteItems']);
+    expect(retry.body.orderId).toBe(first.body.orderId);
+    expect(replaying.stop().map((call) => call.operation)).toEqual(['BatchGetItem']);
+  });
+
+  it('keeps no record of a key whose order was refused, so the same key may carry the corrected request', async () => {
+    const { api } = local;
+    const { productId } = await api.sellerWithListing();
+    const buyer = await api.actor('buyer');
+    const paid = anOrder(productId);
+    expect((await api.post('/v1/orders', buyer, paid)).status).toBe(201);
+    const refused = await api.post('/v1/orders', buyer, paid, { 'idempotency-key': 'fix-and-retry' });
+    expect(refused.body.code).toBe('PAYMENT_ALREADY_USED');
+    const corrected = await api.post<OrderBody>('/v1/orders', buyer, anOrder(productId), { 'idempotency-key': 'fix-and-retry' });
+    expect(corrected.status).toBe(201);
+  });
+});
+
+describe('named guards on the real engine', () => {
+  const key = (id: string) => ({ PK: `GUARDTEST#${id}`, SK: 'GUARDTEST' });
+
+  it('reports which named guard refused a transaction, whatever its position', async () => {
+    const taken = key(uniqueId('taken'));
+    await transact([putNew(taken)]);
+    for (const writes of [
+      [guarded('paymentUnused', putNew(taken)), guarded('orderVersion', putNew(key(uniqueId('free'))))],
+      [guarded('orderVersion', putNew(key(uniqueId('free')))), guarded('paymentUnused', putNew(taken))],
+    ]) {
+      const error = await transact(writes).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ConflictError);
+      expect([...(error as ConflictError).failedGuards]).toEqual(['paymentUnused']);
+    }
+  });
+
+  it('reports the guard of a single conditional write, sent as one PutItem', async () => {
+    const taken = key(uniqueId('taken'));
+    await transact([putNew(taken)]);
+    const recording = recordDynamoCalls();
+    const error = await transact([guarded('paymentUnused', putNew(taken))]).catch((caught: unknown) => caught);
+    expect(recording.stop().map((call) => call.operation)).toEqual(['PutItem']);
+    expect([...(error as ConflictError).failedGuards]).toEqual(['paymentUnused']);
   });
 });
 
@@ -169,7 +224,7 @@ describe('listing orders', () => {
     expect(cancelled.body.items.map((order) => order.orderId)).toEqual([ids[0]]);
   });
 
-  it("shows a seller their store's orders without buyers' payment references", async () => {
+  it("shows a seller their shop's orders without buyers' payment references", async () => {
     const { api } = local;
     const { seller, orderId } = await api.placedOrder();
     const list = await api.get<{ items: OrderBody[] }>('/v1/orders', seller);
@@ -188,7 +243,7 @@ describe('cancelling', () => {
     expect(await api.expectEscrowBalanced(orderId, buyer)).toMatchObject({ refunded: 4900, held: 0 });
   });
 
-  it("counts a seller's cancellation against the store", async () => {
+  it("counts a seller's cancellation against the shop", async () => {
     const { api } = local;
     const { seller, orderId } = await api.placedOrder();
     expect((await api.post(`/v1/orders/${orderId}/cancel`, seller, { reason: 'out of stock' })).status).toBe(200);

@@ -5,6 +5,7 @@ import { ConflictError, guarded, type GuardName, type TransactItem, type Write }
 // The guards the order store declares (module augmentation), used here as names only.
 import '../../lambdas/store/orders.js';
 import '../../lambdas/store/sellers.js';
+import '../../lambdas/store/idempotency.js';
 
 const NOW = '2026-03-01T10:00:00.000Z';
 const item = (name: string): TransactItem => ({ Put: { TableName: 't', Item: { PK: name, SK: name } } });
@@ -183,5 +184,26 @@ describe('runCommand', () => {
     const io: CommandIo = { now: () => NOW, sleep: async () => undefined, transact: async () => Promise.reject(new Error('ProvisionedThroughputExceeded')) };
     await expect(runCommand(command, io)).rejects.toThrow('ProvisionedThroughputExceeded');
     expect(loads).toEqual([1]);
+  });
+});
+
+describe('runCommand with work someone else already did', () => {
+  it('answers the given result without retrying when a guard listed in alreadyDone failed', async () => {
+    const { io, attempted } = fakeIo({ guards: ['timerUnmoved', 'orderVersion'] });
+    const { command, loads } = counterCommand({ alreadyDone: { guards: ['timerUnmoved'], result: 'done elsewhere' } });
+    await expect(runCommand(command, io)).resolves.toBe('done elsewhere');
+    expect(loads).toEqual([1]);
+    expect(attempted).toHaveLength(1);
+  });
+});
+
+describe('runCommand with several failed guards', () => {
+  it("decides again at once when the first failed guard's refusal says 'retry', leaving the others to the next attempt", async () => {
+    const { io } = fakeIo({ guards: ['idempotencyKeyUnused', 'paymentUnused'] });
+    const { command, loads } = counterCommand({
+      refusals: { idempotencyKeyUnused: () => 'retry', paymentUnused: new DomainError('PAYMENT_ALREADY_USED', 'used') },
+    });
+    await expect(runCommand(command, io)).resolves.toBe('decided on 2');
+    expect(loads).toEqual([1, 2]);
   });
 });
