@@ -7,7 +7,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, NagPack } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { defineAftersale, type Aftersale } from '../../bin/aftersale.js';
 import { cdkContext, type CfnResource, type Statement } from './support.js';
 import { routeThrottles, strictRoutes, throttleClassOf } from '../../lib/api-stack.js';
@@ -124,7 +124,7 @@ describe('functions', () => {
   it('declares signsCursors exactly on the functions with a route taking a cursor query parameter', () => {
     const takesCursor = (key: keyof typeof routes): boolean => {
       const query = (routes[key] as RouteSpec).query;
-      return query instanceof z.ZodObject && 'cursor' in query.shape;
+      return query instanceof z.ZodMiniObject && 'cursor' in query.shape;
     };
     const signers = new Set<string>(routeKeys.filter(takesCursor).map((key) => routes[key].fn));
     expect(signers.size).toBeGreaterThan(0);
