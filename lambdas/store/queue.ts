@@ -1,11 +1,77 @@
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+/**
+ * Sending to the manifest's queues without the SQS client (docs/decisions/014-lean-lambda-bundles.md):
+ * SendMessage is one POST in SQS's JSON protocol (`x-amz-target: AmazonSQS.SendMessage`,
+ * `application/x-amz-json-1.0`), signed with the same SigV4 signer the media bucket uses. The client
+ * would add about 25 KB to every function that sends, for this single call. The signature is checked
+ * against SigV4 as AWS documents it in test/unit/queue.test.ts; delivery against the local engine in
+ * test/integration/queue.test.ts.
+ */
+import { createHash } from 'node:crypto';
+import { fromEnv } from '@aws-sdk/credential-provider-env';
+import { Hash } from '@smithy/hash-node';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
 import type { QueueName } from '../../lib/manifest.js';
 import { queueUrlVariable, required } from '../platform/config.js';
 
-let client: SQSClient | undefined;
+/** An error SQS answered with; `name` is its AWS error type (`QueueDoesNotExist`, `AccessDenied`, …), as the SDK names it. */
+export class QueueError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = type;
+  }
+}
+
+const region = (): string => process.env.AWS_REGION ?? required('AWS_DEFAULT_REGION');
+
+let signer: SignatureV4 | undefined;
+const sigv4 = (): SignatureV4 => (signer ??= new SignatureV4({ credentials: fromEnv(), region: region(), service: 'sqs', sha256: Hash.bind(null, 'sha256'), applyChecksum: false }));
+
+/** `AWS_ENDPOINT_URL_SQS` when set (the local engines), else the regional SQS endpoint. */
+const endpoint = (): URL => new URL(process.env.AWS_ENDPOINT_URL_SQS ?? `https://sqs.${region()}.amazonaws.com`);
+
+/** The signed SendMessage request for one message to a manifest queue (exported for the signature test). */
+export async function signSendMessage(queue: QueueName, message: Record<string, unknown>, signingDate?: Date): Promise<{ url: URL; body: string; messageBody: string; headers: Record<string, string> }> {
+  const url = endpoint();
+  const messageBody = JSON.stringify(message);
+  const body = JSON.stringify({ QueueUrl: required(queueUrlVariable(queue)), MessageBody: messageBody });
+  const request = new HttpRequest({
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: url.port ? Number(url.port) : undefined,
+    method: 'POST',
+    path: url.pathname,
+    headers: { host: url.host, 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.SendMessage' },
+    body,
+  });
+  const signed = await sigv4().sign(request, signingDate ? { signingDate } : {});
+  return { url, body, messageBody, headers: signed.headers };
+}
+
+/** `com.amazonaws.sqs#QueueDoesNotExist` → `QueueDoesNotExist`. */
+const errorType = (raw: unknown): string => (typeof raw === 'string' && raw !== '' ? (raw.split('#').pop() ?? raw) : 'UnknownError');
 
 /** Sends one message to a manifest queue; the caller's function must declare it in `sendsTo`. */
 export async function sendToQueue(queue: QueueName, message: Record<string, unknown>): Promise<void> {
-  client ??= new SQSClient({});
-  await client.send(new SendMessageCommand({ QueueUrl: required(queueUrlVariable(queue)), MessageBody: JSON.stringify(message) }));
+  const { url, body, messageBody, headers } = await signSendMessage(queue, message);
+  const response = await fetch(url, { method: 'POST', headers, body });
+  const text = await response.text();
+  let answer: Record<string, unknown> = {};
+  try {
+    answer = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    // A proxy or load balancer may answer with something else than JSON; the status still tells.
+  }
+  if (!response.ok) {
+    const detail = answer.message ?? answer.Message;
+    throw new QueueError(errorType(answer.__type), `SendMessage to the ${queue} queue failed (${response.status}): ${typeof detail === 'string' ? detail : text.slice(0, 200)}`, response.status);
+  }
+  // What the SQS client checks too: the queue stored the body that was sent.
+  if (answer.MD5OfMessageBody !== createHash('md5').update(messageBody).digest('hex')) {
+    throw new QueueError('InvalidChecksum', `SendMessage to the ${queue} queue: the stored body's MD5 does not match the one sent.`, response.status);
+  }
 }

@@ -5,7 +5,7 @@
  *   UPLOAD#<id> / UPLOAD                        the record; `usedBy` once a write names it
  *   UPLOADQUOTA#<userId> / HOUR#<yyyy-mm-ddThh> uploads started that hour (TTL'd)
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { uploadPurposes } from '../domain/media.js';
 import { tableName } from '../platform/config.js';
 import { batchGetItems } from './batch.js';
@@ -22,7 +22,7 @@ const UploadRecord = z.object({
   key: z.string(),
   createdAt: z.string(),
   /** The entity that uses the upload (a dispute, a review, …); set in that entity's own transaction. */
-  usedBy: z.string().optional(),
+  usedBy: z.optional(z.string()),
 });
 export type UploadRecord = z.infer<typeof UploadRecord>;
 

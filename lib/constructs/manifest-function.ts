@@ -58,8 +58,7 @@ export const BUSINESS_METRICS_NAMESPACE = 'Aftersale';
 /**
  * ESM bundle for Node 24. The banner gives bundled CommonJS dependencies a `require` (esbuild's ESM
  * output has none). The AWS SDK is bundled too, so the deployed code runs the exact SDK versions of
- * package-lock.json that the integration tests ran against (and packages the runtime does not ship,
- * such as @aws-sdk/s3-request-presigner, resolve).
+ * package-lock.json that the integration tests ran against, not the runtime's.
  */
 export const bundling: BundlingOptions = {
   format: OutputFormat.ESM,

@@ -1,6 +1,6 @@
 /**
  * The embedded AWS engines: dynalite (+ our transaction layer) for DynamoDB, fauxqs for S3 and SQS.
- * They speak the AWS wire protocols, so handlers use the real SDK clients, pointed here through the
+ * They speak the AWS wire protocols, so handlers' SDK clients and signed requests reach them through the
  * standard AWS_ENDPOINT_URL_* variables. Resources are created from the same definitions CDK deploys.
  */
 import { CreateTableCommand, DynamoDBClient, type GlobalSecondaryIndex } from '@aws-sdk/client-dynamodb';

@@ -178,8 +178,9 @@ const PARTS: { name: string; module: string }[] = [
   { name: 'the reviews routes with their zod/mini contract (lib/routes/reviews.ts)', module: 'lib/routes/reviews.ts' },
   { name: 'every route and contract, as the operations function holds them (lib/manifest.ts)', module: 'lib/manifest.ts' },
   { name: 'the middy stack with the logger (lambdas/platform/http.ts)', module: 'lambdas/platform/http.ts' },
-  { name: 'Powertools logger (lambdas/platform/logger.ts)', module: 'lambdas/platform/logger.ts' },
-  { name: 'jose bearer verifier (lambdas/platform/bearer-tokens.ts)', module: 'lambdas/platform/bearer-tokens.ts' },
+  { name: 'the JSON logger (lambdas/platform/logger.ts)', module: 'lambdas/platform/logger.ts' },
+  { name: 'the RS256 bearer verifier (lambdas/platform/bearer-tokens.ts)', module: 'lambdas/platform/bearer-tokens.ts' },
+  { name: 'the SQS sender (lambdas/store/queue.ts)', module: 'lambdas/store/queue.ts' },
 ];
 
 export async function measureBundles(root: string, options: { runs: number }): Promise<BundleReport> {
