@@ -5,7 +5,7 @@
  */
 import { PurgeQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { PNG_BYTES, useLocalApi, type Actor, type ApiResponse } from '../support/local-api.js';
+import { anOrder, aShipment, PNG_BYTES, useLocalApi, type Actor, type ApiResponse } from '../support/local-api.js';
 
 const local = useLocalApi();
 
@@ -436,6 +436,28 @@ describe('simultaneous actions', () => {
     expect(winners(responses)).toEqual([201, 409, 409]);
     for (const refused of responses.filter((response) => response.status === 409)) expectRefused(refused, 409, 'DISPUTE_ALREADY_OPEN');
     expect((await api.get<{ items: DisputeBody[] }>('/v1/disputes', buyer)).body.items).toHaveLength(1);
+  });
+
+  it('opens one dispute when the buyer submits it 3 times at once with evidence, answering the others as duplicates', async () => {
+    const { api } = local;
+    const { buyer, orderId } = await api.shippedOrder();
+    const photo = await aPhoto(buyer);
+    const responses = await Promise.all([1, 2, 3].map(() => api.post(`/v1/orders/${orderId}/disputes`, buyer, aDispute({ evidence: [photo] }))));
+    expect(winners(responses)).toEqual([201, 409, 409]);
+    for (const refused of responses.filter((response) => response.status === 409)) expectRefused(refused, 409, 'DISPUTE_ALREADY_OPEN');
+  });
+
+  it('lets exactly one of two disputes racing for the same evidence upload have it, naming the file to the other', async () => {
+    const { api } = local;
+    const first = await api.shippedOrder();
+    // A second shipped order of the same buyer, from another shop.
+    const { seller, productId } = await api.sellerWithListing();
+    const placed = await api.post<{ orderId: string }>('/v1/orders', first.buyer, anOrder(productId, 1));
+    expect((await api.post(`/v1/orders/${placed.body.orderId}/shipment`, seller, aShipment())).status).toBe(200);
+    const photo = await aPhoto(first.buyer);
+    const responses = await Promise.all([first.orderId, placed.body.orderId].map((orderId) => api.post(`/v1/orders/${orderId}/disputes`, first.buyer, aDispute({ evidence: [photo] }))));
+    expect(winners(responses)).toEqual([201, 400]);
+    expect(responses.find((response) => response.status === 400)?.body).toMatchObject({ code: 'UPLOAD_NOT_USABLE', errors: [{ path: 'body.evidence.0', message: 'already used; upload the file again' }] });
   });
 
   it('refunds once when two admins decide the same dispute at once', async () => {
