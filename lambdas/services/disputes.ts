@@ -15,12 +15,13 @@ import { businessEvent } from '../platform/business-events.js';
 import { decodeCursor, encodeCursor } from '../platform/cursor.js';
 import { newId } from '../platform/ids.js';
 import { disputeWrites, getDisputeWithTimeline, getRefund, listDisputes, refundWrite, type DisputeList } from '../store/disputes.js';
-import { getOrder, transitionWrites } from '../store/orders.js';
+import { recordResponse, replayFor, type IdempotentCreate, type StoredResponse } from '../store/idempotency.js';
+import { getOrder, readOrderForCreate, transitionWrites } from '../store/orders.js';
 import { cancelTimer, setTimer, type Timer } from '../store/timers.js';
 import type { Write } from '../store/transactions.js';
 import { claimUploads } from '../store/uploads.js';
 import { caseFileRequests } from './case-files.js';
-import { runCommand, type AfterCommit } from './command.js';
+import { runCommand, type AfterCommit, type Decision } from './command.js';
 import { disputeView, refundView } from './dispute-views.js';
 import { retireTimer } from './outbox.js';
 import { claimRefusals, resolveUploads } from './uploads.js';
@@ -151,30 +152,50 @@ function changeDispute(
 
 // ---- Routes ----
 
-export async function openDispute(buyer: Principal, orderId: string, body: { reason: DisputeReason; request: { type: Terms['type']; amount: { amount: number; currency: string } }; description: string; evidence: string[] }) {
-  // One id for every attempt: the evidence is adopted and claimed for this dispute.
+export type DisputeView = Awaited<ReturnType<typeof disputeView>>;
+
+/** What opening answers: the new dispute, or the response kept for a retry with the same Idempotency-Key. */
+type Opened = { dispute: DisputeView; replay?: never } | { replay: StoredResponse };
+
+/**
+ * Opens a dispute: the order (with the Idempotency-Key's record, if any) in one read, everything written
+ * in one transaction — the key's record included, so no dispute commits without it, and a retry with the
+ * key gets the first response before anything is adopted or written.
+ */
+export async function openDispute(
+  buyer: Principal,
+  orderId: string,
+  body: { reason: DisputeReason; request: { type: Terms['type']; amount: { amount: number; currency: string } }; description: string; evidence: string[] },
+  idempotency?: IdempotentCreate<DisputeView>,
+): Promise<Opened> {
+  // One id for every attempt: the evidence is adopted (once) and claimed for this dispute.
   const disputeId = newId('dsp');
-  const evidence = await evidenceOf(buyer.userId, body.evidence, disputeId);
+  let adoption: ReturnType<typeof evidenceOf> | undefined;
   const claim = evidenceClaim(body.evidence, disputeId);
-  const opened = await runCommand({
+  return runCommand({
     subject: 'order',
     load: async () => {
-      const order = await getOrder(orderId);
+      const { order, record } = await readOrderForCreate(orderId, idempotency?.request);
       if (!order || order.buyerId !== buyer.userId) throw notFound('Order', orderId);
-      return order;
+      const replay = idempotency && replayFor(idempotency.request, record);
+      if (replay) return { order, replay, evidence: [] };
+      adoption ??= evidenceOf(buyer.userId, body.evidence, disputeId);
+      return { order, evidence: await adoption };
     },
-    decide: (order, now) => {
+    decide: async ({ order, replay, evidence }, now): Promise<Decision<Opened>> => {
+      if (replay) return { writes: [], result: { replay } };
       const change = rules.openDispute({ disputeId, order, reason: body.reason, request: asTerms(body.request, order, 'body.request.amount'), description: body.description, evidence, now });
       const { writes, dispute, afterCommit } = disputeDecision(null, order, change, now);
+      const view = await disputeView(dispute, 'buyer', change.timeline);
       return {
-        writes: [...writes, ...claim.writes],
-        result: { dispute, timeline: change.timeline },
-        afterCommit: [...afterCommit, () => businessEvent('DisputeOpened', { disputeId: dispute.disputeId, orderId, reason: dispute.reason })],
+        // A concurrent request with the same key loses on the record's guard, and its retry replays this one.
+        writes: [...writes, ...claim.writes, ...(idempotency ? [recordResponse(idempotency.request, idempotency.respond(view))] : [])],
+        result: { dispute: view },
+        afterCommit: [...afterCommit, () => businessEvent('DisputeOpened', { disputeId, orderId, reason: dispute.reason })],
       };
     },
-    refusals: claim.refusals,
+    refusals: { idempotencyKeyUnused: () => 'retry' as const, ...claim.refusals },
   });
-  return disputeView(opened.dispute, 'buyer', opened.timeline);
 }
 
 async function viewAfter(disputeId: string, principal: Principal) {

@@ -11,11 +11,12 @@ import { businessEvent } from '../platform/business-events.js';
 import { decodeCursor, encodeCursor } from '../platform/cursor.js';
 import { newId } from '../platform/ids.js';
 import { logger } from '../platform/logger.js';
-import { getOrder } from '../store/orders.js';
+import { recordResponse, replayFor, type IdempotentCreate, type StoredResponse } from '../store/idempotency.js';
+import { readOrderForCreate } from '../store/orders.js';
 import * as store from '../store/reviews.js';
 import { setTimer } from '../store/timers.js';
 import { claimUploads } from '../store/uploads.js';
-import { runCommand } from './command.js';
+import { runCommand, type Decision } from './command.js';
 import { claimRefusals, resolveUploads } from './uploads.js';
 import { moderationOutbox, moderationRequest } from './moderation.js';
 import { authorView, publicView, sellerView, type Audience } from './review-views.js';
@@ -47,19 +48,36 @@ const mediaClaim = (uploadIds: readonly string[], reviewId: string) => ({
 const isAdmin = (principal: Principal | undefined) => principal?.roles.includes('admin') ?? false;
 const audienceOf = (principal: Principal | undefined): Audience => (isAdmin(principal) ? 'admin' : 'author');
 
-export async function writeReview(buyer: Principal, orderId: string, body: Omit<RevisionContent, 'media'> & { productId: string; media: string[] }) {
+export type AuthorReviewView = Awaited<ReturnType<typeof authorView>>;
+
+/** What writing answers: the new review, or the response kept for a retry with the same Idempotency-Key. */
+type Written = { review: AuthorReviewView; replay?: never } | { replay: StoredResponse };
+
+/**
+ * Writes a review: the order (with the Idempotency-Key's record, if any) in one read, everything written
+ * in one transaction — the key's record included, so no review commits without it, and a retry with the
+ * key gets the first response before anything is resolved or written.
+ */
+export async function writeReview(
+  buyer: Principal,
+  orderId: string,
+  body: Omit<RevisionContent, 'media'> & { productId: string; media: string[] },
+  idempotency?: IdempotentCreate<AuthorReviewView>,
+): Promise<Written> {
   // One id for every attempt: the media are resolved and claimed for this review.
   const reviewId = newId('rev');
-  const media = await mediaFor(buyer.userId, body.media, reviewId);
   const claim = mediaClaim(body.media, reviewId);
-  const review = await runCommand({
+  return runCommand({
     subject: 'review',
     load: async () => {
-      const order = await getOrder(orderId);
+      const { order, record } = await readOrderForCreate(orderId, idempotency?.request);
       if (!order || order.buyerId !== buyer.userId) throw notFound('Order', orderId);
-      return order;
+      const replay = idempotency && replayFor(idempotency.request, record);
+      if (replay) return { order, replay, media: [] };
+      return { order, media: await mediaFor(buyer.userId, body.media, reviewId) };
     },
-    decide: (order, now) => {
+    decide: async ({ order, replay, media }, now): Promise<Decision<Written>> => {
+      if (replay) return { writes: [], result: { replay } };
       const written = reviews.createReview({
         reviewId,
         order,
@@ -69,6 +87,7 @@ export async function writeReview(buyer: Principal, orderId: string, body: Omit<
         now,
       });
       const moderation = moderationOutbox.send(moderationRequest(written, 'review'), now);
+      const view = await authorView(written, { audience: 'author' });
       return {
         writes: [
           ...store.reviewWrites(reviews.reviewChange(null, written)),
@@ -79,17 +98,19 @@ export async function writeReview(buyer: Principal, orderId: string, body: Omit<
           moderation.write,
           setTimer({ kind: 'EDIT_WINDOW', entityId: written.reviewId, dueAt: reviews.editWindowEndsAt(written) }, now),
           ...claim.writes,
+          // A concurrent request with the same key loses on the record's guard, and its retry replays this one.
+          ...(idempotency ? [recordResponse(idempotency.request, idempotency.respond(view))] : []),
         ],
-        result: written,
+        result: { review: view },
         afterCommit: [moderation.afterCommit],
       };
     },
     refusals: {
+      idempotencyKeyUnused: () => 'retry' as const,
       reviewGuard: new DomainError('REVIEW_ALREADY_EXISTS', 'This product of this order has already been reviewed; edit that review instead.'),
       ...claim.refusals,
     },
   });
-  return authorView(review, { audience: 'author' });
 }
 
 async function ownReview(buyer: Principal, reviewId: string): Promise<Review> {

@@ -460,6 +460,21 @@ describe('simultaneous actions', () => {
     expect(responses.find((response) => response.status === 400)?.body).toMatchObject({ code: 'UPLOAD_NOT_USABLE', errors: [{ path: 'body.evidence.0', message: 'already used; upload the file again' }] });
   });
 
+  it('opens one dispute for one Idempotency-Key, evidence included: retries (even sent at once) replay it, another body is refused', async () => {
+    const { api } = local;
+    const { buyer, orderId } = await api.shippedOrder();
+    const body = aDispute({ evidence: [await aPhoto(buyer)] });
+    const key = { 'idempotency-key': 'dispute-1' };
+    const [first, concurrent] = await Promise.all([1, 2].map(() => api.post<DisputeBody>(`/v1/orders/${orderId}/disputes`, buyer, body, key)));
+    const retry = await api.post<DisputeBody>(`/v1/orders/${orderId}/disputes`, buyer, body, key);
+    for (const response of [first, concurrent, retry]) expect(response?.status, response?.text).toBe(201);
+    expect(new Set([first, concurrent, retry].map((response) => response?.body.disputeId)).size).toBe(1);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.headers.get('location')).toBe(`/v1/disputes/${retry.body.disputeId}`);
+    expectRefused(await api.post(`/v1/orders/${orderId}/disputes`, buyer, aDispute(), key), 409, 'IDEMPOTENCY_KEY_REUSED');
+    expect((await api.get<{ items: DisputeBody[] }>('/v1/disputes', buyer)).body.items).toHaveLength(1);
+  });
+
   it('refunds once when two admins decide the same dispute at once', async () => {
     const { api } = local;
     const { buyer, admin, orderId, disputeId } = await escalated();

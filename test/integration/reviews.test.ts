@@ -174,6 +174,23 @@ describe('media are used by one review', () => {
     expect(edited.status, edited.text).toBe(200);
   });
 
+  it('writes one review for one Idempotency-Key, media included: retries (even sent at once) replay it, another body is refused', async () => {
+    const { api } = local;
+    const { buyer, orderId, productId } = await api.completedOrder();
+    const body = aReview(productId, { media: [await api.upload(buyer, PNG_BYTES)] });
+    const key = { 'idempotency-key': 'review-1' };
+    const [first, concurrent] = await Promise.all([1, 2].map(() => api.post<ReviewBody>(`/v1/orders/${orderId}/reviews`, buyer, body, key)));
+    const retry = await api.post<ReviewBody>(`/v1/orders/${orderId}/reviews`, buyer, body, key);
+    for (const response of [first, concurrent, retry]) expect(response?.status, response?.text).toBe(201);
+    expect(new Set([first, concurrent, retry].map((response) => response?.body.reviewId)).size).toBe(1);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.headers.get('location')).toBe(`/v1/reviews/${retry.body.reviewId}`);
+    const reused = await api.post(`/v1/orders/${orderId}/reviews`, buyer, aReview(productId, { rating: 1 }), key);
+    expect(reused.status).toBe(409);
+    expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect((await api.get<{ items: unknown[] }>('/v1/me/reviews', buyer)).body.items).toHaveLength(1);
+  });
+
   it('keeps the checked copy when an edit names media the review already has, after the original upload expired', async () => {
     const { api } = local;
     const photo = { id: '' };
