@@ -48,7 +48,9 @@ export interface AdoptedUpload {
   contentType: string;
 }
 
-const ALREADY_USED = 'already used; upload the file again';
+/** An upload is used by one entity: one the body names that another entity than `usedBy` uses, as a field error. */
+const usedElsewhere = (upload: UploadRecord | undefined, usedBy: string | undefined, at: string): FieldError[] =>
+  upload?.usedBy !== undefined && upload.usedBy !== usedBy ? [{ path: at, message: 'already used; upload the file again' }] : [];
 
 /**
  * The records of the uploads a body names, in the order named. Someone else's upload, or one made for
@@ -61,8 +63,7 @@ async function namedUploads(ownerId: string, uploadIds: readonly string[], purpo
   const errors: FieldError[] = uploadIds.flatMap((uploadId, index) => {
     const upload = found.get(uploadId);
     if (!upload || upload.ownerId !== ownerId || upload.purpose !== purpose) return [{ path: `${path}.${index}`, message: `not one of your ${purpose} uploads` }];
-    if (upload.usedBy !== undefined && upload.usedBy !== usedBy) return [{ path: `${path}.${index}`, message: ALREADY_USED }];
-    return [];
+    return usedElsewhere(upload, usedBy, `${path}.${index}`);
   });
   if (new Set(uploadIds).size !== uploadIds.length) errors.push({ path, message: 'the same upload is named twice' });
   if (errors.length > 0) throw new DomainError('UPLOAD_NOT_USABLE', 'Some uploads cannot be used here.', errors);
@@ -77,15 +78,12 @@ async function namedUploads(ownerId: string, uploadIds: readonly string[], purpo
  */
 export function claimRefusals(uploadIds: readonly string[], usedBy: string, path: string, readGuards: readonly GuardName[]): Partial<Record<GuardName, Refusal<unknown>>> {
   const decideAgain = () => 'retry' as const;
-  const usedElsewhere = async (): Promise<DomainError | 'retry'> => {
+  const claimLost = async (): Promise<DomainError | 'retry'> => {
     const found = await getUploads(uploadIds);
-    const errors = uploadIds.flatMap((uploadId, index) => {
-      const owner = found.get(uploadId)?.usedBy;
-      return owner !== undefined && owner !== usedBy ? [{ path: `${path}.${index}`, message: ALREADY_USED }] : [];
-    });
+    const errors = uploadIds.flatMap((uploadId, index) => usedElsewhere(found.get(uploadId), usedBy, `${path}.${index}`));
     return errors.length > 0 ? new DomainError('UPLOAD_NOT_USABLE', 'Some uploads cannot be used here.', errors) : 'retry';
   };
-  return { ...Object.fromEntries(readGuards.map((guard) => [guard, decideAgain])), uploadUnused: usedElsewhere };
+  return { ...Object.fromEntries(readGuards.map((guard) => [guard, decideAgain])), uploadUnused: claimLost };
 }
 
 /**

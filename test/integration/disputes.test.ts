@@ -5,6 +5,7 @@
  */
 import { PurgeQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
+import { getUploads } from '../../lambdas/store/uploads.js';
 import { anOrder, aShipment, PNG_BYTES, useLocalApi, type Actor, type ApiResponse } from '../support/local-api.js';
 
 const local = useLocalApi();
@@ -235,6 +236,14 @@ describe('counter-offers', () => {
     expect(accepted.body).toMatchObject({ status: 'RESOLVED', resolution: { outcome: 'REFUNDED', refundAmount: usd(600) } });
     expect(await refundsOf(orderId, buyer)).toEqual([600]);
     await api.expectEscrowBalanced(orderId, buyer);
+  });
+
+  it("marks the seller's evidence used by the dispute in the response's own transaction", async () => {
+    const { api } = local;
+    const { seller, disputeId } = await disputed();
+    const photo = await aPhoto(seller);
+    expect((await api.post(at(disputeId, 'response'), seller, { ...aCounterOffer(500), evidence: [photo] })).status).toBe(200);
+    expect((await getUploads([photo])).get(photo)?.usedBy).toBe(disputeId);
   });
 
   it('refuses accept-offer without an offer (NO_COUNTER_OFFER) and a second seller response (DISPUTE_NOT_AWAITING_SELLER)', async () => {
