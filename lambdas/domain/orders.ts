@@ -5,6 +5,7 @@
  */
 import { policy, DAY_MS } from '../platform/config.js';
 import { DomainError } from './errors.js';
+import { reviewableUntil } from './reviews.js';
 import { addMs } from './time.js';
 import { applyLedger, MAX_AMOUNT, money, multiply, sum, type EscrowBalance, type LedgerEntry, type LedgerType, type Money } from './money.js';
 
@@ -313,7 +314,7 @@ export function orderView(order: Order, as: Viewer['role']) {
     deliveredAt: order.deliveredAt,
     completedAt: order.completedAt,
     completedBy: order.completedBy,
-    reviewableUntil: order.completedAt && !order.reviewWindowClosed ? new Date(new Date(order.completedAt).getTime() + policy.reviewWindowMs).toISOString() : null,
+    reviewableUntil: reviewableUntil(order),
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,
   };

@@ -6,6 +6,7 @@
 import { DAY_MS, policy } from '../platform/config.js';
 import { DomainError, notFound } from './errors.js';
 import type { Order } from './orders.js';
+import { addMs } from './time.js';
 
 /** Why a revision or reply was not published: automated codes (domain/moderation.ts) or a moderator's. */
 export interface ModerationReason {
@@ -99,7 +100,6 @@ export interface Review {
   version: number;
 }
 
-const plus = (iso: string, ms: number) => new Date(new Date(iso).getTime() + ms).toISOString();
 
 /** `jordan` → `j***n`: sellers and the public never see who wrote a review (seed 000). */
 export function maskName(name: string | undefined): string {
@@ -111,12 +111,12 @@ export function maskName(name: string | undefined): string {
 }
 
 /** When the review window of a completed order ends: the REVIEW_WINDOW timer's due time. */
-export const reviewWindowEndsAt = (order: Pick<Order, 'completedAt'>): string | null => (order.completedAt ? plus(order.completedAt, policy.reviewWindowMs) : null);
+export const reviewWindowEndsAt = (order: Pick<Order, 'completedAt'>): string | null => (order.completedAt ? addMs(order.completedAt, policy.reviewWindowMs) : null);
 
 /** Until when the order can be reviewed: null before completion and once the timers job closed the window. */
 export const reviewableUntil = (order: Pick<Order, 'completedAt' | 'reviewWindowClosed'>): string | null => (order.reviewWindowClosed ? null : reviewWindowEndsAt(order));
 
-export const editWindowEndsAt = (review: Pick<Review, 'createdAt'>): string => plus(review.createdAt, policy.reviewEditWindowMs);
+export const editWindowEndsAt = (review: Pick<Review, 'createdAt'>): string => addMs(review.createdAt, policy.reviewEditWindowMs);
 
 /** Whether the author may still edit: within 180 days of writing, and never after a removal. */
 export const isEditable = (review: Pick<Review, 'createdAt' | 'editWindowClosed' | 'status'>, now: string): boolean =>
@@ -186,6 +186,16 @@ export function createReview(input: { reviewId: string; order: Order; productId:
 }
 
 const bump = (review: Review, now: string, changes: Partial<Review>): Review => ({ ...review, ...changes, updatedAt: now, version: review.version + 1 });
+
+/**
+ * The media of an edit: a file the review already names keeps the entry it has (the published
+ * revision's first, which moderation checked and copied, else the latest's), so an edit never sends an
+ * already checked file back to its original upload; files new to the review are taken as `named`.
+ */
+export function keepKnownMedia(review: Pick<Review, 'latest' | 'published'>, named: readonly MediaRef[]): MediaRef[] {
+  const known = new Map([...review.latest.media, ...(review.published?.media ?? [])].map((item) => [item.uploadId, item]));
+  return named.map((item) => known.get(item.uploadId) ?? item);
+}
 
 /** An edit is a new revision, moderated again; the published one stays public meanwhile. */
 export function editReview(review: Review, edit: Partial<RevisionContent>, now: string): Review {

@@ -1,12 +1,13 @@
 import { disputeRoutes } from '../../lib/routes/disputes.js';
 import { httpFunction } from '../platform/http.js';
-import { idempotencyStore } from '../store/idempotency.js';
+import { created, idempotentRequest, recordedByUseCase, replayed } from '../store/idempotency.js';
 import * as disputes from '../services/disputes.js';
 
 export const handler = httpFunction(disputeRoutes, {
-  'POST /v1/orders/{orderId}/disputes': async ({ principal, path, body }) => {
-    const dispute = await disputes.openDispute(principal, path.orderId, body);
-    return { body: dispute, location: `/v1/disputes/${dispute.disputeId}` };
+  'POST /v1/orders/{orderId}/disputes': async ({ principal, path, body, event }) => {
+    const request = idempotentRequest(event, principal.userId, 'POST /v1/orders/{orderId}/disputes', path, body);
+    const opened = await disputes.openDispute(principal, path.orderId, body, request && { request, respond: (dispute) => created(dispute, `/v1/disputes/${dispute.disputeId}`) });
+    return opened.replay ? replayed(opened.replay) : { body: opened.dispute, location: `/v1/disputes/${opened.dispute.disputeId}` };
   },
   'GET /v1/disputes/{disputeId}': async ({ principal, path }) => ({ body: await disputes.viewDispute(principal, path.disputeId) }),
   'GET /v1/disputes': async ({ principal, query }) => ({ body: await disputes.listMyDisputes(principal, query) }),
@@ -18,4 +19,4 @@ export const handler = httpFunction(disputeRoutes, {
   'POST /v1/disputes/{disputeId}/return-received': async ({ principal, path }) => ({ body: await disputes.returnReceived(principal, path.disputeId) }),
   'POST /v1/admin/disputes/{disputeId}/decision': async ({ principal, path, body }) => ({ body: await disputes.adminDecides(principal, path.disputeId, body) }),
   'GET /v1/refunds/{refundId}': async ({ principal, path }) => ({ body: await disputes.viewRefund(principal, path.refundId) }),
-}, { idempotency: idempotencyStore });
+}, { idempotency: recordedByUseCase });

@@ -1,13 +1,14 @@
 import { reviewRoutes } from '../../lib/routes/reviews.js';
 import { verifyBearerToken } from '../platform/bearer-tokens.js';
 import { httpFunction } from '../platform/http.js';
-import { idempotencyStore } from '../store/idempotency.js';
+import { created, idempotentRequest, recordedByUseCase, replayed } from '../store/idempotency.js';
 import * as reviews from '../services/reviews.js';
 
 export const handler = httpFunction(reviewRoutes, {
-  'POST /v1/orders/{orderId}/reviews': async ({ principal, path, body }) => {
-    const review = await reviews.writeReview(principal, path.orderId, body);
-    return { body: review, location: `/v1/reviews/${review.reviewId}` };
+  'POST /v1/orders/{orderId}/reviews': async ({ principal, path, body, event }) => {
+    const request = idempotentRequest(event, principal.userId, 'POST /v1/orders/{orderId}/reviews', path, body);
+    const written = await reviews.writeReview(principal, path.orderId, body, request && { request, respond: (review) => created(review, `/v1/reviews/${review.reviewId}`) });
+    return written.replay ? replayed(written.replay) : { body: written.review, location: `/v1/reviews/${written.review.reviewId}` };
   },
   'PATCH /v1/reviews/{reviewId}': async ({ principal, path, body }) => ({ body: await reviews.editReview(principal, path.reviewId, body) }),
   'GET /v1/reviews/{reviewId}': async ({ principal, path }) => ({ body: await reviews.viewReview(principal, path.reviewId) }),
@@ -20,4 +21,4 @@ export const handler = httpFunction(reviewRoutes, {
   'POST /v1/reviews/{reviewId}/reports': async ({ principal, path, body }) => ({ body: await reviews.report(principal, path.reviewId, body), location: `/v1/reviews/${path.reviewId}` }),
   'GET /v1/admin/reviews': async ({ query }) => ({ body: await reviews.moderationQueue(query) }),
   'POST /v1/admin/reviews/{reviewId}/decision': async ({ principal, path, body }) => ({ body: await reviews.decide(principal, path.reviewId, body) }),
-}, { idempotency: idempotencyStore, verifyBearer: verifyBearerToken });
+}, { idempotency: recordedByUseCase, verifyBearer: verifyBearerToken });

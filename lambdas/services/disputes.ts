@@ -15,14 +15,16 @@ import { businessEvent } from '../platform/business-events.js';
 import { decodeCursor, encodeCursor } from '../platform/cursor.js';
 import { newId } from '../platform/ids.js';
 import { disputeWrites, getDisputeWithTimeline, getRefund, listDisputes, refundWrite, type DisputeList } from '../store/disputes.js';
-import { getOrder, transitionWrites } from '../store/orders.js';
+import { recordResponse, replayFor, type IdempotentCreate, type StoredResponse } from '../store/idempotency.js';
+import { getOrder, readOrderForCreate, transitionWrites } from '../store/orders.js';
 import { cancelTimer, setTimer, type Timer } from '../store/timers.js';
 import type { Write } from '../store/transactions.js';
+import { claimUploads } from '../store/uploads.js';
 import { caseFileRequests } from './case-files.js';
-import { runCommand, type AfterCommit } from './command.js';
+import { runCommand, type AfterCommit, type Decision } from './command.js';
 import { disputeView, refundView } from './dispute-views.js';
 import { retireTimer } from './outbox.js';
-import { resolveUploads } from './uploads.js';
+import { claimRefusals, resolveUploads } from './uploads.js';
 
 type Party = orders.Viewer['role'];
 
@@ -33,10 +35,23 @@ const asTerms = (terms: { type: Terms['type']; amount: { amount: number; currenc
   return { type: terms.type, amount: terms.amount.amount };
 };
 
-async function evidenceOf(userId: string, uploadIds: readonly string[]) {
-  const uploads = uploadIds.length === 0 ? [] : await resolveUploads(userId, uploadIds, 'dispute-evidence', 'body.evidence');
+const EVIDENCE_PATH = 'body.evidence';
+
+/** The caller's evidence uploads, adopted for the dispute: its transaction claims them (`evidenceClaim`). */
+async function evidenceOf(userId: string, uploadIds: readonly string[], disputeId: string) {
+  const uploads = await resolveUploads(userId, uploadIds, 'dispute-evidence', EVIDENCE_PATH, disputeId);
   return uploads.map((upload) => ({ uploadId: upload.uploadId, key: upload.key, contentType: upload.contentType }));
 }
+
+/**
+ * Evidence is used by one dispute only: the change's transaction marks it used, and a request that lost
+ * an upload to another one meanwhile is refused naming the file (after the rule: a change whose dispute
+ * or order moved meanwhile is decided again first).
+ */
+const evidenceClaim = (uploadIds: readonly string[], disputeId: string) => ({
+  writes: claimUploads(uploadIds, disputeId),
+  refusals: claimRefusals(uploadIds, disputeId, EVIDENCE_PATH, ['disputeVersion', 'orderVersion']),
+});
 
 /** Timers follow the dispute's deadlines: set the new or moved ones, remove the ones that went away. */
 function deadlineTimers(before: Dispute | null, after: Dispute, now: string): Write[] {
@@ -114,7 +129,9 @@ function changeDispute(
   principal: Principal | 'system',
   allowed: readonly (Party | 'system')[],
   decide: (dispute: Dispute, order: Order, now: string) => DisputeChange | null,
+  evidence: readonly string[] = [],
 ): Promise<Changed | null> {
+  const claim = evidenceClaim(evidence, disputeId);
   return runCommand({
     subject: 'dispute',
     load: async () => {
@@ -127,33 +144,58 @@ function changeDispute(
       const change = decide(dispute, order, now);
       if (!change) return { writes: [], result: null };
       const decided = disputeDecision(dispute, order, change, now);
-      return { writes: decided.writes, result: { dispute: decided.dispute, timeline: [...timeline, ...change.timeline], as }, afterCommit: decided.afterCommit };
+      return { writes: [...decided.writes, ...claim.writes], result: { dispute: decided.dispute, timeline: [...timeline, ...change.timeline], as }, afterCommit: decided.afterCommit };
     },
+    refusals: claim.refusals,
   });
 }
 
 // ---- Routes ----
 
-export async function openDispute(buyer: Principal, orderId: string, body: { reason: DisputeReason; request: { type: Terms['type']; amount: { amount: number; currency: string } }; description: string; evidence: string[] }) {
-  const evidence = await evidenceOf(buyer.userId, body.evidence);
-  const opened = await runCommand({
+export type DisputeView = Awaited<ReturnType<typeof disputeView>>;
+
+/** What opening answers: the new dispute, or the response kept for a retry with the same Idempotency-Key. */
+type Opened = { dispute: DisputeView; replay?: never } | { replay: StoredResponse };
+
+/**
+ * Opens a dispute: the order (with the Idempotency-Key's record, if any) in one read, everything written
+ * in one transaction — the key's record included, so no dispute commits without it, and a retry with the
+ * key gets the first response before anything is adopted or written.
+ */
+export async function openDispute(
+  buyer: Principal,
+  orderId: string,
+  body: { reason: DisputeReason; request: { type: Terms['type']; amount: { amount: number; currency: string } }; description: string; evidence: string[] },
+  idempotency?: IdempotentCreate<DisputeView>,
+): Promise<Opened> {
+  // One id for every attempt: the evidence is adopted (once) and claimed for this dispute.
+  const disputeId = newId('dsp');
+  let adoption: ReturnType<typeof evidenceOf> | undefined;
+  const claim = evidenceClaim(body.evidence, disputeId);
+  return runCommand({
     subject: 'order',
     load: async () => {
-      const order = await getOrder(orderId);
+      const { order, record } = await readOrderForCreate(orderId, idempotency?.request);
       if (!order || order.buyerId !== buyer.userId) throw notFound('Order', orderId);
-      return order;
+      const replay = idempotency && replayFor(idempotency.request, record);
+      if (replay) return { order, replay, evidence: [] };
+      adoption ??= evidenceOf(buyer.userId, body.evidence, disputeId);
+      return { order, evidence: await adoption };
     },
-    decide: (order, now) => {
-      const change = rules.openDispute({ disputeId: newId('dsp'), order, reason: body.reason, request: asTerms(body.request, order, 'body.request.amount'), description: body.description, evidence, now });
+    decide: async ({ order, replay, evidence }, now): Promise<Decision<Opened>> => {
+      if (replay) return { writes: [], result: { replay } };
+      const change = rules.openDispute({ disputeId, order, reason: body.reason, request: asTerms(body.request, order, 'body.request.amount'), description: body.description, evidence, now });
       const { writes, dispute, afterCommit } = disputeDecision(null, order, change, now);
+      const view = await disputeView(dispute, 'buyer', change.timeline);
       return {
-        writes,
-        result: { dispute, timeline: change.timeline },
-        afterCommit: [...afterCommit, () => businessEvent('DisputeOpened', { disputeId: dispute.disputeId, orderId, reason: dispute.reason })],
+        // A concurrent request with the same key loses on the record's guard, and its retry replays this one.
+        writes: [...writes, ...claim.writes, ...(idempotency ? [recordResponse(idempotency.request, idempotency.respond(view))] : [])],
+        result: { dispute: view },
+        afterCommit: [...afterCommit, () => businessEvent('DisputeOpened', { disputeId, orderId, reason: dispute.reason })],
       };
     },
+    refusals: { idempotencyKeyUnused: () => 'retry' as const, ...claim.refusals },
   });
-  return disputeView(opened.dispute, 'buyer', opened.timeline);
 }
 
 async function viewAfter(disputeId: string, principal: Principal) {
@@ -165,16 +207,20 @@ async function viewAfter(disputeId: string, principal: Principal) {
 
 export const viewDispute = (principal: Principal, disputeId: string) => viewAfter(disputeId, principal);
 
-async function act(principal: Principal, disputeId: string, allowed: readonly Party[], decide: (dispute: Dispute, order: Order, now: string) => DisputeChange) {
-  const changed = await changeDispute(disputeId, principal, allowed, decide);
+async function act(principal: Principal, disputeId: string, allowed: readonly Party[], decide: (dispute: Dispute, order: Order, now: string) => DisputeChange, evidence: readonly string[] = []) {
+  const changed = await changeDispute(disputeId, principal, allowed, decide, evidence);
   if (!changed || changed.as === 'system') throw notFound('Dispute', disputeId);
   return disputeView(changed.dispute, changed.as, changed.timeline);
 }
 
 export async function sellerResponds(seller: Principal, disputeId: string, body: { action: 'ACCEPT' | 'COUNTER_OFFER'; counterOffer?: { type: Terms['type']; amount: { amount: number; currency: string } } | undefined; message: string; evidence: string[] }) {
-  const evidence = await evidenceOf(seller.userId, body.evidence);
-  return act(seller, disputeId, ['seller'], (dispute, order, now) =>
-    rules.sellerResponds(dispute, { action: body.action, counterOffer: body.counterOffer && asTerms(body.counterOffer, order, 'body.counterOffer.amount'), message: body.message, evidence }, order, now),
+  const evidence = await evidenceOf(seller.userId, body.evidence, disputeId);
+  return act(
+    seller,
+    disputeId,
+    ['seller'],
+    (dispute, order, now) => rules.sellerResponds(dispute, { action: body.action, counterOffer: body.counterOffer && asTerms(body.counterOffer, order, 'body.counterOffer.amount'), message: body.message, evidence }, order, now),
+    body.evidence,
   );
 }
 

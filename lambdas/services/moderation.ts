@@ -9,16 +9,15 @@
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
-import { checkStoredMedia } from '../domain/media.js';
 import { decideModeration, duplicateFingerprint, duplicateTextFinding, mediaFindingsAsModeration, screenText, type Finding } from '../domain/moderation.js';
 import { applyModeration, applyReplyModeration, reviewChange, type Review } from '../domain/reviews.js';
 import { businessEvent } from '../platform/business-events.js';
 import { logger } from '../platform/logger.js';
-import { copyObject, inspectObject } from '../store/files.js';
 import { claimText, getReview, reviewWrites, textOwner } from '../store/reviews.js';
 import { cancelTimer, type Timer } from '../store/timers.js';
 import { runCommand, type Decision } from './command.js';
 import { outbox } from './outbox.js';
+import { pinUpload } from './uploads.js';
 
 export const ModerationRequest = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('review'), reviewId: z.string(), revision: z.int() }),
@@ -66,36 +65,27 @@ const fingerprintOf = (text: string): string | undefined => {
   return normalized.length >= MIN_DUPLICATE_LENGTH ? createHash('sha256').update(normalized).digest('base64url') : undefined;
 };
 
-/** Where the platform's own copies of a review's media live: no upload ticket can write there. */
-const PUBLISHED_MEDIA = 'review-media-published/';
-
 /**
- * Media are checked and published from copies under a platform-only prefix: the uploader's ticket stays
- * valid for minutes after upload, and a second post to it must not replace what moderation approved.
- * A missing original keeps its key, so the check reports it missing.
+ * The revision's media as the platform's own checked copies (services/uploads.ts `pinUpload`, the one
+ * "check the bytes and copy to a platform key"): the uploader's form stays valid for minutes after
+ * upload, and a second post to it must not replace what moderation approved. Files already copied are
+ * only checked again. What is wrong with a file becomes a finding, which rejects the revision with a
+ * reason its author reads.
  */
-async function withPlatformCopies(review: Review): Promise<Review> {
-  const media = await Promise.all(
-    review.latest.media.map(async (item) => {
-      if (item.key.startsWith(PUBLISHED_MEDIA)) return item;
-      const target = `${PUBLISHED_MEDIA}${review.reviewId}/${item.uploadId}`;
-      return (await copyObject(item.key, target)) === 'copied' ? { ...item, key: target } : item;
-    }),
-  );
-  return { ...review, latest: { ...review.latest, media } };
+async function pinnedMedia(review: Review): Promise<{ pinned: Review; findings: Finding[] }> {
+  const pins = await Promise.all(review.latest.media.map(async (item) => ({ item, ...(await pinUpload(item, 'review-media')) })));
+  const media = pins.map(({ item, key }) => ({ ...item, key }));
+  return { pinned: { ...review, latest: { ...review.latest, media } }, findings: pins.flatMap(({ findings }) => mediaFindingsAsModeration(findings)) };
 }
 
-async function reviewFindings(review: Review, fingerprint: string | undefined): Promise<Finding[]> {
-  const findings = screenText(review.latest.text);
-  const facts = await Promise.all(review.latest.media.map((media) => inspectObject(media.key)));
-  review.latest.media.forEach((media, index) => {
-    findings.push(...mediaFindingsAsModeration(checkStoredMedia({ purpose: 'review-media', contentType: media.contentType }, facts[index] ?? { exists: false })));
-  });
+async function reviewFindings(review: Review, fingerprint: string | undefined): Promise<{ pinned: Review; findings: Finding[] }> {
+  const { pinned, findings: mediaFindings } = await pinnedMedia(review);
+  const findings = [...screenText(review.latest.text), ...mediaFindings];
   if (fingerprint) {
     const owner = await textOwner(fingerprint);
     if (owner && owner !== review.reviewId) findings.push(duplicateTextFinding());
   }
-  return findings;
+  return { pinned, findings };
 }
 
 export type RequestOutcome = 'decided' | 'stale';
@@ -139,8 +129,7 @@ async function revisionToDecide(request: Extract<ModerationRequest, { kind: 'rev
   const review = await getReview(request.reviewId);
   if (!review || !stillWaiting(review, request)) return undefined;
   const fingerprint = fingerprintOf(review.latest.text);
-  const pinned = await withPlatformCopies(review);
-  return { review, pinned, fingerprint, findings: await reviewFindings(pinned, fingerprint) };
+  return { review, fingerprint, ...(await reviewFindings(review, fingerprint)) };
 }
 
 function moderateRevision(request: Extract<ModerationRequest, { kind: 'review' }>): Promise<RequestOutcome> {

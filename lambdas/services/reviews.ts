@@ -11,11 +11,13 @@ import { businessEvent } from '../platform/business-events.js';
 import { decodeCursor, encodeCursor } from '../platform/cursor.js';
 import { newId } from '../platform/ids.js';
 import { logger } from '../platform/logger.js';
-import { getOrder } from '../store/orders.js';
+import { recordResponse, replayFor, type IdempotentCreate, type StoredResponse } from '../store/idempotency.js';
+import { readOrderForCreate } from '../store/orders.js';
 import * as store from '../store/reviews.js';
 import { setTimer } from '../store/timers.js';
-import { runCommand } from './command.js';
-import { resolveUploads } from './uploads.js';
+import { claimUploads } from '../store/uploads.js';
+import { runCommand, type Decision } from './command.js';
+import { claimRefusals, resolveUploads } from './uploads.js';
 import { moderationOutbox, moderationRequest } from './moderation.js';
 import { authorView, publicView, sellerView, type Audience } from './review-views.js';
 
@@ -25,27 +27,59 @@ import { authorView, publicView, sellerView, type Audience } from './review-view
  */
 const BUSY_REVIEW_ATTEMPTS = 30;
 
-async function mediaFor(userId: string, uploadIds: readonly string[] | undefined): Promise<MediaRef[] | undefined> {
-  if (uploadIds === undefined) return undefined;
-  const uploads = await resolveUploads(userId, uploadIds, 'review-media', 'body.media');
+const MEDIA_PATH = 'body.media';
+
+/** The caller's review-media uploads named by a body, for the review `reviewId` whose transaction claims them. */
+async function mediaFor(userId: string, uploadIds: readonly string[], reviewId: string): Promise<MediaRef[]> {
+  const uploads = await resolveUploads(userId, uploadIds, 'review-media', MEDIA_PATH, reviewId);
   return uploads.map((upload) => ({ uploadId: upload.uploadId, key: upload.key, contentType: upload.contentType }));
 }
+
+/**
+ * A review's media are used by that review only: its transaction marks them used, and a request that lost
+ * an upload to another one meanwhile is refused naming the file (after the rule: a change whose review or
+ * order moved meanwhile is decided again first).
+ */
+const mediaClaim = (uploadIds: readonly string[], reviewId: string) => ({
+  writes: claimUploads(uploadIds, reviewId),
+  refusals: claimRefusals(uploadIds, reviewId, MEDIA_PATH, ['reviewVersion', 'orderCompleted']),
+});
 
 const isAdmin = (principal: Principal | undefined) => principal?.roles.includes('admin') ?? false;
 const audienceOf = (principal: Principal | undefined): Audience => (isAdmin(principal) ? 'admin' : 'author');
 
-export async function writeReview(buyer: Principal, orderId: string, body: Omit<RevisionContent, 'media'> & { productId: string; media: string[] }) {
-  const media = (await mediaFor(buyer.userId, body.media)) ?? [];
-  const review = await runCommand({
+export type AuthorReviewView = Awaited<ReturnType<typeof authorView>>;
+
+/** What writing answers: the new review, or the response kept for a retry with the same Idempotency-Key. */
+type Written = { review: AuthorReviewView; replay?: never } | { replay: StoredResponse };
+
+/**
+ * Writes a review: the order (with the Idempotency-Key's record, if any) in one read, everything written
+ * in one transaction — the key's record included, so no review commits without it, and a retry with the
+ * key gets the first response before anything is resolved or written.
+ */
+export async function writeReview(
+  buyer: Principal,
+  orderId: string,
+  body: Omit<RevisionContent, 'media'> & { productId: string; media: string[] },
+  idempotency?: IdempotentCreate<AuthorReviewView>,
+): Promise<Written> {
+  // One id for every attempt: the media are resolved and claimed for this review.
+  const reviewId = newId('rev');
+  const claim = mediaClaim(body.media, reviewId);
+  return runCommand({
     subject: 'review',
     load: async () => {
-      const order = await getOrder(orderId);
+      const { order, record } = await readOrderForCreate(orderId, idempotency?.request);
       if (!order || order.buyerId !== buyer.userId) throw notFound('Order', orderId);
-      return order;
+      const replay = idempotency && replayFor(idempotency.request, record);
+      if (replay) return { order, replay, media: [] };
+      return { order, media: await mediaFor(buyer.userId, body.media, reviewId) };
     },
-    decide: (order, now) => {
+    decide: async ({ order, replay, media }, now): Promise<Decision<Written>> => {
+      if (replay) return { writes: [], result: { replay } };
       const written = reviews.createReview({
-        reviewId: newId('rev'),
+        reviewId,
         order,
         productId: body.productId,
         reviewerName: buyer.name ?? buyer.userId,
@@ -53,6 +87,7 @@ export async function writeReview(buyer: Principal, orderId: string, body: Omit<
         now,
       });
       const moderation = moderationOutbox.send(moderationRequest(written, 'review'), now);
+      const view = await authorView(written, { audience: 'author' });
       return {
         writes: [
           ...store.reviewWrites(reviews.reviewChange(null, written)),
@@ -62,16 +97,20 @@ export async function writeReview(buyer: Principal, orderId: string, body: Omit<
           store.orderStillCompleted(orderId),
           moderation.write,
           setTimer({ kind: 'EDIT_WINDOW', entityId: written.reviewId, dueAt: reviews.editWindowEndsAt(written) }, now),
+          ...claim.writes,
+          // A concurrent request with the same key loses on the record's guard, and its retry replays this one.
+          ...(idempotency ? [recordResponse(idempotency.request, idempotency.respond(view))] : []),
         ],
-        result: written,
+        result: { review: view },
         afterCommit: [moderation.afterCommit],
       };
     },
     refusals: {
+      idempotencyKeyUnused: () => 'retry' as const,
       reviewGuard: new DomainError('REVIEW_ALREADY_EXISTS', 'This product of this order has already been reviewed; edit that review instead.'),
+      ...claim.refusals,
     },
   });
-  return authorView(review, { audience: 'author' });
 }
 
 async function ownReview(buyer: Principal, reviewId: string): Promise<Review> {
@@ -81,22 +120,29 @@ async function ownReview(buyer: Principal, reviewId: string): Promise<Review> {
 }
 
 export async function editReview(buyer: Principal, reviewId: string, edit: Partial<Omit<RevisionContent, 'media'>> & { media?: string[] | undefined }) {
-  const media = await mediaFor(buyer.userId, edit.media);
-  const { media: _uploadIds, ...rest } = edit;
-  const changes: Partial<RevisionContent> = { ...Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)), ...(media && { media }) };
+  const { media: uploadIds, ...rest } = edit;
+  const content: Partial<Omit<RevisionContent, 'media'>> = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
+  const claim = mediaClaim(uploadIds ?? [], reviewId);
   const edited = await runCommand({
     subject: 'review',
-    load: () => ownReview(buyer, reviewId),
-    decide: (review, now) => {
-      const next = reviews.editReview(review, changes, now);
+    load: async () => {
+      const review = await ownReview(buyer, reviewId);
+      // Files the review already names keep the entry it has (moderation's checked copy): their original
+      // upload may be gone by now (the lifecycle rule), and they were checked already.
+      const media = uploadIds && reviews.keepKnownMedia(review, await mediaFor(buyer.userId, uploadIds, reviewId));
+      return { review, media };
+    },
+    decide: ({ review, media }, now) => {
+      const next = reviews.editReview(review, { ...content, ...(media && { media }) }, now);
       // An edit of a review held for a moderator waits for the moderator, not for the automated checks.
       const moderation = next.status === 'PENDING_MODERATION' ? moderationOutbox.send(moderationRequest(next, 'review'), now) : undefined;
       return {
-        writes: [...store.reviewWrites(reviews.reviewChange(review, next)), ...(moderation ? [moderation.write] : [])],
+        writes: [...store.reviewWrites(reviews.reviewChange(review, next)), ...(moderation ? [moderation.write] : []), ...claim.writes],
         result: next,
         afterCommit: moderation ? [moderation.afterCommit] : [],
       };
     },
+    refusals: claim.refusals,
   });
   return authorView(edited, { audience: 'author' });
 }

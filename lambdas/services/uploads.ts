@@ -7,6 +7,8 @@
 import { DomainError, type FieldError } from '../domain/errors.js';
 import { checkStoredMedia, maxBytesFor, uploadRules, UPLOADS_PER_HOUR, type MediaFinding, type UploadPurpose } from '../domain/media.js';
 import type { Principal } from '../platform/auth.js';
+import type { GuardName } from '../store/transactions.js';
+import type { Refusal } from './command.js';
 import { clock } from '../platform/clock.js';
 import { newId } from '../platform/ids.js';
 import { copyObject, incomingKey, inspectObject, isOwnedKey, newOwnedKey, presignUpload, UPLOAD_TTL_SECONDS } from '../store/files.js';
@@ -46,22 +48,42 @@ export interface AdoptedUpload {
   contentType: string;
 }
 
+/** An upload is used by one entity: one the body names that another entity than `usedBy` uses, as a field error. */
+const usedElsewhere = (upload: UploadRecord | undefined, usedBy: string | undefined, at: string): FieldError[] =>
+  upload?.usedBy !== undefined && upload.usedBy !== usedBy ? [{ path: at, message: 'already used; upload the file again' }] : [];
+
 /**
  * The records of the uploads a body names, in the order named. Someone else's upload, or one made for
  * another purpose, is refused as invalid input (API.md) — without saying whether it exists. An upload
- * already used by another entity is refused unless `used` allows it.
+ * already used by another entity than `usedBy` is refused too (the claim in that entity's transaction is
+ * what decides a race; this answers the common case before any copy is made).
  */
-async function namedUploads(ownerId: string, uploadIds: readonly string[], purpose: UploadPurpose, path: string, used: { by?: string } | 'allowed'): Promise<UploadRecord[]> {
+async function namedUploads(ownerId: string, uploadIds: readonly string[], purpose: UploadPurpose, path: string, usedBy: string | undefined): Promise<UploadRecord[]> {
   const found = await getUploads(uploadIds);
   const errors: FieldError[] = uploadIds.flatMap((uploadId, index) => {
     const upload = found.get(uploadId);
     if (!upload || upload.ownerId !== ownerId || upload.purpose !== purpose) return [{ path: `${path}.${index}`, message: `not one of your ${purpose} uploads` }];
-    if (used !== 'allowed' && upload.usedBy !== undefined && upload.usedBy !== used.by) return [{ path: `${path}.${index}`, message: 'already used; upload the file again' }];
-    return [];
+    return usedElsewhere(upload, usedBy, `${path}.${index}`);
   });
   if (new Set(uploadIds).size !== uploadIds.length) errors.push({ path, message: 'the same upload is named twice' });
   if (errors.length > 0) throw new DomainError('UPLOAD_NOT_USABLE', 'Some uploads cannot be used here.', errors);
   return uploadIds.map((uploadId) => found.get(uploadId) as UploadRecord);
+}
+
+/**
+ * The refusals of a command whose transaction includes `claimUploads(uploadIds, usedBy)`. A failed claim
+ * means another request took one of the files between adoption and commit: the answer names them. But
+ * if what the command read changed too (`readGuards`, e.g. the order's version), it is decided again
+ * first, so a duplicate submission gets the rule's own answer (DISPUTE_ALREADY_OPEN), not "already used".
+ */
+export function claimRefusals(uploadIds: readonly string[], usedBy: string, path: string, readGuards: readonly GuardName[]): Partial<Record<GuardName, Refusal<unknown>>> {
+  const decideAgain = () => 'retry' as const;
+  const claimLost = async (): Promise<DomainError | 'retry'> => {
+    const found = await getUploads(uploadIds);
+    const errors = uploadIds.flatMap((uploadId, index) => usedElsewhere(found.get(uploadId), usedBy, `${path}.${index}`));
+    return errors.length > 0 ? new DomainError('UPLOAD_NOT_USABLE', 'Some uploads cannot be used here.', errors) : 'retry';
+  };
+  return { ...Object.fromEntries(readGuards.map((guard) => [guard, decideAgain])), uploadUnused: claimLost };
 }
 
 /**
@@ -89,7 +111,7 @@ export async function pinUpload(upload: { uploadId: string; key: string; content
  */
 export async function adoptUploads(ownerId: string, uploadIds: readonly string[], purpose: UploadPurpose, path: string, options: { usedBy?: string } = {}): Promise<AdoptedUpload[]> {
   if (uploadIds.length === 0) return [];
-  const uploads = await namedUploads(ownerId, uploadIds, purpose, path, { ...(options.usedBy !== undefined && { by: options.usedBy }) });
+  const uploads = await namedUploads(ownerId, uploadIds, purpose, path, options.usedBy);
   const pinned = await Promise.all(uploads.map(async (upload) => ({ upload, ...(await pinUpload(upload, purpose)) })));
   const errors = pinned.flatMap(({ findings }, index) => findings.map((finding) => ({ path: `${path}.${index}`, message: finding.message })));
   if (errors.length > 0) throw new DomainError('UPLOAD_NOT_USABLE', 'Some files are not what their upload declared.', errors);
@@ -97,13 +119,13 @@ export async function adoptUploads(ownerId: string, uploadIds: readonly string[]
 }
 
 /**
- * The uploads a body names, ready to store. Purposes checked when used are adopted (adoptUploads).
- * Review media are checked by moderation instead, which rejects the review with a reason its author can
- * read (DOMAIN.md): here they are only the caller's own uploads of that purpose — already used ones
- * included, because an edit keeps its review's files; the review's claimUploads refuses another's.
+ * The uploads a body names, ready to store, for the entity `usedBy` whose transaction claims them
+ * (`claimUploads`). Purposes checked when used are adopted (adoptUploads). Review media are checked by
+ * moderation instead, which rejects the review with a reason its author can read (DOMAIN.md) and pins
+ * them (`pinUpload`): here they are only the caller's own unused uploads of that purpose.
  */
-export async function resolveUploads(ownerId: string, uploadIds: readonly string[], purpose: UploadPurpose, path: string): Promise<AdoptedUpload[]> {
-  if (uploadRules[purpose].checkedBy === 'adoption') return adoptUploads(ownerId, uploadIds, purpose, path);
-  const uploads = await namedUploads(ownerId, uploadIds, purpose, path, 'allowed');
+export async function resolveUploads(ownerId: string, uploadIds: readonly string[], purpose: UploadPurpose, path: string, usedBy: string): Promise<AdoptedUpload[]> {
+  if (uploadRules[purpose].checkedBy === 'adoption') return adoptUploads(ownerId, uploadIds, purpose, path, { usedBy });
+  const uploads = await namedUploads(ownerId, uploadIds, purpose, path, usedBy);
   return uploads.map(({ uploadId, key, contentType }) => ({ uploadId, key, contentType }));
 }

@@ -74,6 +74,12 @@ export interface IdempotentRequest {
   requestHash: string;
 }
 
+/** An idempotent create: the key's request, and the response its record keeps for a retry. */
+export interface IdempotentCreate<V> {
+  request: IdempotentRequest;
+  respond: (view: V) => StoredResponse;
+}
+
 /**
  * The Idempotency-Key of a request (already validated by the HTTP middleware) with the fingerprint the
  * middleware takes of the same request: route, path parameters and body.

@@ -133,6 +133,19 @@ export async function getOrder(orderId: string): Promise<Order | undefined> {
   return Item ? orderEntity.parse(Item) : undefined;
 }
 
+/**
+ * The order a create hangs off (a dispute, a review), with the Idempotency-Key's record when the request
+ * has one: one read either way (GetItem, or a BatchGetItem of both).
+ */
+export async function readOrderForCreate(orderId: string, idempotency: IdempotentRequest | undefined): Promise<{ order: Order | undefined; record: IdempotencyRecord | undefined }> {
+  if (!idempotency) return { order: await getOrder(orderId), record: undefined };
+  const orderKey = orderEntity.key({ orderId });
+  const items = await batchGetItems([orderKey, idempotencyEntity.key(idempotency)], { consistent: true });
+  const order = items.find((item) => item.PK === orderKey.PK && item.SK === orderKey.SK);
+  const record = items.find((item) => item !== order);
+  return { order: order && orderEntity.parse(order), record: record && idempotencyEntity.parse(record) };
+}
+
 const queryOrderPartition = (orderId: string, from: string, to: string) => partitionItems(orderEntity.key({ orderId }).PK, { from, to });
 
 const startsWith = (prefix: string) => (item: Record<string, unknown>) => String(item.SK).startsWith(prefix);

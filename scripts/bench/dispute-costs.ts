@@ -5,6 +5,7 @@
  *   B  seller's COUNTER_OFFER → buyer accepts the offer
  *   C  COUNTER_OFFER → escalation → admin decision
  *   D  buyer withdraws
+ *   E  opened with an Idempotency-Key, then the retry (a replay)
  * Each dispute action reads the dispute, then its order, and writes one transaction: the derived target is
  * ≤ 3 calls (two deciding reads + the write), marked `*`.
  */
@@ -21,7 +22,7 @@ export async function measureDisputeCosts(host: LocalHost, client: BenchClient):
   const { seller, productId } = await client.sellerWithListing();
   const buyer = await client.actor('buyer');
   const admin = await client.actor('admin');
-  const [a, b, c, d] = await Promise.all([0, 1, 2, 3].map(() => client.shippedOrder(seller, buyer, [productId])));
+  const [a, b, c, d, e] = await Promise.all([0, 1, 2, 3, 4].map(() => client.shippedOrder(seller, buyer, [productId])));
 
   const open = async (orderId: string | undefined, type: 'REFUND' | 'RETURN_AND_REFUND', label?: string): Promise<string> => {
     const path = `/v1/orders/${orderId}/disputes`;
@@ -60,6 +61,13 @@ export async function measureDisputeCosts(host: LocalHost, client: BenchClient):
   // D: withdrawn.
   const disputeD = await open(d, 'REFUND');
   await act('withdraw (buyer cancels)', 'POST /v1/disputes/{disputeId}/cancel', disputeD, buyer);
+
+  // E: the key's record is read with the order (one BatchGetItem) and written in the dispute's transaction.
+  const keyed = { as: buyer, body: aDispute('REFUND'), headers: { 'idempotency-key': `bench-${e}` } };
+  const openE = { route: 'POST /v1/orders/{orderId}/disputes', status: 201, path: `/v1/orders/${e}/disputes`, options: keyed } as const;
+  const first = await run({ ...openE, label: 'open dispute, with Idempotency-Key', maxCalls: 2 });
+  const replay = await run({ ...openE, label: 'open dispute, idempotent replay', maxCalls: 1 });
+  if (stringField(replay.body, 'disputeId') !== stringField(first.body, 'disputeId')) throw new Error('the replay did not return the first dispute');
 
   await host.drainQueues(); // the escalation's case-file request, so later measurements start from empty queues
   return rows;

@@ -12,18 +12,24 @@ export async function measureReviewCosts(host: LocalHost, client: BenchClient): 
   const { rows, run } = costProbes(client);
   const { seller, productId } = await client.sellerWithListing();
   const secondProductId = await client.listing(seller);
+  const thirdProductId = await client.listing(seller);
   const buyer = await client.actor('buyer');
 
   const ticket = await run({ label: 'presigned upload (review photo)', route: 'POST /v1/uploads', maxCalls: 1, status: 201, path: '/v1/uploads', options: { as: buyer, body: { purpose: 'review-media', contentType: 'image/png', contentLength: PNG_BYTES.length } } });
   await client.storeFile(ticket, PNG_BYTES, 'image/png');
   const uploadId = stringField(ticket.body, 'uploadId');
 
-  const orderId = await client.completedOrder(seller, buyer, [productId, secondProductId]);
+  const orderId = await client.completedOrder(seller, buyer, [productId, secondProductId, thirdProductId]);
   const write = (label: string, product: string, media: string[], maxCalls: number) =>
     run({ label, route: 'POST /v1/orders/{orderId}/reviews', maxCalls, status: 201, path: `/v1/orders/${orderId}/reviews`, options: { as: buyer, body: aReview(product, { media }) } });
   const reviewId = stringField((await write('write review', productId, [], 2)).body, 'reviewId');
   // The photo adds one read: the uploads named must be the author's own, made for review media.
   await write('write review with a photo', secondProductId, [uploadId], 3);
+  // The key's record is read with the order (one BatchGetItem) and written in the review's transaction.
+  const keyed = { route: 'POST /v1/orders/{orderId}/reviews', status: 201, path: `/v1/orders/${orderId}/reviews`, options: { as: buyer, body: aReview(thirdProductId, { media: [] }), headers: { 'idempotency-key': `bench-${orderId}` } } } as const;
+  const first = await run({ ...keyed, label: 'write review, with Idempotency-Key', maxCalls: 2 });
+  const replay = await run({ ...keyed, label: 'write review, idempotent replay', maxCalls: 1 });
+  if (stringField(replay.body, 'reviewId') !== stringField(first.body, 'reviewId')) throw new Error('the replay did not return the first review');
   await host.drainQueues();
 
   const review = `/v1/reviews/${reviewId}`;

@@ -81,12 +81,27 @@ describe('an upload is used once', () => {
     await expect(adoptUploads(buyer.userId, [uploadId], 'dispute-evidence', 'body.evidence', { usedBy: 'dsp_first' })).resolves.toHaveLength(1);
   });
 
-  it('lets a review edit name the media its review already uses (moderation checks review media, not adoption)', async () => {
+  it('resolves review media (checked by moderation, not adoption) for the review that uses them, and for no other', async () => {
     const buyer = await local.api.actor('buyer');
     const uploadId = await uploaded(buyer, 'review-media', PNG_BYTES);
     await transact(claimUploads([uploadId], 'rev_1'));
-    const [resolved] = await resolveUploads(buyer.userId, [uploadId], 'review-media', 'body.media');
+    const [resolved] = await resolveUploads(buyer.userId, [uploadId], 'review-media', 'body.media', 'rev_1');
     expect(resolved).toEqual({ uploadId, key: `incoming/review-media/${uploadId}`, contentType: 'image/png' });
+    const error = await refusal(resolveUploads(buyer.userId, [uploadId], 'review-media', 'body.media', 'rev_2'));
+    expect(error.errors).toEqual([{ path: 'body.media.0', message: 'already used; upload the file again' }]);
+  });
+
+  it('names the claim that failed: the uploadUnused guard, whatever else the transaction writes', async () => {
+    const buyer = await local.api.actor('buyer');
+    const [first, second] = [await uploaded(buyer, 'dispute-evidence', PNG_BYTES), await uploaded(buyer, 'dispute-evidence', PNG_BYTES)];
+    await transact(claimUploads([second], 'dsp_first'));
+    const failed = await transact(claimUploads([first, second], 'dsp_second')).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failed).toBeInstanceOf(ConflictError);
+    expect([...(failed as ConflictError).failedGuards]).toEqual(['uploadUnused']);
+    expect((await getUploads([first])).get(first)?.usedBy).toBeUndefined();
   });
 });
 

@@ -5,7 +5,8 @@
  */
 import { PurgeQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { PNG_BYTES, useLocalApi, type Actor, type ApiResponse } from '../support/local-api.js';
+import { getUploads } from '../../lambdas/store/uploads.js';
+import { anOrder, aShipment, PNG_BYTES, useLocalApi, type Actor, type ApiResponse } from '../support/local-api.js';
 
 const local = useLocalApi();
 
@@ -237,6 +238,14 @@ describe('counter-offers', () => {
     await api.expectEscrowBalanced(orderId, buyer);
   });
 
+  it("marks the seller's evidence used by the dispute in the response's own transaction", async () => {
+    const { api } = local;
+    const { seller, disputeId } = await disputed();
+    const photo = await aPhoto(seller);
+    expect((await api.post(at(disputeId, 'response'), seller, { ...aCounterOffer(500), evidence: [photo] })).status).toBe(200);
+    expect((await getUploads([photo])).get(photo)?.usedBy).toBe(disputeId);
+  });
+
   it('refuses accept-offer without an offer (NO_COUNTER_OFFER) and a second seller response (DISPUTE_NOT_AWAITING_SELLER)', async () => {
     const { api } = local;
     const { buyer, seller, disputeId } = await disputed();
@@ -435,6 +444,43 @@ describe('simultaneous actions', () => {
     const responses = await Promise.all([1, 2, 3].map(() => api.post(`/v1/orders/${orderId}/disputes`, buyer, aDispute())));
     expect(winners(responses)).toEqual([201, 409, 409]);
     for (const refused of responses.filter((response) => response.status === 409)) expectRefused(refused, 409, 'DISPUTE_ALREADY_OPEN');
+    expect((await api.get<{ items: DisputeBody[] }>('/v1/disputes', buyer)).body.items).toHaveLength(1);
+  });
+
+  it('opens one dispute when the buyer submits it 3 times at once with evidence, answering the others as duplicates', async () => {
+    const { api } = local;
+    const { buyer, orderId } = await api.shippedOrder();
+    const photo = await aPhoto(buyer);
+    const responses = await Promise.all([1, 2, 3].map(() => api.post(`/v1/orders/${orderId}/disputes`, buyer, aDispute({ evidence: [photo] }))));
+    expect(winners(responses)).toEqual([201, 409, 409]);
+    for (const refused of responses.filter((response) => response.status === 409)) expectRefused(refused, 409, 'DISPUTE_ALREADY_OPEN');
+  });
+
+  it('lets exactly one of two disputes racing for the same evidence upload have it, naming the file to the other', async () => {
+    const { api } = local;
+    const first = await api.shippedOrder();
+    // A second shipped order of the same buyer, from another shop.
+    const { seller, productId } = await api.sellerWithListing();
+    const placed = await api.post<{ orderId: string }>('/v1/orders', first.buyer, anOrder(productId, 1));
+    expect((await api.post(`/v1/orders/${placed.body.orderId}/shipment`, seller, aShipment())).status).toBe(200);
+    const photo = await aPhoto(first.buyer);
+    const responses = await Promise.all([first.orderId, placed.body.orderId].map((orderId) => api.post(`/v1/orders/${orderId}/disputes`, first.buyer, aDispute({ evidence: [photo] }))));
+    expect(winners(responses)).toEqual([201, 400]);
+    expect(responses.find((response) => response.status === 400)?.body).toMatchObject({ code: 'UPLOAD_NOT_USABLE', errors: [{ path: 'body.evidence.0', message: 'already used; upload the file again' }] });
+  });
+
+  it('opens one dispute for one Idempotency-Key, evidence included: retries (even sent at once) replay it, another body is refused', async () => {
+    const { api } = local;
+    const { buyer, orderId } = await api.shippedOrder();
+    const body = aDispute({ evidence: [await aPhoto(buyer)] });
+    const key = { 'idempotency-key': 'dispute-1' };
+    const [first, concurrent] = await Promise.all([1, 2].map(() => api.post<DisputeBody>(`/v1/orders/${orderId}/disputes`, buyer, body, key)));
+    const retry = await api.post<DisputeBody>(`/v1/orders/${orderId}/disputes`, buyer, body, key);
+    for (const response of [first, concurrent, retry]) expect(response?.status, response?.text).toBe(201);
+    expect(new Set([first, concurrent, retry].map((response) => response?.body.disputeId)).size).toBe(1);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.headers.get('location')).toBe(`/v1/disputes/${retry.body.disputeId}`);
+    expectRefused(await api.post(`/v1/orders/${orderId}/disputes`, buyer, aDispute(), key), 409, 'IDEMPOTENCY_KEY_REUSED');
     expect((await api.get<{ items: DisputeBody[] }>('/v1/disputes', buyer)).body.items).toHaveLength(1);
   });
 

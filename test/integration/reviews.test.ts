@@ -1,8 +1,9 @@
+import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PurgeQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { documentClient } from '../../lambdas/store/client.js';
-import { aReview, PNG_BYTES, useLocalApi, type Actor } from '../support/local-api.js';
+import { anOrder, aReview, aShipment, PNG_BYTES, useLocalApi, type Actor } from '../support/local-api.js';
 
 const local = useLocalApi();
 
@@ -127,6 +128,84 @@ describe('writing a review', () => {
     const refused = await api.post(`/v1/orders/${orderId}/reviews`, buyer, aReview(productId, { media: [foreign] }));
     expect(refused.status).toBe(400);
     expect(refused.body).toMatchObject({ code: 'UPLOAD_NOT_USABLE', errors: [{ path: 'body.media.0' }] });
+  });
+});
+
+/** Another completed order of the same buyer, from another shop: a second order line they may review. */
+async function anotherCompletedOrder(buyer: Actor) {
+  const { api } = local;
+  const { seller, productId } = await api.sellerWithListing();
+  const placed = await api.post<{ orderId: string }>('/v1/orders', buyer, anOrder(productId, 1));
+  expect(placed.status, placed.text).toBe(201);
+  expect((await api.post(`/v1/orders/${placed.body.orderId}/shipment`, seller, aShipment())).status).toBe(200);
+  expect((await api.post(`/v1/orders/${placed.body.orderId}/confirm-receipt`, buyer)).status).toBe(200);
+  return { orderId: placed.body.orderId, productId };
+}
+
+/** The review item as stored: the media keys it names (the platform's copies once moderation ran). */
+async function storedMediaKeys(reviewId: string): Promise<string[]> {
+  const { Item } = await documentClient().send(new GetCommand({ TableName: process.env.TABLE_NAME, Key: { PK: `REVIEW#${reviewId}`, SK: 'REVIEW' } }));
+  return ((Item?.latest as { media: { key: string }[] } | undefined)?.media ?? []).map((media) => media.key);
+}
+
+describe('media are used by one review', () => {
+  it('lets exactly one of two reviews racing for the same upload have it, naming the file to the other', async () => {
+    const { api } = local;
+    const first = await api.completedOrder();
+    const second = await anotherCompletedOrder(first.buyer);
+    const photo = await api.upload(first.buyer, PNG_BYTES);
+    const responses = await Promise.all(
+      [first, second].map(({ orderId, productId }) => api.post<ReviewBody>(`/v1/orders/${orderId}/reviews`, first.buyer, aReview(productId, { media: [photo] }))),
+    );
+    expect(responses.map((response) => response.status).sort()).toEqual([201, 400]);
+    expect(responses.find((response) => response.status === 400)?.body).toMatchObject({ code: 'UPLOAD_NOT_USABLE', errors: [{ path: 'body.media.0', message: 'already used; upload the file again' }] });
+  });
+
+  it('takes the same body again once a refusal is lifted, and an edit that keeps the media', async () => {
+    const { api } = local;
+    const { buyer, orderId, productId } = await api.shippedOrder();
+    const photo = await api.upload(buyer, PNG_BYTES);
+    const early = await api.post(`/v1/orders/${orderId}/reviews`, buyer, aReview(productId, { media: [photo] }));
+    expect(early.body.code).toBe('ORDER_NOT_COMPLETED');
+    expect((await api.post(`/v1/orders/${orderId}/confirm-receipt`, buyer)).status).toBe(200);
+    const created = await api.post<ReviewBody>(`/v1/orders/${orderId}/reviews`, buyer, aReview(productId, { media: [photo] }));
+    expect(created.status, created.text).toBe(201);
+    const edited = await api.request<ReviewBody>('PATCH', `/v1/reviews/${created.body.reviewId}`, { as: buyer, body: { text: 'Still pours evenly after a month of daily use.', media: [photo] } });
+    expect(edited.status, edited.text).toBe(200);
+  });
+
+  it('writes one review for one Idempotency-Key, media included: retries (even sent at once) replay it, another body is refused', async () => {
+    const { api } = local;
+    const { buyer, orderId, productId } = await api.completedOrder();
+    const body = aReview(productId, { media: [await api.upload(buyer, PNG_BYTES)] });
+    const key = { 'idempotency-key': 'review-1' };
+    const [first, concurrent] = await Promise.all([1, 2].map(() => api.post<ReviewBody>(`/v1/orders/${orderId}/reviews`, buyer, body, key)));
+    const retry = await api.post<ReviewBody>(`/v1/orders/${orderId}/reviews`, buyer, body, key);
+    for (const response of [first, concurrent, retry]) expect(response?.status, response?.text).toBe(201);
+    expect(new Set([first, concurrent, retry].map((response) => response?.body.reviewId)).size).toBe(1);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.headers.get('location')).toBe(`/v1/reviews/${retry.body.reviewId}`);
+    const reused = await api.post(`/v1/orders/${orderId}/reviews`, buyer, aReview(productId, { rating: 1 }), key);
+    expect(reused.status).toBe(409);
+    expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect((await api.get<{ items: unknown[] }>('/v1/me/reviews', buyer)).body.items).toHaveLength(1);
+  });
+
+  it('keeps the checked copy when an edit names media the review already has, after the original upload expired', async () => {
+    const { api } = local;
+    const photo = { id: '' };
+    const { reviewId, buyer, review } = await reviewAndModerate({}, { media: async (buyer) => [(photo.id = await api.upload(buyer, PNG_BYTES))] });
+    expect(review.status).toBe('PUBLISHED');
+    const [copy] = await storedMediaKeys(reviewId);
+    expect(copy).toMatch(new RegExp(`^owned/review-media/${photo.id}\\.`));
+    // The lifecycle rule removes originals a day after upload.
+    await new S3Client({}).send(new DeleteObjectCommand({ Bucket: process.env.BUCKET_NAME, Key: `incoming/review-media/${photo.id}` }));
+    const edited = await api.request<ReviewBody>('PATCH', `/v1/reviews/${reviewId}`, { as: buyer, body: { text: 'Two months on, it still pours evenly and cleans up fast.', media: [photo.id] } });
+    expect(edited.status, edited.text).toBe(200);
+    await api.drainQueues();
+    const after = await api.get<ReviewBody>(`/v1/reviews/${reviewId}`, buyer);
+    expect(after.body).toMatchObject({ status: 'PUBLISHED', current: { revision: 2, status: 'PUBLISHED' } });
+    expect(await storedMediaKeys(reviewId)).toEqual([copy]);
   });
 });
 

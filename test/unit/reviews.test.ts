@@ -153,6 +153,16 @@ describe('edits', () => {
     expect(refusal(() => reviews.editReview(review, { rating: 4 }, at(7 + 180.001)))).toBe('EDIT_WINDOW_CLOSED');
     expect(refusal(() => reviews.editReview(remove(review, at(8)), { rating: 4 }, at(9)))).toBe('REVIEW_REMOVED');
   });
+
+  it('keep the entry a review already has for a file it names again (the checked copy), and take new files as named', () => {
+    const photo = { uploadId: 'upl_photo', key: 'incoming/review-media/upl_photo', contentType: 'image/png' };
+    const checked = { ...photo, key: 'owned/review-media/upl_photo.0a1b2c3d4e5f' };
+    // Moderation published the revision with its checked copy; a later edit is still pending with the form's key.
+    const review = reviews.editReview(published({ media: [checked] }), { media: [photo] }, at(8));
+    const video = { uploadId: 'upl_video', key: 'incoming/review-media/upl_video', contentType: 'video/mp4' };
+    expect(reviews.keepKnownMedia(review, [video, photo])).toEqual([video, checked]);
+    expect(reviews.keepKnownMedia(written({ media: [photo] }), [photo])).toEqual([photo]);
+  });
 });
 
 /** What DynamoDB gives back: the item as written, minus attributes the client drops (undefined values). */
