@@ -1,8 +1,10 @@
 /**
  * The CDK app: `npx cdk synth --all` / `cdk deploy --all -c stage=prod` (optionally
- * `-c authCallbackUrls=…` for Cognito's managed login).
+ * `-c authCallbackUrls=…` for Cognito's managed login, `-c alarmEmail=…` and `-c alarmWebhookUrl=https://…`
+ * for who receives the alarms).
  * Two stacks per stage — `Aftersale-<stage>-Stateful` (data, retained) and `Aftersale-<stage>-Api`
- * (functions, API, schedules, alarms) — checked by cdk-nag's AWS Solutions pack on every synth.
+ * (functions, API, schedules, alarms, dashboard; canary deployments outside dev) — checked by cdk-nag's
+ * AWS Solutions pack on every synth.
  */
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -47,7 +49,11 @@ export function defineAftersale(app: App, options: AftersaleOptions = {}): After
     stage,
     env,
     stateful,
-    description: `Aftersale ${stage}: functions, HTTP API, workers, schedules, alarms`,
+    description: `Aftersale ${stage}: functions, HTTP API, workers, schedules, alarms, dashboard`,
+    alarmSubscriptions: {
+      ...optionalString(app, 'alarmEmail'),
+      ...optionalString(app, 'alarmWebhookUrl'),
+    },
     ...(options.manifest ? { manifest: options.manifest } : {}),
   });
 
@@ -55,6 +61,14 @@ export function defineAftersale(app: App, options: AftersaleOptions = {}): After
   const nag = new AwsSolutionsChecks(app);
   Validations.of(app).addPlugins(nag);
   return { app, stage, stateful, api, nag };
+}
+
+/** A context value that is a non-empty string when given, keyed for AlarmSubscriptions (`alarmEmail` → `email`). */
+function optionalString(app: App, key: 'alarmEmail' | 'alarmWebhookUrl'): { email?: string; webhookUrl?: string } {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === '') return {};
+  if (typeof value !== 'string') throw new Error(`Context '${key}' must be a string, got ${JSON.stringify(value)}`);
+  return key === 'alarmEmail' ? { email: value.trim() } : { webhookUrl: value.trim() };
 }
 
 /**
