@@ -4,13 +4,16 @@
  * shift them, the alarms that roll them back, who receives the alarms, the timer-lag metric and the
  * dashboard. Bundling is skipped (`aws:cdk:bundling-stacks: []`): api-stack.test.ts bundles every entry.
  */
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { App, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { defineAftersale, type Aftersale } from '../../bin/aftersale.js';
 import { alarmingEvents, DLQ_AGE_ALARM_SECONDS, TIMER_LAG_ALARM_SECONDS, TIMER_SWEEP_JOB } from '../../lib/api-stack.js';
 import { HTTP_P99_BUDGET_MS, SERVER_ERROR_RATE_PERCENT } from '../../lib/constructs/manifest-function.js';
 import { businessEvents, functions, jobs, queues, routes, workers } from '../../lib/manifest.js';
+import { operationRoutes } from '../../lib/routes/operations.js';
+import { httpFunction } from '../../lambdas/platform/http.js';
 import { cdkContext, type CfnResource } from './support.js';
 
 function build(context: Record<string, unknown>): Aftersale {
@@ -136,13 +139,36 @@ describe('rollback alarms', () => {
         failed: 'Errors',
         unhandled: 'UnhandledErrors',
       });
-      // The handler answers 500 for an unhandled error and logs it; this filter counts those lines per function.
+      // The handler answers 500 for an unhandled error and logs it; this filter counts those lines per function
+      // (the next test holds the log line to this pattern).
       template.hasResourceProperties('AWS::Logs::MetricFilter', {
         LogGroupName: { Ref: idOf(prod, fn.logGroup) },
         FilterPattern: '{ $.message = "Unhandled error" }',
         MetricTransformations: [Match.objectLike({ MetricName: 'UnhandledErrors', MetricNamespace: 'Aftersale', Dimensions: [{ Key: 'FunctionName', Value: '$.function_name' }] })],
       });
     }
+  });
+});
+
+describe('the line the 5xx filter counts', () => {
+  it('is what a route handler logs when it throws something that is not a DomainError, with the function name', async () => {
+    const handler = httpFunction({ 'GET /v1/health': operationRoutes['GET /v1/health'] }, { 'GET /v1/health': () => Promise.reject(new Error('disk on fire')) });
+    const lines: string[] = [];
+    // Errors go to stderr: CloudWatch takes both streams into the function's log group.
+    for (const stream of [process.stdout, process.stderr]) {
+      vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        lines.push(String(chunk));
+        return true;
+      });
+    }
+    const event = { routeKey: 'GET /v1/health', rawPath: '/v1/health', headers: {}, requestContext: { requestId: 'req-5xx' } } as unknown as APIGatewayProxyEventV2;
+    const context = { functionName: 'Aftersale-prod-Api-OrdersFunction', functionVersion: '7', invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:Aftersale-prod-Api-OrdersFunction:live', memoryLimitInMB: '1024', awsRequestId: 'aws-req' } as Context;
+    const response = await handler(event, context).finally(() => vi.restoreAllMocks());
+
+    expect(response.statusCode).toBe(500);
+    const logged = lines.flatMap((line) => line.split('\n')).filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    // CloudWatch's `{ $.message = "Unhandled error" }` and the dimension `$.function_name`.
+    expect(logged.filter((line) => line['message'] === 'Unhandled error')).toEqual([expect.objectContaining({ level: 'ERROR', function_name: context.functionName })]);
   });
 });
 
