@@ -43,6 +43,7 @@ export function defineAftersale(app: App, options: AftersaleOptions = {}): After
     stage,
     env,
     callbackUrls: callbackUrlsOf(app.node.tryGetContext('authCallbackUrls')),
+    ...restoredTableOf(app.node.tryGetContext('restoredTables'), stage),
     description: `Aftersale ${stage}: table, media bucket, queues, user pool (retained)`,
   });
   const api = new ApiStack(app, `Aftersale-${stage}-Api`, {
@@ -61,6 +62,24 @@ export function defineAftersale(app: App, options: AftersaleOptions = {}): After
   const nag = new AwsSolutionsChecks(app);
   Validations.of(app).addPlugins(nag);
   return { app, stage, stateful, api, nag };
+}
+
+/**
+ * Context `restoredTables`: per stage, the name of a table restored from a point in time that the stage
+ * now uses (docs/runbook.md). It lives in cdk.json, committed, never on the command line: a deploy that
+ * forgot it would point the stage back at the table the restore replaced.
+ */
+function restoredTableOf(value: unknown, stage: string): { restoredTableName?: string } {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new Error(`Context 'restoredTables' must map stages to table names, e.g. { "prod": "aftersale-prod-restored-20261201" }, got ${JSON.stringify(value)}`);
+  }
+  const name: unknown = (value as Record<string, unknown>)[stage];
+  if (name === undefined) return {};
+  if (typeof name !== 'string' || !/^[A-Za-z0-9_.-]{3,255}$/.test(name)) {
+    throw new Error(`Context 'restoredTables.${stage}' must be a DynamoDB table name, got ${JSON.stringify(name)}`);
+  }
+  return { restoredTableName: name };
 }
 
 /** A context value that is a non-empty string when given, keyed for AlarmSubscriptions (`alarmEmail` → `email`). */

@@ -53,3 +53,31 @@ describe('context authCallbackUrls', () => {
     expect(() => build({ authCallbackUrls: 'http://app.aftersale.test/callback' })).toThrow(/https/);
   });
 });
+
+describe('context restoredTables (a point-in-time restore, docs/runbook.md)', () => {
+  const tableNameOf = (aftersale: Aftersale): unknown[] =>
+    Object.values(Template.fromStack(aftersale.api).findResources('AWS::Lambda::Function') as Record<string, CfnResource>).map(
+      (fn) => (fn.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables['TABLE_NAME'],
+    );
+
+  it('points every function of that stage at the restored table, and the stateful stack no longer declares its own', () => {
+    const prod = build({ stage: 'prod', restoredTables: { prod: 'aftersale-prod-restored-20261201' } });
+    expect(new Set(tableNameOf(prod))).toEqual(new Set(['aftersale-prod-restored-20261201']));
+    Template.fromStack(prod.stateful).resourceCountIs('AWS::DynamoDB::Table', 0);
+    const grants = JSON.stringify(Template.fromStack(prod.api).findResources('AWS::IAM::Policy'));
+    expect(grants).toContain(':table/aftersale-prod-restored-20261201"');
+    expect(grants).toContain(':table/aftersale-prod-restored-20261201/index/GSI1"');
+    expect(() => prod.app.synth()).not.toThrow();
+  }, 120_000);
+
+  it('leaves the other stages on their own table', () => {
+    const dev = build({ restoredTables: { prod: 'aftersale-prod-restored-20261201' } });
+    Template.fromStack(dev.stateful).resourceCountIs('AWS::DynamoDB::Table', 1);
+    expect(JSON.stringify(tableNameOf(dev))).not.toContain('restored');
+  });
+
+  it('refuses anything but a map of stages to table names', () => {
+    expect(() => build({ restoredTables: 'aftersale-prod-restored' })).toThrow(/restoredTables/);
+    expect(() => build({ stage: 'prod', restoredTables: { prod: 'no spaces allowed' } })).toThrow(/restoredTables\.prod/);
+  });
+});
