@@ -55,6 +55,7 @@ export function defineAftersale(app: App, options: AftersaleOptions = {}): After
       ...optionalString(app, 'alarmEmail'),
       ...optionalString(app, 'alarmWebhookUrl'),
     },
+    ...cursorSecretVersionOf(app.node.tryGetContext('cursorSecretVersion')),
     ...(options.manifest ? { manifest: options.manifest } : {}),
   });
 
@@ -80,6 +81,15 @@ function restoredTableOf(value: unknown, stage: string): { restoredTableName?: s
     throw new Error(`Context 'restoredTables.${stage}' must be a DynamoDB table name, got ${JSON.stringify(name)}`);
   }
   return { restoredTableName: name };
+}
+
+/** Context `cursorSecretVersion`: the VersionId `aws secretsmanager put-secret-value` printed (a UUID). */
+function cursorSecretVersionOf(value: unknown): { cursorSecretVersion?: string } {
+  if (value === undefined || value === '') return {};
+  if (typeof value !== 'string' || !/^[A-Za-z0-9-]{32,64}$/.test(value)) {
+    throw new Error(`Context 'cursorSecretVersion' must be a secret VersionId, got ${JSON.stringify(value)}`);
+  }
+  return { cursorSecretVersion: value };
 }
 
 /** A context value that is a non-empty string when given, keyed for AlarmSubscriptions (`alarmEmail` → `email`). */

@@ -107,6 +107,8 @@ export interface ApiStackProps extends StackProps {
   /** Defaults to all at once in the dev stage, a canary in every other (lib/constructs/canary-deployment.ts). */
   readonly deployment?: DeploymentStrategy;
   readonly alarmSubscriptions?: AlarmSubscriptions;
+  /** `-c cursorSecretVersion=<id>`: resolve this version of the cursor key (rotation, docs/runbook.md). */
+  readonly cursorSecretVersion?: string;
 }
 
 export class ApiStack extends Stack {
@@ -148,7 +150,13 @@ export class ApiStack extends Stack {
           name,
           spec: fnSpec,
           projectRoot: props.projectRoot ?? projectRoot,
-          resources: { table: stateful.table, bucketArnExportName: stateful.bucketArnExportName, queues, cursorSecret: stateful.cursorSecret },
+          resources: {
+            table: stateful.table,
+            bucketArnExportName: stateful.bucketArnExportName,
+            queues,
+            cursorSecret: stateful.cursorSecret,
+            ...(props.cursorSecretVersion && { cursorSecretVersion: props.cursorSecretVersion }),
+          },
           environment,
           servesHttp: httpFunctions.has(name),
         }),

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
-import { Duration, Fn, Validations } from 'aws-cdk-lib';
+import { Duration, Fn, SecretValue, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, MathExpression, Metric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -99,6 +99,12 @@ export interface FunctionResources {
   readonly queues: Readonly<Record<QueueName, IQueue>>;
   /** The HMAC key of list cursors, given only to functions that declare `signsCursors`. */
   readonly cursorSecret: ISecret;
+  /**
+   * A version of that secret to resolve instead of its current one (docs/runbook.md, rotating it):
+   * CloudFormation resolves a dynamic reference only when the template changes, and a new version id
+   * is that change. Without it, AWSCURRENT.
+   */
+  readonly cursorSecretVersion?: string;
 }
 
 export interface ManifestFunctionProps {
@@ -164,7 +170,10 @@ export class ManifestFunction extends Construct {
       // environment variable (encrypted at rest by Lambda, visible to whoever may read the function's
       // configuration). That trades a Secrets Manager call (latency, a cache, IAM) at every cold start
       // for zero init-time calls (decision 004); only the functions that sign cursors hold it.
-      environment[env.CURSOR_SECRET] = resources.cursorSecret.secretValue.unsafeUnwrap();
+      const key = resources.cursorSecretVersion
+        ? SecretValue.secretsManager(resources.cursorSecret.secretArn, { versionId: resources.cursorSecretVersion })
+        : resources.cursorSecret.secretValue;
+      environment[env.CURSOR_SECRET] = key.unsafeUnwrap();
     }
 
     this.function = new NodejsFunction(this, 'Function', {

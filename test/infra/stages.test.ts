@@ -81,3 +81,23 @@ describe('context restoredTables (a point-in-time restore, docs/runbook.md)', ()
     expect(() => build({ stage: 'prod', restoredTables: { prod: 'no spaces allowed' } })).toThrow(/restoredTables\.prod/);
   });
 });
+
+describe('context cursorSecretVersion (rotating the cursor key, docs/runbook.md)', () => {
+  const cursorKeys = (aftersale: Aftersale): string[] =>
+    Object.values(Template.fromStack(aftersale.api).findResources('AWS::Lambda::Function') as Record<string, CfnResource>)
+      .map((fn) => (fn.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables['CURSOR_SECRET'])
+      .filter((key) => key !== undefined)
+      .map((key) => JSON.stringify(key));
+
+  it('pins the functions to that version, so the deploy changes the template and CloudFormation resolves the new key', () => {
+    const version = '0f5a4a4e-7d1b-4c59-9a5e-1a2b3c4d5e6f';
+    const pinned = cursorKeys(build({ cursorSecretVersion: version }));
+    expect(pinned.length).toBeGreaterThan(0);
+    for (const key of pinned) expect(key).toMatch(new RegExp(`:SecretString:::${version}}}`));
+    for (const key of cursorKeys(build({}))) expect(key).toMatch(/:SecretString:::}}/);
+  });
+
+  it('refuses anything but a version id', () => {
+    expect(() => build({ cursorSecretVersion: 'AWSCURRENT' })).toThrow(/cursorSecretVersion/);
+  });
+});
