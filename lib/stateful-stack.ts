@@ -112,7 +112,7 @@ export class StatefulStack extends Stack implements StatefulResources {
     Validations.of(this.cursorSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'The cursor key only authenticates opaque pagination cursors (no data access); it is injected into the functions at deploy time, so rotation would need a redeploy and would invalidate every outstanding cursor. Rotate by replacing the secret and redeploying the API stack.',
+        'The cursor key only authenticates opaque pagination cursors (no data access); it is injected into the functions at deploy time, so rotation would need a redeploy and would invalidate every outstanding cursor. Rotate with a new secret version and an API deploy pinned to it (docs/runbook.md).',
     });
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
