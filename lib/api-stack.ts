@@ -25,7 +25,7 @@ import { env } from '../lambdas/platform/config.js';
 import * as manifest from './manifest.js';
 import type { AuthMode, BusinessEvent, FunctionSpec, QueueName } from './manifest.js';
 import type { StatefulResources } from './stateful-stack.js';
-import { CanaryDeployment, deploymentStrategyOf, type DeploymentStrategy } from './constructs/canary-deployment.js';
+import { CanaryDeployment, deploymentStrategyOf } from './constructs/canary-deployment.js';
 import { OperationsDashboard } from './constructs/dashboard.js';
 import { BUSINESS_METRICS_NAMESPACE, ManifestFunction } from './constructs/manifest-function.js';
 import { QueueWorker } from './constructs/queue-worker.js';
@@ -104,8 +104,6 @@ export interface ApiStackProps extends StackProps {
   readonly manifest?: HostManifest;
   /** Directory the manifest's entry paths are relative to; defaults to the project root. */
   readonly projectRoot?: string;
-  /** Defaults to all at once in the dev stage, a canary in every other (lib/constructs/canary-deployment.ts). */
-  readonly deployment?: DeploymentStrategy;
   readonly alarmSubscriptions?: AlarmSubscriptions;
   /** `-c cursorSecretVersion=<id>`: resolve this version of the cursor key (rotation, docs/runbook.md). */
   readonly cursorSecretVersion?: string;
@@ -164,7 +162,8 @@ export class ApiStack extends Stack {
     }
     this.functions = functions;
     const application = new LambdaApplication(this, 'Deployments', { applicationName: `aftersale-${props.stage}` });
-    const strategy = props.deployment ?? deploymentStrategyOf(props.stage);
+    // All at once in the dev stage, a canary in every other (lib/constructs/canary-deployment.ts).
+    const strategy = deploymentStrategyOf(props.stage);
     this.deployments = new Map(
       [...functions].map(([name, fn]) => [name, new CanaryDeployment(this, `${pascal(name)}Deployment`, { application, fn, strategy })]),
     );
