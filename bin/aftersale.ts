@@ -1,8 +1,10 @@
 /**
  * The CDK app: `npx cdk synth --all` / `cdk deploy --all -c stage=prod` (optionally
- * `-c authCallbackUrls=…` for Cognito's managed login).
+ * `-c authCallbackUrls=…` for Cognito's managed login, `-c alarmEmail=…` and `-c alarmWebhookUrl=https://…`
+ * for who receives the alarms).
  * Two stacks per stage — `Aftersale-<stage>-Stateful` (data, retained) and `Aftersale-<stage>-Api`
- * (functions, API, schedules, alarms) — checked by cdk-nag's AWS Solutions pack on every synth.
+ * (functions, API, schedules, alarms, dashboard; canary deployments outside dev) — checked by cdk-nag's
+ * AWS Solutions pack on every synth.
  */
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -41,13 +43,19 @@ export function defineAftersale(app: App, options: AftersaleOptions = {}): After
     stage,
     env,
     callbackUrls: callbackUrlsOf(app.node.tryGetContext('authCallbackUrls')),
+    ...restoredTableOf(app.node.tryGetContext('restoredTables'), stage),
     description: `Aftersale ${stage}: table, media bucket, queues, user pool (retained)`,
   });
   const api = new ApiStack(app, `Aftersale-${stage}-Api`, {
     stage,
     env,
     stateful,
-    description: `Aftersale ${stage}: functions, HTTP API, workers, schedules, alarms`,
+    description: `Aftersale ${stage}: functions, HTTP API, workers, schedules, alarms, dashboard`,
+    alarmSubscriptions: {
+      ...optionalString(app, 'alarmEmail'),
+      ...optionalString(app, 'alarmWebhookUrl'),
+    },
+    ...cursorSecretVersionOf(app.node.tryGetContext('cursorSecretVersion')),
     ...(options.manifest ? { manifest: options.manifest } : {}),
   });
 
@@ -55,6 +63,41 @@ export function defineAftersale(app: App, options: AftersaleOptions = {}): After
   const nag = new AwsSolutionsChecks(app);
   Validations.of(app).addPlugins(nag);
   return { app, stage, stateful, api, nag };
+}
+
+/**
+ * Context `restoredTables`: per stage, the name of a table restored from a point in time that the stage
+ * now uses (docs/runbook.md). It lives in cdk.json, committed, never on the command line: a deploy that
+ * forgot it would point the stage back at the table the restore replaced.
+ */
+function restoredTableOf(value: unknown, stage: string): { restoredTableName?: string } {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new Error(`Context 'restoredTables' must map stages to table names, e.g. { "prod": "aftersale-prod-restored-20261201" }, got ${JSON.stringify(value)}`);
+  }
+  const name: unknown = (value as Record<string, unknown>)[stage];
+  if (name === undefined) return {};
+  if (typeof name !== 'string' || !/^[A-Za-z0-9_.-]{3,255}$/.test(name)) {
+    throw new Error(`Context 'restoredTables.${stage}' must be a DynamoDB table name, got ${JSON.stringify(name)}`);
+  }
+  return { restoredTableName: name };
+}
+
+/** Context `cursorSecretVersion`: the VersionId `aws secretsmanager put-secret-value` printed (a UUID). */
+function cursorSecretVersionOf(value: unknown): { cursorSecretVersion?: string } {
+  if (value === undefined || value === '') return {};
+  if (typeof value !== 'string' || !/^[A-Za-z0-9-]{32,64}$/.test(value)) {
+    throw new Error(`Context 'cursorSecretVersion' must be a secret VersionId, got ${JSON.stringify(value)}`);
+  }
+  return { cursorSecretVersion: value };
+}
+
+/** A context value that is a non-empty string when given, keyed for AlarmSubscriptions (`alarmEmail` → `email`). */
+function optionalString(app: App, key: 'alarmEmail' | 'alarmWebhookUrl'): { email?: string; webhookUrl?: string } {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === '') return {};
+  if (typeof value !== 'string') throw new Error(`Context '${key}' must be a string, got ${JSON.stringify(value)}`);
+  return key === 'alarmEmail' ? { email: value.trim() } : { webhookUrl: value.trim() };
 }
 
 /**

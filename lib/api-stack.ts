@@ -1,7 +1,8 @@
 /**
  * The stateless half of the AWS host, generated from lib/manifest.ts: one function per manifest
- * function, the HTTP API routes (Cognito JWT authorizer on `auth: 'required'` routes), queue workers,
- * scheduled jobs and the alarms. Safe to redeploy at any time; the data lives in the stateful stack.
+ * function (each behind a `live` alias that CodeDeploy shifts), the HTTP API routes (Cognito JWT
+ * authorizer on `auth: 'required'` routes), queue workers, scheduled jobs, the alarms and their
+ * subscribers, and the stage's dashboard. Safe to redeploy at any time; the data lives in the stateful stack.
  */
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
@@ -10,18 +11,22 @@ import { CfnRoute, CfnStage, CorsHttpMethod, HttpApi, HttpMethod, LogGroupLogDes
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, Metric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { LambdaApplication } from 'aws-cdk-lib/aws-codedeploy';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { Alias } from 'aws-cdk-lib/aws-kms';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import { SubscriptionProtocol, Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription, UrlSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { env } from '../lambdas/platform/config.js';
 import * as manifest from './manifest.js';
 import type { AuthMode, BusinessEvent, FunctionSpec, QueueName } from './manifest.js';
 import type { StatefulResources } from './stateful-stack.js';
+import { CanaryDeployment, deploymentStrategyOf } from './constructs/canary-deployment.js';
+import { OperationsDashboard } from './constructs/dashboard.js';
 import { BUSINESS_METRICS_NAMESPACE, ManifestFunction } from './constructs/manifest-function.js';
 import { QueueWorker } from './constructs/queue-worker.js';
 
@@ -63,8 +68,32 @@ export function throttleClassOf(routeKey: string): ThrottleClass {
   return manifest.splitRouteKey(routeKey).method === 'GET' ? 'read' : 'write';
 }
 
-/** Business events that need a person: one occurrence in 5 minutes raises an alarm. */
-export const alarmingEvents: readonly BusinessEvent[] = ['TimerParked'];
+/**
+ * Business events that need a person: one occurrence in 5 minutes raises an alarm. The alarm exists
+ * whether or not a function emits the event yet (ArbitrationOverdue and RefundFailed come with later
+ * work): it turns red the day one does, without a change here.
+ */
+export const alarmingEvents: readonly BusinessEvent[] = ['TimerParked', 'ArbitrationOverdue', 'RefundFailed'];
+
+/** The job whose sweep logs `timerLagSeconds` once per run (lambdas/jobs/timers.ts). */
+export const TIMER_SWEEP_JOB = 'timers';
+/** The key of that log line; the metric filter reads its number. */
+export const TIMER_LAG_LOG_KEY = 'timerLagSeconds';
+export const TIMER_LAG_METRIC = 'TimerLagSeconds';
+/**
+ * Timer lag that raises the alarm: three 5-minute sweeps. A healthy sweep leaves the oldest due timer
+ * at most one schedule period (5 minutes) plus its run behind.
+ */
+export const TIMER_LAG_ALARM_SECONDS = 15 * 60;
+/** A message this old in a DLQ is halfway to being deleted (DLQs keep 14 days, counted from the first send). */
+export const DLQ_AGE_ALARM_SECONDS = 7 * 24 * 60 * 60;
+
+/** Who receives the alarms, from the context (`-c alarmEmail=…`, `-c alarmWebhookUrl=https://…`). */
+export interface AlarmSubscriptions {
+  readonly email?: string;
+  /** An HTTPS endpoint (a chat or paging integration); SNS posts each notification to it as JSON. */
+  readonly webhookUrl?: string;
+}
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -75,6 +104,9 @@ export interface ApiStackProps extends StackProps {
   readonly manifest?: HostManifest;
   /** Directory the manifest's entry paths are relative to; defaults to the project root. */
   readonly projectRoot?: string;
+  readonly alarmSubscriptions?: AlarmSubscriptions;
+  /** `-c cursorSecretVersion=<id>`: resolve this version of the cursor key (rotation, docs/runbook.md). */
+  readonly cursorSecretVersion?: string;
 }
 
 export class ApiStack extends Stack {
@@ -84,6 +116,10 @@ export class ApiStack extends Stack {
   readonly workers: readonly QueueWorker[];
   /** Every alarm notifies this topic. */
   readonly alarmTopic: Topic;
+  readonly deployments: ReadonlyMap<string, CanaryDeployment>;
+  readonly dashboard: OperationsDashboard;
+  /** Age of the oldest due, unfired timer, from the sweep's log line; absent without a timers job. */
+  readonly timerLag: Metric | undefined;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -103,6 +139,7 @@ export class ApiStack extends Stack {
     const queues = {} as Record<QueueName, IQueue>;
     for (const name of Object.keys(stateful.queues) as QueueName[]) queues[name] = stateful.queues[name].queue;
 
+    const httpFunctions = new Set(Object.values(spec.routes).map((route) => route.fn));
     const functions = new Map<string, ManifestFunction>();
     for (const [name, fnSpec] of Object.entries(spec.functions)) {
       functions.set(
@@ -111,12 +148,25 @@ export class ApiStack extends Stack {
           name,
           spec: fnSpec,
           projectRoot: props.projectRoot ?? projectRoot,
-          resources: { table: stateful.table, bucketArnExportName: stateful.bucketArnExportName, queues, cursorSecret: stateful.cursorSecret },
+          resources: {
+            table: stateful.table,
+            bucketArnExportName: stateful.bucketArnExportName,
+            queues,
+            cursorSecret: stateful.cursorSecret,
+            ...(props.cursorSecretVersion && { cursorSecretVersion: props.cursorSecretVersion }),
+          },
           environment,
+          servesHttp: httpFunctions.has(name),
         }),
       );
     }
     this.functions = functions;
+    const application = new LambdaApplication(this, 'Deployments', { applicationName: `aftersale-${props.stage}` });
+    // All at once in the dev stage, a canary in every other (lib/constructs/canary-deployment.ts).
+    const strategy = deploymentStrategyOf(props.stage);
+    this.deployments = new Map(
+      [...functions].map(([name, fn]) => [name, new CanaryDeployment(this, `${pascal(name)}Deployment`, { application, fn, strategy })]),
+    );
     const functionOf = (name: string, usedBy: string): ManifestFunction => {
       const fn = functions.get(name);
       if (!fn) throw new Error(`${usedBy} refers to function '${name}', which the manifest does not declare`);
@@ -141,7 +191,7 @@ export class ApiStack extends Stack {
         description: `Aftersale job '${name}'`,
         schedule: Schedule.expression(job.schedule),
         targets: [
-          new LambdaFunction(functionOf(job.fn, `job '${name}'`).function, {
+          new LambdaFunction(functionOf(job.fn, `job '${name}'`).live, {
             retryAttempts: 2,
             maxEventAge: Duration.hours(1),
           }),
@@ -149,7 +199,17 @@ export class ApiStack extends Stack {
       });
     }
 
-    this.alarmTopic = this.createAlarms(stateful, spec);
+    const sweep = spec.jobs[TIMER_SWEEP_JOB];
+    this.timerLag = sweep ? this.createTimerLagMetric(functionOf(sweep.fn, `job '${TIMER_SWEEP_JOB}'`)) : undefined;
+    this.alarmTopic = this.createAlarms(stateful, props.alarmSubscriptions ?? {});
+    this.dashboard = new OperationsDashboard(this, 'OperationsDashboard', {
+      stage: props.stage,
+      functions,
+      queues: stateful.queues,
+      businessEvents: manifest.businessEvents,
+      httpApi: this.httpApi,
+      ...(this.timerLag && { timerLag: this.timerLag }),
+    });
     new CfnOutput(this, 'ApiUrl', { value: this.apiStage.url, description: 'Base URL of the Aftersale HTTP API' });
   }
 
@@ -187,7 +247,7 @@ export class ApiStack extends Stack {
     const integrationOf = (name: string, usedBy: string): HttpLambdaIntegration => {
       let integration = integrations.get(name);
       if (!integration) {
-        integration = new HttpLambdaIntegration(`${pascal(name)}Integration`, functionOf(name, usedBy).function);
+        integration = new HttpLambdaIntegration(`${pascal(name)}Integration`, functionOf(name, usedBy).live);
         integrations.set(name, integration);
       }
       return integration;
@@ -262,13 +322,24 @@ export class ApiStack extends Stack {
     return stage;
   }
 
-  private createAlarms(stateful: StatefulResources, spec: HostManifest): Topic {
-    const alarms: Alarm[] = [...this.functions.values()].map((fn) => fn.errorsAlarm);
-    const emitted = new Set(Object.values(spec.functions).flatMap((fn) => fn.emits ?? []));
-    for (const event of alarmingEvents.filter((candidate) => emitted.has(candidate))) {
+  /** The sweep logs `{ timerLagSeconds: n }` once per run; this filter makes it the metric TimerLagSeconds. */
+  private createTimerLagMetric(sweep: ManifestFunction): Metric {
+    new MetricFilter(this, 'TimerLagMetric', {
+      logGroup: sweep.logGroup,
+      metricNamespace: BUSINESS_METRICS_NAMESPACE,
+      metricName: TIMER_LAG_METRIC,
+      filterPattern: FilterPattern.numberValue(`$.${TIMER_LAG_LOG_KEY}`, '>=', 0),
+      metricValue: `$.${TIMER_LAG_LOG_KEY}`,
+    });
+    return new Metric({ namespace: BUSINESS_METRICS_NAMESPACE, metricName: TIMER_LAG_METRIC, period: Duration.minutes(5), statistic: Stats.MAXIMUM });
+  }
+
+  private createAlarms(stateful: StatefulResources, subscriptions: AlarmSubscriptions): Topic {
+    const alarms: Alarm[] = [...this.functions.values()].flatMap((fn) => fn.rollbackAlarms);
+    for (const event of alarmingEvents) {
       alarms.push(
         new Alarm(this, `${event}Alarm`, {
-          alarmDescription: `Aftersale: ${event} was logged (business event); find the details in the logs of the function that emits it.`,
+          alarmDescription: `Aftersale: ${event} was logged (business event); find the details in the logs of the function that emits it, then docs/runbook.md.`,
           // The metric filters of the emitting functions publish it without dimensions, so one metric covers them all.
           metric: new Metric({ namespace: BUSINESS_METRICS_NAMESPACE, metricName: event, period: Duration.minutes(5), statistic: Stats.SUM }),
           threshold: 1,
@@ -278,35 +349,79 @@ export class ApiStack extends Stack {
         }),
       );
     }
-    for (const [name, queue] of Object.entries(stateful.queues)) {
-      const alarm = new Alarm(this, `${pascal(name)}DeadLettersAlarm`, {
-        alarmDescription: `Aftersale: messages of the ${name} queue reached its dead-letter queue (${queue.description}).`,
-        metric: queue.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-          period: Duration.minutes(5),
-          statistic: Stats.MAXIMUM,
+    if (this.timerLag) {
+      alarms.push(
+        new Alarm(this, 'TimerLagAlarm', {
+          alarmDescription: `Aftersale: a due timer has waited ${TIMER_LAG_ALARM_SECONDS / 60} minutes or more, or the sweep logged no lag for 15 minutes (it is not running). See docs/runbook.md.`,
+          metric: this.timerLag,
+          threshold: TIMER_LAG_ALARM_SECONDS,
+          evaluationPeriods: 3,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          // The sweep logs the lag on every run, 0 included: no data means no sweep, and due timers wait.
+          treatMissingData: TreatMissingData.BREACHING,
         }),
-        threshold: 1,
+      );
+    }
+    for (const [name, queue] of Object.entries(stateful.queues)) {
+      alarms.push(
+        new Alarm(this, `${pascal(name)}DeadLettersAlarm`, {
+          alarmDescription: `Aftersale: messages of the ${name} queue reached its dead-letter queue (${queue.description}). Redrive: docs/runbook.md.`,
+          metric: queue.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: Stats.MAXIMUM }),
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+        new Alarm(this, `${pascal(name)}DeadLettersAgeAlarm`, {
+          alarmDescription: `Aftersale: a message has sat in the ${name} dead-letter queue for 7 days; SQS deletes it at 14. Redrive or settle it: docs/runbook.md.`,
+          metric: queue.deadLetterQueue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: Stats.MAXIMUM }),
+          threshold: DLQ_AGE_ALARM_SECONDS,
+          evaluationPeriods: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
+    alarms.push(
+      new Alarm(this, 'Api5xxAlarm', {
+        alarmDescription: 'Aftersale: the HTTP API answered 5 or more 5xx responses within 5 minutes.',
+        metric: this.httpApi.metricServerError({ period: Duration.minutes(5), statistic: Stats.SUM }),
+        threshold: 5,
         evaluationPeriods: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
-      alarms.push(alarm);
-    }
-    const api5xx = new Alarm(this, 'Api5xxAlarm', {
-      alarmDescription: 'Aftersale: the HTTP API answered 5 or more 5xx responses within 5 minutes.',
-      metric: this.httpApi.metricServerError({ period: Duration.minutes(5), statistic: Stats.SUM }),
-      threshold: 5,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    alarms.push(api5xx);
-    // One topic per stage: subscribe the on-call address or a chat integration to it after deploying.
+      }),
+    );
+
     const topic = new Topic(this, 'AlarmTopic', { displayName: 'Aftersale alarms', enforceSSL: true, masterKey: Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns') });
     for (const alarm of alarms) alarm.addAlarmAction(new SnsAction(topic));
-    new CfnOutput(this, 'AlarmTopicArn', { value: topic.topicArn, description: 'Subscribe to receive Aftersale alarms' });
+    // An email subscription waits for its confirmation link; an HTTPS endpoint must answer SNS's
+    // SubscriptionConfirmation once (chat and paging integrations do).
+    if (subscriptions.email !== undefined) topic.addSubscription(new EmailSubscription(assertEmail(subscriptions.email)));
+    if (subscriptions.webhookUrl !== undefined) {
+      topic.addSubscription(new UrlSubscription(assertHttpsUrl(subscriptions.webhookUrl), { protocol: SubscriptionProtocol.HTTPS }));
+    }
+    new CfnOutput(this, 'AlarmTopicArn', { value: topic.topicArn, description: 'Aftersale alarms (subscribe with -c alarmEmail=… or -c alarmWebhookUrl=https://…)' });
     return topic;
   }
+}
+
+/** An address SNS can mail; anything else fails the synth rather than a subscription nobody confirms. */
+function assertEmail(value: string): string {
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) throw new Error(`Context 'alarmEmail' must be an email address, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** Alarms say what is broken, so they travel over TLS only: http:// is refused. */
+function assertHttpsUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`Context 'alarmWebhookUrl' must be a URL, got ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== 'https:') throw new Error(`Context 'alarmWebhookUrl' must use https, got ${value}`);
+  return value;
 }
 
 function pascal(name: string): string {

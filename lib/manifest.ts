@@ -16,7 +16,7 @@ import type { HttpMethod } from './routes/spec.js';
 export type { AuthMode, HttpMethod, Role, RouteSpec, Schema } from './routes/spec.js';
 
 /** Business events a function logs (platform/business-events.ts); the AWS host turns them into CloudWatch metrics. */
-export const businessEvents = ['OrderPlaced', 'ReceiptConfirmed', 'ReviewPublished', 'DisputeOpened', 'DisputeEscalated', 'RefundIssued', 'TimerParked'] as const;
+export const businessEvents = ['OrderPlaced', 'ReceiptConfirmed', 'ReviewPublished', 'DisputeOpened', 'DisputeEscalated', 'RefundIssued', 'TimerParked', 'ArbitrationOverdue', 'RefundFailed'] as const;
 export type BusinessEvent = (typeof businessEvents)[number];
 
 /** Object access in one prefix of the media bucket: `write` is PutObject only (a copy's target). */

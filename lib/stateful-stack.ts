@@ -55,6 +55,12 @@ export interface StatefulStackProps extends StackProps {
   /** Queues to create; defaults to `queues` from lib/manifest.ts. */
   readonly queues?: Readonly<Record<QueueName, QueueDeclaration>>;
   /**
+   * A table restored from a point in time (docs/runbook.md) that the stage uses instead of the one this
+   * stack created: the stack stops declaring its own (retained, so it stays in the account as it was)
+   * and every function reads and writes the restored one.
+   */
+  readonly restoredTableName?: string;
+  /**
    * Where Cognito's managed login may send users back with an authorization code (https, or http on
    * localhost). Without any, the app client has no OAuth flow at all: clients sign in with SRP.
    */
@@ -66,7 +72,7 @@ export const THREAT_PROTECTED_STAGE = 'prod';
 
 export class StatefulStack extends Stack implements StatefulResources {
   readonly stage: string;
-  readonly table: Table;
+  readonly table: ITable;
   readonly bucket: Bucket;
   readonly accessLogBucket: Bucket;
   readonly bucketArnExportName: string;
@@ -79,7 +85,7 @@ export class StatefulStack extends Stack implements StatefulResources {
     super(scope, id, props);
     this.stage = props.stage;
 
-    this.table = this.createTable();
+    this.table = props.restoredTableName ? Table.fromTableName(this, 'RestoredTable', props.restoredTableName) : this.createTable();
     ({ bucket: this.bucket, accessLogBucket: this.accessLogBucket } = this.createBuckets());
     this.bucketArnExportName = `${this.stackName}-MediaBucketArn`;
     this.exportValue(this.bucket.bucketArn, { name: this.bucketArnExportName });
@@ -106,7 +112,7 @@ export class StatefulStack extends Stack implements StatefulResources {
     Validations.of(this.cursorSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'The cursor key only authenticates opaque pagination cursors (no data access); it is injected into the functions at deploy time, so rotation would need a redeploy and would invalidate every outstanding cursor. Rotate by replacing the secret and redeploying the API stack.',
+        'The cursor key only authenticates opaque pagination cursors (no data access); it is injected into the functions at deploy time, so rotation would need a redeploy and would invalidate every outstanding cursor. Rotate with a new secret version and an API deploy pinned to it (docs/runbook.md).',
     });
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName });

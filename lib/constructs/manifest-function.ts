@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
-import { Duration, Fn, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Duration, Fn, SecretValue, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, MathExpression, Metric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Alias, Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -55,6 +55,23 @@ export function mediaAccessOf(spec: FunctionSpec): Partial<Record<MediaPrefix, O
 /** The CloudWatch namespace of the business metrics (orders placed, reviews published, …). */
 export const BUSINESS_METRICS_NAMESPACE = 'Aftersale';
 
+/** The alias every trigger invokes (routes, queues, schedules); CodeDeploy shifts it from version to version. */
+export const LIVE_ALIAS = 'live';
+
+/**
+ * The message platform/http.ts logs when a handler throws something that is not a DomainError: the
+ * function still answers (a 500 problem), so Lambda counts no error, and this line is what tells.
+ */
+export const UNHANDLED_ERROR_MESSAGE = 'Unhandled error';
+
+/** p99 an HTTP function may take before its latency alarm (and a canary rollback) fires. */
+export const HTTP_P99_BUDGET_MS = 2_000;
+/** Share of its timeout a worker's or job's p99 may reach: beyond, invocations are about to time out. */
+export const BACKGROUND_P99_TIMEOUT_SHARE = 0.8;
+/** 5xx answers per 100 requests that raise the alarm, once a minute has at least MIN_REQUESTS_FOR_RATE requests. */
+export const SERVER_ERROR_RATE_PERCENT = 5;
+export const MIN_REQUESTS_FOR_RATE = 10;
+
 /**
  * ESM bundle for Node 24. The banner gives bundled CommonJS dependencies a `require` (esbuild's ESM
  * output has none). The AWS SDK is bundled too, so the deployed code runs the exact SDK versions of
@@ -81,6 +98,12 @@ export interface FunctionResources {
   readonly queues: Readonly<Record<QueueName, IQueue>>;
   /** The HMAC key of list cursors, given only to functions that declare `signsCursors`. */
   readonly cursorSecret: ISecret;
+  /**
+   * A version of that secret to resolve instead of its current one (docs/runbook.md, rotating it):
+   * CloudFormation resolves a dynamic reference only when the template changes, and a new version id
+   * is that change. Without it, AWSCURRENT.
+   */
+  readonly cursorSecretVersion?: string;
 }
 
 export interface ManifestFunctionProps {
@@ -92,19 +115,27 @@ export interface ManifestFunctionProps {
   readonly resources: FunctionResources;
   /** Variables every function gets (table, bucket, JWT settings, …); queue URLs and the cursor key are added per declaration. */
   readonly environment: Readonly<Record<string, string>>;
+  /** Serves HTTP routes: latency is held to HTTP_P99_BUDGET_MS and its 5xx rate gets an alarm. */
+  readonly servesHttp: boolean;
 }
 
 /**
  * One Lambda function of the manifest, with exactly the access its manifest entry declares and
  * nothing more: its own role (no AWS managed policies), its own log group (30 days), X-Ray tracing,
- * and an alarm on its errors.
+ * a `live` alias that every trigger invokes, and the alarms that roll a deployment back: errors,
+ * p99 latency and, for HTTP functions, the 5xx rate. The alarms read the alias's metrics, so they see
+ * exactly the traffic that a deployment shifts.
  */
 export class ManifestFunction extends Construct {
   readonly function: NodejsFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
   readonly timeout: Duration;
+  readonly live: Alias;
   readonly errorsAlarm: Alarm;
+  readonly latencyAlarm: Alarm;
+  /** HTTP functions only. */
+  readonly serverErrorRateAlarm: Alarm | undefined;
 
   constructor(scope: Construct, id: string, props: ManifestFunctionProps) {
     super(scope, id);
@@ -138,7 +169,10 @@ export class ManifestFunction extends Construct {
       // environment variable (encrypted at rest by Lambda, visible to whoever may read the function's
       // configuration). That trades a Secrets Manager call (latency, a cache, IAM) at every cold start
       // for zero init-time calls (decision 004); only the functions that sign cursors hold it.
-      environment[env.CURSOR_SECRET] = resources.cursorSecret.secretValue.unsafeUnwrap();
+      const key = resources.cursorSecretVersion
+        ? SecretValue.secretsManager(resources.cursorSecret.secretArn, { versionId: resources.cursorSecretVersion })
+        : resources.cursorSecret.secretValue;
+      environment[env.CURSOR_SECRET] = key.unsafeUnwrap();
     }
 
     this.function = new NodejsFunction(this, 'Function', {
@@ -198,11 +232,76 @@ export class ManifestFunction extends Construct {
       resources.queues[queue].grantSendMessages(this.role);
     }
 
+    this.live = new Alias(this, 'Live', { aliasName: LIVE_ALIAS, version: this.function.currentVersion });
+
+    // 1-minute periods: a canary runs 5 minutes, and a 5-minute period could not turn red before all
+    // the traffic had shifted. Latency and 5xx rate ask 3 breaching minutes of 5 (one slow minute is noise).
     this.errorsAlarm = new Alarm(this, 'ErrorsAlarm', {
       alarmDescription: `Aftersale ${name}: the function failed invocations (unhandled errors or timeouts).`,
-      metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: Stats.SUM }),
+      metric: this.live.metricErrors({ period: Duration.minutes(1), statistic: Stats.SUM }),
       threshold: 1,
       evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    const latencyThresholdMs = props.servesHttp ? HTTP_P99_BUDGET_MS : Math.round(this.timeout.toMilliseconds() * BACKGROUND_P99_TIMEOUT_SHARE);
+    this.latencyAlarm = new Alarm(this, 'LatencyAlarm', {
+      alarmDescription: `Aftersale ${name}: p99 duration above ${latencyThresholdMs} ms in 3 of the last 5 minutes.`,
+      metric: this.live.metricDuration({ period: Duration.minutes(1), statistic: Stats.p(99) }),
+      threshold: latencyThresholdMs,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    this.serverErrorRateAlarm = props.servesHttp ? this.createServerErrorRateAlarm(name) : undefined;
+  }
+
+  /** The alarms CodeDeploy watches while it shifts `live` to a new version: any one rolls it back. */
+  get rollbackAlarms(): Alarm[] {
+    return [this.errorsAlarm, this.latencyAlarm, ...(this.serverErrorRateAlarm ? [this.serverErrorRateAlarm] : [])];
+  }
+
+  /**
+   * 5xx answers are the handler's caught unhandled errors (logged, answered as 500) plus the invocations
+   * that failed outright (the gateway answers 502/503). The log line carries `function_name` (logger
+   * context), which becomes the metric's FunctionName dimension: one metric per function.
+   */
+  private createServerErrorRateAlarm(name: string): Alarm {
+    const dimension = 'FunctionName';
+    new MetricFilter(this, 'UnhandledErrorsMetric', {
+      logGroup: this.logGroup,
+      metricNamespace: BUSINESS_METRICS_NAMESPACE,
+      metricName: 'UnhandledErrors',
+      filterPattern: FilterPattern.stringValue('$.message', '=', UNHANDLED_ERROR_MESSAGE),
+      metricValue: '1',
+      dimensions: { [dimension]: '$.function_name' },
+    });
+    const period = Duration.minutes(1);
+    const rate = new MathExpression({
+      label: `${name} 5xx %`,
+      expression: `IF(requests >= ${MIN_REQUESTS_FOR_RATE}, 100 * (FILL(unhandled, 0) + FILL(failed, 0)) / requests, 0)`,
+      usingMetrics: {
+        requests: this.live.metricInvocations({ period, statistic: Stats.SUM }),
+        failed: this.live.metricErrors({ period, statistic: Stats.SUM }),
+        unhandled: new Metric({
+          namespace: BUSINESS_METRICS_NAMESPACE,
+          metricName: 'UnhandledErrors',
+          dimensionsMap: { [dimension]: this.function.functionName },
+          period,
+          statistic: Stats.SUM,
+        }),
+      },
+      period,
+    });
+    return new Alarm(this, 'ServerErrorRateAlarm', {
+      alarmDescription: `Aftersale ${name}: ${SERVER_ERROR_RATE_PERCENT} % or more of its requests answered 5xx in 3 of the last 5 minutes.`,
+      metric: rate,
+      threshold: SERVER_ERROR_RATE_PERCENT,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });

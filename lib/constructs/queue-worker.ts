@@ -34,6 +34,7 @@ export class QueueWorker extends Construct {
     // Receive/delete/change-visibility on this one queue (the event source would add the same statement).
     queue.queue.grantConsumeMessages(worker.role);
     this.eventSource = new SqsEventSource(queue.queue, { batchSize, reportBatchItemFailures: true });
-    worker.function.addEventSource(this.eventSource);
+    // On the alias: a deployment shifts the queue's traffic with the rest (lib/constructs/canary-deployment.ts).
+    worker.live.addEventSource(this.eventSource);
   }
 }

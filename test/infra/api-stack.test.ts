@@ -40,6 +40,13 @@ function functionId(name: string): string {
   return aftersale.api.getLogicalId(fn.function.node.defaultChild as CfnElement);
 }
 
+/** The logical id of the `live` alias of manifest function `name`. */
+function aliasId(name: string): string {
+  const fn = aftersale.api.functions.get(name);
+  if (!fn) throw new Error(`no function ${name}`);
+  return aftersale.api.getLogicalId(fn.live.node.defaultChild as CfnElement);
+}
+
 /** The Allow statements in the policies attached to the role of manifest function `name`. */
 function allowedStatements(name: string): Statement[] {
   const fn = aftersale.api.functions.get(name);
@@ -140,9 +147,15 @@ describe('functions', () => {
     }
   });
 
-  it('uses no AWS managed policies', () => {
-    for (const role of Object.values(resources('AWS::IAM::Role'))) {
-      expect(role.Properties['ManagedPolicyArns']).toBeUndefined();
+  it('uses no AWS managed policies, but for CodeDeploy’s own limited Lambda role', () => {
+    const codeDeployRoles = new Set([...aftersale.api.deployments.values()].map((deployment) => aftersale.api.getLogicalId(deployment.deploymentGroup.role.node.defaultChild as CfnElement)));
+    expect(codeDeployRoles.size).toBe(functionNames.length);
+    for (const [id, role] of Object.entries(resources('AWS::IAM::Role'))) {
+      if (codeDeployRoles.has(id)) {
+        expect(JSON.stringify(role.Properties['ManagedPolicyArns']), id).toMatch(/:iam::aws:policy\/service-role\/AWSCodeDeployRoleForLambdaLimited"\]\]\}\]$/);
+      } else {
+        expect(role.Properties['ManagedPolicyArns'], id).toBeUndefined();
+      }
     }
   });
 });
@@ -242,14 +255,14 @@ describe('HTTP API', () => {
     }
   });
 
-  it('integrates each route with its function, one integration per function', () => {
+  it('integrates each route with its function’s live alias, one integration per function', () => {
     const integrations = resources('AWS::ApiGatewayV2::Integration');
     const routedFunctions = new Set(routeKeys.map((key) => routes[key].fn));
     expect(Object.keys(integrations)).toHaveLength(routedFunctions.size);
     for (const route of routeResources()) {
       const key = route.Properties['RouteKey'] as keyof typeof routes;
       const integrationId = JSON.stringify(route.Properties['Target']).match(/"Ref":"([^"]+)"/)?.[1] ?? '';
-      expect(JSON.stringify(integrations[integrationId]?.Properties['IntegrationUri']), key).toContain(functionId(routes[key].fn));
+      expect(JSON.stringify(integrations[integrationId]?.Properties['IntegrationUri']), key).toContain(`{"Ref":"${aliasId(routes[key].fn)}"}`);
     }
   });
 
@@ -335,13 +348,13 @@ describe('workers and jobs', () => {
     }
   });
 
-  it('schedules each job with retries', () => {
+  it('schedules each job’s live alias with retries', () => {
     const rules = Object.values(resources('AWS::Events::Rule'));
     expect(rules).toHaveLength(Object.keys(jobs).length);
     for (const job of Object.values(jobs)) {
       const rule = rules.find((candidate) => candidate.Properties['ScheduleExpression'] === job.schedule);
       expect(rule?.Properties['Targets']).toEqual([
-        expect.objectContaining({ Arn: { 'Fn::GetAtt': [functionId(job.fn), 'Arn'] }, RetryPolicy: expect.objectContaining({ MaximumRetryAttempts: 2 }) }),
+        expect.objectContaining({ Arn: { Ref: aliasId(job.fn) }, RetryPolicy: expect.objectContaining({ MaximumRetryAttempts: 2 }) }),
       ]);
     }
   });
@@ -373,7 +386,8 @@ describe('alarms', () => {
   });
 
   it('counts every business event a function declares as a CloudWatch metric from its own logs', () => {
-    const filters = Object.values(api.findResources('AWS::Logs::MetricFilter')) as { Properties: { FilterPattern: string; LogGroupName: unknown; MetricTransformations: { MetricName: string; MetricNamespace: string; MetricValue: string }[] } }[];
+    // The other filters (5xx, timer lag) are checked in operations.test.ts.
+    const filters = (Object.values(api.findResources('AWS::Logs::MetricFilter')) as { Properties: { FilterPattern: string; LogGroupName: unknown; MetricTransformations: { MetricName: string; MetricNamespace: string; MetricValue: string }[] } }[]).filter((filter) => filter.Properties.FilterPattern.startsWith('{ $.businessEvent ='));
     const declared = functionNames.flatMap((name) => (specOf(name).emits ?? []).map((event) => ({ name, event })));
     expect(filters).toHaveLength(declared.length);
     for (const { name, event } of declared) {

@@ -53,3 +53,51 @@ describe('context authCallbackUrls', () => {
     expect(() => build({ authCallbackUrls: 'http://app.aftersale.test/callback' })).toThrow(/https/);
   });
 });
+
+describe('context restoredTables (a point-in-time restore, docs/runbook.md)', () => {
+  const tableNameOf = (aftersale: Aftersale): unknown[] =>
+    Object.values(Template.fromStack(aftersale.api).findResources('AWS::Lambda::Function') as Record<string, CfnResource>).map(
+      (fn) => (fn.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables['TABLE_NAME'],
+    );
+
+  it('points every function of that stage at the restored table, and the stateful stack no longer declares its own', () => {
+    const prod = build({ stage: 'prod', restoredTables: { prod: 'aftersale-prod-restored-20261201' } });
+    expect(new Set(tableNameOf(prod))).toEqual(new Set(['aftersale-prod-restored-20261201']));
+    Template.fromStack(prod.stateful).resourceCountIs('AWS::DynamoDB::Table', 0);
+    const grants = JSON.stringify(Template.fromStack(prod.api).findResources('AWS::IAM::Policy'));
+    expect(grants).toContain(':table/aftersale-prod-restored-20261201"');
+    expect(grants).toContain(':table/aftersale-prod-restored-20261201/index/GSI1"');
+    expect(() => prod.app.synth()).not.toThrow();
+  }, 120_000);
+
+  it('leaves the other stages on their own table', () => {
+    const dev = build({ restoredTables: { prod: 'aftersale-prod-restored-20261201' } });
+    Template.fromStack(dev.stateful).resourceCountIs('AWS::DynamoDB::Table', 1);
+    expect(JSON.stringify(tableNameOf(dev))).not.toContain('restored');
+  });
+
+  it('refuses anything but a map of stages to table names', () => {
+    expect(() => build({ restoredTables: 'aftersale-prod-restored' })).toThrow(/restoredTables/);
+    expect(() => build({ stage: 'prod', restoredTables: { prod: 'no spaces allowed' } })).toThrow(/restoredTables\.prod/);
+  });
+});
+
+describe('context cursorSecretVersion (rotating the cursor key, docs/runbook.md)', () => {
+  const cursorKeys = (aftersale: Aftersale): string[] =>
+    Object.values(Template.fromStack(aftersale.api).findResources('AWS::Lambda::Function') as Record<string, CfnResource>)
+      .map((fn) => (fn.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables['CURSOR_SECRET'])
+      .filter((key) => key !== undefined)
+      .map((key) => JSON.stringify(key));
+
+  it('pins the functions to that version, so the deploy changes the template and CloudFormation resolves the new key', () => {
+    const version = '0f5a4a4e-7d1b-4c59-9a5e-1a2b3c4d5e6f';
+    const pinned = cursorKeys(build({ cursorSecretVersion: version }));
+    expect(pinned.length).toBeGreaterThan(0);
+    for (const key of pinned) expect(key).toMatch(new RegExp(`:SecretString:::${version}}}`));
+    for (const key of cursorKeys(build({}))) expect(key).toMatch(/:SecretString:::}}/);
+  });
+
+  it('refuses anything but a version id', () => {
+    expect(() => build({ cursorSecretVersion: 'AWSCURRENT' })).toThrow(/cursorSecretVersion/);
+  });
+});
