@@ -60,6 +60,9 @@ function script(log: Calls): void {
 describe('the functions logger', () => {
   it("writes Powertools' lines, key for key, on the same streams", () => {
     process.env.AWS_LAMBDA_INITIALIZATION_TYPE = 'on-demand';
+    // Powertools at INFO like ours (beforeEach): the test run itself logs at WARN (vitest.config.ts).
+    const runLevel = process.env.POWERTOOLS_LOG_LEVEL;
+    process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
     // A fresh Powertools logger, as the functions created at import: this test holds both loggers' cold start.
     script(new Logger({ serviceName: 'aftersale' }) as Calls);
     // The stacks differ by their call site; everything else must not.
@@ -68,6 +71,8 @@ describe('the functions logger', () => {
     written = [];
     script(logger);
     delete process.env.AWS_LAMBDA_INITIALIZATION_TYPE;
+    if (runLevel === undefined) delete process.env.POWERTOOLS_LOG_LEVEL;
+    else process.env.POWERTOOLS_LOG_LEVEL = runLevel;
     expect(written).toHaveLength(4);
     expect(written.map(({ stream, entry }) => ({ stream, entry: normalize(entry) }))).toEqual(expected);
     // Key order too: the metric filters do not care, people reading the lines do.
