@@ -24,6 +24,9 @@ export function required(name: string): string {
 
 export const tableName = (): string => required(env.TABLE_NAME);
 
+/** The region the signed S3 and SQS requests name (Lambda sets AWS_REGION; tools may set only the default). */
+export const region = (): string => process.env.AWS_REGION ?? required('AWS_DEFAULT_REGION');
+
 const DAY = 24 * 60 * 60 * 1000;
 
 /** DOMAIN.md defaults. Durations are in milliseconds unless named otherwise. */

@@ -14,7 +14,7 @@ import type { Principal } from '../platform/auth.js';
 import { businessEvent } from '../platform/business-events.js';
 import { newId } from '../platform/ids.js';
 import { decodeCursor, encodeCursor } from '../platform/cursor.js';
-import { recordResponse, replayFor, type IdempotentRequest, type StoredResponse } from '../store/idempotency.js';
+import { recordResponse, replayFor, type IdempotentCreate, type StoredResponse } from '../store/idempotency.js';
 import { listingUnchanged } from '../store/products.js';
 import { getOrder, getOrderWith, listOrders, paymentUsedOnce, readForPlacing, trackingEventPut, transitionWrites, type TrackingEventRecord } from '../store/orders.js';
 import { countForSeller, getSellerProfile, sellerTakesOrders } from '../store/sellers.js';
@@ -77,12 +77,6 @@ export interface PlaceOrderRequest {
 
 export type OrderView = ReturnType<typeof orders.orderView>;
 
-/** An idempotent placing: the key's request, and the response its record keeps for a retry. */
-export interface IdempotentPlacing {
-  request: IdempotentRequest;
-  respond: (order: OrderView) => StoredResponse;
-}
-
 /**
  * Places an order: two calls, the listings (with the Idempotency-Key's record, if any) in one read and
  * everything written in one transaction — the key's record included, so no order commits without it.
@@ -90,7 +84,7 @@ export interface IdempotentPlacing {
  */
 type Placed = { order: OrderView; replay?: never } | { replay: StoredResponse };
 
-export function placeOrder(buyer: Principal, request: PlaceOrderRequest, idempotency?: IdempotentPlacing): Promise<Placed> {
+export function placeOrder(buyer: Principal, request: PlaceOrderRequest, idempotency?: IdempotentCreate<OrderView>): Promise<Placed> {
   return runCommand<Awaited<ReturnType<typeof readForPlacing>>, Placed>({
     subject: 'order',
     load: () => readForPlacing(request.items.map((item) => item.productId), idempotency?.request),

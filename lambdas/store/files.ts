@@ -18,14 +18,13 @@ import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { createScope, SignatureV4 } from '@smithy/signature-v4';
 import { uploadRules, type StoredObjectFacts, type UploadPurpose } from '../domain/media.js';
-import { env, required } from '../platform/config.js';
+import { env, region, required } from '../platform/config.js';
 
 export const UPLOAD_TTL_SECONDS = 15 * 60;
 export const DOWNLOAD_TTL_SECONDS = 15 * 60;
 
 const credentials = fromEnv();
 const sha256 = Hash.bind(null, 'sha256');
-const region = (): string => process.env.AWS_REGION ?? required('AWS_DEFAULT_REGION');
 const bucket = (): string => required(env.BUCKET_NAME);
 
 /** Where an uploader's presigned POST writes: nothing there is trusted or shown. */

@@ -116,9 +116,6 @@ export const paymentEntity = defineEntity({
   key: ({ paymentReference }: { paymentReference: string }) => ({ PK: `PAYMENT#${paymentReference}`, SK: 'PAYMENT' }),
 });
 
-/** @deprecated Use `orderEntity.key({ orderId })`. */
-export const orderKey = (orderId: string) => orderEntity.key({ orderId });
-
 /** Items that write a transition: the order (guarded by the version it was read at) and its new ledger entries. */
 export function transitionWrites(previousVersion: number | null, transition: Transition): Write[] {
   const { order } = transition;

@@ -12,7 +12,7 @@ import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { QueueName } from '../../lib/manifest.js';
-import { queueUrlVariable, required } from '../platform/config.js';
+import { queueUrlVariable, region, required } from '../platform/config.js';
 
 /** An error SQS answered with; `name` is its AWS error type (`QueueDoesNotExist`, `AccessDenied`, …), as the SDK names it. */
 export class QueueError extends Error {
@@ -26,7 +26,6 @@ export class QueueError extends Error {
   }
 }
 
-const region = (): string => process.env.AWS_REGION ?? required('AWS_DEFAULT_REGION');
 
 let signer: SignatureV4 | undefined;
 const sigv4 = (): SignatureV4 => (signer ??= new SignatureV4({ credentials: fromEnv(), region: region(), service: 'sqs', sha256: Hash.bind(null, 'sha256'), applyChecksum: false }));

@@ -7,17 +7,6 @@ import type { IndexName } from '../../lib/table.js';
 import { tableName } from '../platform/config.js';
 import { documentClient } from './client.js';
 
-const TABLE_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'entity'];
-
-/**
- * The item without its keys and bookkeeping (plus any `alsoDrop`), cast unchecked.
- * @deprecated Define the entity (store/entity.ts) and read with its `parse`, which validates the fields.
- */
-export function withoutKeys<T>(item: Record<string, unknown>, alsoDrop: readonly string[] = []): T {
-  const drop = new Set([...TABLE_ATTRIBUTES, ...alsoDrop]);
-  return Object.fromEntries(Object.entries(item).filter(([key]) => !drop.has(key))) as T;
-}
-
 /**
  * Every item of a partition, or of the sort-key range `from`..`to` in it, read consistently and
  * following pages: one Query unless the range holds more than 1 MB.

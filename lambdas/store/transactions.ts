@@ -49,7 +49,7 @@ export class ConflictError extends Error {
   readonly contended: boolean;
 
   constructor(
-    /** @deprecated Cancellation codes by write position; use `failedGuards`. */
+    /** DynamoDB's cancellation codes in write order, for the log line; callers read `failedGuards`. */
     readonly reasons: (string | undefined)[],
     failedGuards: Iterable<GuardName> = [],
   ) {
