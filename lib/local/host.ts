@@ -101,7 +101,16 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     const handler = jobHandlers.get(name) ?? jobHandlers.set(name, loadFunction<JobHandler>(spec.fn)).get(name)!;
     const event = { version: '0', id: crypto.randomUUID(), 'detail-type': 'Scheduled Event', source: 'aws.events', time: clock.nowIso(), region: 'us-east-1', resources: [], detail: {} };
     const result = await (await handler)(event, lambdaContext(spec.fn, 300_000));
-    return { ...result, processed: result?.processed ?? 0 };
+    // A job that fans out answers once its work items were delivered, with what their workers did.
+    let fannedOut = 0;
+    if ('fansOutTo' in spec) {
+      const countProcessed = (response: unknown) => {
+        const processed = (response as { processed?: unknown } | undefined)?.processed;
+        if (typeof processed === 'number') fannedOut += processed;
+      };
+      await pump.drain({ queues: [spec.fansOutTo], onResponse: countProcessed });
+    }
+    return { ...result, processed: (result?.processed ?? 0) + fannedOut };
   };
   const workerHandlers = new Map<string, Promise<WorkerHandler>>();
   const pump: QueuePump = createQueuePump({

@@ -10,9 +10,16 @@ import { lambdaContext } from './gateway-event.js';
 
 export type WorkerHandler = (event: SQSEvent, context: ReturnType<typeof lambdaContext>) => Promise<SQSBatchResponse | void>;
 
+export interface DrainOptions {
+  /** Only these queues (default: every worker's). */
+  queues?: readonly QueueName[];
+  /** Sees what each worker invocation of this drain answered (not those of other drains under way). */
+  onResponse?: (response: SQSBatchResponse | void) => void;
+}
+
 export interface QueuePump {
   /** Delivers until every queue is empty (or only holds messages waiting to be retried); returns how many were delivered. */
-  drain(): Promise<number>;
+  drain(options?: DrainOptions): Promise<number>;
   start(): void;
   stop(): Promise<void>;
 }
@@ -60,7 +67,7 @@ export function createQueuePump(options: {
   const settle = async (): Promise<number> =>
     (await Promise.allSettled([...inFlight])).reduce((sum, result) => sum + (result.status === 'fulfilled' ? result.value : 0), 0);
 
-  async function deliverOnce(spec: WorkerSpec, waitSeconds: number): Promise<number> {
+  async function deliverOnce(spec: WorkerSpec, waitSeconds: number, onResponse?: DrainOptions['onResponse']): Promise<number> {
     const queueUrl = options.queueUrls[spec.queue];
     const { Messages = [] } = await sqs.send(
       new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: Math.min(spec.batchSize, 10), WaitTimeSeconds: waitSeconds, MessageSystemAttributeNames: ['All'] }),
@@ -72,6 +79,7 @@ export function createQueuePump(options: {
       // A thrown handler fails the whole batch, as in Lambda.
       return { batchItemFailures: Messages.map((message) => ({ itemIdentifier: message.MessageId as string })) };
     });
+    onResponse?.(response);
     const failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
     const done = Messages.filter((message) => !failed.has(message.MessageId as string));
     if (done.length > 0) {
@@ -81,13 +89,14 @@ export function createQueuePump(options: {
   }
 
   return {
-    async drain() {
+    async drain({ queues, onResponse }: DrainOptions = {}) {
+      const draining = queues ? specs.filter((spec) => queues.includes(spec.queue)) : specs;
       let delivered = 0;
       // Two quiet rounds in a row: a background poll that started during the first may still have
       // picked up a message; the second round waits for it.
       for (let round = 0, quiet = 0; round < 1000 && quiet < 2; round++) {
         let thisRound = await settle();
-        for (const spec of specs) thisRound += await track(deliverOnce(spec, 0));
+        for (const spec of draining) thisRound += await track(deliverOnce(spec, 0, onResponse));
         delivered += thisRound;
         quiet = thisRound === 0 ? quiet + 1 : 0;
       }

@@ -385,8 +385,8 @@ describe('alarms', () => {
     }
   });
 
-  it('alarms as soon as the timers job parks a timer', () => {
-    expect(functions.timersJob.emits).toContain('TimerParked');
+  it('alarms as soon as the timer sweep parks a timer', () => {
+    expect(functions.timerShardWorker.emits).toContain('TimerParked');
     const parked = alarms().filter((candidate) => candidate.Properties['MetricName'] === 'TimerParked');
     expect(parked).toHaveLength(1);
     expect(parked[0]?.Properties).toMatchObject({
