@@ -13,7 +13,7 @@ import { logger } from '../platform/logger.js';
 export type TimerShardResponse = SQSBatchResponse & SweepResult;
 
 export const handler = async (event: SQSEvent): Promise<TimerShardResponse> => {
-  const outcomes = await Promise.allSettled(event.Records.map((record) => sweepShard(ShardWork.parse(JSON.parse(record.body)))));
+  const outcomes = await Promise.allSettled(event.Records.map(async (record) => sweepShard(ShardWork.parse(JSON.parse(record.body)))));
   let swept = noneSwept;
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
   for (const [index, outcome] of outcomes.entries()) {

@@ -20,7 +20,8 @@ export interface DrainOptions {
 export interface QueuePump {
   /** Delivers until every queue is empty (or only holds messages waiting to be retried); returns how many were delivered. */
   drain(options?: DrainOptions): Promise<number>;
-  start(): void;
+  /** Polls every worker's queue in the background, but those in `except` (drained by whoever fills them). */
+  start(options?: { except?: readonly QueueName[] }): void;
   stop(): Promise<void>;
 }
 
@@ -67,12 +68,8 @@ export function createQueuePump(options: {
   const settle = async (): Promise<number> =>
     (await Promise.allSettled([...inFlight])).reduce((sum, result) => sum + (result.status === 'fulfilled' ? result.value : 0), 0);
 
-  async function deliverOnce(spec: WorkerSpec, waitSeconds: number, onResponse?: DrainOptions['onResponse']): Promise<number> {
-    const queueUrl = options.queueUrls[spec.queue];
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: Math.min(spec.batchSize, 10), WaitTimeSeconds: waitSeconds, MessageSystemAttributeNames: ['All'] }),
-    );
-    if (Messages.length === 0) return 0;
+  /** One invocation of a worker with a batch of messages; deletes those it did not report as failed. */
+  async function invoke(spec: WorkerSpec, queueUrl: string, Messages: Message[], onResponse?: DrainOptions['onResponse']): Promise<void> {
     const handler = await options.loadWorker(spec);
     const response = await handler(sqsEvent(`arn:aws:sqs:us-east-1:000000000000:aftersale-${spec.queue}`, Messages), lambdaContext(spec.fn)).catch((error: unknown) => {
       options.onError(error);
@@ -85,6 +82,18 @@ export function createQueuePump(options: {
     if (done.length > 0) {
       await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: done.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle as string })) }));
     }
+  }
+
+  /**
+   * Receives up to 10 messages and invokes the worker with batches of its batch size, at once: Lambda's
+   * poller, too, runs several invocations side by side when a queue holds more than one batch.
+   */
+  async function deliverOnce(spec: WorkerSpec, waitSeconds: number, onResponse?: DrainOptions['onResponse']): Promise<number> {
+    const queueUrl = options.queueUrls[spec.queue];
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds, MessageSystemAttributeNames: ['All'] }));
+    const batches: Message[][] = [];
+    for (let start = 0; start < Messages.length; start += spec.batchSize) batches.push(Messages.slice(start, start + spec.batchSize));
+    await Promise.all(batches.map((batch) => invoke(spec, queueUrl, batch, onResponse)));
     return Messages.length;
   }
 
@@ -102,9 +111,9 @@ export function createQueuePump(options: {
       }
       return delivered;
     },
-    start() {
+    start({ except = [] } = {}) {
       running = true;
-      loops = specs.map(async (spec) => {
+      loops = specs.filter((spec) => !except.includes(spec.queue)).map(async (spec) => {
         while (running) {
           await track(deliverOnce(spec, 1)).catch((error: unknown) => {
             options.onError(error);
