@@ -113,9 +113,16 @@ export interface SweepResult {
   /** Firings that failed, now waiting for a retry or parked. */
   failed: number;
   parked: number;
+  /** A work item left unfinished when its time ran out (its shard is behind: the timer lag shows it). */
+  stoppedEarly?: boolean;
 }
 
-export const addSweepResults = (a: SweepResult, b: SweepResult): SweepResult => ({ processed: a.processed + b.processed, failed: a.failed + b.failed, parked: a.parked + b.parked });
+export const addSweepResults = (a: SweepResult, b: SweepResult): SweepResult => ({
+  processed: a.processed + b.processed,
+  failed: a.failed + b.failed,
+  parked: a.parked + b.parked,
+  ...((a.stoppedEarly || b.stoppedEarly) && { stoppedEarly: true }),
+});
 export const noneSwept: SweepResult = { processed: 0, failed: 0, parked: 0 };
 
 /** One work item of a sweep: a shard's timers positioned in [from, now]. */
@@ -144,8 +151,8 @@ export async function planSweep(now: string): Promise<SweepPlan> {
  * Fires every timer of one work item, then moves the shard's marker. Safe twice and concurrently with
  * itself: a redelivered or duplicated item finds what was fired gone and races only over done work.
  */
-export async function sweepShard(work: ShardWork, options: { fire?: FireTimer; retry?: RetryPolicy } = {}): Promise<SweepResult> {
-  const { fire = fireTimer, retry = timerRetry } = options;
+export async function sweepShard(work: ShardWork, options: { fire?: FireTimer; retry?: RetryPolicy; stopAt?: number } = {}): Promise<SweepResult> {
+  const { fire = fireTimer, retry = timerRetry, stopAt = Number.POSITIVE_INFINITY } = options;
   const { shard, from, now } = work;
   const result: SweepResult = { ...noneSwept };
   // Lowered only to a timer whose failure could not even be recorded (the table refused the write):
@@ -166,9 +173,15 @@ export async function sweepShard(work: ShardWork, options: { fire?: FireTimer; r
       }
     }
   };
-  for (const month of monthsToSweep(from, now)) {
+  sweep: for (const month of monthsToSweep(from, now)) {
     let batch: DueTimer[] = [];
     for await (const due of dueTimers(month, shard, from, now)) {
+      if (batch.length === 0 && Date.now() >= stopAt) {
+        // Out of time: what is left is read again from here by the next run (its work item, 5 minutes on).
+        if (due.firesAt < sweptTo) sweptTo = due.firesAt;
+        result.stoppedEarly = true;
+        break sweep;
+      }
       batch.push(due);
       if (batch.length < CONCURRENCY) continue;
       await run(batch);

@@ -2,7 +2,7 @@
  * The timerShards queue's worker: sweeps one shard of the due index per record (a work item the timers
  * job planned), and reports the records it could not sweep so only those are delivered again.
  */
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { addSweepResults, noneSwept, ShardWork, sweepShard, type SweepResult } from '../jobs/timers.js';
 import { logger } from '../platform/logger.js';
 
@@ -12,8 +12,12 @@ import { logger } from '../platform/logger.js';
  */
 export type TimerShardResponse = SQSBatchResponse & SweepResult;
 
-export const handler = async (event: SQSEvent): Promise<TimerShardResponse> => {
-  const outcomes = await Promise.allSettled(event.Records.map(async (record) => sweepShard(ShardWork.parse(JSON.parse(record.body)))));
+/** Stops firing this long before the function's timeout, to record its progress and answer. */
+const WRAP_UP_MS = 15_000;
+
+export const handler = async (event: SQSEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<TimerShardResponse> => {
+  const stopAt = context ? Date.now() + context.getRemainingTimeInMillis() - WRAP_UP_MS : undefined;
+  const outcomes = await Promise.allSettled(event.Records.map(async (record) => sweepShard(ShardWork.parse(JSON.parse(record.body)), { stopAt })));
   let swept = noneSwept;
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
   for (const [index, outcome] of outcomes.entries()) {
@@ -24,6 +28,7 @@ export const handler = async (event: SQSEvent): Promise<TimerShardResponse> => {
       batchItemFailures.push({ itemIdentifier: record.messageId });
     }
   }
-  if (swept.processed + swept.failed > 0) logger.info('Timer shard swept', { ...swept });
+  if (swept.stoppedEarly) logger.warn('Timer shard sweep ran out of time; the next run goes on from where it stopped', { ...swept });
+  else if (swept.processed + swept.failed > 0) logger.info('Timer shard swept', { ...swept });
   return { batchItemFailures, ...swept };
 };

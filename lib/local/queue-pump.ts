@@ -5,8 +5,11 @@
  */
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { workers, type QueueName, type WorkerSpec } from '../manifest.js';
+import { functions, workers, type FunctionSpec, type QueueName, type WorkerSpec } from '../manifest.js';
 import { lambdaContext } from './gateway-event.js';
+
+/** lib/constructs/manifest-function.ts's default for a function that declares none. */
+const DEFAULT_TIMEOUT_SECONDS = 10;
 
 export type WorkerHandler = (event: SQSEvent, context: ReturnType<typeof lambdaContext>) => Promise<SQSBatchResponse | void>;
 
@@ -68,10 +71,16 @@ export function createQueuePump(options: {
   const settle = async (): Promise<number> =>
     (await Promise.allSettled([...inFlight])).reduce((sum, result) => sum + (result.status === 'fulfilled' ? result.value : 0), 0);
 
+  /** The worker's own timeout, as Lambda gives it (a worker that watches its remaining time sees the real one). */
+  const workerTimeoutMs = (spec: WorkerSpec): number => {
+    const fn: FunctionSpec = functions[spec.fn];
+    return (fn.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
+  };
+
   /** One invocation of a worker with a batch of messages; deletes those it did not report as failed. */
   async function invoke(spec: WorkerSpec, queueUrl: string, Messages: Message[], onResponse?: DrainOptions['onResponse']): Promise<void> {
     const handler = await options.loadWorker(spec);
-    const response = await handler(sqsEvent(`arn:aws:sqs:us-east-1:000000000000:aftersale-${spec.queue}`, Messages), lambdaContext(spec.fn)).catch((error: unknown) => {
+    const response = await handler(sqsEvent(`arn:aws:sqs:us-east-1:000000000000:aftersale-${spec.queue}`, Messages), lambdaContext(spec.fn, workerTimeoutMs(spec))).catch((error: unknown) => {
       options.onError(error);
       // A thrown handler fails the whole batch, as in Lambda.
       return { batchItemFailures: Messages.map((message) => ({ itemIdentifier: message.MessageId as string })) };

@@ -5,7 +5,7 @@
  */
 import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { handler as timersJob } from '../../lambdas/jobs/timers.js';
+import { handler as timersJob, planSweep, sweepShard } from '../../lambdas/jobs/timers.js';
 import { clock, moveClock } from '../../lambdas/platform/clock.js';
 import { logger } from '../../lambdas/platform/logger.js';
 import { documentClient } from '../../lambdas/store/client.js';
@@ -108,6 +108,28 @@ describe('the sharded sweep', () => {
 
     expect((await local.api.runJob('timers')).processed).toBe(30);
     expect((await local.api.runJob('timers')).processed).toBe(0);
+  });
+});
+
+describe('a work item larger than a worker can fire before its timeout', () => {
+  it('stops at its time budget, marks where it stopped, and the next run fires the rest', async () => {
+    moveClock({ advanceByMs: 1200 * DAY_MS });
+    await local.api.runJob('timers');
+    const now = clock.nowIso();
+    const reviewIds = Array.from({ length: 12 }, (_, i) => `rev_budget${Date.now()}x${i}`);
+    const timers = reviewIds.map((reviewId, i): Timer => ({ kind: 'EDIT_WINDOW', entityId: reviewId, dueAt: at(now, -(i + 1) * 1000) }));
+    await batchPut(reviewIds.map((reviewId) => ({ ...reviewEntity.key({ reviewId }), version: 0 })));
+    await batchPut(timers.map((timer) => setTimer(timer, timer.dueAt).Put!.Item!));
+    const shard = shardOf(timers[0]!.kind, timers[0]!.entityId);
+    const inShard = timers.filter((timer) => shardOf(timer.kind, timer.entityId) === shard);
+
+    const { work } = await planSweep(clock.nowIso());
+    const outOfTime = await sweepShard(work[shard]!, { stopAt: Date.now() });
+    expect(outOfTime).toMatchObject({ processed: 0, stoppedEarly: true });
+
+    const next = (await planSweep(clock.nowIso())).work[shard]!;
+    expect(await sweepShard(next)).toEqual({ processed: inShard.length, failed: 0, parked: 0 });
+    for (const timer of inShard) expect(await stored(timerKey(timer.kind, timer.entityId))).toBeUndefined();
   });
 });
 
