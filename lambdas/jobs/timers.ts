@@ -155,8 +155,9 @@ export async function sweepShard(work: ShardWork, options: { fire?: FireTimer; r
   const { fire = fireTimer, retry = timerRetry, stopAt = Number.POSITIVE_INFINITY } = options;
   const { shard, from, now } = work;
   const result: SweepResult = { ...noneSwept };
-  // Lowered only to a timer whose failure could not even be recorded (the table refused the write):
-  // skipping past it would lose it. A timer that merely fails moves ahead and holds nothing back.
+  // Lowered only to a timer whose failure could not even be recorded (the table refused the write), or
+  // to the first one left when time ran out: skipping past either would lose it. A timer that merely
+  // fails moves ahead and holds nothing back.
   let sweptTo = now;
   const run = async (batch: DueTimer[]) => {
     const outcomes = await Promise.allSettled(batch.map((due) => attempt(due, fire, retry, now)));
