@@ -310,6 +310,11 @@ describe('workers and jobs', () => {
     api.resourceCountIs('AWS::Lambda::EventSourceMapping', workers.length);
   });
 
+  it('bounds the timer shard workers by the event source, as the manifest declares', () => {
+    api.hasResourceProperties('AWS::Lambda::EventSourceMapping', { FunctionName: Match.anyValue(), BatchSize: 1, ScalingConfig: { MaximumConcurrency: 16 } });
+    expect(workers.find((worker) => worker.queue === 'timerShards')).toMatchObject({ fn: 'timerShardWorker', batchSize: 1, maxConcurrency: 16 });
+  });
+
   it('gives each worker queue a visibility timeout of at least 6× its worker timeout (AWS guidance for SQS event sources)', () => {
     const queueResources = Template.fromStack(aftersale.stateful).findResources('AWS::SQS::Queue') as Record<string, CfnResource>;
     expect(workers.length).toBeGreaterThan(0);
