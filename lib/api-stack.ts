@@ -34,7 +34,7 @@ import { QueueWorker } from './constructs/queue-worker.js';
 export interface HostManifest {
   readonly functions: Readonly<Record<string, FunctionSpec>>;
   readonly routes: Readonly<Record<string, { readonly fn: string; readonly auth: AuthMode }>>;
-  readonly workers: readonly { readonly queue: QueueName; readonly fn: string; readonly batchSize: number }[];
+  readonly workers: readonly { readonly queue: QueueName; readonly fn: string; readonly batchSize: number; readonly maxConcurrency?: number }[];
   readonly jobs: Readonly<Record<string, { readonly fn: string; readonly schedule: string }>>;
 }
 
@@ -183,6 +183,7 @@ export class ApiStack extends Stack {
           worker: functionOf(worker.fn, `worker of queue '${worker.queue}'`),
           queue: stateful.queues[worker.queue],
           batchSize: worker.batchSize,
+          maxConcurrency: worker.maxConcurrency,
         }),
     );
 

@@ -51,7 +51,8 @@ export const functions = {
   moderationWorker: { entry: 'lambdas/workers/moderation.ts', description: 'Moderates review revisions and seller replies', table: 'readWrite', bucket: { incoming: 'read', owned: 'readWrite' }, emits: ['ReviewPublished'], timeoutSeconds: 30 },
   disputes: { entry: 'lambdas/http/disputes.ts', description: 'Disputes, returns, arbitration and refunds', table: 'readWrite', signsCursors: true, bucket: { incoming: 'read', owned: 'readWrite' }, sendsTo: ['disputes'], emits: ['DisputeOpened', 'DisputeEscalated', 'RefundIssued'] },
   caseFileWorker: { entry: 'lambdas/workers/case-file.ts', description: 'Builds the case file of an escalated dispute and proposes a decision', table: 'readWrite', timeoutSeconds: 30 },
-  timersJob: { entry: 'lambdas/jobs/timers.ts', description: 'Fires due timers: auto-confirm, windows, dispute deadlines, refunds, outbox retries', table: 'readWrite', sendsTo: ['moderation', 'disputes'], emits: ['ReceiptConfirmed', 'DisputeEscalated', 'RefundIssued', 'TimerParked'], timeoutSeconds: 300, reservedConcurrency: 1 },
+  timersJob: { entry: 'lambdas/jobs/timers.ts', description: 'Plans the timer sweep: the timer lag, and one work item per shard of the due index', table: 'read', sendsTo: ['timerShards'], timeoutSeconds: 60, reservedConcurrency: 1 },
+  timerShardWorker: { entry: 'lambdas/workers/timer-shard.ts', description: 'Fires the due timers of one shard: auto-confirm, windows, dispute deadlines, refunds, outbox retries', table: 'readWrite', sendsTo: ['moderation', 'disputes'], emits: ['ReceiptConfirmed', 'DisputeEscalated', 'RefundIssued', 'TimerParked'], timeoutSeconds: 120 },
 } as const satisfies Record<string, FunctionSpec>;
 export type FunctionName = keyof typeof functions;
 
@@ -59,6 +60,7 @@ export type FunctionName = keyof typeof functions;
 export const queues = {
   moderation: { description: 'Reviews and replies awaiting automated moderation', visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
   disputes: { description: 'Escalated disputes awaiting a case file', visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
+  timerShards: { description: 'Shards of the due-timer index a sweep has to fire', visibilityTimeoutSeconds: 720, maxReceiveCount: 5 },
 } as const;
 export type QueueName = keyof typeof queues;
 
@@ -66,11 +68,15 @@ export interface WorkerSpec {
   queue: QueueName;
   fn: FunctionName;
   batchSize: number;
+  /** At most this many invocations at once (the event source's maximum concurrency, 2–1000); unbounded if absent. */
+  maxConcurrency?: number;
 }
 /** Queue consumers. Each reports partial batch failures; a poisoned message ends in the queue's DLQ. */
 export const workers: readonly WorkerSpec[] = [
   { queue: 'moderation', fn: 'moderationWorker', batchSize: 10 },
   { queue: 'disputes', fn: 'caseFileWorker', batchSize: 5 },
+  // One shard per invocation; the concurrency bounds the table's write rate (docs/scale.md).
+  { queue: 'timerShards', fn: 'timerShardWorker', batchSize: 1, maxConcurrency: 16 },
 ];
 
 export interface JobSpec {
@@ -79,9 +85,11 @@ export interface JobSpec {
   schedule: string;
   /** How often the local host fires it. */
   localEveryMs: number;
+  /** The queue it sends its work to: the local host delivers that queue before answering POST /local/jobs/<name>. */
+  fansOutTo?: QueueName;
 }
 export const jobs = {
-  timers: { fn: 'timersJob', schedule: 'rate(5 minutes)', localEveryMs: 60_000 },
+  timers: { fn: 'timersJob', schedule: 'rate(5 minutes)', localEveryMs: 60_000, fansOutTo: 'timerShards' },
 } as const satisfies Record<string, JobSpec>;
 export type JobName = keyof typeof jobs;
 

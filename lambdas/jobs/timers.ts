@@ -1,11 +1,15 @@
 /**
  * The timers sweep (EventBridge, every few minutes): fires every timer that is due, reading only the
- * due part of the sparse timer index. Safe to run twice or concurrently: each timer's effect is a
+ * due part of the sparse timer index. The scheduled run only plans: it reads each shard's progress marker,
+ * publishes the timer lag and sends one work item per shard to the timerShards queue, whose worker
+ * (lambdas/workers/timer-shard.ts) sweeps that shard with `sweepShard`; the queue's event source bounds
+ * how many shards are swept at once. Safe to run twice or concurrently: each timer's effect is a
  * conditional transaction that also removes or moves the timer, so a second firing finds nothing to do.
  * A timer whose firing fails is retried later with a growing gap and parked after a few attempts; it
- * never holds the sweep's progress back (docs/decisions/005-timer-buckets.md).
+ * never holds its shard's progress back (docs/decisions/005-timer-buckets.md, docs/scale.md).
  */
 import type { ScheduledEvent } from 'aws-lambda';
+import * as z from 'zod/mini';
 import { DomainError } from '../domain/errors.js';
 import { businessEvent } from '../platform/business-events.js';
 import { clock } from '../platform/clock.js';
@@ -17,7 +21,8 @@ import { retryCaseFile } from '../services/case-files.js';
 import { fireDeadline } from '../services/disputes.js';
 import { progressRefund } from '../services/refunds.js';
 import { closeEditWindow } from '../store/reviews.js';
-import { dueTimers, markSwept, monthsToSweep, recordFailedAttempt, settleTimer, sweptUntil, type DueTimer, type Timer, type TimerKind } from '../store/timers.js';
+import { sendToQueue } from '../store/queue.js';
+import { dueTimers, markSwept, monthsToSweep, oldestDue, recordFailedAttempt, settleTimer, sweptUntil, type DueTimer, type Timer, type TimerKind } from '../store/timers.js';
 import { transact, ConflictError } from '../store/transactions.js';
 
 const fireByKind: Record<TimerKind, (timer: Timer) => Promise<unknown>> = {
@@ -108,15 +113,51 @@ export interface SweepResult {
   /** Firings that failed, now waiting for a retry or parked. */
   failed: number;
   parked: number;
+  /** A work item left unfinished when its time ran out (its shard is behind: the timer lag shows it). */
+  stoppedEarly?: boolean;
 }
 
-export async function sweepTimers(options: { fire?: FireTimer; retry?: RetryPolicy } = {}): Promise<SweepResult> {
-  const { fire = fireTimer, retry = timerRetry } = options;
-  const now = clock.nowIso();
-  const from = await sweptUntil(now);
-  const result: SweepResult = { processed: 0, failed: 0, parked: 0 };
-  // Lowered only to a timer whose failure could not even be recorded (the table refused the write):
-  // skipping past it would lose it. A timer that merely fails moves ahead and holds nothing back.
+export const addSweepResults = (a: SweepResult, b: SweepResult): SweepResult => ({
+  processed: a.processed + b.processed,
+  failed: a.failed + b.failed,
+  parked: a.parked + b.parked,
+  ...((a.stoppedEarly || b.stoppedEarly) && { stoppedEarly: true }),
+});
+export const noneSwept: SweepResult = { processed: 0, failed: 0, parked: 0 };
+
+/** One work item of a sweep: a shard's timers positioned in [from, now]. */
+export const ShardWork = z.object({ shard: z.number().check(z.int(), z.nonnegative()), from: z.iso.datetime(), now: z.iso.datetime() });
+export type ShardWork = z.infer<typeof ShardWork>;
+
+export interface SweepPlan {
+  work: ShardWork[];
+  /** Age of the oldest due timer not yet fired (0 when none): the TimerLag alarm's input. */
+  timerLagSeconds: number;
+}
+
+/**
+ * What a sweep at `now` has to do: a work item per shard, from its marker, and the timer lag. Every shard
+ * gets its item even when nothing in it is due, so each marker follows the sweep and no read grows with
+ * the time a shard stayed empty. Cost: one BatchGetItem and a one-item Query per shard (and month).
+ */
+export async function planSweep(now: string): Promise<SweepPlan> {
+  const markers = await sweptUntil(now);
+  const oldest = (await Promise.all(markers.map((from, shard) => oldestDue(shard, from, now)))).filter((firesAt) => firesAt !== undefined).sort()[0];
+  const timerLagSeconds = oldest === undefined ? 0 : Math.max(0, Math.round((new Date(now).getTime() - new Date(oldest).getTime()) / 1000));
+  return { work: markers.map((from, shard) => ({ shard, from, now })), timerLagSeconds };
+}
+
+/**
+ * Fires every timer of one work item, then moves the shard's marker. Safe twice and concurrently with
+ * itself: a redelivered or duplicated item finds what was fired gone and races only over done work.
+ */
+export async function sweepShard(work: ShardWork, options: { fire?: FireTimer; retry?: RetryPolicy; stopAt?: number } = {}): Promise<SweepResult> {
+  const { fire = fireTimer, retry = timerRetry, stopAt = Number.POSITIVE_INFINITY } = options;
+  const { shard, from, now } = work;
+  const result: SweepResult = { ...noneSwept };
+  // Lowered only to a timer whose failure could not even be recorded (the table refused the write), or
+  // to the first one left when time ran out: skipping past either would lose it. A timer that merely
+  // fails moves ahead and holds nothing back.
   let sweptTo = now;
   const run = async (batch: DueTimer[]) => {
     const outcomes = await Promise.allSettled(batch.map((due) => attempt(due, fire, retry, now)));
@@ -133,9 +174,15 @@ export async function sweepTimers(options: { fire?: FireTimer; retry?: RetryPoli
       }
     }
   };
-  for (const month of monthsToSweep(from, now)) {
+  sweep: for (const month of monthsToSweep(from, now)) {
     let batch: DueTimer[] = [];
-    for await (const due of dueTimers(month, from, now)) {
+    for await (const due of dueTimers(month, shard, from, now)) {
+      if (batch.length === 0 && Date.now() >= stopAt) {
+        // Out of time: what is left is read again from here by the next run (its work item, 5 minutes on).
+        if (due.firesAt < sweptTo) sweptTo = due.firesAt;
+        result.stoppedEarly = true;
+        break sweep;
+      }
       batch.push(due);
       if (batch.length < CONCURRENCY) continue;
       await run(batch);
@@ -143,12 +190,30 @@ export async function sweepTimers(options: { fire?: FireTimer; retry?: RetryPoli
     }
     await run(batch);
   }
-  await markSwept(sweptTo);
+  await markSwept(shard, sweptTo);
   return result;
 }
 
-export const handler = async (_event?: Partial<ScheduledEvent>): Promise<SweepResult> => {
-  const result = await sweepTimers();
-  logger.info('Timers swept', { ...result });
+/**
+ * A whole sweep in this process: the plan, then every shard one after the other. The deployed sweep sends
+ * the same work items through the queue instead; this is for tests and scripts that inject a firing.
+ */
+export async function sweepTimers(options: { fire?: FireTimer; retry?: RetryPolicy } = {}): Promise<SweepResult> {
+  const { work } = await planSweep(clock.nowIso());
+  let result = noneSwept;
+  for (const item of work) result = addSweepResults(result, await sweepShard(item, options));
   return result;
+}
+
+export interface PlannedSweep {
+  shards: number;
+  timerLagSeconds: number;
+}
+
+/** The scheduled run: plans, logs the lag once (the TimerLag metric filter reads `timerLagSeconds`), fans out. */
+export const handler = async (_event?: Partial<ScheduledEvent>): Promise<PlannedSweep> => {
+  const { work, timerLagSeconds } = await planSweep(clock.nowIso());
+  logger.info('Timer sweep planned', { timerLagSeconds, shards: work.length });
+  await Promise.all(work.map((item) => sendToQueue('timerShards', { ...item })));
+  return { shards: work.length, timerLagSeconds };
 };

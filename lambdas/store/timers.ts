@@ -1,15 +1,17 @@
 /**
  * Timers: one item per pending deadline, indexed in the sparse GSI3 by the instant it should next fire,
- * partitioned by that instant's month, so the sweep reads only what is due (DOMAIN.md "Scheduled jobs":
- * work proportional to what is due, not to the table's size) and one Query per month since its last run
- * (docs/decisions/005-timer-buckets.md). A timer is written and removed in the same transaction as the
- * state change that sets or settles it.
+ * partitioned by that instant's month and by a shard of the timer's key, so the sweep reads only what is
+ * due (DOMAIN.md "Scheduled jobs": work proportional to what is due, not to the table's size), one Query
+ * per shard and month since its last run, and no index partition takes more than its share of the writes
+ * (docs/decisions/005-timer-buckets.md, docs/scale.md). A timer is written and removed in the same
+ * transaction as the state change that sets or settles it.
  *
- *   TIMER#<kind>#<entityId> / TIMER   GSI3PK DUE#<yyyy-mm>   GSI3SK <fires at>#<kind>#<entityId>   while due
- *                                     GSI3PK TIMERS#PARKED   GSI3SK <parked at>#<kind>#<entityId>  once parked
+ *   TIMER#<kind>#<entityId> / TIMER   GSI3PK DUE#<yyyy-mm>#<shard>   GSI3SK <fires at>#<kind>#<entityId>   while due
+ *                                     GSI3PK TIMERS#PARKED           GSI3SK <parked at>#<kind>#<entityId>  once parked
+ *   SWEEP#timers / SHARD#<shard>      nextFrom: everything of that shard positioned before it was swept
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, PutCommand, type BatchGetCommandOutput, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { clock } from '../platform/clock.js';
 import { tableName } from '../platform/config.js';
 import { documentClient } from './client.js';
@@ -47,10 +49,43 @@ const nextMonth = (month: string): string => {
   return index === 12 ? `${year + 1}-01` : `${year}-${String(index + 1).padStart(2, '0')}`;
 };
 
+/**
+ * How many partitions each month of the due index is split into: the environment variable TIMER_SHARDS
+ * (lambdas/platform/config.ts holds deployment settings; this one lives with the only code that reads
+ * it), 8 unless set. Every function that sets timers and the sweep must see the same count. Raise it
+ * only: the sweep reads shards 0 … count − 1, so timers written under a smaller count are still read,
+ * but lowering it would strand the timers of the shards dropped (docs/scale.md sizes it).
+ */
+export const TIMER_SHARDS_VARIABLE = 'TIMER_SHARDS';
+const DEFAULT_TIMER_SHARDS = 8;
+/** One BatchGetItem reads every shard's progress marker: at most 100 keys. */
+const MAX_TIMER_SHARDS = 100;
+export function timerShards(): number {
+  const configured = process.env[TIMER_SHARDS_VARIABLE];
+  if (configured === undefined || configured === '') return DEFAULT_TIMER_SHARDS;
+  const count = Number(configured);
+  if (!Number.isInteger(count) || count < 1 || count > MAX_TIMER_SHARDS) throw new Error(`${TIMER_SHARDS_VARIABLE} must be an integer from 1 to ${MAX_TIMER_SHARDS}, not '${configured}'`);
+  return count;
+}
+
+/**
+ * A timer's shard: a stable hash (32-bit FNV-1a) of its key, so setting, moving, retrying or releasing a
+ * timer keeps it in the same shard, and the timers of one kind set in the same second spread evenly.
+ */
+export function shardOf(kind: TimerKind, entityId: string, shards = timerShards()): number {
+  let hash = 0x811c9dc5;
+  for (const char of `${kind}#${entityId}`) {
+    hash ^= char.codePointAt(0)!;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % shards;
+}
+
 const PARKED = 'TIMERS#PARKED';
 export const timerKey = (kind: TimerKind, entityId: string) => ({ PK: `TIMER#${kind}#${entityId}`, SK: 'TIMER' });
+const duePartition = (month: string, shard: number) => `DUE#${month}#${shard}`;
 /** Where a timer that fires at `at` sits in the due index. */
-const dueKeys = (kind: TimerKind, entityId: string, at: string) => ({ GSI3PK: `DUE#${monthOf(at)}`, GSI3SK: `${at}#${kind}#${entityId}` });
+const dueKeys = (kind: TimerKind, entityId: string, at: string) => ({ GSI3PK: duePartition(monthOf(at), shardOf(kind, entityId)), GSI3SK: `${at}#${kind}#${entityId}` });
 
 /**
  * Sets (or moves) a timer. A deadline already past fires at `now`, where the next sweep reads; placing it
@@ -68,50 +103,58 @@ export const settleTimer = (timer: Timer): TransactItem =>
 
 export const cancelTimer = (kind: TimerKind, entityId: string): TransactItem => remove(timerKey(kind, entityId));
 
-const SWEEP_KEY = { PK: 'SWEEP#timers', SK: 'SWEEP' };
+const markerKey = (shard: number) => ({ PK: 'SWEEP#timers', SK: `SHARD#${shard}` });
 const HOUR_MS = 60 * 60 * 1000;
-/** On the very first sweep, look this far back for anything already due. */
+/** On a shard's very first sweep, look this far back for anything already due. */
 const FIRST_SWEEP_LOOKBACK_MS = 7 * 24 * HOUR_MS;
 
 /**
  * A timer written due at once reaches the eventually consistent index a moment after its transaction;
- * a sweep running in that moment misses it. So the marker trails the sweep by this margin, and the next
+ * a sweep running in that moment misses it. So each marker trails its sweep by this margin, and the next
  * sweep reads the last minutes again (what it finds there was fired, so is gone, or is still due).
  */
 const SETTLE_MARGIN_MS = 15 * 60_000;
 const lessMargin = (iso: string): string => new Date(new Date(iso).getTime() - SETTLE_MARGIN_MS).toISOString();
 
 /**
- * The instant from which a sweep at `now` reads: everything positioned before it has been swept. Never
- * later than the margin before `now`, so a clock moved back (the local host's) still reads what is due.
+ * For each shard (index = shard), the instant from which a sweep at `now` reads: everything of that shard
+ * positioned before it has been swept. Never later than the margin before `now`, so a clock moved back
+ * (the local host's) still reads what is due. One BatchGetItem for all shards.
  */
-export async function sweptUntil(now: string): Promise<string> {
-  const { Item } = await documentClient().send(new GetCommand({ TableName: tableName(), Key: SWEEP_KEY, ConsistentRead: true }));
-  const marker =
-    typeof Item?.nextFrom === 'string'
-      ? Item.nextFrom
-      : // A marker written before month partitions held the first hour not yet swept.
-        typeof Item?.nextBucket === 'string'
-        ? `${Item.nextBucket}:00:00.000Z`
-        : new Date(new Date(now).getTime() - FIRST_SWEEP_LOOKBACK_MS).toISOString();
+export async function sweptUntil(now: string, shards = timerShards()): Promise<string[]> {
+  const keys = Array.from({ length: shards }, (_, shard) => markerKey(shard));
+  const found = new Map<string, unknown>();
+  let pending: Record<string, unknown>[] | undefined = keys;
+  // BatchGetItem may leave keys unprocessed under load: ask again for those.
+  for (let round = 0; pending && pending.length > 0; round++) {
+    if (round === 5) throw new Error('BatchGetItem left timer markers unprocessed after retries');
+    const page: BatchGetCommandOutput = await documentClient().send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending, ConsistentRead: true } } }));
+    for (const item of page.Responses?.[tableName()] ?? []) found.set(String(item.SK), item.nextFrom);
+    pending = page.UnprocessedKeys?.[tableName()]?.Keys;
+  }
   const latest = lessMargin(now);
-  return marker < latest ? marker : latest;
+  const firstLook = new Date(new Date(now).getTime() - FIRST_SWEEP_LOOKBACK_MS).toISOString();
+  return keys.map(({ SK }) => {
+    const marker = found.get(SK);
+    const from = typeof marker === 'string' ? marker : firstLook;
+    return from < latest ? from : latest;
+  });
 }
 
-/** Records that everything positioned before `sweptTo` (less the margin) is done; never moves backwards. */
-export async function markSwept(sweptTo: string): Promise<void> {
+/** Records that everything of `shard` positioned before `sweptTo` (less the margin) is done; never moves backwards. */
+export async function markSwept(shard: number, sweptTo: string): Promise<void> {
   const nextFrom = lessMargin(sweptTo);
   await documentClient()
     .send(
       new PutCommand({
         TableName: tableName(),
-        Item: { ...SWEEP_KEY, nextFrom, sweptAt: clock.nowIso() },
+        Item: { ...markerKey(shard), nextFrom, sweptAt: clock.nowIso() },
         ConditionExpression: 'attribute_not_exists(nextFrom) OR nextFrom <= :nextFrom',
         ExpressionAttributeValues: { ':nextFrom': nextFrom },
       }),
     )
     .catch((error: unknown) => {
-      // A concurrent sweep already moved further; keeping its progress is correct.
+      // A concurrent sweep of this shard already moved further; keeping its progress is correct.
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     });
 }
@@ -130,22 +173,31 @@ const dueTimerOf = (item: Record<string, unknown>): DueTimer => ({
   attempts: typeof item.attempts === 'number' ? item.attempts : 0,
 });
 
-/** The timers of one month partition positioned in [from, now]: due, and not yet known to be swept. */
-export async function* dueTimers(month: string, from: string, now: string): AsyncGenerator<DueTimer> {
+const dueQuery = (month: string, shard: number, from: string, now: string) => ({
+  TableName: tableName(),
+  IndexName: 'GSI3',
+  KeyConditionExpression: 'GSI3PK = :partition AND GSI3SK BETWEEN :from AND :now',
+  ExpressionAttributeValues: { ':partition': duePartition(month, shard), ':from': from, ':now': `${now}~` },
+});
+
+/** The timers of one shard of one month positioned in [from, now]: due, and not yet known to be swept; oldest first. */
+export async function* dueTimers(month: string, shard: number, from: string, now: string): AsyncGenerator<DueTimer> {
   let cursor: Record<string, unknown> | undefined;
   do {
-    const page = await documentClient().send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'GSI3',
-        KeyConditionExpression: 'GSI3PK = :month AND GSI3SK BETWEEN :from AND :now',
-        ExpressionAttributeValues: { ':month': `DUE#${month}`, ':from': from, ':now': `${now}~` },
-        ExclusiveStartKey: cursor,
-      }),
-    );
+    const page = await documentClient().send(new QueryCommand({ ...dueQuery(month, shard, from, now), ExclusiveStartKey: cursor }));
     for (const item of page.Items ?? []) yield dueTimerOf(item);
     cursor = page.LastEvaluatedKey;
   } while (cursor);
+}
+
+/** When the oldest timer of a shard positioned in [from, now] fires: one item read per month until one is found. */
+export async function oldestDue(shard: number, from: string, now: string): Promise<string | undefined> {
+  for (const month of monthsToSweep(from, now)) {
+    const page = await documentClient().send(new QueryCommand({ ...dueQuery(month, shard, from, now), Limit: 1 }));
+    const item = page.Items?.[0];
+    if (item) return dueTimerOf(item).firesAt;
+  }
+  return undefined;
 }
 
 /** The last failure of a timer, as the runbook reads it: bounded, so a long stack cannot bloat the item. */

@@ -11,6 +11,8 @@ export interface QueueWorkerProps {
   readonly queue: DeadLetteredQueue;
   /** Messages per invocation (1–10 without a batching window). */
   readonly batchSize: number;
+  /** At most this many concurrent invocations from this queue (2–1000); unbounded if absent. */
+  readonly maxConcurrency?: number;
 }
 
 /**
@@ -22,7 +24,7 @@ export class QueueWorker extends Construct {
 
   constructor(scope: Construct, id: string, props: QueueWorkerProps) {
     super(scope, id);
-    const { worker, queue, batchSize } = props;
+    const { worker, queue, batchSize, maxConcurrency } = props;
     // Lambda refuses a visibility timeout shorter than the function timeout at deploy; AWS asks for 6×, so
     // a batch that the poller retries after throttling is not delivered again while still being worked on.
     const needed = VISIBILITY_TIMEOUT_FACTOR * worker.timeout.toSeconds();
@@ -33,7 +35,7 @@ export class QueueWorker extends Construct {
     }
     // Receive/delete/change-visibility on this one queue (the event source would add the same statement).
     queue.queue.grantConsumeMessages(worker.role);
-    this.eventSource = new SqsEventSource(queue.queue, { batchSize, reportBatchItemFailures: true });
+    this.eventSource = new SqsEventSource(queue.queue, { batchSize, maxConcurrency, reportBatchItemFailures: true });
     // On the alias: a deployment shifts the queue's traffic with the rest (lib/constructs/canary-deployment.ts).
     worker.live.addEventSource(this.eventSource);
   }

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
-import { jobs, type JobName, type WorkerSpec } from '../manifest.js';
+import { jobs, type JobName, type JobSpec, type WorkerSpec } from '../manifest.js';
 import { DomainError } from '../../lambdas/domain/errors.js';
 import { clock, moveClock } from '../../lambdas/platform/clock.js';
 import { createDevTokenIssuer, LOCAL_CLIENT_ID, type DevTokenIssuer } from './dev-tokens.js';
@@ -101,7 +101,16 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     const handler = jobHandlers.get(name) ?? jobHandlers.set(name, loadFunction<JobHandler>(spec.fn)).get(name)!;
     const event = { version: '0', id: crypto.randomUUID(), 'detail-type': 'Scheduled Event', source: 'aws.events', time: clock.nowIso(), region: 'us-east-1', resources: [], detail: {} };
     const result = await (await handler)(event, lambdaContext(spec.fn, 300_000));
-    return { ...result, processed: result?.processed ?? 0 };
+    // A job that fans out answers once its work items were delivered, with what their workers did.
+    let fannedOut = 0;
+    if ('fansOutTo' in spec) {
+      const countProcessed = (response: unknown) => {
+        const processed = (response as { processed?: unknown } | undefined)?.processed;
+        if (typeof processed === 'number') fannedOut += processed;
+      };
+      await pump.drain({ queues: [spec.fansOutTo], onResponse: countProcessed });
+    }
+    return { ...result, processed: (result?.processed ?? 0) + fannedOut };
   };
   const workerHandlers = new Map<string, Promise<WorkerHandler>>();
   const pump: QueuePump = createQueuePump({
@@ -122,7 +131,9 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
 
   const timers: NodeJS.Timeout[] = [];
   if (options.background) {
-    pump.start();
+    // A job's fan-out queue is delivered by the job's own run (runJob drains it), so that run can answer
+    // with what its workers did; a background poller would take its messages from under it.
+    pump.start({ except: Object.values(jobs).flatMap((spec: JobSpec) => (spec.fansOutTo ? [spec.fansOutTo] : [])) });
     for (const [name, spec] of Object.entries(jobs) as [JobName, (typeof jobs)[JobName]][]) {
       timers.push(setInterval(() => void runJob(name).catch((error: unknown) => log(`job ${name} failed: ${String(error)}`)), spec.localEveryMs));
     }

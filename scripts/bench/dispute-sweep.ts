@@ -22,7 +22,8 @@ import { clock, moveClock } from '../../lambdas/platform/clock.js';
 import { newId } from '../../lambdas/platform/ids.js';
 import { setTimer } from '../../lambdas/store/timers.js';
 import { mapLimit, stringField, usd, type BenchClient } from './client.js';
-import { monthsSpanned } from './scaling.js';
+import { monthsSpanned, sweepOwnQueries } from './scaling.js';
+import { timerShards } from '../../lambdas/store/timers.js';
 import { countOf, describeOperations, recorded, type CallSummary } from './recorder.js';
 import { fmt, int, okMark, table, type Section } from './report.js';
 import { batchDelete, batchPut, pendingTimerKeys, putItemsOf, type TableKey } from './seed.js';
@@ -40,7 +41,7 @@ export interface DisputeSweepRun {
   summary: CallSummary;
   /** The measured sweep resolved exactly the due disputes; a catch-up sweep fired nothing. */
   expected: boolean;
-  /** Calendar months from the previous sweep to this one: the sweep's own Queries, one each. */
+  /** Calendar months from the previous sweep to this one: the sweep's own Queries, two per shard each. */
   months: number;
 }
 
@@ -114,8 +115,8 @@ export function disputeSweepChecks(result: DisputeSweepResult): { label: string;
   return labels.map((label) => {
     const runs = result.runs.filter((run) => run.label === label);
     const queries = runs.map((run) => countOf(run.summary, 'Query'));
-    // One Query per calendar month spanned is the sweep's own; the rest must not move with not-due disputes.
-    const beyondMonths = (run: DisputeSweepRun, count: number) => count - run.months;
+    // Two Queries per shard and calendar month spanned are the sweep's own; the rest must not move with not-due disputes.
+    const beyondMonths = (run: DisputeSweepRun, count: number) => count - sweepOwnQueries(run.months);
     return {
       label,
       queries,
@@ -124,9 +125,9 @@ export function disputeSweepChecks(result: DisputeSweepResult): { label: string;
   });
 }
 
-/** The measured sweep's calls minus its own (marker GetItem and PutItem, one Query per month), per due deadline. */
+/** The measured sweep's calls minus its own (markers BatchGetItem and a PutItem per shard, its Queries), per due deadline. */
 function perDeadline(run: DisputeSweepRun, due: number): string {
-  const own: Record<string, number> = { GetItem: 1, PutItem: 1, Query: run.months };
+  const own: Record<string, number> = { BatchGetItem: 1, PutItem: timerShards(), Query: sweepOwnQueries(run.months) };
   const rest = Object.entries(run.summary.byOperation)
     .map(([operation, count]): [string, number] => [operation, (count - (own[operation] ?? 0)) / Math.max(1, due)])
     .filter(([, count]) => count > 0);
@@ -148,12 +149,12 @@ export function disputeSweepSection(result: DisputeSweepResult): Section {
         ['l', 'r', 'r', 'r', 'l', 'r', 'r'],
       ),
       [
-        ...checks.map((check) => `${okMark(check.ok)} ${check.label}: ${check.queries.join(' vs ')} Query calls (and as many calls, beyond one Query per calendar month spanned) with 0 and ${int(result.notDue)} not-due disputes.`),
+        ...checks.map((check) => `${okMark(check.ok)} ${check.label}: ${check.queries.join(' vs ')} Query calls (and as many calls, beyond the sweep's own two per shard and calendar month spanned) with 0 and ${int(result.notDue)} not-due disputes.`),
         unexpected.length === 0
           ? `${okMark(true)} The measured sweeps fired exactly the ${result.due} due deadlines and each of those disputes is RESOLVED (auto-accepted: refunded); the catch-up sweeps fired nothing.`
           : `${okMark(false)} Unexpected: ${unexpected.map((run) => `${run.label} with ${run.notDue} not-due fired ${run.processed}`).join('; ')}.`,
-        measured ? `Each due deadline costs ${perDeadline(measured, result.due)}: the reads that decide it (the dispute, then its order) and one transaction (dispute, timeline, order, ledger, refund record and the timers). The sweep itself: its progress marker (GetItem first, PutItem last) and one Query per calendar month since its last run, reading only timers positioned in that span (GSI3, partition DUE#<month>, sort key = when the timer fires). The not-due disputes' timers sort after the sweep's instant and are never read.` : '',
-        ...outageRuns.map((run) => `${okMark(countOf(run.summary, 'Query') === run.months)} After 15 days without a sweep (${int(run.notDue)} not-due): ${countOf(run.summary, 'Query')} Query call(s) for the ${run.months} calendar month(s) the span touched; with one Query per hour bucket it took 360.`),
+        measured ? `Each due deadline costs ${perDeadline(measured, result.due)}: the reads that decide it (the dispute, then its order) and one transaction (dispute, timeline, order, ledger, refund record and the timers). The sweep itself: its shards' progress markers (one BatchGetItem first, a PutItem per shard last) and per shard and calendar month since its last run a one-item Query (the timer lag) and the Query of its work item, reading only timers positioned in that span (GSI3, partition DUE#<month>#<shard>, sort key = when the timer fires). The not-due disputes' timers sort after the sweep's instant and are never read.` : '',
+        ...outageRuns.map((run) => `${okMark(countOf(run.summary, 'Query') === sweepOwnQueries(run.months))} After 15 days without a sweep (${int(run.notDue)} not-due): ${countOf(run.summary, 'Query')} Query call(s): two for each of the ${timerShards()} shards and ${run.months} calendar month(s) the span touched; with one Query per hour bucket it took 360 per partition.`),
         `Not-due disputes are their DISPUTE_DEADLINE timer items only (\`setTimer\`, BatchWriteItem: ${fmt(result.seedSeconds)} s for ${int(result.notDue)}), written 15 days before the disputes are opened and due over the 10 days after the measured instant; before each scenario every pending timer of earlier sections is deleted so that only this scenario's timers can fire.`,
       ].join('\n'),
     ],

@@ -323,6 +323,11 @@ describe('workers and jobs', () => {
     api.resourceCountIs('AWS::Lambda::EventSourceMapping', workers.length);
   });
 
+  it('bounds the timer shard workers by the event source, as the manifest declares', () => {
+    api.hasResourceProperties('AWS::Lambda::EventSourceMapping', { FunctionName: Match.anyValue(), BatchSize: 1, ScalingConfig: { MaximumConcurrency: 16 } });
+    expect(workers.find((worker) => worker.queue === 'timerShards')).toMatchObject({ fn: 'timerShardWorker', batchSize: 1, maxConcurrency: 16 });
+  });
+
   it('gives each worker queue a visibility timeout of at least 6× its worker timeout (AWS guidance for SQS event sources)', () => {
     const queueResources = Template.fromStack(aftersale.stateful).findResources('AWS::SQS::Queue') as Record<string, CfnResource>;
     expect(workers.length).toBeGreaterThan(0);
@@ -399,8 +404,8 @@ describe('alarms', () => {
     }
   });
 
-  it('alarms as soon as the timers job parks a timer', () => {
-    expect(functions.timersJob.emits).toContain('TimerParked');
+  it('alarms as soon as the timer sweep parks a timer', () => {
+    expect(functions.timerShardWorker.emits).toContain('TimerParked');
     const parked = alarms().filter((candidate) => candidate.Properties['MetricName'] === 'TimerParked');
     expect(parked).toHaveLength(1);
     expect(parked[0]?.Properties).toMatchObject({

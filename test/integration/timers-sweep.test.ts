@@ -9,7 +9,7 @@ import { fireTimer, sweepTimers, timerRetry, type FireTimer } from '../../lambda
 import { clock, moveClock } from '../../lambdas/platform/clock.js';
 import { logger } from '../../lambdas/platform/logger.js';
 import { documentClient, recordDynamoCalls } from '../../lambdas/store/client.js';
-import { listParkedTimers, releaseParkedTimer, setTimer, settleTimer, sweptUntil, timerKey, type Timer } from '../../lambdas/store/timers.js';
+import { listParkedTimers, releaseParkedTimer, setTimer, settleTimer, shardOf, sweptUntil, timerKey, timerShards, type Timer } from '../../lambdas/store/timers.js';
 import { transact } from '../../lambdas/store/transactions.js';
 import { anOrder, aShipment, useLocalApi } from '../support/local-api.js';
 
@@ -149,7 +149,7 @@ describe('a timer that keeps failing', () => {
       expect(stored).toMatchObject({ attempts: attempt, dueAt: bad.dueAt, lastError: 'Error: payment provider answered 500' });
       // The marker followed the sweep (less its settle margin), past the failing timer's first due instant.
       const sweptAt = String(stored?.lastFailedAt);
-      expect(await sweptUntil(clock.nowIso())).toBe(at(sweptAt, -15 * MINUTE_MS));
+      expect((await sweptUntil(clock.nowIso()))[shardOf(bad.kind, bad.entityId)]).toBe(at(sweptAt, -15 * MINUTE_MS));
       if (attempt === timerRetry.maxAttempts) break;
       const retryAt = String(stored?.GSI3SK).split('#')[0]!;
       gaps.push(new Date(retryAt).getTime() - new Date(sweptAt).getTime());
@@ -221,7 +221,7 @@ describe('the progress marker', () => {
 });
 
 describe('a sweep after an outage', () => {
-  it('costs one Query per month it spans, not one per hour, with or without 1,000 pending timers', async () => {
+  it('costs one Query per shard and month it spans to plan and as many to sweep, not one per hour, with or without 1,000 pending timers', async () => {
     moveClock({ advanceByMs: 800 * DAY_MS });
     await sweepTimers({ fire: settles });
     const sweepAfter = async (days: number) => {
@@ -240,10 +240,11 @@ describe('a sweep after an outage', () => {
     }
     const withPending = await sweepAfter(15);
 
-    // 15 days touch at most two calendar months; hour buckets needed 360 Queries.
-    expect(empty.queries).toBeGreaterThanOrEqual(1);
-    expect(empty.queries).toBeLessThanOrEqual(2);
-    expect(withPending.queries).toBeLessThanOrEqual(2);
+    // 15 days touch at most two calendar months, per shard; hour buckets needed 360 Queries per shard.
+    const shards = timerShards();
+    expect(empty.queries).toBeGreaterThanOrEqual(2 * shards);
+    expect(empty.queries).toBeLessThanOrEqual(2 * 2 * shards);
+    expect(withPending.queries).toBeLessThanOrEqual(2 * 2 * shards);
     expect(empty.result.processed).toBe(0);
     expect(withPending.result.processed).toBe(0);
   });
