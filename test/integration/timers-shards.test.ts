@@ -12,6 +12,7 @@ import { documentClient } from '../../lambdas/store/client.js';
 import { reviewEntity } from '../../lambdas/store/reviews.js';
 import { setTimer, shardOf, timerKey, timerShards, type Timer, type TimerKind } from '../../lambdas/store/timers.js';
 import { transact } from '../../lambdas/store/transactions.js';
+import { logLines } from '../support/log-lines.js';
 import { useLocalApi } from '../support/local-api.js';
 
 const local = useLocalApi();
@@ -30,26 +31,6 @@ async function batchPut(items: Record<string, unknown>[]): Promise<void> {
   for (let start = 0; start < items.length; start += 25) {
     const puts = items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } }));
     await documentClient().send(new BatchWriteCommand({ RequestItems: { [table()]: puts } }));
-  }
-}
-
-/** The JSON log lines at INFO and above written while `run` runs (what CloudWatch would hold). */
-async function logLines<T>(run: () => Promise<T>): Promise<{ result: T; lines: Record<string, unknown>[] }> {
-  const written: string[] = [];
-  for (const stream of [process.stdout, process.stderr]) {
-    vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written.push(String(chunk));
-      return true;
-    });
-  }
-  const level = logger.getLevelName();
-  logger.setLogLevel('INFO');
-  try {
-    const result = await run();
-    return { result, lines: written.flatMap((chunk) => chunk.split('\n')).filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>) };
-  } finally {
-    logger.setLogLevel(level);
-    vi.restoreAllMocks();
   }
 }
 

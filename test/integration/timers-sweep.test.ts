@@ -11,6 +11,7 @@ import { logger } from '../../lambdas/platform/logger.js';
 import { documentClient, recordDynamoCalls } from '../../lambdas/store/client.js';
 import { listParkedTimers, releaseParkedTimer, setTimer, settleTimer, shardOf, sweptUntil, timerKey, timerShards, type Timer } from '../../lambdas/store/timers.js';
 import { transact } from '../../lambdas/store/transactions.js';
+import { logLines } from '../support/log-lines.js';
 import { anOrder, aShipment, useLocalApi } from '../support/local-api.js';
 
 const local = useLocalApi();
@@ -25,26 +26,6 @@ afterEach(async () => {
   vi.restoreAllMocks();
   await local.api.resetClock();
 });
-
-/** Every JSON log line written while `run` runs, at INFO and above (what CloudWatch would hold). */
-async function logLines<T>(run: () => Promise<T>): Promise<{ result: T; lines: Record<string, unknown>[] }> {
-  const written: string[] = [];
-  for (const stream of [process.stdout, process.stderr]) {
-    vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written.push(String(chunk));
-      return true;
-    });
-  }
-  const level = logger.getLevelName();
-  logger.setLogLevel('INFO');
-  try {
-    const result = await run();
-    return { result, lines: written.flatMap((chunk) => chunk.split('\n')).filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>) };
-  } finally {
-    logger.setLogLevel(level);
-    vi.restoreAllMocks();
-  }
-}
 
 async function inBatches<T, R>(items: T[], size: number, each: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = [];
