@@ -85,6 +85,9 @@ export const bundling: BundlingOptions = {
   mainFields: ['module', 'main'],
   banner: "import { createRequire as __aftersaleCreateRequire } from 'node:module'; const require = __aftersaleCreateRequire(import.meta.url);",
   bundleAwsSDK: true,
+  // Loaded by the SDK's HTTP protocols only through a dynamic import, for operations with event streams:
+  // DynamoDB has none, so the 15 KB stay out of every bundle (the runtime's own SDK would resolve it).
+  externalModules: ['@smithy/core/event-streams'],
   // Lambda provides credentials in the environment: the SDK's full default chain is dead weight.
   esbuildArgs: { '--alias:@aws-sdk/credential-provider-node': fileURLToPath(new URL('../../lambdas/platform/lambda-credentials.ts', import.meta.url)) },
   forceDockerBundling: false,
