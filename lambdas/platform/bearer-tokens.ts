@@ -79,9 +79,19 @@ export function createBearerVerifier(config: BearerVerifierConfig): BearerVerifi
     const cached = await keySet?.catch(() => undefined);
     const age = cached ? now() - cached.fetchedAt : Number.POSITIVE_INFINITY;
     if (cached && age < JWKS_MAX_AGE_MS && (cached.keys.has(kid) || age < JWKS_COOLDOWN_MS)) return cached.keys.get(kid);
+    const previous = keySet;
     const fresh = fetchKeys();
     keySet = fresh;
-    return (await fresh).keys.get(kid);
+    try {
+      return (await fresh).keys.get(kid);
+    } catch (error) {
+      // A failed refresh keeps the keys we had: a stranger's unknown kid during an issuer outage must not
+      // turn every valid token into a 500.
+      const kept = await previous?.catch(() => undefined);
+      if (!kept) throw error;
+      if (keySet === fresh) keySet = previous;
+      return kept.keys.get(kid);
+    }
   };
 
   return async (token) => {

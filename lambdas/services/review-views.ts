@@ -5,7 +5,7 @@
  */
 import { editWindowEndsAt, isEditable, publicReviewOf, type MediaRef, type PublicReview, type Review, type Revision } from '../domain/reviews.js';
 import { clock } from '../platform/clock.js';
-import { presignDownload } from '../store/files.js';
+import { isOwnedKey, presignDownload } from '../store/files.js';
 
 /**
  * Who reads the author's view: the author, or an admin, who also sees which admin decided (the author
@@ -13,7 +13,11 @@ import { presignDownload } from '../store/files.js';
  */
 export type Audience = 'author' | 'admin';
 
-const mediaUrls = (media: MediaRef[]) => Promise.all(media.map(async (item) => ({ url: await presignDownload(item.key), contentType: item.contentType })));
+/**
+ * Links to the platform's checked copies only: until moderation has pinned a file (store/files.ts
+ * `isOwnedKey`), what the uploader posted is shown to nobody, the author and admins included.
+ */
+const mediaUrls = (media: MediaRef[]) => Promise.all(media.filter((item) => isOwnedKey(item.key)).map(async (item) => ({ url: await presignDownload(item.key), contentType: item.contentType })));
 
 export async function publicView(record: PublicReview) {
   return {

@@ -8,11 +8,11 @@ import { DomainError, type FieldError } from '../domain/errors.js';
 import { checkStoredMedia, maxBytesFor, uploadRules, UPLOADS_PER_HOUR, type MediaFinding, type UploadPurpose } from '../domain/media.js';
 import type { Principal } from '../platform/auth.js';
 import type { GuardName } from '../store/transactions.js';
-import type { Refusal } from './command.js';
+import { runCommand, type Refusal } from './command.js';
 import { clock } from '../platform/clock.js';
 import { newId } from '../platform/ids.js';
 import { copyObject, incomingKey, inspectObject, isOwnedKey, newOwnedKey, presignUpload, UPLOAD_TTL_SECONDS } from '../store/files.js';
-import { getUploads, saveUpload, type UploadRecord } from '../store/uploads.js';
+import { getUploads, uploadWrites, type UploadRecord } from '../store/uploads.js';
 
 export async function createUpload(principal: Principal, request: { purpose: UploadPurpose; contentType: string; contentLength: number }) {
   const rule = uploadRules[request.purpose];
@@ -35,9 +35,15 @@ export async function createUpload(principal: Principal, request: { purpose: Upl
   // The form takes no file larger than declared, so the declared length is the bound adoption checks too.
   const record: UploadRecord = { uploadId, ownerId: principal.userId, purpose: request.purpose, contentType: request.contentType, maxBytes: request.contentLength, key, createdAt: now.toISOString() };
   const post = await presignUpload(key, request.contentType, request.contentLength);
-  if ((await saveUpload(record, { now, limit: UPLOADS_PER_HOUR })) === 'over-quota') {
-    throw new DomainError('UPLOAD_QUOTA_EXCEEDED', `At most ${UPLOADS_PER_HOUR} uploads an hour; try again next hour.`);
-  }
+  // Uploads of one user started at once all ADD to the same hour counter: a transaction that loses to
+  // another on it is tried again (by the kernel) rather than answered 500.
+  await runCommand({
+    subject: 'upload quota',
+    load: async () => undefined,
+    decide: () => ({ writes: uploadWrites(record, { now, limit: UPLOADS_PER_HOUR }), result: undefined }),
+    refusals: { uploadQuota: new DomainError('UPLOAD_QUOTA_EXCEEDED', `At most ${UPLOADS_PER_HOUR} uploads an hour; try again next hour.`) },
+    maxAttempts: 8,
+  });
   return { uploadId, key, url: post.url, fields: post.fields, expiresAt: new Date(now.getTime() + UPLOAD_TTL_SECONDS * 1000).toISOString(), maxBytes: request.contentLength };
 }
 

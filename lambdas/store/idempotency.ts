@@ -112,10 +112,11 @@ export const replayed = (response: StoredResponse) => ({ status: response.status
 /** The record of a completed create, written in the create's own transaction. */
 export function recordResponse(request: IdempotentRequest, response: StoredResponse): Guarded {
   const record: IdempotencyRecord = { status: 'COMPLETE', requestHash: request.requestHash, expiresAt: nowSeconds() + RECORD_TTL_SECONDS, response };
-  // A record past its TTL that DynamoDB has not deleted yet no longer holds the key.
+  // A record past its TTL that DynamoDB has not deleted yet no longer holds the key (`live` agrees: at
+  // expiresAt it is gone).
   return guarded(
     'idempotencyKeyUnused',
-    put(idempotencyEntity.item(record, { userId: request.userId, idempotencyKey: request.idempotencyKey }), { expression: 'attribute_not_exists(PK) OR expiresAt < :now', values: { ':now': nowSeconds() } }),
+    put(idempotencyEntity.item(record, { userId: request.userId, idempotencyKey: request.idempotencyKey }), { expression: 'attribute_not_exists(PK) OR expiresAt <= :now', values: { ':now': nowSeconds() } }),
   );
 }
 

@@ -8,7 +8,7 @@ import * as z from 'zod/mini';
 import { uploadPurposes, type UploadPurpose } from '../domain/media.js';
 import { batchGetItems } from './batch.js';
 import { defineEntity, schemaOf } from './entity.js';
-import { ConflictError, guarded, putNew, transact, update, type Write } from './transactions.js';
+import { guarded, putNew, update, type Write } from './transactions.js';
 
 declare module './transactions.js' {
   interface Guards {
@@ -67,11 +67,11 @@ export const uploadQuotaEntity = defineEntity({
 const hourOf = (now: Date): string => now.toISOString().slice(0, 13);
 
 /**
- * Stores a new upload record and counts it against its owner's hour, in one transaction: 'over-quota'
- * (and nothing written) when `limit` uploads were already started that hour. The counter outlives its
- * hour by a day, then TTL removes it.
+ * A new upload record and its count against its owner's hour, for one transaction: the `uploadQuota`
+ * guard fails when `limit` uploads were already started that hour. The counter outlives its hour by a
+ * day, then TTL removes it.
  */
-export async function saveUpload(record: UploadRecord, quota: { now: Date; limit: number }): Promise<'saved' | 'over-quota'> {
+export function uploadWrites(record: UploadRecord, quota: { now: Date; limit: number }): Write[] {
   const counter = guarded(
     'uploadQuota',
     update(
@@ -82,13 +82,7 @@ export async function saveUpload(record: UploadRecord, quota: { now: Date; limit
       { expression: 'attribute_not_exists(#count) OR #count < :limit', values: { ':limit': quota.limit } },
     ),
   );
-  try {
-    await transact([counter, putNew(uploadEntity.item(record))]);
-    return 'saved';
-  } catch (error) {
-    if (error instanceof ConflictError && error.failedGuards.has('uploadQuota')) return 'over-quota';
-    throw error;
-  }
+  return [counter, putNew(uploadEntity.item(record))];
 }
 
 /** The uploads' records, read consistently (a claim may have just committed). */

@@ -73,7 +73,7 @@ function localRoutes(host: { tokens: DevTokenIssuer; runJob: LocalHost['runJob']
       pattern: /^\/local\/jobs\/([A-Za-z0-9-]+)$/,
       async handle({ params }) {
         const name = params[0] as string;
-        if (!(name in jobs)) throw new DomainError('ROUTE_NOT_FOUND', `No job ${name}; jobs: ${Object.keys(jobs).join(', ')}.`);
+        if (!Object.hasOwn(jobs, name)) throw new DomainError('ROUTE_NOT_FOUND', `No job ${name}; jobs: ${Object.keys(jobs).join(', ')}.`);
         return { status: 200, body: await host.runJob(name as JobName) };
       },
     },

@@ -149,6 +149,17 @@ async function storedMediaKeys(reviewId: string): Promise<string[]> {
 }
 
 describe('media are used by one review', () => {
+  it('links no media to anyone, the author included, before moderation has checked and copied them', async () => {
+    const { api } = local;
+    const { buyer, orderId, productId } = await api.completedOrder();
+    const photo = await api.upload(buyer, PNG_BYTES);
+    const created = await api.post<ReviewBody & { current: { media: { url: string }[] } }>(`/v1/orders/${orderId}/reviews`, buyer, aReview(productId, { media: [photo] }));
+    expect(created.status, created.text).toBe(201);
+    expect(created.body.current.media).toEqual([]);
+    await api.drainQueues();
+    const moderated = await api.get<{ current: { media: { url: string }[] } }>(`/v1/reviews/${created.body.reviewId}`, buyer);
+    expect(moderated.body.current.media.map((item) => new URL(item.url).pathname)).toEqual([expect.stringMatching(/\/owned\/review-media\//)]);
+  });
   it('lets exactly one of two reviews racing for the same upload have it, naming the file to the other', async () => {
     const { api } = local;
     const first = await api.completedOrder();

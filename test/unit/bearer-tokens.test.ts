@@ -124,6 +124,18 @@ describe('bearer tokens on public routes', () => {
     expect(fetches).toBe(2);
   });
 
+  it('keeps the keys it had when a refresh for an unknown key fails: valid tokens still verify', async () => {
+    let now = Date.now();
+    const verify = verifier({ now: () => now });
+    const token = await issuer.sign(user);
+    await verify(token);
+    served = 503;
+    now += 31_000;
+    await refused(verify(rs256(rsaKey(2048).privateKey, { kid: 'unknown' }, {})));
+    expect(fetches).toBe(2);
+    await expect(verify(token)).resolves.toMatchObject({ sub: 'u-1' });
+  });
+
   it('fails as a server error, not a 401, while the key set cannot be fetched, and fetches it again on the next token', async () => {
     served = 503;
     const verify = verifier();
