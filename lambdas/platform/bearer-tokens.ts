@@ -17,7 +17,7 @@ import { env, required } from './config.js';
 export interface BearerVerifierConfig {
   issuer: string;
   jwksUrl: string;
-  /** App clients a token may be issued to (`client_id` of an access token); none: any. */
+  /** App clients a token may be issued to (`client_id` of an access token); none: every client. */
   clientIds: readonly string[];
   /** Milliseconds since the epoch; the system clock, not the platform clock the local host moves. */
   now?: () => number;

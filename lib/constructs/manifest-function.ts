@@ -262,7 +262,7 @@ export class ManifestFunction extends Construct {
     this.serverErrorRateAlarm = props.servesHttp ? this.createServerErrorRateAlarm(name) : undefined;
   }
 
-  /** The alarms CodeDeploy watches while it shifts `live` to a new version: any one rolls it back. */
+  /** The alarms CodeDeploy watches while it shifts `live` to a new version: each one rolls it back. */
   get rollbackAlarms(): Alarm[] {
     return [this.errorsAlarm, this.latencyAlarm, ...(this.serverErrorRateAlarm ? [this.serverErrorRateAlarm] : [])];
   }
