@@ -4,7 +4,7 @@
  * admin starts from. Pure: every function takes the time and returns the next dispute plus its timeline
  * entries and the refund (if any) to pay now; the service writes them with the order in one transaction.
  */
-import { DAY_MS, policy } from '../platform/config.js';
+import { DAY_MS as DAY, policy } from '../platform/config.js';
 import { DomainError } from './errors.js';
 import { isOpen, hasOpenDispute, refundable, returnWindowEndsAt, type Order } from './orders.js';
 import type { MediaRef } from './reviews.js';
@@ -93,7 +93,6 @@ export interface DisputeChange {
   refund: number | null;
 }
 
-const DAY = DAY_MS;
 export const disputeRules = {
   sellerResponseMs: 5 * DAY,
   buyerResponseMs: 7 * DAY,
@@ -136,7 +135,7 @@ export function openDispute(input: OpenInput): DisputeChange {
   if (order.status === 'AWAITING_SHIPMENT') throw new DomainError('ORDER_NOT_SHIPPED', 'The order has not shipped yet: cancel it instead for a full refund.');
   if (!isOpen(order) && order.status !== 'COMPLETED') throw new DomainError('DISPUTE_WINDOW_CLOSED', `A ${order.status} order cannot be disputed.`);
   if (order.status === 'COMPLETED' && (!order.completedAt || now > addMs(order.completedAt, policy.disputeAfterCompletionMs))) {
-    throw new DomainError('DISPUTE_WINDOW_CLOSED', `Disputes can be opened until ${policy.disputeAfterCompletionMs / DAY_MS} days after the order was completed.`);
+    throw new DomainError('DISPUTE_WINDOW_CLOSED', `Disputes can be opened until ${policy.disputeAfterCompletionMs / DAY} days after the order was completed.`);
   }
   if (hasOpenDispute(order)) throw new DomainError('DISPUTE_ALREADY_OPEN', 'This order already has an open dispute.');
   if (input.reason === 'NOT_RECEIVED' && (order.status === 'DELIVERED' || order.status === 'COMPLETED')) {

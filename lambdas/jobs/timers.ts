@@ -11,6 +11,7 @@
 import type { ScheduledEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { DomainError } from '../domain/errors.js';
+import { addMs } from '../domain/time.js';
 import { businessEvent } from '../platform/business-events.js';
 import { clock } from '../platform/clock.js';
 import { logger } from '../platform/logger.js';
@@ -87,7 +88,7 @@ async function attempt(due: DueTimer, fire: FireTimer, policy: RetryPolicy, now:
     }
     const attempts = due.attempts + 1;
     const park = attempts >= policy.maxAttempts;
-    const retryAt = new Date(new Date(now).getTime() + retryDelayMs(attempts, policy)).toISOString();
+    const retryAt = addMs(now, retryDelayMs(attempts, policy));
     const recorded = await recordFailedAttempt(due, error, park ? { park } : { park, retryAt }, now);
     if (recorded === 'handled-elsewhere') {
       // Settled, moved or retried since this sweep read it — by a concurrent sweep or its own service —
@@ -129,7 +130,7 @@ export const noneSwept: SweepResult = { processed: 0, failed: 0, parked: 0 };
 export const ShardWork = z.object({ shard: z.number().check(z.int(), z.nonnegative()), from: z.iso.datetime(), now: z.iso.datetime() });
 export type ShardWork = z.infer<typeof ShardWork>;
 
-export interface SweepPlan {
+interface SweepPlan {
   work: ShardWork[];
   /** Age of the oldest due timer not yet fired (0 when none): the TimerLag alarm's input. */
   timerLagSeconds: number;

@@ -15,13 +15,14 @@ import { businessEvent } from '../platform/business-events.js';
 import { decodeCursor, encodeCursor } from '../platform/cursor.js';
 import { newId } from '../platform/ids.js';
 import { disputeWrites, getDisputeWithTimeline, getRefund, listDisputes, refundWrite, type DisputeList } from '../store/disputes.js';
-import { recordResponse, replayFor, type IdempotentCreate, type StoredResponse } from '../store/idempotency.js';
-import { getOrder, readOrderForCreate, transitionWrites } from '../store/orders.js';
+import { keyRecordWrites, type IdempotentCreate, type StoredResponse } from '../store/idempotency.js';
+import { getOrder, transitionWrites } from '../store/orders.js';
 import { cancelTimer, setTimer, type Timer } from '../store/timers.js';
 import type { Write } from '../store/transactions.js';
 import { claimUploads } from '../store/uploads.js';
 import { caseFileRequests } from './case-files.js';
 import { runCommand, type AfterCommit, type Decision } from './command.js';
+import { buyersOrderForCreate } from './creates.js';
 import { disputeView, refundView } from './dispute-views.js';
 import { retireTimer } from './outbox.js';
 import { claimRefusals, resolveUploads } from './uploads.js';
@@ -38,10 +39,7 @@ const asTerms = (terms: { type: Terms['type']; amount: { amount: number; currenc
 const EVIDENCE_PATH = 'body.evidence';
 
 /** The caller's evidence uploads, adopted for the dispute: its transaction claims them (`evidenceClaim`). */
-async function evidenceOf(userId: string, uploadIds: readonly string[], disputeId: string) {
-  const uploads = await resolveUploads(userId, uploadIds, 'dispute-evidence', EVIDENCE_PATH, disputeId);
-  return uploads.map((upload) => ({ uploadId: upload.uploadId, key: upload.key, contentType: upload.contentType }));
-}
+const evidenceOf = (userId: string, uploadIds: readonly string[], disputeId: string) => resolveUploads(userId, uploadIds, 'dispute-evidence', EVIDENCE_PATH, disputeId);
 
 /**
  * Evidence is used by one dispute only: the change's transaction marks it used, and a request that lost
@@ -175,9 +173,7 @@ export async function openDispute(
   return runCommand({
     subject: 'order',
     load: async () => {
-      const { order, record } = await readOrderForCreate(orderId, idempotency?.request);
-      if (!order || order.buyerId !== buyer.userId) throw notFound('Order', orderId);
-      const replay = idempotency && replayFor(idempotency.request, record);
+      const { order, replay } = await buyersOrderForCreate(buyer, orderId, idempotency);
       if (replay) return { order, replay, evidence: [] };
       adoption ??= evidenceOf(buyer.userId, body.evidence, disputeId);
       return { order, evidence: await adoption };
@@ -189,7 +185,7 @@ export async function openDispute(
       const view = await disputeView(dispute, 'buyer', change.timeline);
       return {
         // A concurrent request with the same key loses on the record's guard, and its retry replays this one.
-        writes: [...writes, ...claim.writes, ...(idempotency ? [recordResponse(idempotency.request, idempotency.respond(view))] : [])],
+        writes: [...writes, ...claim.writes, ...keyRecordWrites(idempotency, view)],
         result: { dispute: view },
         afterCommit: [...afterCommit, () => businessEvent('DisputeOpened', { disputeId, orderId, reason: dispute.reason })],
       };

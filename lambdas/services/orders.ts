@@ -14,7 +14,7 @@ import type { Principal } from '../platform/auth.js';
 import { businessEvent } from '../platform/business-events.js';
 import { newId } from '../platform/ids.js';
 import { decodeCursor, encodeCursor } from '../platform/cursor.js';
-import { recordResponse, replayFor, type IdempotentCreate, type StoredResponse } from '../store/idempotency.js';
+import { keyRecordWrites, replayFor, type IdempotentCreate, type StoredResponse } from '../store/idempotency.js';
 import { listingUnchanged } from '../store/products.js';
 import { getOrder, getOrderWith, listOrders, paymentUsedOnce, readForPlacing, trackingEventPut, transitionWrites, type TrackingEventRecord } from '../store/orders.js';
 import { countForSeller, getSellerProfile, sellerTakesOrders } from '../store/sellers.js';
@@ -112,7 +112,7 @@ export function placeOrder(buyer: Principal, request: PlaceOrderRequest, idempot
           paymentUsedOnce(request.paymentReference, placed.orderId),
           ...countForSeller(placed.sellerId, now, { ordersPlaced: 1 }),
           // A concurrent request with the same key loses here, and its retry finds this record.
-          ...(idempotency ? [recordResponse(idempotency.request, idempotency.respond(view))] : []),
+          ...keyRecordWrites(idempotency, view),
         ],
         result: { order: view },
         afterCommit: [() => businessEvent('OrderPlaced', { orderId: placed.orderId, sellerId: placed.sellerId, total: placed.total })],

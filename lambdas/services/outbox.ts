@@ -7,6 +7,7 @@
  */
 import * as z from 'zod/mini';
 import type { QueueName } from '../../lib/manifest.js';
+import { addMs } from '../domain/time.js';
 import { clock } from '../platform/clock.js';
 import { logger } from '../platform/logger.js';
 import { sendToQueue } from '../store/queue.js';
@@ -62,7 +63,7 @@ export function outbox<M extends Record<string, unknown>>(spec: OutboxSpec<M>): 
   const timer = (message: M, attempt: number, now: string): Timer => ({
     kind: spec.kind,
     entityId: spec.entityId(message),
-    dueAt: new Date(new Date(now).getTime() + retryAfterMs).toISOString(),
+    dueAt: addMs(now, retryAfterMs),
     payload: { message, attempt },
   });
 
@@ -79,7 +80,7 @@ export function outbox<M extends Record<string, unknown>>(spec: OutboxSpec<M>): 
       const waiting = parsed.success && (await spec.stillWaiting(parsed.data.message));
       if (!parsed.success || !waiting || parsed.data.attempt >= maxSends) {
         if (waiting) logger.error('Request gave up after retries', { timer: fired });
-        await ifUnmoved(settleTimer(fired));
+        await retireTimer(fired);
         return;
       }
       const { message, attempt } = parsed.data;

@@ -11,12 +11,12 @@ import { businessEvent } from '../platform/business-events.js';
 import { decodeCursor, encodeCursor } from '../platform/cursor.js';
 import { newId } from '../platform/ids.js';
 import { logger } from '../platform/logger.js';
-import { recordResponse, replayFor, type IdempotentCreate, type StoredResponse } from '../store/idempotency.js';
-import { readOrderForCreate } from '../store/orders.js';
+import { keyRecordWrites, type IdempotentCreate, type StoredResponse } from '../store/idempotency.js';
 import * as store from '../store/reviews.js';
 import { setTimer } from '../store/timers.js';
 import { claimUploads } from '../store/uploads.js';
 import { runCommand, type Decision } from './command.js';
+import { buyersOrderForCreate } from './creates.js';
 import { claimRefusals, resolveUploads } from './uploads.js';
 import { moderationOutbox, moderationRequest } from './moderation.js';
 import { authorView, publicView, sellerView, type Audience } from './review-views.js';
@@ -30,10 +30,7 @@ const BUSY_REVIEW_ATTEMPTS = 30;
 const MEDIA_PATH = 'body.media';
 
 /** The caller's review-media uploads named by a body, for the review `reviewId` whose transaction claims them. */
-async function mediaFor(userId: string, uploadIds: readonly string[], reviewId: string): Promise<MediaRef[]> {
-  const uploads = await resolveUploads(userId, uploadIds, 'review-media', MEDIA_PATH, reviewId);
-  return uploads.map((upload) => ({ uploadId: upload.uploadId, key: upload.key, contentType: upload.contentType }));
-}
+const mediaFor = (userId: string, uploadIds: readonly string[], reviewId: string): Promise<MediaRef[]> => resolveUploads(userId, uploadIds, 'review-media', MEDIA_PATH, reviewId);
 
 /**
  * A review's media are used by that review only: its transaction marks them used, and a request that lost
@@ -70,9 +67,7 @@ export async function writeReview(
   return runCommand({
     subject: 'review',
     load: async () => {
-      const { order, record } = await readOrderForCreate(orderId, idempotency?.request);
-      if (!order || order.buyerId !== buyer.userId) throw notFound('Order', orderId);
-      const replay = idempotency && replayFor(idempotency.request, record);
+      const { order, replay } = await buyersOrderForCreate(buyer, orderId, idempotency);
       if (replay) return { order, replay, media: [] };
       return { order, media: await mediaFor(buyer.userId, body.media, reviewId) };
     },
@@ -99,7 +94,7 @@ export async function writeReview(
           setTimer({ kind: 'EDIT_WINDOW', entityId: written.reviewId, dueAt: reviews.editWindowEndsAt(written) }, now),
           ...claim.writes,
           // A concurrent request with the same key loses on the record's guard, and its retry replays this one.
-          ...(idempotency ? [recordResponse(idempotency.request, idempotency.respond(view))] : []),
+          ...keyRecordWrites(idempotency, view),
         ],
         result: { review: view },
         afterCommit: [moderation.afterCommit],

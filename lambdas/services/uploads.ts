@@ -48,11 +48,13 @@ export async function createUpload(principal: Principal, request: { purpose: Upl
 }
 
 /** An upload as the entity that uses it stores it: `key` is the platform's checked copy. */
-export interface AdoptedUpload {
+interface AdoptedUpload {
   uploadId: string;
   key: string;
   contentType: string;
 }
+
+const notUsable = (errors: FieldError[]) => new DomainError('UPLOAD_NOT_USABLE', 'Some uploads cannot be used here.', errors);
 
 /** An upload is used by one entity: one the body names that another entity than `usedBy` uses, as a field error. */
 const usedElsewhere = (upload: UploadRecord | undefined, usedBy: string | undefined, at: string): FieldError[] =>
@@ -72,7 +74,7 @@ async function namedUploads(ownerId: string, uploadIds: readonly string[], purpo
     return usedElsewhere(upload, usedBy, `${path}.${index}`);
   });
   if (new Set(uploadIds).size !== uploadIds.length) errors.push({ path, message: 'the same upload is named twice' });
-  if (errors.length > 0) throw new DomainError('UPLOAD_NOT_USABLE', 'Some uploads cannot be used here.', errors);
+  if (errors.length > 0) throw notUsable(errors);
   return uploadIds.map((uploadId) => found.get(uploadId) as UploadRecord);
 }
 
@@ -87,7 +89,7 @@ export function claimRefusals(uploadIds: readonly string[], usedBy: string, path
   const claimLost = async (): Promise<DomainError | 'retry'> => {
     const found = await getUploads(uploadIds);
     const errors = uploadIds.flatMap((uploadId, index) => usedElsewhere(found.get(uploadId), usedBy, `${path}.${index}`));
-    return errors.length > 0 ? new DomainError('UPLOAD_NOT_USABLE', 'Some uploads cannot be used here.', errors) : 'retry';
+    return errors.length > 0 ? notUsable(errors) : 'retry';
   };
   return { ...Object.fromEntries(readGuards.map((guard) => [guard, decideAgain])), uploadUnused: claimLost };
 }

@@ -89,6 +89,8 @@ export function idempotentRequest(event: APIGatewayProxyEventV2, userId: string,
   return idempotencyKey === undefined ? undefined : { userId, idempotencyKey, requestHash: hashRequest([routeKey, path, body]) };
 }
 
+const keyInUse = () => new DomainError('IDEMPOTENCY_KEY_IN_USE', 'A request with this Idempotency-Key is still being processed; retry shortly.');
+
 const nowSeconds = () => Math.floor(clock.now().getTime() / 1000);
 const live = (record: IdempotencyRecord | undefined): record is IdempotencyRecord => record !== undefined && record.expiresAt > nowSeconds();
 
@@ -99,7 +101,7 @@ const live = (record: IdempotencyRecord | undefined): record is IdempotencyRecor
 export function replayFor(request: IdempotentRequest, record: IdempotencyRecord | undefined): StoredResponse | undefined {
   if (!live(record)) return undefined;
   if (record.requestHash !== request.requestHash) throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request.');
-  if (record.status !== 'COMPLETE' || !record.response) throw new DomainError('IDEMPOTENCY_KEY_IN_USE', 'A request with this Idempotency-Key is still being processed; retry shortly.');
+  if (record.status !== 'COMPLETE' || !record.response) throw keyInUse();
   return record.response;
 }
 
@@ -119,6 +121,10 @@ export function recordResponse(request: IdempotentRequest, response: StoredRespo
     put(idempotencyEntity.item(record, { userId: request.userId, idempotencyKey: request.idempotencyKey }), { expression: 'attribute_not_exists(PK) OR expiresAt <= :now', values: { ':now': nowSeconds() } }),
   );
 }
+
+/** The key's record for a create's own transaction: none when the request carried no Idempotency-Key. */
+export const keyRecordWrites = <V>(idempotency: IdempotentCreate<V> | undefined, view: V): Guarded[] =>
+  idempotency ? [recordResponse(idempotency.request, idempotency.respond(view))] : [];
 
 // ---- Around the handler (the middleware's store) ----
 
@@ -149,7 +155,7 @@ export async function claimIdempotencyKey(userId: string, idempotencyKey: string
   const { Item } = await documentClient().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
   const replay = replayFor({ userId, idempotencyKey, requestHash }, Item && idempotencyEntity.parse(Item));
   // Gone between the two calls (its TTL passed): the client's retry claims it afresh.
-  if (!replay) throw new DomainError('IDEMPOTENCY_KEY_IN_USE', 'A request with this Idempotency-Key is still being processed; retry shortly.');
+  if (!replay) throw keyInUse();
   return { replay };
 }
 
