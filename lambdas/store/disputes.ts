@@ -9,9 +9,9 @@ import { DEADLINE_NAMES, DISPUTE_REASONS, DISPUTE_STATUSES, type Dispute, type T
 import { REFUND_STATUSES, type Refund } from '../domain/refunds.js';
 import { tableName } from '../platform/config.js';
 import { documentClient } from './client.js';
-import { defineEntity, MoneySchema, nullableString, schemaOf } from './entity.js';
+import { defineEntity, MoneySchema, nullableString, pad, schemaOf } from './entity.js';
 import { indexPage, partitionItems } from './reads.js';
-import { guarded, putAtVersion, putNew, type Write } from './transactions.js';
+import { putNew, putVersioned, type Write } from './transactions.js';
 
 declare module './transactions.js' {
   interface Guards {
@@ -22,7 +22,6 @@ declare module './transactions.js' {
   }
 }
 
-const pad6 = (n: number) => String(n).padStart(6, '0');
 
 const MediaRefSchema = z.object({ uploadId: z.string(), key: z.string(), contentType: z.string() });
 const TermsSchema = z.object({ type: z.enum(['REFUND', 'RETURN_AND_REFUND']), amount: z.int() });
@@ -98,7 +97,7 @@ export const timelineEntity = defineEntity({
   // Entries of one change share its instant and version; their index in the change keeps them apart, in order.
   key: ({ disputeId, at, disputeVersion, n }: { disputeId: string; at: string; disputeVersion: number; n: number }) => ({
     PK: `DISPUTE#${disputeId}`,
-    SK: `EVENT#${at}#${pad6(disputeVersion)}#${n}`,
+    SK: `EVENT#${at}#${pad(disputeVersion, 6)}#${n}`,
   }),
 });
 
@@ -128,12 +127,12 @@ export const refundEntity = defineEntity({
 /** The dispute (guarded by the version it was read at) and its new timeline entries. */
 export function disputeWrites(previousVersion: number | null, dispute: Dispute, timeline: TimelineEntry[]): Write[] {
   const item = disputeEntity.item(dispute);
-  const write = previousVersion === null ? putNew(item) : guarded('disputeVersion', putAtVersion(item, previousVersion));
+  const write = putVersioned('disputeVersion', item, previousVersion);
   return [write, ...timeline.map((entry, n) => putNew(timelineEntity.item(entry, { disputeId: dispute.disputeId, disputeVersion: dispute.version, n })))];
 }
 
 export const refundWrite = (refund: Refund, previousVersion: number | null): Write =>
-  previousVersion === null ? putNew(refundEntity.item(refund)) : guarded('refundVersion', putAtVersion(refundEntity.item(refund), previousVersion));
+  putVersioned('refundVersion', refundEntity.item(refund), previousVersion);
 
 /** The dispute and its whole timeline in one Query. */
 export async function getDisputeWithTimeline(disputeId: string): Promise<{ dispute: Dispute; timeline: TimelineEntry[] } | undefined> {

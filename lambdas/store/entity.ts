@@ -59,6 +59,9 @@ export interface Entity<T, Id> {
   parse(item: Record<string, unknown>): T;
 }
 
+/** Zero-padded numbers in sort keys, so they sort as numbers. */
+export const pad = (n: number, width: number): string => String(n).padStart(width, '0');
+
 export function defineEntity<T extends object, Id extends object>(definition: EntityDefinition<T, Id>): Entity<T, Id> {
   const { name, schema, patterns, key, indexes } = definition;
   return {

@@ -8,8 +8,8 @@
  *
  * Key layout (docs/decisions/012-uploads.md):
  *   incoming/<purpose-prefix>/<uploadId>   written by the uploader's presigned POST: untrusted, expires after a day
- *   owned/<purpose-prefix>/<fileId>        the platform's checked copies, written only by platform code
- *   private/<purpose-prefix>/<fileId>      the same for private purposes (identity documents)
+ *   owned/<purpose-prefix>/<uploadId>.<nonce>   the platform's checked copies, written only by platform code
+ *   private/kyc/<uploadId>.<nonce>              the same for identity documents
  */
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';

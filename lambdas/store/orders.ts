@@ -10,12 +10,12 @@ import type { Product } from '../domain/products.js';
 import { ORDER_STATUSES, TRACKING_STATUSES, type Order, type OrderStatus, type Transition } from '../domain/orders.js';
 import { tableName } from '../platform/config.js';
 import { documentClient } from './client.js';
-import { defineEntity, MoneySchema, nullableString, schemaOf } from './entity.js';
+import { defineEntity, MoneySchema, nullableString, pad, schemaOf } from './entity.js';
 import { batchGetItems } from './batch.js';
 import { idempotencyEntity, type IdempotencyRecord, type IdempotentRequest } from './idempotency.js';
 import { productEntity, productFromItem } from './products.js';
 import { partitionItems } from './reads.js';
-import { guarded, putAtVersion, putNew, update, type TransactItem, type Write } from './transactions.js';
+import { guarded, putNew, putVersioned, update, type TransactItem, type Write } from './transactions.js';
 
 declare module './transactions.js' {
   interface Guards {
@@ -26,7 +26,6 @@ declare module './transactions.js' {
   }
 }
 
-const pad6 = (n: number) => String(n).padStart(6, '0');
 
 const AddressSchema = z.object({
   name: z.string(),
@@ -88,7 +87,7 @@ export const ledgerEntity = defineEntity({
   name: 'ledger',
   schema: schemaOf<LedgerEntry>()(z.object({ seq: z.int(), type: z.enum(LEDGER_TYPES), amount: MoneySchema, at: z.string(), reason: z.string() })),
   patterns: { PK: 'ORDER#<orderId>', SK: 'LEDGER#<seq:6>' },
-  key: ({ orderId, seq }: { orderId: string; seq: number }) => ({ PK: `ORDER#${orderId}`, SK: `LEDGER#${pad6(seq)}` }),
+  key: ({ orderId, seq }: { orderId: string; seq: number }) => ({ PK: `ORDER#${orderId}`, SK: `LEDGER#${pad(seq, 6)}` }),
 });
 
 export interface TrackingEventRecord {
@@ -106,7 +105,7 @@ export const trackingEntity = defineEntity({
   ),
   patterns: { PK: 'ORDER#<orderId>', SK: 'TRACK#<occurredAt>#<orderVersion:6>' },
   // The order's version after the event keeps two events at the same instant apart.
-  key: ({ orderId, occurredAt, orderVersion }: { orderId: string; occurredAt: string; orderVersion: number }) => ({ PK: `ORDER#${orderId}`, SK: `TRACK#${occurredAt}#${pad6(orderVersion)}` }),
+  key: ({ orderId, occurredAt, orderVersion }: { orderId: string; occurredAt: string; orderVersion: number }) => ({ PK: `ORDER#${orderId}`, SK: `TRACK#${occurredAt}#${pad(orderVersion, 6)}` }),
 });
 
 export const paymentEntity = defineEntity({
@@ -119,7 +118,7 @@ export const paymentEntity = defineEntity({
 /** Items that write a transition: the order (guarded by the version it was read at) and its new ledger entries. */
 export function transitionWrites(previousVersion: number | null, transition: Transition): Write[] {
   const { order } = transition;
-  const orderWrite = previousVersion === null ? putNew(orderEntity.item(order)) : guarded('orderVersion', putAtVersion(orderEntity.item(order), previousVersion));
+  const orderWrite = putVersioned('orderVersion', orderEntity.item(order), previousVersion);
   return [orderWrite, ...transition.ledger.map((entry) => putNew(ledgerEntity.item(entry, { orderId: order.orderId })))];
 }
 

@@ -9,12 +9,12 @@ import * as z from 'zod/mini';
 import { moderationQueueOf, REVIEW_STATUSES, type ModerationQueue, type PublicReview, type Review, type ReviewChange, type Revision } from '../domain/reviews.js';
 import { tableName } from '../platform/config.js';
 import { documentClient } from './client.js';
-import { defineEntity, nullableString, schemaOf } from './entity.js';
+import { defineEntity, nullableString, pad, schemaOf } from './entity.js';
 import { orderEntity } from './orders.js';
 import { indexPage, partitionItems } from './reads.js';
 import { addToRating } from './products.js';
 import { countForSeller } from './sellers.js';
-import { conditionCheck, ConflictError, guarded, put, putAtVersion, putNew, remove, transact, update, type TransactItem, type Write } from './transactions.js';
+import { conditionCheck, ConflictError, guarded, put, putNew, putVersioned, remove, transact, update, type TransactItem, type Write } from './transactions.js';
 
 declare module './transactions.js' {
   interface Guards {
@@ -39,7 +39,6 @@ declare module './transactions.js' {
   }
 }
 
-const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
 const ReasonSchema = z.object({ code: z.string(), message: z.string() });
 const MediaSchema = z.object({ uploadId: z.string(), key: z.string(), contentType: z.string() });
@@ -256,7 +255,7 @@ export function reviewWrites(change: ReviewChange): Write[] {
   const { before, after } = change;
   const reviewId = after.reviewId;
   return [
-    before === null ? putNew(reviewEntity.item(after)) : guarded('reviewVersion', putAtVersion(reviewEntity.item(after), before.version)),
+    putVersioned('reviewVersion', reviewEntity.item(after), before === null ? null : before.version),
     ...change.revisions.map((revision) => put(revisionEntity.item(revision, { reviewId }))),
     ...(change.projection ? projectionWrites(change.projection, reviewId) : []),
     ...(change.aggregates

@@ -11,9 +11,10 @@
  *   SWEEP#timers / SHARD#<shard>      nextFrom: everything of that shard positioned before it was swept
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, PutCommand, type BatchGetCommandOutput, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { clock } from '../platform/clock.js';
 import { tableName } from '../platform/config.js';
+import { batchGetItems } from './batch.js';
 import { documentClient } from './client.js';
 import { put, remove, type TransactItem } from './transactions.js';
 
@@ -123,15 +124,7 @@ const lessMargin = (iso: string): string => new Date(new Date(iso).getTime() - S
  */
 export async function sweptUntil(now: string, shards = timerShards()): Promise<string[]> {
   const keys = Array.from({ length: shards }, (_, shard) => markerKey(shard));
-  const found = new Map<string, unknown>();
-  let pending: Record<string, unknown>[] | undefined = keys;
-  // BatchGetItem may leave keys unprocessed under load: ask again for those.
-  for (let round = 0; pending && pending.length > 0; round++) {
-    if (round === 5) throw new Error('BatchGetItem left timer markers unprocessed after retries');
-    const page: BatchGetCommandOutput = await documentClient().send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending, ConsistentRead: true } } }));
-    for (const item of page.Responses?.[tableName()] ?? []) found.set(String(item.SK), item.nextFrom);
-    pending = page.UnprocessedKeys?.[tableName()]?.Keys;
-  }
+  const found = new Map((await batchGetItems(keys, { consistent: true })).map((item) => [String(item.SK), item.nextFrom]));
   const latest = lessMargin(now);
   const firstLook = new Date(new Date(now).getTime() - FIRST_SWEEP_LOOKBACK_MS).toISOString();
   return keys.map(({ SK }) => {

@@ -118,6 +118,10 @@ export const putNew = (item: Record<string, unknown>): TransactItem => put(item,
 /** A whole item replacing the one read at `version`. */
 export const putAtVersion = (item: Record<string, unknown>, version: number): TransactItem => put(item, { expression: 'version = :version', values: { ':version': version } });
 
+/** A new item (which must not exist yet), or the next version of one read at `previousVersion`, under `guard`. */
+export const putVersioned = (guard: GuardName, item: Record<string, unknown>, previousVersion: number | null): Write =>
+  previousVersion === null ? putNew(item) : guarded(guard, putAtVersion(item, previousVersion));
+
 export const conditionCheck = (key: TableKey, expression: string, names?: Record<string, string>, values?: Record<string, unknown>): TransactItem => ({
   ConditionCheck: {
     TableName: tableName(),
