@@ -68,7 +68,7 @@ export interface StatefulStackProps extends StackProps {
 }
 
 /** The stage whose user pool runs Cognito threat protection in enforcing mode (Plus feature plan). */
-export const THREAT_PROTECTED_STAGE = 'prod';
+const THREAT_PROTECTED_STAGE = 'prod';
 
 export class StatefulStack extends Stack implements StatefulResources {
   readonly stage: string;

@@ -48,7 +48,7 @@ const objectActions = {
 } as const satisfies Record<ObjectAccess, readonly string[]>;
 
 /** A function's object access per media prefix, from its manifest entry. */
-export function mediaAccessOf(spec: FunctionSpec): Partial<Record<MediaPrefix, ObjectAccess>> {
+function mediaAccessOf(spec: FunctionSpec): Partial<Record<MediaPrefix, ObjectAccess>> {
   return { ...spec.bucket, ...(spec.privateDocuments && { privateDocuments: spec.privateDocuments }) };
 }
 
@@ -56,7 +56,7 @@ export function mediaAccessOf(spec: FunctionSpec): Partial<Record<MediaPrefix, O
 export const BUSINESS_METRICS_NAMESPACE = 'Aftersale';
 
 /** The alias every trigger invokes (routes, queues, schedules); CodeDeploy shifts it from version to version. */
-export const LIVE_ALIAS = 'live';
+const LIVE_ALIAS = 'live';
 
 /**
  * The message platform/http.ts logs when a handler throws something that is not a DomainError: the
@@ -67,10 +67,10 @@ export const UNHANDLED_ERROR_MESSAGE = 'Unhandled error';
 /** p99 an HTTP function may take before its latency alarm (and a canary rollback) fires. */
 export const HTTP_P99_BUDGET_MS = 2_000;
 /** Share of its timeout a worker's or job's p99 may reach: beyond, invocations are about to time out. */
-export const BACKGROUND_P99_TIMEOUT_SHARE = 0.8;
+const BACKGROUND_P99_TIMEOUT_SHARE = 0.8;
 /** 5xx answers per 100 requests that raise the alarm, once a minute has at least MIN_REQUESTS_FOR_RATE requests. */
 export const SERVER_ERROR_RATE_PERCENT = 5;
-export const MIN_REQUESTS_FOR_RATE = 10;
+const MIN_REQUESTS_FOR_RATE = 10;
 
 /**
  * ESM bundle for Node 24. The banner gives bundled CommonJS dependencies a `require` (esbuild's ESM

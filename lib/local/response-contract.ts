@@ -17,7 +17,7 @@ export interface Answer {
   body: string;
 }
 
-export interface MatchedRoute {
+interface MatchedRoute {
   key: string;
   spec: RouteSpec;
   params: string[];
@@ -26,7 +26,7 @@ export interface MatchedRoute {
 }
 
 /** The manifest's routes, static segments before parameters as in API Gateway ("/sellers/me" before "/sellers/{sellerId}"). */
-export const compiledRoutes: readonly MatchedRoute[] = Object.entries(routes as Record<string, RouteSpec>)
+const compiledRoutes: readonly MatchedRoute[] = Object.entries(routes as Record<string, RouteSpec>)
   .map(([key, spec]) => {
     const { method, path } = splitRouteKey(key);
     const params: string[] = [];

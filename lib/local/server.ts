@@ -17,7 +17,7 @@ import { contractViolations, matchRoute } from './response-contract.js';
 export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /** API Gateway's own payload limit. The functions refuse JSON bodies over 1 MB themselves (platform/http.ts). */
-export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 
 export function loadFunction<T>(fn: FunctionName): Promise<T> {
   const url = pathToFileURL(resolve(import.meta.dirname, '../..', functions[fn].entry)).href;

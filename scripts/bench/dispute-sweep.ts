@@ -20,10 +20,9 @@
 import type { LocalHost } from '../../lib/local/host.js';
 import { clock, moveClock } from '../../lambdas/platform/clock.js';
 import { newId } from '../../lambdas/platform/ids.js';
-import { setTimer } from '../../lambdas/store/timers.js';
+import { setTimer, timerShards } from '../../lambdas/store/timers.js';
 import { mapLimit, stringField, usd, type BenchClient } from './client.js';
 import { monthsSpanned, sweepOwnQueries } from './scaling.js';
-import { timerShards } from '../../lambdas/store/timers.js';
 import { countOf, describeOperations, recorded, type CallSummary } from './recorder.js';
 import { fmt, int, okMark, table, type Section } from './report.js';
 import { batchDelete, batchPut, pendingTimerKeys, putItemsOf, type TableKey } from './seed.js';
