@@ -12,6 +12,7 @@
  *   private/kyc/<uploadId>.<nonce>              the same for identity documents
  */
 import { randomBytes } from 'node:crypto';
+import { mediaPrefixes } from '../../lib/constructs/media-prefixes.js';
 import { isIP } from 'node:net';
 import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { Hash } from '@smithy/hash-node';
@@ -28,17 +29,17 @@ const sha256 = Hash.bind(null, 'sha256');
 const bucket = (): string => required(env.BUCKET_NAME);
 
 /** Where an uploader's presigned POST writes: nothing there is trusted or shown. */
-export const incomingKey = (purpose: UploadPurpose, uploadId: string): string => `incoming/${uploadRules[purpose].keyPrefix}/${uploadId}`;
+export const incomingKey = (purpose: UploadPurpose, uploadId: string): string => `${mediaPrefixes.incoming}${uploadRules[purpose].keyPrefix}/${uploadId}`;
 
 /**
  * A fresh key for a platform-owned copy. Each copy gets its own key, so two requests adopting one upload
  * at once (only one of them can claim it) never overwrite each other's checked bytes.
  */
 export const newOwnedKey = (purpose: UploadPurpose, uploadId: string): string =>
-  `${uploadRules[purpose].private ? 'private' : 'owned'}/${uploadRules[purpose].keyPrefix}/${uploadId}.${randomBytes(6).toString('hex')}`;
+  `${uploadRules[purpose].private ? mediaPrefixes.privateDocuments : `${mediaPrefixes.owned}${uploadRules[purpose].keyPrefix}/`}${uploadId}.${randomBytes(6).toString('hex')}`;
 
 /** Whether a key is one of the platform's own copies (no upload form can write there). */
-export const isOwnedKey = (key: string): boolean => key.startsWith('owned/') || key.startsWith('private/');
+export const isOwnedKey = (key: string): boolean => key.startsWith(mediaPrefixes.owned) || key.startsWith(mediaPrefixes.privateDocuments);
 
 let signer: SignatureV4 | undefined;
 const sigv4 = (): SignatureV4 => (signer ??= new SignatureV4({ credentials, region: region(), service: 's3', sha256, uriEscapePath: false, applyChecksum: false }));
