@@ -6,7 +6,7 @@
 import { CreateTableCommand, DynamoDBClient, type GlobalSecondaryIndex } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutBucketCorsCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { interceptLocalhostDns, startFauxqs } from 'fauxqs';
+import { buildApp as buildFauxqs, interceptLocalhostDns } from 'fauxqs';
 import { queues, type QueueName } from '../manifest.js';
 import { tableKeys } from '../table.js';
 import { startDynamoDb } from './dynamodb-engine.js';
@@ -82,7 +82,7 @@ export async function startEngines(): Promise<Engines> {
   const bucketName = 'aftersale-local-files';
   const dynamo = await startDynamoDb();
   const restoreDns = interceptLocalhostDns();
-  const fauxqs = await startFauxqs({ port: 0, logger: false });
+  const fauxqs = await startS3AndSqs();
   // An IP endpoint makes S3 URLs path-style (store/files.ts, the SDK alike): reachable by every HTTP client, unlike `<bucket>.s3.localhost`.
   const s3Endpoint = `http://127.0.0.1:${fauxqs.port}`;
   await createTable(dynamo.endpoint, tableName);
@@ -114,9 +114,21 @@ export async function startEngines(): Promise<Engines> {
     dlqUrls,
     environment,
     async stop() {
-      await fauxqs.stop();
+      await fauxqs.close();
       await dynamo.stop();
       restoreDns();
     },
   };
+}
+
+/**
+ * fauxqs's own `startFauxqs` listens on every interface (0.0.0.0); the engines hold everyone's uploads and
+ * queues unauthenticated, so they listen on loopback only — the same app, bound by us.
+ */
+async function startS3AndSqs(): Promise<{ port: number; close(): Promise<void> }> {
+  const app = buildFauxqs({ logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('fauxqs did not bind a TCP port');
+  return { port: address.port, close: () => app.close() };
 }

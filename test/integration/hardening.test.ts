@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contractViolations } from '../../lib/local/response-contract.js';
@@ -80,6 +81,22 @@ describe('local routes answer this machine only', () => {
       expect(JSON.parse(refused.text)).toMatchObject({ code: 'FORBIDDEN_ORIGIN' });
     }
     for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]) expect((await mint(host)).status, host).toBe(200);
+  });
+
+  // The engines hold every upload and queue without authentication: another machine must not reach them.
+  const outward = Object.values(networkInterfaces()).flat().find((address) => address !== undefined && !address.internal && address.family === 'IPv4')?.address;
+  it.skipIf(outward === undefined)('listens on loopback only: the API and every engine refuse a connection to this machine\'s network address', async () => {
+    const endpoints = { api: local.api.url, dynamodb: process.env.AWS_ENDPOINT_URL_DYNAMODB, s3: process.env.AWS_ENDPOINT_URL_S3, sqs: process.env.AWS_ENDPOINT_URL_SQS };
+    const reach = (port: number, host: string) =>
+      new Promise<boolean>((resolve) => {
+        const socket = connect({ port, host }, () => (socket.destroy(), resolve(true)));
+        socket.on('error', () => resolve(false));
+      });
+    for (const [name, url] of Object.entries(endpoints)) {
+      const port = portOf(String(url));
+      expect(await reach(port, '127.0.0.1'), `${name} on loopback`).toBe(true);
+      expect(await reach(port, outward!), `${name} on ${outward}`).toBe(false);
+    }
   });
 
   it('grants no CORS on local routes, while the API keeps allowing any origin', async () => {
