@@ -222,12 +222,22 @@ export function shipOrder(order: Order, shipment: { carrier: string; trackingNum
       ...order,
       status: 'SHIPPED',
       shipment: { ...shipment, shippedAt: now, late },
-      // The protection period starts at shipment (DOMAIN.md); its end auto-confirms receipt.
-      protectionEndsAt: addMs(now, order.protectionDays * DAY_MS),
+      protectionEndsAt: protectionEnd(now, order.protectionDays, shipment.estimatedDeliveryAt),
     },
     now,
     [],
   );
+}
+
+/**
+ * The protection period starts at shipment and never ends before the parcel is due (DOMAIN.md "Orders"):
+ * `max(shippedAt + protectionDays, estimatedDeliveryAt + 15 days)`. Its end auto-confirms receipt, so a
+ * short period with a long estimate must not release the money before the buyer could have the goods.
+ */
+export function protectionEnd(shippedAt: string, protectionDays: number, estimatedDeliveryAt: string): string {
+  const byPeriod = addMs(shippedAt, protectionDays * DAY_MS);
+  const byPromise = addMs(estimatedDeliveryAt, policy.protectionAfterEstimateMs);
+  return byPeriod > byPromise ? byPeriod : byPromise;
 }
 
 /** Carrier events may arrive late but never from the future (a few minutes of clock skew allowed). */

@@ -35,6 +35,8 @@ export const policy = {
   handlingDays: 7,
   protectionDays: 60,
   protectionExtensionMs: 15 * DAY,
+  /** Protection lasts at least this long after the carrier's delivery estimate. */
+  protectionAfterEstimateMs: 15 * DAY,
   returnWindowDays: 15,
   refundExpectedBusinessDays: 15,
   reviewWindowMs: 30 * DAY,

@@ -107,6 +107,23 @@ describe('shipping', () => {
     expect(order.shipment?.late).toBe(true);
   });
 
+  it('never ends protection before the delivery promise: max(shipped + protectionDays, estimate + 15 days)', () => {
+    const shortPeriod = anOrder([aListingSnapshot({ guarantee: { returnable: true, returnWindowDays: 15, protectionDays: 15 } })]).build();
+    // 15 protection days with an 80-day estimate: the promise decides (day 1 + 80 + 15), not day 16.
+    const late = orders.shipOrder(shortPeriod, { carrier: 'UPS', trackingNumber: '1Z', estimatedDeliveryAt: at(81) }, at(1)).order;
+    expect(late.protectionEndsAt).toBe(at(96));
+    expect(refusal(() => orders.confirmReceipt(late, 'system', at(16)))).toBe('ORDER_NOT_CONFIRMABLE');
+    // A near estimate leaves a longer protection period in charge (60 days > 3 + 15 days).
+    const near = orders.shipOrder(anOrder().build(), { carrier: 'UPS', trackingNumber: '1Z', estimatedDeliveryAt: at(4) }, at(1)).order;
+    expect(near.protectionEndsAt).toBe(at(61));
+  });
+
+  it('extends the promise-based end by 15 days', () => {
+    const shortPeriod = anOrder([aListingSnapshot({ guarantee: { returnable: true, returnWindowDays: 15, protectionDays: 15 } })]).build();
+    const shipped = orders.shipOrder(shortPeriod, { carrier: 'UPS', trackingNumber: '1Z', estimatedDeliveryAt: at(81) }, at(1)).order;
+    expect(orders.extendProtection(shipped, at(50)).order.protectionEndsAt).toBe(at(111));
+  });
+
   it('refuses an estimated delivery that is not after the shipment with ESTIMATE_IN_PAST', () => {
     expect(refusal(() => orders.shipOrder(anOrder().build(), { carrier: 'UPS', trackingNumber: '1Z', estimatedDeliveryAt: at(1) }, at(1)))).toBe('ESTIMATE_IN_PAST');
   });
