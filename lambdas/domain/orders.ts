@@ -14,6 +14,21 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export const TRACKING_STATUSES = ['IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'EXCEPTION'] as const;
 export type TrackingStatus = (typeof TRACKING_STATUSES)[number];
 export type Party = 'buyer' | 'seller';
+/** Who cancelled: a party, or the platform (the auto-cancel of an order never shipped). */
+export type Canceller = Party | 'system';
+
+/** The rule an automatic cancellation cites: not shipped within handling time + 3 days (DOMAIN.md "Orders"). */
+export const AUTO_CANCEL_RULE = 'AUTO_CANCEL_NOT_SHIPPED';
+
+export interface Cancellation {
+  by: Canceller;
+  reason: string;
+  at: string;
+  /** The rule an automatic cancellation applied; absent when a party cancelled. */
+  rule?: string | undefined;
+  /** The tracked refund of the held money (GET /v1/refunds/{refundId}); absent on orders cancelled before refunds were tracked. */
+  refundId?: string | undefined;
+}
 
 export interface Address {
   name: string;
@@ -66,7 +81,7 @@ export interface Order {
   disputeId?: string | null;
   /** Set by the timers job when the return window has passed: no new RETURN_AND_REFUND dispute. */
   returnWindowClosed?: boolean;
-  cancellation: { by: Party; reason: string; at: string } | null;
+  cancellation: Cancellation | null;
   deliveredAt: string | null;
   /** When the DELIVERED tracking event was recorded (deliveredAt is when the carrier says it happened). */
   deliveryRecordedAt?: string | null;
@@ -197,12 +212,33 @@ export function placeOrder(input: PlaceOrderInput): Transition {
   return withLedger(order, input.now, [{ type: 'HOLD', amount: total.amount, reason: 'payment captured' }]);
 }
 
-export function cancelOrder(order: Order, by: Party, reason: string, now: string): Transition {
+/**
+ * When an order still awaiting shipment is cancelled by the platform: its handling time plus 3 days
+ * (DOMAIN.md "Orders": money is never held for a parcel that will not come).
+ */
+export const shipByOf = (order: Pick<Order, 'handlingDeadline'>): string => addMs(order.handlingDeadline, policy.autoCancelAfterHandlingMs);
+
+/**
+ * Cancels an order before it ships: everything held is refunded (`refundId` names the tracked refund
+ * that pays it out). Every cancellation, a party's or the platform's, is this one transition.
+ */
+export function cancelOrder(order: Order, cancellation: Omit<Cancellation, 'at'>, now: string): Transition {
   if (order.status !== 'AWAITING_SHIPMENT') {
     throw new DomainError('ORDER_NOT_CANCELLABLE', `An order can be cancelled only before it ships; it is ${order.status}.`);
   }
-  const cancelled: Order = { ...order, status: 'CANCELLED', cancellation: { by, reason, at: now } };
-  return withLedger(cancelled, now, [{ type: 'REFUND', amount: order.escrow.held, reason: `cancelled by ${by}` }]);
+  const cancelled: Order = { ...order, status: 'CANCELLED', cancellation: { ...cancellation, at: now } };
+  const reason = cancellation.rule ? `cancelled by the platform (${cancellation.rule})` : `cancelled by ${cancellation.by}`;
+  return withLedger(cancelled, now, [{ type: 'REFUND', amount: order.escrow.held, reason }]);
+}
+
+/** The platform cancels an order not shipped by its ship-by time, citing the rule. */
+export function autoCancelOrder(order: Order, refundId: string | undefined, now: string): Transition {
+  const shipBy = shipByOf(order);
+  if (order.status === 'AWAITING_SHIPMENT' && now < shipBy) {
+    throw new DomainError('ORDER_NOT_CANCELLABLE', `The order may still ship until ${shipBy}.`);
+  }
+  const reason = `Not shipped by ${shipBy} (handling time + ${policy.autoCancelAfterHandlingMs / DAY_MS} days): cancelled and refunded in full.`;
+  return cancelOrder(order, { by: 'system', reason, rule: AUTO_CANCEL_RULE, ...(refundId && { refundId }) }, now);
 }
 
 export function shipOrder(order: Order, shipment: { carrier: string; trackingNumber: string; estimatedDeliveryAt: string }, now: string): Transition {
@@ -317,6 +353,7 @@ export function orderView(order: Order, as: Viewer['role']) {
     escrow: { held: money(order.escrow.held, currency), released: money(order.escrow.released, currency), refunded: money(order.escrow.refunded, currency) },
     shipment: order.shipment,
     handlingDeadline: order.handlingDeadline,
+    shipBy: shipByOf(order),
     protectionEndsAt: order.protectionEndsAt,
     protectionExtended: order.protectionExtended,
     disputeStatus: order.disputeStatus,

@@ -60,7 +60,7 @@ const OrderSchema = schemaOf<Order>()(
     disputeStatus: nullableString,
     disputeId: z.optional(nullableString),
     returnWindowClosed: z.optional(z.boolean()),
-    cancellation: z.nullable(z.object({ by: z.enum(['buyer', 'seller']), reason: z.string(), at: z.string() })),
+    cancellation: z.nullable(z.object({ by: z.enum(['buyer', 'seller', 'system']), reason: z.string(), at: z.string(), rule: z.optional(z.string()), refundId: z.optional(z.string()) })),
     deliveredAt: nullableString,
     deliveryRecordedAt: z.optional(nullableString),
     completedAt: nullableString,

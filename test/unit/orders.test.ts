@@ -3,7 +3,7 @@ import { refusal } from './refusal.js';
 import { applyLedger } from '../../lambdas/domain/money.js';
 import * as orders from '../../lambdas/domain/orders.js';
 import type { Order, Transition } from '../../lambdas/domain/orders.js';
-import { aListingSnapshot, anOrder, at, T0 } from './order-builder.js';
+import { aListingSnapshot, anOrder, at, placing, T0 } from './order-builder.js';
 
 
 /** HOLD = RELEASE + REFUND + held, for the order and the ledger entries a transition writes. */
@@ -76,9 +76,9 @@ describe('placing an order', () => {
 describe('cancelling', () => {
   it.each(['buyer', 'seller'] as const)('lets the %s cancel before shipment with a full refund', (by) => {
     const placed = anOrder().build();
-    const { order, ledger } = orders.cancelOrder(placed, by, 'out of stock', at(1));
+    const { order, ledger } = orders.cancelOrder(placed, { by, reason: 'out of stock', refundId: 'rfd_1' }, at(1));
     expect(order.status).toBe('CANCELLED');
-    expect(order.cancellation).toEqual({ by, reason: 'out of stock', at: at(1) });
+    expect(order.cancellation).toEqual({ by, reason: 'out of stock', at: at(1), refundId: 'rfd_1' });
     expect(ledger).toEqual([{ seq: 2, type: 'REFUND', amount: placed.total, at: at(1), reason: `cancelled by ${by}` }]);
     expect(order.escrow).toEqual({ held: 0, released: 0, refunded: placed.total.amount });
   });
@@ -89,7 +89,32 @@ describe('cancelling', () => {
     ['completed', anOrder().shipped().completed()],
     ['cancelled', anOrder().cancelled()],
   ])('refuses to cancel a %s order with ORDER_NOT_CANCELLABLE', (_state, builder) => {
-    expect(refusal(() => orders.cancelOrder(builder.build(), 'buyer', 'x', at(20)))).toBe('ORDER_NOT_CANCELLABLE');
+    expect(refusal(() => orders.cancelOrder(builder.build(), { by: 'buyer', reason: 'x' }, at(20)))).toBe('ORDER_NOT_CANCELLABLE');
+  });
+});
+
+describe('auto-cancel of an order never shipped', () => {
+  it('is due at placement + handling days + 3 days, shown as shipBy', () => {
+    const placed = anOrder([aListingSnapshot({ handlingDays: 4 })]).build();
+    expect(orders.shipByOf(placed)).toBe(at(7));
+    expect(orders.orderView(placed, 'buyer').shipBy).toBe(at(7));
+  });
+
+  it('cancels at shipBy, refunds everything held and cites the rule', () => {
+    const placed = anOrder().build();
+    const { order, ledger } = orders.autoCancelOrder(placed, 'rfd_2', at(10));
+    expect(order.status).toBe('CANCELLED');
+    expect(order.cancellation).toMatchObject({ by: 'system', rule: orders.AUTO_CANCEL_RULE, refundId: 'rfd_2', at: at(10) });
+    expect(order.cancellation?.reason).toContain(at(10));
+    expect(ledger).toEqual([{ seq: 2, type: 'REFUND', amount: placed.total, at: at(10), reason: `cancelled by the platform (${orders.AUTO_CANCEL_RULE})` }]);
+    expectBalanced(order, [...placing().ledger, ...ledger]);
+  });
+
+  it('refuses before shipBy, and once the order shipped or was cancelled, with ORDER_NOT_CANCELLABLE', () => {
+    const oneMsBefore = new Date(new Date(at(10)).getTime() - 1).toISOString();
+    expect(refusal(() => orders.autoCancelOrder(anOrder().build(), 'rfd_3', oneMsBefore))).toBe('ORDER_NOT_CANCELLABLE');
+    expect(refusal(() => orders.autoCancelOrder(anOrder().shipped(9).build(), 'rfd_3', at(10)))).toBe('ORDER_NOT_CANCELLABLE');
+    expect(refusal(() => orders.autoCancelOrder(anOrder().cancelled().build(), 'rfd_3', at(10)))).toBe('ORDER_NOT_CANCELLABLE');
   });
 });
 
@@ -222,7 +247,7 @@ describe('extending protection', () => {
 describe('the escrow invariant', () => {
   it('holds after every path: place → cancel, place → ship → confirm, place → ship → deliver → auto-confirm', () => {
     const paths: ((order: Order) => Transition)[][] = [
-      [(o) => orders.cancelOrder(o, 'seller', 'x', at(1))],
+      [(o) => orders.cancelOrder(o, { by: 'seller', reason: 'x' }, at(1))],
       [(o) => orders.shipOrder(o, { carrier: 'c', trackingNumber: 't', estimatedDeliveryAt: at(9) }, at(1)), (o) => orders.confirmReceipt(o, 'buyer', at(3))],
       [
         (o) => orders.shipOrder(o, { carrier: 'c', trackingNumber: 't', estimatedDeliveryAt: at(9) }, at(1)),
