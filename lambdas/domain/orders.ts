@@ -157,6 +157,8 @@ export function placeOrder(input: PlaceOrderInput): Transition {
   if (listings.some((listing) => listing.sellerId !== first.sellerId)) {
     throw new DomainError('MIXED_SELLERS', 'All lines of an order must come from one seller; place one order per seller.');
   }
+  // Whatever role its token carries: a shop buying its own listing could publish a "verified" review of it.
+  if (first.sellerId === input.buyerId) throw new DomainError('OWN_PRODUCT', 'You cannot buy from your own store.');
   const currency = first.price.currency;
   if (listings.some((listing) => listing.price.currency !== currency)) {
     throw new DomainError('MIXED_CURRENCIES', 'All lines of an order must be priced in one currency.');

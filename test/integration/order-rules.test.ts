@@ -7,7 +7,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { documentClient } from '../../lambdas/store/client.js';
 import { logLines } from '../support/log-lines.js';
-import { anOrder, aShipment, useLocalApi } from '../support/local-api.js';
+import { anOrder, aReview, aShipment, useLocalApi } from '../support/local-api.js';
 
 const local = useLocalApi();
 const DAY_MS = 86_400_000;
@@ -158,6 +158,50 @@ describe('cancellations by a party are tracked refunds too', () => {
     expect(await api.expectEscrowBalanced(orderId, buyer)).toMatchObject({ held: 0, refunded: 2450 });
     const me = await api.get<{ stats: Record<string, number> }>('/v1/sellers/me', seller);
     expect(me.body.stats.sellerCancellations ?? 0).toBe(side === 'seller' ? 1 : 0);
+  });
+});
+
+describe('no self-dealing', () => {
+  it('refuses a shop buying its own listing with a buyer token of its own user id (403 OWN_PRODUCT), writing nothing', async () => {
+    const { api } = local;
+    const { seller, productId } = await api.sellerWithListing();
+    const sameUserAsBuyer = await api.actor('buyer', seller.userId);
+    const refused = await api.post<{ code: string }>('/v1/orders', sameUserAsBuyer, anOrder(productId));
+    expect(refused.status, refused.text).toBe(403);
+    expect(refused.body.code).toBe('OWN_PRODUCT');
+    expect((await api.get<{ items: unknown[] }>('/v1/orders', sameUserAsBuyer)).body.items).toEqual([]);
+    const me = await api.get<{ stats: Record<string, number> }>('/v1/sellers/me', seller);
+    expect(me.body.stats.ordersPlaced ?? 0).toBe(0);
+  });
+
+  it("refuses the product's seller a helpful vote or an abuse report on its reviews (403 OWN_PRODUCT), with any token of its id", async () => {
+    const { api } = local;
+    const { seller, productId } = await api.sellerWithListing();
+    const buyer = await api.actor('buyer');
+    const placed = await api.post<{ orderId: string }>('/v1/orders', buyer, anOrder(productId));
+    expect(placed.status, placed.text).toBe(201);
+    const { orderId } = placed.body;
+    expect((await api.post(`/v1/orders/${orderId}/shipment`, seller, aShipment())).status).toBe(200);
+    expect((await api.post(`/v1/orders/${orderId}/confirm-receipt`, buyer)).status).toBe(200);
+    const written = await api.post<{ reviewId: string }>(`/v1/orders/${orderId}/reviews`, buyer, aReview(productId, { rating: 1 }));
+    expect(written.status, written.text).toBe(201);
+    await api.drainQueues();
+    const { reviewId } = written.body;
+    expect((await api.get<{ status: string }>(`/v1/reviews/${reviewId}`, buyer)).body.status).toBe('PUBLISHED');
+
+    for (const as of [seller, await api.actor('buyer', seller.userId)]) {
+      const voted = await api.put<{ code: string }>(`/v1/reviews/${reviewId}/vote`, as, { helpful: true });
+      expect(voted.status, voted.text).toBe(403);
+      expect(voted.body.code).toBe('OWN_PRODUCT');
+      const reported = await api.post<{ code: string }>(`/v1/reviews/${reviewId}/reports`, as, { reason: 'SPAM' });
+      expect(reported.status, reported.text).toBe(403);
+      expect(reported.body.code).toBe('OWN_PRODUCT');
+    }
+    // Two reports by others and the seller's refused ones: the review stays published, unvoted.
+    for (const other of [await api.actor('buyer'), await api.actor('buyer')]) expect((await api.post(`/v1/reviews/${reviewId}/reports`, other, { reason: 'SPAM' })).status).toBe(201);
+    const after = await api.get<{ status: string }>(`/v1/reviews/${reviewId}`, buyer);
+    expect(after.body.status).toBe('PUBLISHED');
+    expect((await api.get<{ helpfulCount: number }>(`/v1/reviews/${reviewId}`)).body.helpfulCount).toBe(0);
   });
 });
 

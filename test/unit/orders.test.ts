@@ -57,6 +57,12 @@ describe('placing an order', () => {
     expect(refusal(() => anOrder([aListingSnapshot(), aListingSnapshot({ productId: 'prd_other', sellerId: 'seller-2' })]))).toBe('MIXED_SELLERS');
   });
 
+  it('refuses a buyer whose user id is the listing seller’s with OWN_PRODUCT, whatever its role', () => {
+    const call = () =>
+      orders.placeOrder({ orderId: 'o', buyerId: 'seller-1', lines: [{ productId: aListingSnapshot().productId, quantity: 1 }], listings: new Map([[aListingSnapshot().productId, aListingSnapshot()]]), shippingAddress: { name: 'J', line1: '1', city: 'C', postalCode: '1', country: 'US' }, paymentReference: 'p', now: T0 });
+    expect(refusal(call)).toBe('OWN_PRODUCT');
+  });
+
   it('refuses lines in two currencies with MIXED_CURRENCIES', () => {
     expect(refusal(() => anOrder([aListingSnapshot(), aListingSnapshot({ productId: 'prd_other', price: { amount: 100, currency: 'EUR' } })]))).toBe('MIXED_CURRENCIES');
   });
