@@ -37,7 +37,15 @@ export const AddTrackingEvent = described(
   { id: 'AddTrackingEvent' },
 );
 
-export const Escrow = described(z.object({ held: Money, released: Money, refunded: Money }), { id: 'Escrow' });
+export const Escrow = described(
+  z.object({
+    held: Money,
+    released: described(Money, { description: 'Paid to the seller, less what was reversed.' }),
+    refunded: described(Money, { description: 'Refunded to the buyer from escrow, before release.' }),
+    reversed: described(Money, { description: 'Refunded to the buyer after release, taken back from the seller.' }),
+  }),
+  { id: 'Escrow' },
+);
 
 export const OrderLine = z.object({
   productId: z.string(),

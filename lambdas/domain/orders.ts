@@ -323,6 +323,21 @@ export function extendProtection(order: Order, now: string): Transition {
   return withLedger({ ...order, protectionExtended: true, protectionEndsAt: addMs(order.protectionEndsAt, policy.protectionExtensionMs) }, now, []);
 }
 
+/**
+ * Where the buyer's payment is (API.md): still held, released to the seller, refunded from escrow, or
+ * reversed (refunded after release, taken back from the seller). The four add up to the order total.
+ */
+function escrowView(order: Order) {
+  const currency = order.total.currency;
+  const reversed = order.escrow.reversed ?? 0;
+  return {
+    held: money(order.escrow.held, currency),
+    released: money(order.escrow.released, currency),
+    refunded: money(order.escrow.refunded - reversed, currency),
+    reversed: money(reversed, currency),
+  };
+}
+
 export type Viewer = { role: 'buyer' | 'seller' | 'admin'; userId: string };
 
 /** Which side of the order the caller is on, or null: not theirs (answered as 404, never 403). */
@@ -341,7 +356,6 @@ export const listSide = (viewer: { roles: readonly string[] }): Party => (viewer
  * (DOMAIN.md "Actors") and never the buyer's payment reference; money is shown in the order's currency.
  */
 export function orderView(order: Order, as: Viewer['role']) {
-  const currency = order.total.currency;
   const showAddress = as !== 'seller' || isOpen(order);
   return {
     orderId: order.orderId,
@@ -352,7 +366,7 @@ export function orderView(order: Order, as: Viewer['role']) {
     total: order.total,
     ...(showAddress && { shippingAddress: order.shippingAddress }),
     ...(as !== 'seller' && { paymentReference: order.paymentReference }),
-    escrow: { held: money(order.escrow.held, currency), released: money(order.escrow.released, currency), refunded: money(order.escrow.refunded, currency) },
+    escrow: escrowView(order),
     shipment: order.shipment,
     handlingDeadline: order.handlingDeadline,
     shipBy: shipByOf(order),

@@ -50,7 +50,7 @@ const OrderSchema = schemaOf<Order>()(
     total: MoneySchema,
     shippingAddress: AddressSchema,
     paymentReference: z.string(),
-    escrow: z.object({ held: z.int(), released: z.int(), refunded: z.int() }),
+    escrow: z.object({ held: z.int(), released: z.int(), refunded: z.int(), reversed: z.optional(z.int()) }),
     ledgerSeq: z.int(),
     shipment: z.nullable(z.object({ carrier: z.string(), trackingNumber: z.string(), estimatedDeliveryAt: z.string(), shippedAt: z.string(), late: z.boolean() })),
     handlingDeadline: z.string(),

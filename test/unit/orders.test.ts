@@ -250,6 +250,17 @@ describe('extending protection', () => {
   });
 });
 
+describe('the escrow in the order view', () => {
+  it('splits refunds into refunded from escrow and reversed after release, adding up to the total', () => {
+    const completed = anOrder().shipped().completed().build();
+    const before = orders.refundThroughDispute(anOrder().shipped().build(), 1000, 'RESOLVED', 'dispute d1', at(3)).order;
+    const after = orders.refundThroughDispute(completed, 1500, 'RESOLVED', 'dispute d2', at(8)).order;
+    const usd = (amount: number) => ({ amount, currency: 'USD' });
+    expect(orders.orderView(before, 'buyer').escrow).toEqual({ held: usd(3900), released: usd(0), refunded: usd(1000), reversed: usd(0) });
+    expect(orders.orderView(after, 'buyer').escrow).toEqual({ held: usd(0), released: usd(3400), refunded: usd(0), reversed: usd(1500) });
+  });
+});
+
 describe('the escrow invariant', () => {
   it('holds after every path: place → cancel, place → ship → confirm, place → ship → deliver → auto-confirm', () => {
     const paths: ((order: Order) => Transition)[][] = [
