@@ -16,7 +16,7 @@ import type { HttpMethod } from './routes/spec.js';
 export type { AuthMode, HttpMethod, Role, RouteSpec, Schema } from './routes/spec.js';
 
 /** Business events a function logs (platform/business-events.ts); the AWS host turns them into CloudWatch metrics. */
-export const businessEvents = ['OrderPlaced', 'ReceiptConfirmed', 'ReviewPublished', 'DisputeOpened', 'DisputeEscalated', 'RefundIssued', 'TimerParked', 'ArbitrationOverdue', 'RefundFailed'] as const;
+export const businessEvents = ['OrderPlaced', 'ReceiptConfirmed', 'ReviewPublished', 'DisputeOpened', 'DisputeEscalated', 'RefundIssued', 'TimerParked', 'ArbitrationOverdue', 'RefundFailed', 'OrderAutoCancelled'] as const;
 export type BusinessEvent = (typeof businessEvents)[number];
 
 /** Object access in one prefix of the media bucket: `write` is PutObject only (a copy's target). */
@@ -45,14 +45,14 @@ export const functions = {
   operations: { entry: 'lambdas/http/operations.ts', description: 'Health, OpenAPI document and reference page', table: 'none' },
   sellers: { entry: 'lambdas/http/sellers.ts', description: 'Seller store profiles', table: 'readWrite' },
   products: { entry: 'lambdas/http/products.ts', description: 'Listings', table: 'readWrite', signsCursors: true },
-  orders: { entry: 'lambdas/http/orders.ts', description: 'Orders, shipment, tracking, escrow', table: 'readWrite', signsCursors: true, emits: ['OrderPlaced', 'ReceiptConfirmed'] },
+  orders: { entry: 'lambdas/http/orders.ts', description: 'Orders, shipment, tracking, escrow', table: 'readWrite', signsCursors: true, emits: ['OrderPlaced', 'ReceiptConfirmed', 'RefundIssued'] },
   uploads: { entry: 'lambdas/http/uploads.ts', description: 'Presigned S3 uploads', table: 'readWrite', bucket: { incoming: 'write' } },
   reviews: { entry: 'lambdas/http/reviews.ts', description: 'Reviews, replies, votes, reports and their moderation queue', table: 'readWrite', signsCursors: true, bucket: { owned: 'read' }, sendsTo: ['moderation'], emits: ['ReviewPublished'] },
   moderationWorker: { entry: 'lambdas/workers/moderation.ts', description: 'Moderates review revisions and seller replies', table: 'readWrite', bucket: { incoming: 'read', owned: 'readWrite' }, emits: ['ReviewPublished'], timeoutSeconds: 30 },
   disputes: { entry: 'lambdas/http/disputes.ts', description: 'Disputes, returns, arbitration and refunds', table: 'readWrite', signsCursors: true, bucket: { incoming: 'read', owned: 'readWrite' }, sendsTo: ['disputes'], emits: ['DisputeOpened', 'DisputeEscalated', 'RefundIssued'] },
   caseFileWorker: { entry: 'lambdas/workers/case-file.ts', description: 'Builds the case file of an escalated dispute and proposes a decision', table: 'readWrite', timeoutSeconds: 30 },
   timersJob: { entry: 'lambdas/jobs/timers.ts', description: 'Plans the timer sweep: the timer lag, and one work item per shard of the due index', table: 'read', sendsTo: ['timerShards'], timeoutSeconds: 60, reservedConcurrency: 1 },
-  timerShardWorker: { entry: 'lambdas/workers/timer-shard.ts', description: 'Fires the due timers of one shard: auto-confirm, windows, dispute deadlines, refunds, outbox retries', table: 'readWrite', sendsTo: ['moderation', 'disputes'], emits: ['ReceiptConfirmed', 'DisputeEscalated', 'RefundIssued', 'TimerParked'], timeoutSeconds: 120 },
+  timerShardWorker: { entry: 'lambdas/workers/timer-shard.ts', description: 'Fires the due timers of one shard: auto-confirm, auto-cancel, windows, dispute deadlines, refunds, outbox retries', table: 'readWrite', sendsTo: ['moderation', 'disputes'], emits: ['ReceiptConfirmed', 'DisputeEscalated', 'RefundIssued', 'TimerParked', 'OrderAutoCancelled'], timeoutSeconds: 120 },
 } as const satisfies Record<string, FunctionSpec>;
 export type FunctionName = keyof typeof functions;
 

@@ -7,7 +7,8 @@
  *   2. DynamoDB calls and capacity per API operation, through the local host (bench/dynamo-costs.ts for
  *      sellers, listings and orders; bench/review-costs.ts for uploads and reviews; bench/dispute-costs.ts)
  *   3. timers sweep and order-list cost against data size (bench/scaling.ts)
- *   4. timers sweep against open disputes, not-due ones seeded (bench/dispute-sweep.ts)
+ *   4. timers sweep against open disputes, not-due ones seeded (bench/dispute-sweep.ts), and against
+ *      unshipped orders, not-due ship-by timers seeded (bench/ship-by-sweep.ts)
  *   5. a product's review page at 10 and 10,000 reviews, seeded (bench/review-scale.ts)
  *   6. moderation worker throughput (bench/moderation.ts)
  *   7. local HTTP throughput (bench/throughput.ts; skipped with --quick)
@@ -32,6 +33,7 @@ import { BenchClient } from './bench/client.js';
 import { costPerMillionSection } from './bench/cost.js';
 import { measureDisputeCosts } from './bench/dispute-costs.js';
 import { disputeSweepSection, measureDisputeSweep } from './bench/dispute-sweep.js';
+import { measureShipBySweep, shipBySweepSection } from './bench/ship-by-sweep.js';
 import { costSection, measureRouteCosts } from './bench/dynamo-costs.js';
 import { measureModeration, moderationSection } from './bench/moderation.js';
 import { countUnits } from './bench/recorder.js';
@@ -74,6 +76,8 @@ try {
   countUnits(false);
   progress(`timers sweep with ${settings.due} due and ${settings.notDueDisputes} not-due open disputes`);
   const disputeSweep = await measureDisputeSweep(host, client, { notDue: settings.notDueDisputes, due: settings.due });
+  progress(`timers sweep with ${settings.due} due and ${settings.notDueDisputes} not-due ship-by timers (auto-cancel)`);
+  const shipBySweep = await measureShipBySweep(host, client, { notDue: settings.notDueDisputes, due: settings.due });
   progress(`a product's review page with 10 and ${settings.reviews} reviews (seeding)`);
   const reviewScale = await measureReviewScale(client, { small: 10, large: settings.reviews });
   progress(`  seeded in ${reviewScale.seedSeconds.toFixed(1)} s`);
@@ -91,6 +95,7 @@ try {
     sweepSection(scaling),
     listSection(scaling),
     disputeSweepSection(disputeSweep),
+    shipBySweepSection(shipBySweep),
     reviewScaleSection(reviewScale),
     moderationSection(moderation),
     timerScaleSection(timerScale),

@@ -96,7 +96,7 @@ export const Refund = described(
   z.object({
     refundId: z.string(),
     orderId: z.string(),
-    disputeId: z.string(),
+    disputeId: described(z.nullable(z.string()), { description: 'Null for the refund of a cancelled order.' }),
     amount: Money,
     status: enumOf<RefundStatus>()(['REQUESTED', 'PROCESSING', 'COMPLETED', 'FAILED']),
     requestedAt: Timestamp,

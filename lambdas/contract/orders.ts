@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import type { LedgerType } from '../domain/money.js';
-import type { Order as DomainOrder, OrderStatus as OrderStatusValue, Party, TrackingStatus as TrackingStatusValue } from '../domain/orders.js';
+import type { Canceller, Order as DomainOrder, OrderStatus as OrderStatusValue, TrackingStatus as TrackingStatusValue } from '../domain/orders.js';
 import { Address, ListQuery, Money, Timestamp, described, enumOf, idParam, page, text } from './shared.js';
 
 export const OrderStatus = described(enumOf<OrderStatusValue>()(['AWAITING_SHIPMENT', 'SHIPPED', 'DELIVERED', 'COMPLETED', 'CANCELLED', 'CLOSED']), { id: 'OrderStatus' });
@@ -37,7 +37,15 @@ export const AddTrackingEvent = described(
   { id: 'AddTrackingEvent' },
 );
 
-export const Escrow = described(z.object({ held: Money, released: Money, refunded: Money }), { id: 'Escrow' });
+export const Escrow = described(
+  z.object({
+    held: Money,
+    released: described(Money, { description: 'Paid to the seller, less what was reversed.' }),
+    refunded: described(Money, { description: 'Refunded to the buyer from escrow, before release.' }),
+    reversed: described(Money, { description: 'Refunded to the buyer after release, taken back from the seller.' }),
+  }),
+  { id: 'Escrow' },
+);
 
 export const OrderLine = z.object({
   productId: z.string(),
@@ -60,10 +68,19 @@ export const Order = described(
     escrow: Escrow,
     shipment: z.nullable(z.object({ carrier: z.string(), trackingNumber: z.string(), estimatedDeliveryAt: Timestamp, shippedAt: Timestamp, late: z.boolean() })),
     handlingDeadline: Timestamp,
+    shipBy: described(Timestamp, { description: 'Not shipped by then, the order is cancelled and refunded in full (handling time + 3 days).' }),
     protectionEndsAt: z.nullable(Timestamp),
     protectionExtended: z.boolean(),
     disputeStatus: z.nullable(z.string()),
-    cancellation: z.nullable(z.object({ by: enumOf<Party>()(['buyer', 'seller']), reason: z.string(), at: Timestamp })),
+    cancellation: z.nullable(
+      z.object({
+        by: enumOf<Canceller>()(['buyer', 'seller', 'system']),
+        reason: z.string(),
+        at: Timestamp,
+        rule: described(z.optional(z.string()), { description: 'The rule an automatic cancellation applied, e.g. AUTO_CANCEL_NOT_SHIPPED.' }),
+        refundId: described(z.optional(z.string()), { description: 'The tracked refund of the held money: GET /v1/refunds/{refundId}.' }),
+      }),
+    ),
     deliveredAt: z.nullable(Timestamp),
     completedAt: z.nullable(Timestamp),
     completedBy: z.nullable(enumOf<NonNullable<DomainOrder['completedBy']>>()(['buyer', 'system'])),

@@ -18,6 +18,8 @@ const statusByCode = {
   // 401/403: who is asking.
   UNAUTHENTICATED: 401,
   FORBIDDEN_ROLE: 403,
+  /** No self-dealing: nobody buys from its own store, nor reviews, votes on or reports reviews of its own products. */
+  OWN_PRODUCT: 403,
   // 404: does not exist, or is not the caller's.
   ORDER_NOT_FOUND: 404,
   PRODUCT_NOT_FOUND: 404,

@@ -29,8 +29,12 @@ export function sum(amounts: Money[], currency: string): Money {
 /** The escrow position of one order: what is still held, and what has left it and how. */
 export interface EscrowBalance {
   held: number;
+  /** Released to the seller, less what was taken back (REVERSAL). */
   released: number;
+  /** Every REFUND to the buyer, the part taken back from the seller included. */
   refunded: number;
+  /** Of `refunded`, what was taken back from the seller after release (Σ REVERSAL); absent until one happens. */
+  reversed?: number | undefined;
 }
 
 /**
@@ -58,7 +62,7 @@ export function applyLedger(balance: EscrowBalance, entries: readonly Pick<Ledge
         return { ...next, held: next.held + amount };
       case 'REVERSAL':
         if (amount > next.released) throw new RangeError(`Cannot reverse ${amount} of ${next.released} released`);
-        return { ...next, held: next.held + amount, released: next.released - amount };
+        return { ...next, held: next.held + amount, released: next.released - amount, reversed: (next.reversed ?? 0) + amount };
       case 'RELEASE':
       case 'REFUND':
         if (amount > next.held) throw new RangeError(`Cannot take ${amount} from escrow holding ${next.held}`);

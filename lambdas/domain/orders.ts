@@ -14,6 +14,21 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export const TRACKING_STATUSES = ['IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'EXCEPTION'] as const;
 export type TrackingStatus = (typeof TRACKING_STATUSES)[number];
 export type Party = 'buyer' | 'seller';
+/** Who cancelled: a party, or the platform (the auto-cancel of an order never shipped). */
+export type Canceller = Party | 'system';
+
+/** The rule an automatic cancellation cites: not shipped within handling time + 3 days (DOMAIN.md "Orders"). */
+export const AUTO_CANCEL_RULE = 'AUTO_CANCEL_NOT_SHIPPED';
+
+export interface Cancellation {
+  by: Canceller;
+  reason: string;
+  at: string;
+  /** The rule an automatic cancellation applied; absent when a party cancelled. */
+  rule?: string | undefined;
+  /** The tracked refund of the held money (GET /v1/refunds/{refundId}); absent on orders cancelled before refunds were tracked. */
+  refundId?: string | undefined;
+}
 
 export interface Address {
   name: string;
@@ -66,7 +81,7 @@ export interface Order {
   disputeId?: string | null;
   /** Set by the timers job when the return window has passed: no new RETURN_AND_REFUND dispute. */
   returnWindowClosed?: boolean;
-  cancellation: { by: Party; reason: string; at: string } | null;
+  cancellation: Cancellation | null;
   deliveredAt: string | null;
   /** When the DELIVERED tracking event was recorded (deliveredAt is when the carrier says it happened). */
   deliveryRecordedAt?: string | null;
@@ -142,6 +157,8 @@ export function placeOrder(input: PlaceOrderInput): Transition {
   if (listings.some((listing) => listing.sellerId !== first.sellerId)) {
     throw new DomainError('MIXED_SELLERS', 'All lines of an order must come from one seller; place one order per seller.');
   }
+  // Whatever role its token carries: a shop buying its own listing could publish a "verified" review of it.
+  if (first.sellerId === input.buyerId) throw new DomainError('OWN_PRODUCT', 'You cannot buy from your own store.');
   const currency = first.price.currency;
   if (listings.some((listing) => listing.price.currency !== currency)) {
     throw new DomainError('MIXED_CURRENCIES', 'All lines of an order must be priced in one currency.');
@@ -197,12 +214,33 @@ export function placeOrder(input: PlaceOrderInput): Transition {
   return withLedger(order, input.now, [{ type: 'HOLD', amount: total.amount, reason: 'payment captured' }]);
 }
 
-export function cancelOrder(order: Order, by: Party, reason: string, now: string): Transition {
+/**
+ * When an order still awaiting shipment is cancelled by the platform: its handling time plus 3 days
+ * (DOMAIN.md "Orders": money is never held for a parcel that will not come).
+ */
+export const shipByOf = (order: Pick<Order, 'handlingDeadline'>): string => addMs(order.handlingDeadline, policy.autoCancelAfterHandlingMs);
+
+/**
+ * Cancels an order before it ships: everything held is refunded (`refundId` names the tracked refund
+ * that pays it out). Every cancellation, a party's or the platform's, is this one transition.
+ */
+export function cancelOrder(order: Order, cancellation: Omit<Cancellation, 'at'>, now: string): Transition {
   if (order.status !== 'AWAITING_SHIPMENT') {
     throw new DomainError('ORDER_NOT_CANCELLABLE', `An order can be cancelled only before it ships; it is ${order.status}.`);
   }
-  const cancelled: Order = { ...order, status: 'CANCELLED', cancellation: { by, reason, at: now } };
-  return withLedger(cancelled, now, [{ type: 'REFUND', amount: order.escrow.held, reason: `cancelled by ${by}` }]);
+  const cancelled: Order = { ...order, status: 'CANCELLED', cancellation: { ...cancellation, at: now } };
+  const reason = cancellation.rule ? `cancelled by the platform (${cancellation.rule})` : `cancelled by ${cancellation.by}`;
+  return withLedger(cancelled, now, [{ type: 'REFUND', amount: order.escrow.held, reason }]);
+}
+
+/** The platform cancels an order not shipped by its ship-by time, citing the rule. */
+export function autoCancelOrder(order: Order, refundId: string | undefined, now: string): Transition {
+  const shipBy = shipByOf(order);
+  if (order.status === 'AWAITING_SHIPMENT' && now < shipBy) {
+    throw new DomainError('ORDER_NOT_CANCELLABLE', `The order may still ship until ${shipBy}.`);
+  }
+  const reason = `Not shipped by ${shipBy} (handling time + ${policy.autoCancelAfterHandlingMs / DAY_MS} days): cancelled and refunded in full.`;
+  return cancelOrder(order, { by: 'system', reason, rule: AUTO_CANCEL_RULE, ...(refundId && { refundId }) }, now);
 }
 
 export function shipOrder(order: Order, shipment: { carrier: string; trackingNumber: string; estimatedDeliveryAt: string }, now: string): Transition {
@@ -222,12 +260,22 @@ export function shipOrder(order: Order, shipment: { carrier: string; trackingNum
       ...order,
       status: 'SHIPPED',
       shipment: { ...shipment, shippedAt: now, late },
-      // The protection period starts at shipment (DOMAIN.md); its end auto-confirms receipt.
-      protectionEndsAt: addMs(now, order.protectionDays * DAY_MS),
+      protectionEndsAt: protectionEnd(now, order.protectionDays, shipment.estimatedDeliveryAt),
     },
     now,
     [],
   );
+}
+
+/**
+ * The protection period starts at shipment and never ends before the parcel is due (DOMAIN.md "Orders"):
+ * `max(shippedAt + protectionDays, estimatedDeliveryAt + 15 days)`. Its end auto-confirms receipt, so a
+ * short period with a long estimate must not release the money before the buyer could have the goods.
+ */
+export function protectionEnd(shippedAt: string, protectionDays: number, estimatedDeliveryAt: string): string {
+  const byPeriod = addMs(shippedAt, protectionDays * DAY_MS);
+  const byPromise = addMs(estimatedDeliveryAt, policy.protectionAfterEstimateMs);
+  return byPeriod > byPromise ? byPeriod : byPromise;
 }
 
 /** Carrier events may arrive late but never from the future (a few minutes of clock skew allowed). */
@@ -275,6 +323,21 @@ export function extendProtection(order: Order, now: string): Transition {
   return withLedger({ ...order, protectionExtended: true, protectionEndsAt: addMs(order.protectionEndsAt, policy.protectionExtensionMs) }, now, []);
 }
 
+/**
+ * Where the buyer's payment is (API.md): still held, released to the seller, refunded from escrow, or
+ * reversed (refunded after release, taken back from the seller). The four add up to the order total.
+ */
+function escrowView(order: Order) {
+  const currency = order.total.currency;
+  const reversed = order.escrow.reversed ?? 0;
+  return {
+    held: money(order.escrow.held, currency),
+    released: money(order.escrow.released, currency),
+    refunded: money(order.escrow.refunded - reversed, currency),
+    reversed: money(reversed, currency),
+  };
+}
+
 export type Viewer = { role: 'buyer' | 'seller' | 'admin'; userId: string };
 
 /** Which side of the order the caller is on, or null: not theirs (answered as 404, never 403). */
@@ -293,7 +356,6 @@ export const listSide = (viewer: { roles: readonly string[] }): Party => (viewer
  * (DOMAIN.md "Actors") and never the buyer's payment reference; money is shown in the order's currency.
  */
 export function orderView(order: Order, as: Viewer['role']) {
-  const currency = order.total.currency;
   const showAddress = as !== 'seller' || isOpen(order);
   return {
     orderId: order.orderId,
@@ -304,9 +366,10 @@ export function orderView(order: Order, as: Viewer['role']) {
     total: order.total,
     ...(showAddress && { shippingAddress: order.shippingAddress }),
     ...(as !== 'seller' && { paymentReference: order.paymentReference }),
-    escrow: { held: money(order.escrow.held, currency), released: money(order.escrow.released, currency), refunded: money(order.escrow.refunded, currency) },
+    escrow: escrowView(order),
     shipment: order.shipment,
     handlingDeadline: order.handlingDeadline,
+    shipBy: shipByOf(order),
     protectionEndsAt: order.protectionEndsAt,
     protectionExtended: order.protectionExtended,
     disputeStatus: order.disputeStatus,

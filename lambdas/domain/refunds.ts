@@ -13,7 +13,8 @@ export type RefundStatus = (typeof REFUND_STATUSES)[number];
 export interface Refund {
   refundId: string;
   orderId: string;
-  disputeId: string;
+  /** The dispute that decided the refund; null for a cancellation's refund of everything held. */
+  disputeId: string | null;
   buyerId: string;
   sellerId: string;
   amount: Money;

@@ -122,8 +122,10 @@ export const editWindowEndsAt = (review: Pick<Review, 'createdAt'>): string => a
 export const isEditable = (review: Pick<Review, 'createdAt' | 'editWindowClosed' | 'status'>, now: string): boolean =>
   review.status !== 'REMOVED' && !review.editWindowClosed && now <= editWindowEndsAt(review);
 
-/** Only the buyer of a completed order, for a product on it, within 30 days of completion. */
+/** Only the buyer of a completed order, for a product on it, within 30 days of completion; never its own product. */
 export function assertCanReview(order: Order, productId: string, now: string): void {
+  // An order placed before self-dealing was refused still cannot earn its seller a "verified" review.
+  if (order.buyerId === order.sellerId) throw new DomainError('OWN_PRODUCT', 'You cannot review a product of your own store.');
   if (order.status === 'CANCELLED') throw new DomainError('ORDER_CANCELLED', 'A cancelled order cannot be reviewed.');
   if (order.status === 'CLOSED') throw new DomainError('ORDER_CLOSED', 'An order refunded through a dispute cannot be reviewed.');
   if (order.status !== 'COMPLETED') throw new DomainError('ORDER_NOT_COMPLETED', 'Confirm receipt of the order before reviewing it.');
@@ -149,16 +151,26 @@ export function assertPublished(review: Review | undefined, reviewId: string): a
   if (!review || !review.published) throw notFound('Review', reviewId);
 }
 
-/** A helpful vote: on a published review, never the author's own (DOMAIN.md "Reviews"). */
+/** The product's own seller, whatever role its token carries, neither votes on nor reports its reviews (403; it goes through support). */
+function assertNotOwnProduct(review: Review, userId: string, what: string): void {
+  if (review.sellerId === userId) throw new DomainError('OWN_PRODUCT', `You cannot ${what} reviews of your own products; contact support instead.`);
+}
+
+/** A helpful vote: on a published review, never the author's own nor by the product's seller (DOMAIN.md "Reviews"). */
 export function assertCanVote(review: Review | undefined, reviewId: string, voterId: string): asserts review is Review {
   assertPublished(review, reviewId);
   if (review.buyerId === voterId) throw new DomainError('CANNOT_VOTE_OWN_REVIEW', 'You cannot vote on your own review.');
+  assertNotOwnProduct(review, voterId, 'vote on');
 }
 
-/** An abuse report: on a published review; the author's own review is not reportable (404, as if unseen). */
+/**
+ * An abuse report: on a published review; the author's own review is not reportable (404, as if unseen),
+ * and the product's seller's reports are refused, so they never count toward the three that escalate.
+ */
 export function assertCanReport(review: Review | undefined, reviewId: string, reporterId: string): asserts review is Review {
   assertPublished(review, reviewId);
   if (review.buyerId === reporterId) throw notFound('Review', reviewId);
+  assertNotOwnProduct(review, reporterId, 'report');
 }
 
 export function createReview(input: { reviewId: string; order: Order; productId: string; reviewerName: string | undefined; content: RevisionContent; now: string }): Review {

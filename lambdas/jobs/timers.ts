@@ -16,7 +16,7 @@ import { businessEvent } from '../platform/business-events.js';
 import { clock } from '../platform/clock.js';
 import { logger } from '../platform/logger.js';
 import { retryModeration } from '../services/moderation.js';
-import { confirmReceipt } from '../services/orders.js';
+import { autoCancelOrder, confirmReceipt } from '../services/orders.js';
 import { closeReturnWindow, closeReviewWindow } from '../store/orders.js';
 import { retryCaseFile } from '../services/case-files.js';
 import { fireDeadline } from '../services/disputes.js';
@@ -36,6 +36,8 @@ const fireByKind: Record<TimerKind, (timer: Timer) => Promise<unknown>> = {
   DISPUTE_DEADLINE: (timer) => fireDeadline(timer),
   CASE_FILE: (timer) => retryCaseFile(timer),
   REFUND_PROGRESS: (timer) => progressRefund(timer),
+  // Every cancellation removes this timer; one still here finds an order that shipped meanwhile and retires.
+  SHIP_BY: (timer) => autoCancelOrder(timer.entityId),
 };
 
 /** Applies a due timer's rule: the service of its kind, which settles or moves the timer in its own transaction. */

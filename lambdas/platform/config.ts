@@ -33,8 +33,12 @@ const DAY = 24 * 60 * 60 * 1000;
 export const policy = {
   maxOrderLines: 50,
   handlingDays: 7,
+  /** An order not shipped this long after its handling time is cancelled and refunded. */
+  autoCancelAfterHandlingMs: 3 * DAY,
   protectionDays: 60,
   protectionExtensionMs: 15 * DAY,
+  /** Protection lasts at least this long after the carrier's delivery estimate. */
+  protectionAfterEstimateMs: 15 * DAY,
   returnWindowDays: 15,
   refundExpectedBusinessDays: 15,
   reviewWindowMs: 30 * DAY,

@@ -21,6 +21,7 @@ import { countForSeller, getSellerProfile, sellerTakesOrders } from '../store/se
 import { cancelTimer, setTimer } from '../store/timers.js';
 import type { Write } from '../store/transactions.js';
 import { runCommand, type AfterCommit } from './command.js';
+import { trackedRefund } from './refunds.js';
 
 /** The order and which side of it the caller is on; not theirs is 404. The system may read any order. */
 async function loadFor(orderId: string, principal: Principal): Promise<{ order: Order; as: Viewer['role'] }>;
@@ -111,6 +112,8 @@ export function placeOrder(buyer: Principal, request: PlaceOrderRequest, idempot
           sellerTakesOrders(placed.sellerId, now),
           paymentUsedOnce(request.paymentReference, placed.orderId),
           ...countForSeller(placed.sellerId, now, { ordersPlaced: 1 }),
+          // Not shipped by then, the platform cancels it: written with the order, so no order escapes it.
+          setTimer({ kind: 'SHIP_BY', entityId: placed.orderId, dueAt: orders.shipByOf(placed) }, now),
           // A concurrent request with the same key loses here, and its retry finds this record.
           ...keyRecordWrites(idempotency, view),
         ],
@@ -140,19 +143,51 @@ export async function viewOrder(principal: Principal, orderId: string) {
   return orders.orderView(order, as);
 }
 
+/**
+ * What every cancellation writes, whoever cancels: the transition (its REFUND of everything held), the
+ * tracked refund that pays it out, the ship-by timer retired, and a cancellation counted against the
+ * shop unless the buyer cancelled (DOMAIN.md "Orders": the seller's and the platform's both count).
+ */
+function cancellation(current: Order, cancel: (refundId: string | undefined) => Transition, now: string): OrderDecision<Order> {
+  const amount = current.escrow.held;
+  const refundId = amount > 0 ? newId('rfd') : undefined;
+  const transition = cancel(refundId);
+  const cancelled = transition.order;
+  const refund = refundId ? trackedRefund(current, { refundId, amount, disputeId: null }, now) : undefined;
+  const counted = cancelled.cancellation?.by !== 'buyer';
+  return {
+    transition,
+    alsoWrite: [...(refund?.writes ?? []), cancelTimer('SHIP_BY', current.orderId), ...(counted ? countForSeller(current.sellerId, now, { sellerCancellations: 1 }) : [])],
+    result: cancelled,
+    afterCommit: refund ? [() => businessEvent('RefundIssued', { orderId: current.orderId, refundId: refund.refund.refundId, amount, currency: current.total.currency })] : [],
+  };
+}
+
 export async function cancelOrder(principal: Principal, orderId: string, reason: string) {
   const { order, as } = await changeOrder(orderId, principal, (current, as, now) => {
     requireSide(as, ['buyer', 'seller'], orderId);
-    const party: orders.Party = as === 'seller' ? 'seller' : 'buyer';
-    const transition = orders.cancelOrder(current, party, reason, now);
-    return {
-      transition,
-      // A seller's cancellation counts against the shop (DOMAIN.md "Orders").
-      alsoWrite: party === 'seller' ? countForSeller(current.sellerId, now, { sellerCancellations: 1 }) : [],
-      result: { order: transition.order, as: party },
-    };
+    const by: orders.Party = as === 'seller' ? 'seller' : 'buyer';
+    const decision = cancellation(current, (refundId) => orders.cancelOrder(current, { by, reason, ...(refundId && { refundId }) }, now), now);
+    return { ...decision, result: { order: decision.result, as: by } };
   });
   return orders.orderView(order, as);
+}
+
+/**
+ * The ship-by timer: an order still awaiting shipment at placement + handling days + 3 days is cancelled
+ * and refunded in full (DOMAIN.md "Orders"). An order that shipped or was cancelled meanwhile refuses
+ * (ORDER_NOT_CANCELLABLE), which retires the timer; a cancellation racing this one is decided again on
+ * the fresh order, so exactly one of them refunds.
+ */
+export async function autoCancelOrder(orderId: string): Promise<void> {
+  await changeOrder(orderId, 'system', (current, _as, now) => {
+    const decision = cancellation(current, (refundId) => orders.autoCancelOrder(current, refundId, now), now);
+    const cancelled = decision.result;
+    return {
+      ...decision,
+      afterCommit: [...(decision.afterCommit ?? []), () => businessEvent('OrderAutoCancelled', { orderId, sellerId: cancelled.sellerId, refunded: current.escrow.held, rule: orders.AUTO_CANCEL_RULE })],
+    };
+  });
 }
 
 export async function shipOrder(principal: Principal, orderId: string, shipment: { carrier: string; trackingNumber: string; estimatedDeliveryAt: string }) {
@@ -164,6 +199,7 @@ export async function shipOrder(principal: Principal, orderId: string, shipment:
       transition,
       alsoWrite: [
         setTimer({ kind: 'AUTO_CONFIRM', entityId: orderId, dueAt: shipped.protectionEndsAt as string }, now),
+        cancelTimer('SHIP_BY', orderId),
         ...countForSeller(current.sellerId, now, { shipments: 1, lateShipments: shipped.shipment?.late ? 1 : 0 }),
       ],
       result: shipped,

@@ -107,7 +107,7 @@ export const refundEntity = defineEntity({
     z.object({
       refundId: z.string(),
       orderId: z.string(),
-      disputeId: z.string(),
+      disputeId: nullableString,
       buyerId: z.string(),
       sellerId: z.string(),
       amount: MoneySchema,

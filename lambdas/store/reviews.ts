@@ -24,7 +24,7 @@ declare module './transactions.js' {
     reviewGuard: true;
     /** The order is still COMPLETED when its review is written (a dispute may close it meanwhile). */
     orderCompleted: true;
-    /** A helpful vote lands only on a published review, not by its author. */
+    /** A helpful vote lands only on a published review, not by its author nor by the product's seller. */
     reviewVotable: true;
     /** The voter has not voted on this review yet. */
     voteNotCast: true;
@@ -295,7 +295,7 @@ export function voteWrites(reviewId: string, vote: Vote, helpful: boolean): Writ
     guarded(
       'reviewVotable',
       update(reviewEntity.key({ reviewId }), 'ADD helpfulCount :delta, version :one', undefined, { ':delta': delta, ':one': 1 }, {
-        expression: 'attribute_exists(PK) AND attribute_type(published, :map) AND buyerId <> :voter',
+        expression: 'attribute_exists(PK) AND attribute_type(published, :map) AND buyerId <> :voter AND sellerId <> :voter',
         values: { ':map': 'M', ':voter': vote.userId },
       }),
     ),

@@ -92,8 +92,8 @@ export class BenchClient {
     return stringField(placed.body, 'orderId');
   }
 
-  async ship(seller: Actor, orderId: string): Promise<void> {
-    await this.expect(200, 'POST', `/v1/orders/${orderId}/shipment`, { as: seller, body: aShipment() });
+  async ship(seller: Actor, orderId: string, estimatedDeliveryAt?: string): Promise<void> {
+    await this.expect(200, 'POST', `/v1/orders/${orderId}/shipment`, { as: seller, body: aShipment(estimatedDeliveryAt) });
   }
 
   /** One order with one line per listing (all of one store), placed and shipped. */

@@ -71,12 +71,16 @@ interface Party {
   orderIds: string[];
 }
 
-/** A seller whose listing has `protectionDays`, and a buyer with `count` shipped orders of it. */
+/**
+ * A seller whose listing has `protectionDays`, and a buyer with `count` shipped orders of it. Delivery is
+ * estimated a minute after each shipment, so protection ends after `protectionDays` (it never ends
+ * before the estimate + 15 days).
+ */
 async function shippedOrders(client: BenchClient, count: number, protectionDays: number): Promise<Party> {
   const { seller, productId } = await client.sellerWithListing({ guarantee: { returnable: true, protectionDays } });
   const buyer = await client.actor('buyer');
   const orderIds = await mapLimit(Array.from({ length: count }), BUILD_CONCURRENCY, () => client.placeOrder(buyer, productId));
-  await mapLimit(orderIds, BUILD_CONCURRENCY, (orderId) => client.ship(seller, orderId));
+  await mapLimit(orderIds, BUILD_CONCURRENCY, (orderId) => client.ship(seller, orderId, new Date(clock.now().getTime() + 60_000).toISOString()));
   return { seller, buyer, orderIds };
 }
 

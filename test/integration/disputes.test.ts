@@ -400,7 +400,7 @@ describe('a dispute after completion', () => {
     expect((await api.post(at(disputeId, 'response'), seller, ACCEPT)).status).toBe(200);
     const ledger = await api.get<{ items: { type: string; amount: Money }[] }>(`/v1/orders/${orderId}/ledger`, buyer);
     expect(ledger.body.items.map((entry) => [entry.type, entry.amount.amount])).toEqual([['HOLD', TOTAL], ['RELEASE', TOTAL], ['REVERSAL', 1000], ['REFUND', 1000]]);
-    expect(await orderOf(orderId, seller)).toMatchObject({ status: 'COMPLETED', escrow: { held: usd(0), released: usd(TOTAL - 1000), refunded: usd(1000) } });
+    expect(await orderOf(orderId, seller)).toMatchObject({ status: 'COMPLETED', escrow: { held: usd(0), released: usd(TOTAL - 1000), refunded: usd(0), reversed: usd(1000) } });
     await api.expectEscrowBalanced(orderId, seller);
   });
 

@@ -168,7 +168,7 @@ export class Api {
   async expectEscrowBalanced(orderId: string, as: Actor): Promise<{ held: number; released: number; refunded: number; hold: number }> {
     const ledger = await this.get<{ items: { type: string; amount: { amount: number; currency: string } }[] }>(`/v1/orders/${orderId}/ledger`, as);
     expect(ledger.status).toBe(200);
-    const order = await this.get<{ status: string; escrow: Record<'held' | 'released' | 'refunded', { amount: number }>; total: { amount: number; currency: string } }>(`/v1/orders/${orderId}`, as);
+    const order = await this.get<{ status: string; escrow: Record<'held' | 'released' | 'refunded' | 'reversed', { amount: number }>; total: { amount: number; currency: string } }>(`/v1/orders/${orderId}`, as);
     const total = (type: string) => ledger.body.items.filter((entry) => entry.type === type).reduce((sum, entry) => sum + entry.amount.amount, 0);
     const hold = total('HOLD');
     // A refund after completion first takes back part of the release (REVERSAL).
@@ -177,8 +177,11 @@ export class Api {
     for (const entry of ledger.body.items) expect(entry.amount.currency).toBe(order.body.total.currency);
     expect(hold).toBe(order.body.total.amount);
     expect(order.body.escrow.released.amount).toBe(released);
-    expect(order.body.escrow.refunded.amount).toBe(refunded);
+    // The view splits the refunds: from escrow, and reversed after release.
+    expect(order.body.escrow.reversed.amount).toBe(total('REVERSAL'));
+    expect(order.body.escrow.refunded.amount + order.body.escrow.reversed.amount).toBe(refunded);
     expect(hold).toBe(released + refunded + order.body.escrow.held.amount);
+    expect(hold).toBe(order.body.escrow.held.amount + order.body.escrow.released.amount + order.body.escrow.refunded.amount + order.body.escrow.reversed.amount);
     if (['COMPLETED', 'CANCELLED', 'CLOSED'].includes(order.body.status)) expect(order.body.escrow.held.amount).toBe(0);
     return { held: order.body.escrow.held.amount, released, refunded, hold };
   }

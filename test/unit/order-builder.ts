@@ -51,7 +51,7 @@ export class OrderBuilder {
   }
 
   cancelled(by: orders.Party = 'buyer'): this {
-    this.order = orders.cancelOrder(this.order, by, 'changed my mind', at(0.5)).order;
+    this.order = orders.cancelOrder(this.order, { by, reason: 'changed my mind' }, at(0.5)).order;
     return this;
   }
 

@@ -3,7 +3,7 @@ import { refusal } from './refusal.js';
 import { applyLedger } from '../../lambdas/domain/money.js';
 import * as orders from '../../lambdas/domain/orders.js';
 import type { Order, Transition } from '../../lambdas/domain/orders.js';
-import { aListingSnapshot, anOrder, at, T0 } from './order-builder.js';
+import { aListingSnapshot, anOrder, at, placing, T0 } from './order-builder.js';
 
 
 /** HOLD = RELEASE + REFUND + held, for the order and the ledger entries a transition writes. */
@@ -57,6 +57,12 @@ describe('placing an order', () => {
     expect(refusal(() => anOrder([aListingSnapshot(), aListingSnapshot({ productId: 'prd_other', sellerId: 'seller-2' })]))).toBe('MIXED_SELLERS');
   });
 
+  it('refuses a buyer whose user id is the listing seller’s with OWN_PRODUCT, whatever its role', () => {
+    const call = () =>
+      orders.placeOrder({ orderId: 'o', buyerId: 'seller-1', lines: [{ productId: aListingSnapshot().productId, quantity: 1 }], listings: new Map([[aListingSnapshot().productId, aListingSnapshot()]]), shippingAddress: { name: 'J', line1: '1', city: 'C', postalCode: '1', country: 'US' }, paymentReference: 'p', now: T0 });
+    expect(refusal(call)).toBe('OWN_PRODUCT');
+  });
+
   it('refuses lines in two currencies with MIXED_CURRENCIES', () => {
     expect(refusal(() => anOrder([aListingSnapshot(), aListingSnapshot({ productId: 'prd_other', price: { amount: 100, currency: 'EUR' } })]))).toBe('MIXED_CURRENCIES');
   });
@@ -76,9 +82,9 @@ describe('placing an order', () => {
 describe('cancelling', () => {
   it.each(['buyer', 'seller'] as const)('lets the %s cancel before shipment with a full refund', (by) => {
     const placed = anOrder().build();
-    const { order, ledger } = orders.cancelOrder(placed, by, 'out of stock', at(1));
+    const { order, ledger } = orders.cancelOrder(placed, { by, reason: 'out of stock', refundId: 'rfd_1' }, at(1));
     expect(order.status).toBe('CANCELLED');
-    expect(order.cancellation).toEqual({ by, reason: 'out of stock', at: at(1) });
+    expect(order.cancellation).toEqual({ by, reason: 'out of stock', at: at(1), refundId: 'rfd_1' });
     expect(ledger).toEqual([{ seq: 2, type: 'REFUND', amount: placed.total, at: at(1), reason: `cancelled by ${by}` }]);
     expect(order.escrow).toEqual({ held: 0, released: 0, refunded: placed.total.amount });
   });
@@ -89,7 +95,32 @@ describe('cancelling', () => {
     ['completed', anOrder().shipped().completed()],
     ['cancelled', anOrder().cancelled()],
   ])('refuses to cancel a %s order with ORDER_NOT_CANCELLABLE', (_state, builder) => {
-    expect(refusal(() => orders.cancelOrder(builder.build(), 'buyer', 'x', at(20)))).toBe('ORDER_NOT_CANCELLABLE');
+    expect(refusal(() => orders.cancelOrder(builder.build(), { by: 'buyer', reason: 'x' }, at(20)))).toBe('ORDER_NOT_CANCELLABLE');
+  });
+});
+
+describe('auto-cancel of an order never shipped', () => {
+  it('is due at placement + handling days + 3 days, shown as shipBy', () => {
+    const placed = anOrder([aListingSnapshot({ handlingDays: 4 })]).build();
+    expect(orders.shipByOf(placed)).toBe(at(7));
+    expect(orders.orderView(placed, 'buyer').shipBy).toBe(at(7));
+  });
+
+  it('cancels at shipBy, refunds everything held and cites the rule', () => {
+    const placed = anOrder().build();
+    const { order, ledger } = orders.autoCancelOrder(placed, 'rfd_2', at(10));
+    expect(order.status).toBe('CANCELLED');
+    expect(order.cancellation).toMatchObject({ by: 'system', rule: orders.AUTO_CANCEL_RULE, refundId: 'rfd_2', at: at(10) });
+    expect(order.cancellation?.reason).toContain(at(10));
+    expect(ledger).toEqual([{ seq: 2, type: 'REFUND', amount: placed.total, at: at(10), reason: `cancelled by the platform (${orders.AUTO_CANCEL_RULE})` }]);
+    expectBalanced(order, [...placing().ledger, ...ledger]);
+  });
+
+  it('refuses before shipBy, and once the order shipped or was cancelled, with ORDER_NOT_CANCELLABLE', () => {
+    const oneMsBefore = new Date(new Date(at(10)).getTime() - 1).toISOString();
+    expect(refusal(() => orders.autoCancelOrder(anOrder().build(), 'rfd_3', oneMsBefore))).toBe('ORDER_NOT_CANCELLABLE');
+    expect(refusal(() => orders.autoCancelOrder(anOrder().shipped(9).build(), 'rfd_3', at(10)))).toBe('ORDER_NOT_CANCELLABLE');
+    expect(refusal(() => orders.autoCancelOrder(anOrder().cancelled().build(), 'rfd_3', at(10)))).toBe('ORDER_NOT_CANCELLABLE');
   });
 });
 
@@ -105,6 +136,23 @@ describe('shipping', () => {
   it('still ships after the handling time, counted as late', () => {
     const { order } = orders.shipOrder(anOrder().build(), { carrier: 'UPS', trackingNumber: '1Z', estimatedDeliveryAt: at(20) }, at(7.5));
     expect(order.shipment?.late).toBe(true);
+  });
+
+  it('never ends protection before the delivery promise: max(shipped + protectionDays, estimate + 15 days)', () => {
+    const shortPeriod = anOrder([aListingSnapshot({ guarantee: { returnable: true, returnWindowDays: 15, protectionDays: 15 } })]).build();
+    // 15 protection days with an 80-day estimate: the promise decides (day 1 + 80 + 15), not day 16.
+    const late = orders.shipOrder(shortPeriod, { carrier: 'UPS', trackingNumber: '1Z', estimatedDeliveryAt: at(81) }, at(1)).order;
+    expect(late.protectionEndsAt).toBe(at(96));
+    expect(refusal(() => orders.confirmReceipt(late, 'system', at(16)))).toBe('ORDER_NOT_CONFIRMABLE');
+    // A near estimate leaves a longer protection period in charge (60 days > 3 + 15 days).
+    const near = orders.shipOrder(anOrder().build(), { carrier: 'UPS', trackingNumber: '1Z', estimatedDeliveryAt: at(4) }, at(1)).order;
+    expect(near.protectionEndsAt).toBe(at(61));
+  });
+
+  it('extends the promise-based end by 15 days', () => {
+    const shortPeriod = anOrder([aListingSnapshot({ guarantee: { returnable: true, returnWindowDays: 15, protectionDays: 15 } })]).build();
+    const shipped = orders.shipOrder(shortPeriod, { carrier: 'UPS', trackingNumber: '1Z', estimatedDeliveryAt: at(81) }, at(1)).order;
+    expect(orders.extendProtection(shipped, at(50)).order.protectionEndsAt).toBe(at(111));
   });
 
   it('refuses an estimated delivery that is not after the shipment with ESTIMATE_IN_PAST', () => {
@@ -202,10 +250,21 @@ describe('extending protection', () => {
   });
 });
 
+describe('the escrow in the order view', () => {
+  it('splits refunds into refunded from escrow and reversed after release, adding up to the total', () => {
+    const completed = anOrder().shipped().completed().build();
+    const before = orders.refundThroughDispute(anOrder().shipped().build(), 1000, 'RESOLVED', 'dispute d1', at(3)).order;
+    const after = orders.refundThroughDispute(completed, 1500, 'RESOLVED', 'dispute d2', at(8)).order;
+    const usd = (amount: number) => ({ amount, currency: 'USD' });
+    expect(orders.orderView(before, 'buyer').escrow).toEqual({ held: usd(3900), released: usd(0), refunded: usd(1000), reversed: usd(0) });
+    expect(orders.orderView(after, 'buyer').escrow).toEqual({ held: usd(0), released: usd(3400), refunded: usd(0), reversed: usd(1500) });
+  });
+});
+
 describe('the escrow invariant', () => {
   it('holds after every path: place → cancel, place → ship → confirm, place → ship → deliver → auto-confirm', () => {
     const paths: ((order: Order) => Transition)[][] = [
-      [(o) => orders.cancelOrder(o, 'seller', 'x', at(1))],
+      [(o) => orders.cancelOrder(o, { by: 'seller', reason: 'x' }, at(1))],
       [(o) => orders.shipOrder(o, { carrier: 'c', trackingNumber: 't', estimatedDeliveryAt: at(9) }, at(1)), (o) => orders.confirmReceipt(o, 'buyer', at(3))],
       [
         (o) => orders.shipOrder(o, { carrier: 'c', trackingNumber: 't', estimatedDeliveryAt: at(9) }, at(1)),

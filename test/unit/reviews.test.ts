@@ -47,6 +47,11 @@ describe('who may review', () => {
     expect(refusal(make(anOrder().cancelled()))).toBe('ORDER_CANCELLED');
   });
 
+  it('refuses a review of an order its seller placed on its own store with OWN_PRODUCT (no "verified" self-review)', () => {
+    const selfDealt = { ...completed, buyerId: completed.sellerId };
+    expect(refusal(() => reviews.createReview({ reviewId: 'r', order: selfDealt, productId: completed.items[0]?.productId as string, reviewerName: 'x', content: content(), now: at(7) }))).toBe('OWN_PRODUCT');
+  });
+
   it('never stores the real name, only the masked one', () => {
     expect(JSON.stringify(written())).not.toContain('Quintessa');
   });
@@ -117,6 +122,16 @@ describe('admin decisions', () => {
     expect(escalated.reply).toMatchObject({ status: 'NEEDS_HUMAN', decidedAt: at(8.1), decidedBy: null });
     const decided = reviews.moderatorDecides(escalated, { decision: 'PUBLISH', target: 'REPLY' }, 'admin-2', at(9));
     expect(decided.reply).toMatchObject({ status: 'PUBLISHED', decidedAt: at(9), decidedBy: 'admin-2', published: { text: 'Thank you for the kind words.', repliedAt: at(9) } });
+  });
+});
+
+describe("the product's own seller", () => {
+  it('may neither vote on nor report reviews of its products (OWN_PRODUCT); anyone else may', () => {
+    const review = published();
+    expect(refusal(() => reviews.assertCanVote(review, review.reviewId, review.sellerId))).toBe('OWN_PRODUCT');
+    expect(refusal(() => reviews.assertCanReport(review, review.reviewId, review.sellerId))).toBe('OWN_PRODUCT');
+    expect(() => reviews.assertCanVote(review, review.reviewId, 'someone-else')).not.toThrow();
+    expect(() => reviews.assertCanReport(review, review.reviewId, 'someone-else')).not.toThrow();
   });
 });
 
