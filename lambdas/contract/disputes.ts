@@ -9,9 +9,16 @@ const TermsType = enumOf<DomainTerms['type']>()(['REFUND', 'RETURN_AND_REFUND'])
 export const Terms = described(z.strictObject({ type: TermsType, amount: Money }), { id: 'DisputeTerms' });
 const Evidence = z.array(idParam('upl')).check(z.maxLength(9));
 const Message = text(1, 2000);
+const DisputeLines = z.array(z.strictObject({ productId: idParam('prd'), quantity: z.int().check(z.minimum(1), z.maximum(999)) })).check(z.minLength(1), z.maxLength(50));
 
 export const OpenDispute = described(
-  z.strictObject({ reason: DisputeReason, request: Terms, description: text(10, 2000), evidence: z._default(Evidence, []) }),
+  z.strictObject({
+    reason: DisputeReason,
+    lines: described(z.optional(DisputeLines), { description: 'The order lines disputed (default: the whole order); the refund is capped by their value less what was refunded on them.' }),
+    request: Terms,
+    description: text(10, 2000),
+    evidence: z._default(Evidence, []),
+  }),
   { id: 'OpenDispute' },
 );
 export const DisputePathParams = z.strictObject({ disputeId: idParam('dsp') });
@@ -24,6 +31,7 @@ export const SellerResponse = described(
     .check(z.refine((body) => body.action === 'ACCEPT' || body.counterOffer !== undefined, { message: 'a counter-offer needs its terms', path: ['counterOffer'] })),
   { id: 'SellerResponse' },
 );
+export const Revise = described(z.strictObject({ request: Terms, message: Message }), { id: 'ReviseDispute' });
 export const Escalate = described(z.strictObject({ message: Message }), { id: 'EscalateDispute' });
 export const ReturnShipment = described(
   z.strictObject({
@@ -62,6 +70,7 @@ export const Dispute = described(
     buyerId: z.string(),
     sellerId: z.string(),
     reason: DisputeReason,
+    lines: described(z.array(z.object({ productId: z.string(), quantity: z.int() })), { description: 'The disputed lines; empty on disputes opened before lines: the whole order.' }),
     request: TermsOut,
     description: z.string(),
     evidence: z.array(MediaLink),

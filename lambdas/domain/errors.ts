@@ -68,6 +68,9 @@ const statusByCode = {
   RETURN_NOT_SHIPPED: 409,
   RESPONSE_WINDOW_CLOSED: 409,
   RETURN_SHIPMENT_OVERDUE: 409,
+  // Issue 8, disputes: a decided line takes only an appeal; a withdrawn dispute reopens once.
+  DISPUTE_ALREADY_DECIDED: 409,
+  DISPUTE_REOPEN_LIMIT: 409,
   IDEMPOTENCY_KEY_REUSED: 409,
   IDEMPOTENCY_KEY_IN_USE: 409,
   // 429: over a per-user quota.

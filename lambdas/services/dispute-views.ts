@@ -16,6 +16,7 @@ export async function disputeView(dispute: Dispute, as: 'buyer' | 'seller' | 'ad
     buyerId: dispute.buyerId,
     sellerId: dispute.sellerId,
     reason: dispute.reason,
+    lines: dispute.lines,
     request: terms(dispute.request),
     description: dispute.description,
     evidence: await links(dispute.evidence),

@@ -4,6 +4,7 @@
  * order (+ ledger, refund record, deadline timers, case-file request) in one transaction.
  */
 import { DomainError, notFound } from '../domain/errors.js';
+import { orderAfterDispute, type DisputeLine } from '../domain/dispute-lines.js';
 import * as rules from '../domain/disputes.js';
 import type { DeadlineName, Dispute, DisputeChange, DisputeReason, Terms, TimelineEntry } from '../domain/disputes.js';
 import { money } from '../domain/money.js';
@@ -76,9 +77,7 @@ function disputeDecision(before: Dispute | null, order: Order, change: DisputeCh
       ? null
       : requestRefund({ refundId: newId('rfd'), orderId: order.orderId, disputeId: change.dispute.disputeId, buyerId: order.buyerId, sellerId: order.sellerId, amount: money(refundAmount, order.total.currency), paymentReference: order.paymentReference }, now);
   const dispute = refund ? { ...change.dispute, resolution: change.dispute.resolution && { ...change.dispute.resolution, refundId: refund.refundId } } : change.dispute;
-  const transition = refund
-    ? orders.refundThroughDispute(order, refund.amount.amount, dispute.status, `dispute ${dispute.disputeId}`, now)
-    : orders.markDispute(order, dispute.disputeId, dispute.status, now);
+  const transition = orderAfterDispute(order, before, dispute, refund && refund.amount.amount, now);
   const resumed = transition.order;
   const resumes = rules.isClosed(dispute) && (resumed.status === 'SHIPPED' || resumed.status === 'DELIVERED') && resumed.protectionEndsAt;
   const escalated = before !== null && before.status !== 'ESCALATED' && dispute.status === 'ESCALATED';
@@ -163,7 +162,7 @@ type Opened = { dispute: DisputeView; replay?: never } | { replay: StoredRespons
 export async function openDispute(
   buyer: Principal,
   orderId: string,
-  body: { reason: DisputeReason; request: { type: Terms['type']; amount: { amount: number; currency: string } }; description: string; evidence: string[] },
+  body: { reason: DisputeReason; lines?: DisputeLine[] | undefined; request: { type: Terms['type']; amount: { amount: number; currency: string } }; description: string; evidence: string[] },
   idempotency?: IdempotentCreate<DisputeView>,
 ): Promise<Opened> {
   // One id for every attempt: the evidence is adopted (once) and claimed for this dispute.
@@ -180,7 +179,7 @@ export async function openDispute(
     },
     decide: async ({ order, replay, evidence }, now): Promise<Decision<Opened>> => {
       if (replay) return { writes: [], result: { replay } };
-      const change = rules.openDispute({ disputeId, order, reason: body.reason, request: asTerms(body.request, order, 'body.request.amount'), description: body.description, evidence, now });
+      const change = rules.openDispute({ disputeId, order, reason: body.reason, lines: body.lines, request: asTerms(body.request, order, 'body.request.amount'), description: body.description, evidence, now });
       const { writes, dispute, afterCommit } = disputeDecision(null, order, change, now);
       const view = await disputeView(dispute, 'buyer', change.timeline);
       return {
@@ -221,6 +220,10 @@ export async function sellerResponds(seller: Principal, disputeId: string, body:
 }
 
 export const acceptOffer = (buyer: Principal, disputeId: string) => act(buyer, disputeId, ['buyer'], (dispute, _order, now) => rules.buyerAcceptsOffer(dispute, now));
+
+export function revise(buyer: Principal, disputeId: string, body: { request: { type: Terms['type']; amount: { amount: number; currency: string } }; message: string }) {
+  return act(buyer, disputeId, ['buyer'], (dispute, order, now) => rules.buyerRevises(dispute, { request: asTerms(body.request, order, 'body.request.amount'), message: body.message }, order, now));
+}
 
 export function escalate(principal: Principal, disputeId: string, message: string) {
   return act(principal, disputeId, ['buyer', 'seller'], (dispute, _order, now) => rules.escalate(dispute, partyOf(dispute, principal) === 'seller' ? 'seller' : 'buyer', message, now));

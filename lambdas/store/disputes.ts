@@ -34,6 +34,8 @@ const DisputeSchema = schemaOf<Dispute>()(
     sellerId: z.string(),
     currency: z.string(),
     reason: z.enum(DISPUTE_REASONS),
+    // Disputes from before lines were recorded read as the whole order (domain/dispute-lines.ts linesOf).
+    lines: z._default(z.array(z.object({ productId: z.string(), quantity: z.int() })), []),
     request: TermsSchema,
     description: z.string(),
     evidence: z.array(MediaRefSchema),
