@@ -13,10 +13,11 @@ import { addMs } from './time.js';
 
 export const DISPUTE_REASONS = ['NOT_RECEIVED', 'NOT_AS_DESCRIBED', 'DAMAGED', 'WRONG_ITEM', 'COUNTERFEIT', 'OTHER'] as const;
 export type DisputeReason = (typeof DISPUTE_REASONS)[number];
-export const DISPUTE_STATUSES = ['AWAITING_SELLER', 'COUNTER_OFFERED', 'AGREED', 'ESCALATED', 'RESOLVED', 'CANCELLED'] as const;
+export const DISPUTE_STATUSES = ['AWAITING_SELLER', 'COUNTER_OFFERED', 'AGREED', 'ESCALATED', 'RESOLVED', 'CANCELLED', 'APPEALED'] as const;
 export type DisputeStatus = (typeof DISPUTE_STATUSES)[number];
 export type Actor = 'buyer' | 'seller' | 'admin' | 'system';
-export const DEADLINE_NAMES = ['sellerResponse', 'buyerResponse', 'autoEscalate', 'returnShipment', 'returnReceipt'] as const;
+/** `decision`: the platform's 48 h to decide an escalated or appealed dispute (SLA; overdue is counted and alarmed). */
+export const DEADLINE_NAMES = ['sellerResponse', 'buyerResponse', 'autoEscalate', 'returnShipment', 'returnReceipt', 'decision'] as const;
 export type DeadlineName = (typeof DEADLINE_NAMES)[number];
 
 export interface Terms {
@@ -40,6 +41,28 @@ export interface Decision {
   rationale: string;
   decidedBy: string;
   at: string;
+}
+
+/** A second arbiter's final decision on an appeal (domain/dispute-appeals.ts). */
+export interface AppealDecision {
+  /** The dispute's new total refund (minor units): never below what was refunded before. */
+  refundAmount: number;
+  /**
+   * Paid by the platform to the seller (minor units, the dispute's currency); 0 when none. The seller
+   * balance's COMPENSATION entry (payments issue) is made from this record.
+   */
+  compensation: number;
+  rationale: string;
+  decidedBy: string;
+  at: string;
+}
+
+export interface Appeal {
+  by: 'buyer' | 'seller';
+  statement: string;
+  evidence: MediaRef[];
+  at: string;
+  decision: AppealDecision | null;
 }
 
 export interface Proposal {
@@ -73,6 +96,11 @@ export interface Dispute {
   deadlines: Partial<Record<DeadlineName, string>>;
   firstResponseAt: string | null;
   escalatedAt: string | null;
+  /** When the platform owes its decision: 48 h after escalation or appeal (absent on disputes from before it). */
+  decisionDueBy?: string | null;
+  appeal?: Appeal | null;
+  /** When the appeal window's timer recorded that it closed unused. */
+  appealClosedAt?: string | null;
   openedAt: string;
   updatedAt: string;
   version: number;
@@ -100,6 +128,8 @@ export const disputeRules = {
   sellerResponseMs: 5 * DAY,
   buyerResponseMs: 7 * DAY,
   escalateAfterMs: 3 * DAY,
+  decisionSlaMs: 48 * 3600 * 1000,
+  appealWindowMs: 30 * DAY,
   autoEscalateMs: 15 * DAY,
   returnShipmentMs: 7 * DAY,
   returnReceiptMs: 10 * DAY,
@@ -312,7 +342,8 @@ export function escalate(dispute: Dispute, by: 'buyer' | 'seller' | 'system', me
   if (by !== 'system' && !dispute.firstResponseAt && now < addMs(dispute.openedAt, disputeRules.escalateAfterMs)) {
     throw new DomainError('ESCALATION_NOT_ALLOWED_YET', 'Give the seller a chance: escalation opens after their first response or 3 days after opening.');
   }
-  const escalated = next(dispute, now, { status: 'ESCALATED', escalatedAt: now, deadlines: {} });
+  const decisionDueBy = addMs(now, disputeRules.decisionSlaMs);
+  const escalated = next(dispute, now, { status: 'ESCALATED', escalatedAt: now, decisionDueBy, deadlines: { decision: decisionDueBy } });
   return { dispute: escalated, timeline: [entry(now, by, by === 'system' ? 'AUTO_ESCALATED' : 'ESCALATED', { message })], refund: null };
 }
 
@@ -399,6 +430,18 @@ export function deadlinePassed(dispute: Dispute, name: DeadlineName, order: Orde
             agree(dispute, dispute.counterOffer as Terms, 'AUTO_ACCEPTED_OFFER', 'system', now),
             `Rule: the buyer answers a counter-offer within ${disputeRules.buyerResponseMs / DAY} days. Evidence: no answer to the offer of ${(dispute.counterOffer as Terms).amount} by ${due}; the offer stands accepted.`,
           )
+        : null;
+    case 'decision':
+      return dispute.status === 'ESCALATED' || dispute.status === 'APPEALED'
+        ? {
+            dispute: next(dispute, now, { deadlines: omit(dispute.deadlines, name) }),
+            timeline: [
+              entry(now, 'system', 'DECISION_OVERDUE', {
+                message: `Rule: the platform decides within ${disputeRules.decisionSlaMs / 3_600_000} hours. Evidence: ${dispute.status === 'APPEALED' ? `appealed ${dispute.appeal?.at}` : `escalated ${dispute.escalatedAt}`}, no decision by ${due}.`,
+              }),
+            ],
+            refund: null,
+          }
         : null;
     case 'autoEscalate':
       return dispute.status === 'AWAITING_SELLER' || dispute.status === 'COUNTER_OFFERED'

@@ -18,6 +18,7 @@ export const handler = httpFunction(disputeRoutes, {
   'POST /v1/disputes/{disputeId}/cancel': async ({ principal, path }) => ({ body: await disputes.cancelDispute(principal, path.disputeId) }),
   'POST /v1/disputes/{disputeId}/return-shipment': async ({ principal, path, body }) => ({ body: await disputes.shipReturn(principal, path.disputeId, body) }),
   'POST /v1/disputes/{disputeId}/return-received': async ({ principal, path }) => ({ body: await disputes.returnReceived(principal, path.disputeId) }),
+  'POST /v1/disputes/{disputeId}/appeal': async ({ principal, path, body }) => ({ body: await disputes.appealDispute(principal, path.disputeId, body) }),
   'POST /v1/admin/disputes/{disputeId}/decision': async ({ principal, path, body }) => ({ body: await disputes.adminDecides(principal, path.disputeId, body) }),
   'GET /v1/refunds/{refundId}': async ({ principal, path }) => ({ body: await disputes.viewRefund(principal, path.refundId) }),
 }, { idempotency: recordedByUseCase });

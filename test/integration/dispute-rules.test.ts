@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { aListing, anAddress, uniqueId } from '../support/bodies.js';
-import { aShipment, useLocalApi, type Actor, type ApiResponse } from '../support/local-api.js';
+import { logLines } from '../support/log-lines.js';
+import { aShipment, PNG_BYTES, useLocalApi, type Actor, type ApiResponse } from '../support/local-api.js';
 
 const local = useLocalApi();
 
@@ -162,6 +163,147 @@ describe('negotiation rounds and the 15-day escalation (hole 9)', () => {
     expect(after.body.status).toBe('ESCALATED');
     expect(after.body.timeline.at(-1)).toMatchObject({ actor: 'system', action: 'AUTO_ESCALATED', message: expect.stringContaining('15 days after opening') });
     expect((await api.expectEscrowBalanced(orderId, buyer)).refunded).toBe(0);
+    await api.resetClock();
+  });
+});
+
+// ---- Arbitration: the SLA queue and appeals ----
+
+interface Decided extends DisputeBody {
+  decisionDueBy: string | null;
+  escalatedAt?: string;
+  appealableUntil: string | null;
+  appeal: { by: string; statement: string; evidence: unknown[]; decision: { refundAmount: Money; compensation: Money; rationale: string } | null } | null;
+  timeline: { actor: string; action: string; message: string | null; amount: Money | null }[];
+}
+
+const HOUR = 3_600_000;
+const aDecision = (amount: number) => ({ refundAmount: usd(amount), returnRequired: false, rationale: 'The photos show the damage clearly.' });
+const anAppealFile = (as: Actor) => local.api.upload(as, PNG_BYTES, { purpose: 'dispute-evidence', contentType: 'image/png' });
+
+/** A shipped order whose buyer disputed 1000, the seller countered 100 and the buyer escalated. */
+async function escalatedDispute() {
+  const { api } = local;
+  const deal = await api.shippedOrder();
+  const disputeId = await open(deal.orderId, deal.buyer, {});
+  expect((await api.post(`/v1/disputes/${disputeId}/response`, deal.seller, aCounterOffer(100))).status).toBe(200);
+  const up = await api.post<Decided>(`/v1/disputes/${disputeId}/escalate`, deal.buyer, { message: 'Please decide.' });
+  expect(up.status, up.text).toBe(200);
+  return { ...deal, disputeId, escalated: up.body };
+}
+
+/** …and admin `first` decided a refund of 500: resolved, appealable for 30 days. */
+async function decidedDispute() {
+  const { api } = local;
+  const escalated = await escalatedDispute();
+  const first = await api.actor('admin');
+  const decided = await api.post<Decided>(`/v1/admin/disputes/${escalated.disputeId}/decision`, first, aDecision(500));
+  expect(decided.body).toMatchObject({ status: 'RESOLVED', resolution: { refundAmount: usd(500) }, decisionDueBy: null });
+  return { ...escalated, first, decided: decided.body };
+}
+
+const refundsOf = async (orderId: string, as: Actor) =>
+  (await local.api.get<{ items: { type: string; amount: Money }[] }>(`/v1/orders/${orderId}/ledger`, as)).body.items.filter((entry) => entry.type === 'REFUND').map((entry) => entry.amount.amount);
+
+describe('the arbitration SLA', () => {
+  it('gives each escalation 48 h and lists the queue by that deadline, the one due first first (not by opening)', async () => {
+    const { api } = local;
+    const [a, b] = [await api.shippedOrder(), await api.shippedOrder()];
+    const [first, second] = [await open(a.orderId, a.buyer, {}), await open(b.orderId, b.buyer, {})];
+    for (const [deal, disputeId] of [[a, first], [b, second]] as const) expect((await api.post(`/v1/disputes/${disputeId}/response`, deal.seller, aCounterOffer(100))).status).toBe(200);
+    // The dispute opened second is escalated first.
+    const escalatedAt = await api.moveClock('PT1H');
+    const early = await api.post<Decided>(`/v1/disputes/${second}/escalate`, b.buyer, { message: 'Please decide.' });
+    await api.moveClock('PT2H');
+    const late = await api.post<Decided>(`/v1/disputes/${first}/escalate`, a.buyer, { message: 'Please decide.' });
+    const due = Date.parse(early.body.decisionDueBy as string) - Date.parse(escalatedAt);
+    expect(due).toBeGreaterThanOrEqual(48 * HOUR);
+    expect(due).toBeLessThan(48 * HOUR + 60_000);
+    expect(early.body.decisionDueBy! < late.body.decisionDueBy!).toBe(true);
+    const queue = await api.get<{ items: Decided[] }>('/v1/disputes?status=ESCALATED&limit=100', await api.actor('admin'));
+    expect(queue.status, queue.text).toBe(200);
+    const dues = queue.body.items.map((item) => item.decisionDueBy as string);
+    expect(dues).toEqual([...dues].sort());
+    expect(queue.body.items.map((item) => item.disputeId).filter((id) => id === first || id === second)).toEqual([second, first]);
+    await api.resetClock();
+  });
+
+  it('counts a decision overdue when its 48 h pass: an ArbitrationOverdue event and a timeline entry citing the rule, once', async () => {
+    const { api } = local;
+    const { disputeId, escalated, buyer } = await escalatedDispute();
+    await api.setClock(new Date(Date.parse(escalated.decisionDueBy as string) + 60_000).toISOString());
+    const { lines } = await logLines(() => api.runJob('timers'));
+    expect(lines.filter((line) => line.businessEvent === 'ArbitrationOverdue' && line.disputeId === disputeId)).toHaveLength(1);
+    const after = await api.get<Decided>(`/v1/disputes/${disputeId}`, buyer);
+    expect(after.body.status).toBe('ESCALATED');
+    expect(after.body.timeline.filter((item) => item.action === 'DECISION_OVERDUE')).toMatchObject([{ actor: 'system', message: expect.stringContaining('within 48 hours') }]);
+    const { lines: again } = await logLines(() => api.runJob('timers'));
+    expect(again.filter((line) => line.businessEvent === 'ArbitrationOverdue' && line.disputeId === disputeId)).toHaveLength(0);
+    await api.resetClock();
+  });
+});
+
+describe('appeals', () => {
+  it("raises the refund on the buyer's appeal, decided by another admin, paying the difference through escrow; final", async () => {
+    const { api } = local;
+    const { buyer, seller, orderId, disputeId, first } = await decidedDispute();
+    expect(await refundsOf(orderId, buyer)).toEqual([500]);
+    const appealed = await api.post<Decided>(`/v1/disputes/${disputeId}/appeal`, buyer, { statement: 'These new photos show the crack runs through.', evidence: [await anAppealFile(buyer)] });
+    expect(appealed.status, appealed.text).toBe(200);
+    expect(appealed.body).toMatchObject({ status: 'APPEALED', appeal: { by: 'buyer', decision: null }, appealableUntil: null });
+    expect(appealed.body.appeal?.evidence).toHaveLength(1);
+    const queue = await api.get<{ items: Decided[] }>('/v1/disputes?status=APPEALED&limit=100', first);
+    expect(queue.body.items.map((item) => item.disputeId)).toContain(disputeId);
+    expectRefused(await api.post(`/v1/orders/${orderId}/confirm-receipt`, buyer), 409, 'ORDER_DISPUTE_OPEN');
+
+    const decide = (admin: Actor, body: Record<string, unknown>) => api.post<Decided>(`/v1/admin/disputes/${disputeId}/decision`, admin, { rationale: 'Reviewed again with the new photos.', ...body });
+    expectRefused(await decide(first, { refundAmount: usd(900) }), 409, 'SAME_ARBITER');
+    const second = await api.actor('admin');
+    expectRefused(await decide(second, { refundAmount: usd(400) }), 409, 'APPEAL_DECISION_NOT_ALLOWED');
+    expectRefused(await decide(second, { compensation: usd(100) }), 409, 'APPEAL_DECISION_NOT_ALLOWED');
+    const final = await decide(second, { refundAmount: usd(900) });
+    expect(final.status, final.text).toBe(200);
+    expect(final.body).toMatchObject({ status: 'RESOLVED', resolution: { outcome: 'REFUNDED', refundAmount: usd(900) }, appeal: { decision: { refundAmount: usd(900), compensation: usd(0) } } });
+    expect(await refundsOf(orderId, buyer)).toEqual([500, 400]);
+    await api.expectEscrowBalanced(orderId, buyer);
+    expectRefused(await api.post(`/v1/disputes/${disputeId}/appeal`, seller, { statement: 'We disagree with the appeal.', evidence: [await anAppealFile(seller)] }), 409, 'ALREADY_APPEALED');
+    expectRefused(await decide(second, { refundAmount: usd(1000) }), 409, 'DISPUTE_CLOSED');
+  });
+
+  it("answers the seller's appeal with a compensation recorded on the dispute and its timeline; the buyer keeps the refund", async () => {
+    const { api } = local;
+    const { buyer, seller, orderId, disputeId } = await decidedDispute();
+    const appealed = await api.post<Decided>(`/v1/disputes/${disputeId}/appeal`, seller, { statement: 'The buyer damaged it; see the courier photo.', evidence: [await anAppealFile(seller)] });
+    expect(appealed.status, appealed.text).toBe(200);
+    const second = await api.actor('admin');
+    expectRefused(await api.post(`/v1/admin/disputes/${disputeId}/decision`, second, { refundAmount: usd(0), rationale: 'The courier photo shows it intact.' }), 409, 'APPEAL_DECISION_NOT_ALLOWED');
+    const final = await api.post<Decided>(`/v1/admin/disputes/${disputeId}/decision`, second, { compensation: usd(500), rationale: 'The courier photo shows it intact.' });
+    expect(final.status, final.text).toBe(200);
+    expect(final.body).toMatchObject({ status: 'RESOLVED', resolution: { refundAmount: usd(500) }, appeal: { by: 'seller', decision: { refundAmount: usd(500), compensation: usd(500) } } });
+    const seen = await api.get<Decided>(`/v1/disputes/${disputeId}`, seller);
+    expect(seen.body.timeline.at(-1)).toMatchObject({ actor: 'admin', action: 'COMPENSATION_GRANTED', amount: usd(500) });
+    expect(await refundsOf(orderId, buyer)).toEqual([500]);
+    await api.expectEscrowBalanced(orderId, buyer);
+  });
+
+  it('takes an appeal only with new evidence and only within 30 days; the window closing is a timer that says so', async () => {
+    const { api } = local;
+    const { buyer, disputeId, decided } = await decidedDispute();
+    const statement = 'Please look at this decision again.';
+    expectRefused(await api.post(`/v1/disputes/${disputeId}/appeal`, buyer, { statement, evidence: [] }), 400, 'VALIDATION_FAILED');
+    // A file another dispute already used is not new evidence.
+    const used = await anAppealFile(buyer);
+    const other = await api.shippedOrder({});
+    const otherOrder = await api.post('/v1/orders', buyer, { items: [{ productId: other.productId, quantity: 1 }], shippingAddress: anAddress(), paymentReference: `pay_${uniqueId('ref')}` });
+    expect((await api.post(`/v1/orders/${String(otherOrder.body.orderId)}/shipment`, other.seller, aShipment())).status).toBe(200);
+    expect((await api.post(`/v1/orders/${String(otherOrder.body.orderId)}/disputes`, buyer, aDispute({ evidence: [used] }))).status).toBe(201);
+    expectRefused(await api.post(`/v1/disputes/${disputeId}/appeal`, buyer, { statement, evidence: [used] }), 400, 'UPLOAD_NOT_USABLE');
+    expect(decided.appealableUntil).not.toBeNull();
+    await api.setClock(new Date(Date.parse(decided.appealableUntil as string) + 60_000).toISOString());
+    expectRefused(await api.post(`/v1/disputes/${disputeId}/appeal`, buyer, { statement, evidence: [await anAppealFile(buyer)] }), 409, 'APPEAL_WINDOW_CLOSED');
+    await api.runJob('timers');
+    const after = await api.get<Decided>(`/v1/disputes/${disputeId}`, buyer);
+    expect(after.body.timeline.at(-1)).toMatchObject({ actor: 'system', action: 'APPEAL_WINDOW_CLOSED', message: expect.stringContaining('30 days') });
     await api.resetClock();
   });
 });

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { refusal } from './refusal.js';
 import { orderAfterDispute } from '../../lambdas/domain/dispute-lines.js';
+import * as appeals from '../../lambdas/domain/dispute-appeals.js';
 import * as disputes from '../../lambdas/domain/disputes.js';
 import type { DeadlineName, Dispute, DisputeChange, OpenInput, Terms, TimelineEntry } from '../../lambdas/domain/disputes.js';
 import { applyLedger, type LedgerEntry, type LedgerType } from '../../lambdas/domain/money.js';
@@ -451,7 +452,10 @@ describe('escalation', () => {
     const countered = counter(aDispute(delivered), delivered, OFFER, ms(OPENED, 60_000)).dispute;
     const { dispute } = disputes.escalate(countered, by, 'No deal.', ms(OPENED, 60_000));
     expect(dispute.status).toBe('ESCALATED');
-    expect(dispute.deadlines).toEqual({});
+    // Negotiation deadlines end; the platform's 48 h to decide start.
+    const due = ms(OPENED, 60_000 + 48 * 3600 * 1000);
+    expect(dispute).toMatchObject({ decisionDueBy: due, deadlines: { decision: due } });
+    expect(Object.keys(dispute.deadlines)).toEqual(['decision']);
   });
 
   it('refuses to escalate twice with DISPUTE_ALREADY_ESCALATED', () => {
@@ -1090,5 +1094,118 @@ describe('negotiation rounds and the 15-day escalation (hole 9)', () => {
   ])('cites the rule and what it saw when it decides on %s', (_what, name, state, now, rule) => {
     const change = fire(state(), name, delivered, now);
     expect(change.timeline[0]).toMatchObject({ actor: 'system', message: expect.stringContaining(rule) });
+  });
+});
+
+describe('the arbitration SLA', () => {
+  /** Escalated on day 10: the decision is due 48 h later, on day 12. */
+  const escalated = () => inState.ESCALATED();
+
+  it('marks a decision overdue when its 48 h pass, once, citing the rule; the dispute stays with the platform', () => {
+    const change = fire(escalated(), 'decision', delivered, at(12));
+    expect(change.dispute).toMatchObject({ status: 'ESCALATED', decisionDueBy: at(12), deadlines: {} });
+    expect(change.timeline).toMatchObject([{ actor: 'system', action: 'DECISION_OVERDUE', message: expect.stringContaining('within 48 hours') }]);
+    expect(change.refund).toBeNull();
+    expect(disputes.deadlinePassed(change.dispute, 'decision', delivered, at(13))).toBeNull();
+  });
+
+  it('is not overdue a moment before, nor once decided', () => {
+    expect(disputes.deadlinePassed(escalated(), 'decision', delivered, ms(at(12), -1))).toBeNull();
+    const decided = decide(escalated(), delivered, 0, false, at(11)).dispute;
+    expect(decided.deadlines.decision).toBeUndefined();
+  });
+});
+
+describe('appeals', () => {
+  /** Escalated day 10, decided by admin-1 on day 12: refund 500, no return; resolved. */
+  const decided = (order: Order = delivered): Dispute => decide(inState.ESCALATED(), order, 500, false, at(12)).dispute;
+  const evidence = [photo];
+  const appealBy = (dispute: Dispute, by: 'buyer' | 'seller', now = at(20)) => appeals.appeal(dispute, by, { statement: 'The new photos show more damage.', evidence }, now);
+  const decideAppeal = (dispute: Dispute, decision: { refundAmount?: number; compensation?: number }, admin = 'admin-2', order: Order = delivered, now = at(21)) =>
+    appeals.decideAppeal(dispute, { ...decision, rationale: 'Reviewed again with the new evidence.' }, admin, order, now);
+
+  it('takes one appeal within 30 days of the decision, with new evidence: APPEALED, 48 h for a decision', () => {
+    const { dispute, timeline, refund } = appealBy(decided(), 'buyer');
+    expect(dispute).toMatchObject({ status: 'APPEALED', appeal: { by: 'buyer', statement: 'The new photos show more damage.', evidence, at: at(20), decision: null }, decisionDueBy: at(22), deadlines: { decision: at(22) } });
+    expect(timeline).toMatchObject([{ actor: 'buyer', action: 'APPEALED', evidence }]);
+    expect(refund).toBeNull();
+  });
+
+  it.each([
+    ['after 30 days', () => appealBy(decided(), 'buyer', ms(at(42), 1)), 'APPEAL_WINDOW_CLOSED'],
+    ['a second time', () => appealBy(decideAppeal(appealBy(decided(), 'seller').dispute, {}).dispute, 'buyer', at(22)), 'ALREADY_APPEALED'],
+    ['of an agreement (no decision of the platform)', () => appealBy(inState.RESOLVED(), 'buyer'), 'DISPUTE_NOT_APPEALABLE'],
+    ['without evidence', () => appeals.appeal(decided(), 'buyer', { statement: 'Please look again.', evidence: [] }, at(20)), 'VALIDATION_FAILED'],
+  ])('refuses an appeal %s', (_when, act, code) => {
+    expect(refusal(act)).toBe(code);
+  });
+
+  it('allows an appeal on the last instant of the window', () => {
+    expect(appealBy(decided(), 'seller', at(42)).dispute.status).toBe('APPEALED');
+  });
+
+  it('is decided by another admin than the first (SAME_ARBITER)', () => {
+    expect(refusal(() => decideAppeal(appealBy(decided(), 'buyer').dispute, { refundAmount: 800 }, 'admin-1'))).toBe('SAME_ARBITER');
+  });
+
+  it("raises the refund on a buyer's appeal, paying only the difference, and is final", () => {
+    const { dispute, timeline, refund } = decideAppeal(appealBy(decided(), 'buyer').dispute, { refundAmount: 800 });
+    expect(refund).toBe(300);
+    expect(dispute).toMatchObject({ status: 'RESOLVED', resolution: { outcome: 'REFUNDED', refundAmount: 800 }, appeal: { decision: { refundAmount: 800, compensation: 0, decidedBy: 'admin-2', at: at(21) } }, deadlines: {} });
+    expect(actions(timeline)).toEqual(['APPEAL_DECIDED', 'REFUND_ISSUED']);
+  });
+
+  it.each([
+    ['lowers the refund', { refundAmount: 499 }, 'APPEAL_DECISION_NOT_ALLOWED'],
+    ['grants the seller a compensation', { compensation: 100 }, 'APPEAL_DECISION_NOT_ALLOWED'],
+  ])("refuses a decision on a buyer's appeal that %s", (_what, decision, code) => {
+    expect(refusal(() => decideAppeal(appealBy(decided(), 'buyer').dispute, decision))).toBe(code);
+  });
+
+  it("refuses to raise a buyer's refund above what the disputed lines are worth", () => {
+    const books = Books.placed().shipped(1, 10).delivered(5);
+    const dispute = new DisputeCase(books).then((d, o) => counter(d, o), (d) => disputes.escalate(d, 'buyer', 'No.', at(10)), (d, o) => decide(d, o, 500, false, at(12)), (d) => appealBy(d, 'buyer'));
+    expect(refusal(() => decideAppeal(dispute.dispute, { refundAmount: TOTAL + 1 }, 'admin-2', books.order))).toBe('REFUND_EXCEEDS_REFUNDABLE');
+    expect(decideAppeal(dispute.dispute, { refundAmount: TOTAL }, 'admin-2', books.order).refund).toBe(TOTAL - 500);
+  });
+
+  it("answers a seller's appeal with a platform-paid compensation, recorded on the dispute and its timeline; the buyer keeps the refund", () => {
+    const { dispute, timeline, refund } = decideAppeal(appealBy(decided(), 'seller').dispute, { compensation: 500 });
+    expect(refund).toBeNull();
+    expect(dispute).toMatchObject({ status: 'RESOLVED', resolution: { refundAmount: 500 }, appeal: { by: 'seller', decision: { refundAmount: 500, compensation: 500 } } });
+    expect(timeline).toMatchObject([{ action: 'APPEAL_DECIDED' }, { action: 'COMPENSATION_GRANTED', amount: 500 }]);
+  });
+
+  it.each([
+    ['changes the refund', { refundAmount: 0 }],
+    ['compensates more than the seller refunded', { compensation: 501 }],
+  ])("refuses a decision on a seller's appeal that %s (APPEAL_DECISION_NOT_ALLOWED)", (_what, decision) => {
+    expect(refusal(() => decideAppeal(appealBy(decided(), 'seller').dispute, decision))).toBe('APPEAL_DECISION_NOT_ALLOWED');
+  });
+
+  it('closes the appeal window with a timeline entry citing the rule, once, and not after an appeal', () => {
+    expect(appeals.appealWindowPassed(decided(), ms(at(42), -1))).toBeNull();
+    const closed = appeals.appealWindowPassed(decided(), at(42));
+    expect(closed?.timeline).toMatchObject([{ actor: 'system', action: 'APPEAL_WINDOW_CLOSED', message: expect.stringContaining('30 days') }]);
+    expect(appeals.appealWindowPassed(closed?.dispute as Dispute, at(43))).toBeNull();
+    expect(appeals.appealWindowPassed(appealBy(decided(), 'buyer').dispute, at(43))).toBeNull();
+  });
+
+  it("pays a buyer's raised refund after completion as a REVERSAL, the escrow invariant holding throughout", () => {
+    const books = Books.placed().shipped(1, 10).delivered(5).completed(6);
+    new DisputeCase(books, { now: at(8) }).then(
+      (d, o) => counter(d, o),
+      (d) => disputes.escalate(d, 'buyer', 'No.', at(10)),
+      (d, o) => decide(d, o, 500, false, at(12)),
+      (d) => appealBy(d, 'buyer'),
+      (d, o) => decideAppeal(d, { refundAmount: 1500 }, 'admin-2', o),
+    );
+    expect(books.ledger.slice(-4).map((item) => [item.type, item.amount.amount])).toEqual([
+      ['REVERSAL', 500],
+      ['REFUND', 500],
+      ['REVERSAL', 1000],
+      ['REFUND', 1000],
+    ]);
+    expect(books.order).toMatchObject({ escrow: { held: 0, released: TOTAL - 1500, refunded: 1500 }, disputeLines: { [DRIPPER]: { refunded: 1500, decidedBy: 'dsp_1' } } });
   });
 });
