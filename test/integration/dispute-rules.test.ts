@@ -307,3 +307,28 @@ describe('appeals', () => {
     await api.resetClock();
   });
 });
+
+describe('deciding, concurrently and incompletely', () => {
+  it('pays the raised refund of an appeal once when two other admins decide it at the same time', async () => {
+    const { api } = local;
+    const { buyer, orderId, disputeId } = await decidedDispute();
+    expect((await api.post(`/v1/disputes/${disputeId}/appeal`, buyer, { statement: 'These new photos show the crack runs through.', evidence: [await anAppealFile(buyer)] })).status).toBe(200);
+    const [one, two] = [await api.actor('admin'), await api.actor('admin')];
+    const answers = await Promise.all([one, two].map((admin, n) => api.post(`/v1/admin/disputes/${disputeId}/decision`, admin, { refundAmount: usd(700 + n * 100), rationale: 'Reviewed again with the new photos.' })));
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409]);
+    const refunds = await refundsOf(orderId, buyer);
+    expect(refunds).toHaveLength(2);
+    expect(refunds[0]).toBe(500);
+    await api.expectEscrowBalanced(orderId, buyer);
+  });
+
+  it('refuses a decision on an escalated dispute without the refund or the return, or with a compensation (400)', async () => {
+    const { api } = local;
+    const { disputeId } = await escalatedDispute();
+    const admin = await api.actor('admin');
+    const rationale = 'The photos show the damage clearly.';
+    expectRefused(await api.post(`/v1/admin/disputes/${disputeId}/decision`, admin, { rationale, returnRequired: false }), 400, 'VALIDATION_FAILED');
+    expectRefused(await api.post(`/v1/admin/disputes/${disputeId}/decision`, admin, { rationale, refundAmount: usd(100) }), 400, 'VALIDATION_FAILED');
+    expectRefused(await api.post(`/v1/admin/disputes/${disputeId}/decision`, admin, { ...aDecision(100), compensation: usd(50) }), 400, 'VALIDATION_FAILED');
+  });
+});
