@@ -70,8 +70,8 @@ export function throttleClassOf(routeKey: string): ThrottleClass {
 
 /**
  * Business events that need a person: one occurrence in 5 minutes raises an alarm. The alarm exists
- * whether or not a function emits the event yet (ArbitrationOverdue and RefundFailed come with later
- * work): it turns red the day one does, without a change here.
+ * whether or not a function emits the event yet (RefundFailed comes with later work): it turns red
+ * the day one does, without a change here.
  */
 export const alarmingEvents: readonly BusinessEvent[] = ['TimerParked', 'ArbitrationOverdue', 'RefundFailed'];
 

@@ -52,7 +52,7 @@ export const functions = {
   disputes: { entry: 'lambdas/http/disputes.ts', description: 'Disputes, returns, arbitration and refunds', table: 'readWrite', signsCursors: true, bucket: { incoming: 'read', owned: 'readWrite' }, sendsTo: ['disputes'], emits: ['DisputeOpened', 'DisputeEscalated', 'RefundIssued'] },
   caseFileWorker: { entry: 'lambdas/workers/case-file.ts', description: 'Builds the case file of an escalated dispute and proposes a decision', table: 'readWrite', timeoutSeconds: 30 },
   timersJob: { entry: 'lambdas/jobs/timers.ts', description: 'Plans the timer sweep: the timer lag, and one work item per shard of the due index', table: 'read', sendsTo: ['timerShards'], timeoutSeconds: 60, reservedConcurrency: 1 },
-  timerShardWorker: { entry: 'lambdas/workers/timer-shard.ts', description: 'Fires the due timers of one shard: auto-confirm, auto-cancel, windows, dispute deadlines, refunds, outbox retries', table: 'readWrite', sendsTo: ['moderation', 'disputes'], emits: ['ReceiptConfirmed', 'DisputeEscalated', 'RefundIssued', 'TimerParked', 'OrderAutoCancelled'], timeoutSeconds: 120 },
+  timerShardWorker: { entry: 'lambdas/workers/timer-shard.ts', description: 'Fires the due timers of one shard: auto-confirm, auto-cancel, windows, dispute deadlines, refunds, outbox retries', table: 'readWrite', sendsTo: ['moderation', 'disputes'], emits: ['ReceiptConfirmed', 'DisputeEscalated', 'RefundIssued', 'TimerParked', 'OrderAutoCancelled', 'ArbitrationOverdue'], timeoutSeconds: 120 },
 } as const satisfies Record<string, FunctionSpec>;
 export type FunctionName = keyof typeof functions;
 

@@ -4,14 +4,21 @@ import type { RefundStatus } from '../domain/refunds.js';
 import { ListQuery, Money, Timestamp, described, enumOf, idParam, page, text } from './shared.js';
 
 export const DisputeReason = described(enumOf<DisputeReasonValue>()(['NOT_RECEIVED', 'NOT_AS_DESCRIBED', 'DAMAGED', 'WRONG_ITEM', 'COUNTERFEIT', 'OTHER']), { id: 'DisputeReason' });
-export const DisputeStatus = described(enumOf<DisputeStatusValue>()(['AWAITING_SELLER', 'COUNTER_OFFERED', 'AGREED', 'ESCALATED', 'RESOLVED', 'CANCELLED']), { id: 'DisputeStatus' });
+export const DisputeStatus = described(enumOf<DisputeStatusValue>()(['AWAITING_SELLER', 'COUNTER_OFFERED', 'AGREED', 'ESCALATED', 'RESOLVED', 'CANCELLED', 'APPEALED']), { id: 'DisputeStatus' });
 const TermsType = enumOf<DomainTerms['type']>()(['REFUND', 'RETURN_AND_REFUND']);
 export const Terms = described(z.strictObject({ type: TermsType, amount: Money }), { id: 'DisputeTerms' });
 const Evidence = z.array(idParam('upl')).check(z.maxLength(9));
 const Message = text(1, 2000);
+const DisputeLines = z.array(z.strictObject({ productId: idParam('prd'), quantity: z.int().check(z.minimum(1), z.maximum(999)) })).check(z.minLength(1), z.maxLength(50));
 
 export const OpenDispute = described(
-  z.strictObject({ reason: DisputeReason, request: Terms, description: text(10, 2000), evidence: z._default(Evidence, []) }),
+  z.strictObject({
+    reason: DisputeReason,
+    lines: described(z.optional(DisputeLines), { description: 'The order lines disputed (default: the whole order); the refund is capped by their value less what was refunded on them.' }),
+    request: Terms,
+    description: text(10, 2000),
+    evidence: z._default(Evidence, []),
+  }),
   { id: 'OpenDispute' },
 );
 export const DisputePathParams = z.strictObject({ disputeId: idParam('dsp') });
@@ -24,6 +31,7 @@ export const SellerResponse = described(
     .check(z.refine((body) => body.action === 'ACCEPT' || body.counterOffer !== undefined, { message: 'a counter-offer needs its terms', path: ['counterOffer'] })),
   { id: 'SellerResponse' },
 );
+export const Revise = described(z.strictObject({ request: Terms, message: Message }), { id: 'ReviseDispute' });
 export const Escalate = described(z.strictObject({ message: Message }), { id: 'EscalateDispute' });
 export const ReturnShipment = described(
   z.strictObject({
@@ -33,8 +41,19 @@ export const ReturnShipment = described(
   }),
   { id: 'ReturnShipment' },
 );
-export const AdminDisputeDecision = described(z.strictObject({ refundAmount: Money, returnRequired: z.boolean(), rationale: text(10, 2000) }), { id: 'AdminDisputeDecision' });
-export const ListDisputesQuery = z.extend(ListQuery, { status: described(z.optional(z.literal('ESCALATED')), { description: 'Admins: the escalated disputes waiting for a decision.' }) });
+export const AdminDisputeDecision = described(
+  z.strictObject({
+    refundAmount: described(z.optional(Money), { description: 'ESCALATED: required, the refund decided. APPEALED: the new total refund (a buyer appeal can only raise it; default unchanged).' }),
+    returnRequired: described(z.optional(z.boolean()), { description: 'ESCALATED: required.' }),
+    compensation: described(z.optional(Money), { description: "APPEALED by the seller: paid by the platform to the seller, at most the refund." }),
+    rationale: text(10, 2000),
+  }),
+  { id: 'AdminDisputeDecision' },
+);
+export const Appeal = described(z.strictObject({ statement: text(10, 2000), evidence: z.array(idParam('upl')).check(z.minLength(1), z.maxLength(9)) }), { id: 'AppealDispute' });
+export const ListDisputesQuery = z.extend(ListQuery, {
+  status: described(z.optional(z.enum(['ESCALATED', 'APPEALED'])), { description: 'Admins: the escalated (default) or appealed disputes waiting for a decision, the decision due first first.' }),
+});
 
 const MediaLink = z.object({ url: z.string(), contentType: z.string() });
 const TermsOut = z.object({ type: TermsType, amount: Money });
@@ -53,7 +72,7 @@ export const TimelineEntry = described(
 );
 
 const deadline = z.optional(Timestamp);
-const deadlines: Record<DeadlineName, typeof deadline> = { sellerResponse: deadline, buyerResponse: deadline, autoEscalate: deadline, returnShipment: deadline, returnReceipt: deadline };
+const deadlines: Record<DeadlineName, typeof deadline> = { sellerResponse: deadline, buyerResponse: deadline, autoEscalate: deadline, returnShipment: deadline, returnReceipt: deadline, decision: deadline };
 
 export const Dispute = described(
   z.object({
@@ -62,6 +81,7 @@ export const Dispute = described(
     buyerId: z.string(),
     sellerId: z.string(),
     reason: DisputeReason,
+    lines: described(z.array(z.object({ productId: z.string(), quantity: z.int() })), { description: 'The disputed lines; empty on disputes opened before lines: the whole order.' }),
     request: TermsOut,
     description: z.string(),
     evidence: z.array(MediaLink),
@@ -82,6 +102,17 @@ export const Dispute = described(
       description: 'Admins only: the decision the case file proposes by rule.',
     }),
     caseFile: described(z.optional(z.nullable(z.record(z.string(), z.unknown()))), { description: 'Admins only: order, tracking, ledger and evidence gathered at escalation.' }),
+    decisionDueBy: described(z.nullable(Timestamp), { description: 'While escalated or appealed: when the platform owes its decision (48 h).' }),
+    appeal: z.nullable(
+      z.object({
+        by: enumOf<'buyer' | 'seller'>()(['buyer', 'seller']),
+        statement: z.string(),
+        evidence: z.array(MediaLink),
+        at: Timestamp,
+        decision: z.nullable(z.object({ refundAmount: Money, compensation: Money, rationale: z.string(), at: Timestamp })),
+      }),
+    ),
+    appealableUntil: described(z.nullable(Timestamp), { description: 'After a decision of the platform: the end of the 30-day appeal window.' }),
     resolution: z.nullable(z.object({ outcome: enumOf<NonNullable<DomainDispute['resolution']>['outcome']>()(['REFUNDED', 'NO_REFUND', 'WITHDRAWN']), refundAmount: Money, refundId: z.nullable(z.string()), at: Timestamp })),
     deadlines: z.object(deadlines),
     timeline: z.optional(z.array(TimelineEntry)),

@@ -6,16 +6,18 @@
  */
 import { DAY_MS as DAY, policy } from '../platform/config.js';
 import { DomainError } from './errors.js';
-import { isOpen, hasOpenDispute, refundable, returnWindowEndsAt, type Order } from './orders.js';
+import { assertLinesOpen, assertLinesReturnable, disputeLines, linesOf, refundCap, type DisputeLine } from './dispute-lines.js';
+import { isOpen, hasOpenDispute, type Order } from './orders.js';
 import type { MediaRef } from './reviews.js';
 import { addMs } from './time.js';
 
 export const DISPUTE_REASONS = ['NOT_RECEIVED', 'NOT_AS_DESCRIBED', 'DAMAGED', 'WRONG_ITEM', 'COUNTERFEIT', 'OTHER'] as const;
 export type DisputeReason = (typeof DISPUTE_REASONS)[number];
-export const DISPUTE_STATUSES = ['AWAITING_SELLER', 'COUNTER_OFFERED', 'AGREED', 'ESCALATED', 'RESOLVED', 'CANCELLED'] as const;
+export const DISPUTE_STATUSES = ['AWAITING_SELLER', 'COUNTER_OFFERED', 'AGREED', 'ESCALATED', 'RESOLVED', 'CANCELLED', 'APPEALED'] as const;
 export type DisputeStatus = (typeof DISPUTE_STATUSES)[number];
 export type Actor = 'buyer' | 'seller' | 'admin' | 'system';
-export const DEADLINE_NAMES = ['sellerResponse', 'buyerResponse', 'autoEscalate', 'returnShipment', 'returnReceipt'] as const;
+/** `decision`: the platform's 48 h to decide an escalated or appealed dispute (SLA; overdue is counted and alarmed). */
+export const DEADLINE_NAMES = ['sellerResponse', 'buyerResponse', 'autoEscalate', 'returnShipment', 'returnReceipt', 'decision'] as const;
 export type DeadlineName = (typeof DEADLINE_NAMES)[number];
 
 export interface Terms {
@@ -41,6 +43,28 @@ export interface Decision {
   at: string;
 }
 
+/** A second arbiter's final decision on an appeal (domain/dispute-appeals.ts). */
+export interface AppealDecision {
+  /** The dispute's new total refund (minor units): never below what was refunded before. */
+  refundAmount: number;
+  /**
+   * Paid by the platform to the seller (minor units, the dispute's currency); 0 when none. The seller
+   * balance's COMPENSATION entry (payments issue) is made from this record.
+   */
+  compensation: number;
+  rationale: string;
+  decidedBy: string;
+  at: string;
+}
+
+export interface Appeal {
+  by: 'buyer' | 'seller';
+  statement: string;
+  evidence: MediaRef[];
+  at: string;
+  decision: AppealDecision | null;
+}
+
 export interface Proposal {
   refundAmount: number;
   returnRequired: boolean;
@@ -55,6 +79,8 @@ export interface Dispute {
   sellerId: string;
   currency: string;
   reason: DisputeReason;
+  /** The order lines disputed (empty on disputes from before lines: the whole order). */
+  lines: DisputeLine[];
   request: Terms;
   description: string;
   evidence: MediaRef[];
@@ -70,6 +96,11 @@ export interface Dispute {
   deadlines: Partial<Record<DeadlineName, string>>;
   firstResponseAt: string | null;
   escalatedAt: string | null;
+  /** When the platform owes its decision: 48 h after escalation or appeal (absent on disputes from before it). */
+  decisionDueBy?: string | null;
+  appeal?: Appeal | null;
+  /** When the appeal window's timer recorded that it closed unused. */
+  appealClosedAt?: string | null;
   openedAt: string;
   updatedAt: string;
   version: number;
@@ -97,6 +128,8 @@ export const disputeRules = {
   sellerResponseMs: 5 * DAY,
   buyerResponseMs: 7 * DAY,
   escalateAfterMs: 3 * DAY,
+  decisionSlaMs: 48 * 3600 * 1000,
+  appealWindowMs: 30 * DAY,
   autoEscalateMs: 15 * DAY,
   returnShipmentMs: 7 * DAY,
   returnReceiptMs: 10 * DAY,
@@ -123,13 +156,18 @@ export interface OpenInput {
   disputeId: string;
   order: Order;
   reason: DisputeReason;
+  /** The lines disputed; none: the whole order. */
+  lines?: readonly DisputeLine[] | undefined;
   request: Terms;
   description: string;
   evidence: MediaRef[];
   now: string;
 }
 
-/** The buyer opens a dispute: from shipment until 15 days after completion, one at a time. */
+/**
+ * The buyer opens a dispute: from shipment until 15 days after completion, one at a time, on lines no
+ * dispute was decided on; the refund is capped by those lines' value less what was refunded on them.
+ */
 export function openDispute(input: OpenInput): DisputeChange {
   const { order, now, request } = input;
   if (order.status === 'AWAITING_SHIPMENT') throw new DomainError('ORDER_NOT_SHIPPED', 'The order has not shipped yet: cancel it instead for a full refund.');
@@ -144,12 +182,10 @@ export function openDispute(input: OpenInput): DisputeChange {
   if (request.type === 'RETURN_AND_REFUND' && input.reason === 'NOT_RECEIVED') {
     throw new DomainError('VALIDATION_FAILED', 'Goods that never arrived cannot be returned; request a refund.', [{ path: 'body.request.type', message: 'REFUND for NOT_RECEIVED' }]);
   }
-  if (request.type === 'RETURN_AND_REFUND') {
-    if (!order.items.every((item) => item.returnable)) throw new DomainError('NOT_RETURNABLE', 'This order has products that cannot be returned; request a refund instead.');
-    const windowEnd = returnWindowEndsAt(order);
-    if (order.returnWindowClosed || (windowEnd !== null && now > windowEnd)) throw new DomainError('RETURN_WINDOW_CLOSED', 'The return window of this order has ended.');
-  }
-  assertAmount(order, request.amount, 'body.request.amount');
+  const lines = disputeLines(order, input.lines);
+  assertLinesOpen(order, lines);
+  if (request.type === 'RETURN_AND_REFUND') assertLinesReturnable(order, lines, now);
+  assertAmount(refundCap(order, lines), request.amount, 'body.request.amount');
   const dispute: Dispute = {
     disputeId: input.disputeId,
     orderId: order.orderId,
@@ -157,6 +193,7 @@ export function openDispute(input: OpenInput): DisputeChange {
     sellerId: order.sellerId,
     currency: order.total.currency,
     reason: input.reason,
+    lines,
     request,
     description: input.description,
     evidence: input.evidence,
@@ -177,16 +214,19 @@ export function openDispute(input: OpenInput): DisputeChange {
   return { dispute, timeline: [entry(now, 'buyer', 'OPENED', { message: input.description, evidence: input.evidence, terms: request })], refund: null };
 }
 
-/** A return can be asked for only of goods that arrived and can go back. */
-function assertReturnable(order: Order, dispute: Pick<Dispute, 'reason'>): void {
+/** A return can be asked for only of goods that arrived and can go back (each disputed line's product). */
+function assertReturnable(order: Order, dispute: Pick<Dispute, 'reason' | 'lines'>): void {
   if (dispute.reason === 'NOT_RECEIVED') throw new DomainError('VALIDATION_FAILED', 'Goods that never arrived cannot be returned.', [{ path: 'body', message: 'no return for NOT_RECEIVED' }]);
-  if (!order.items.every((item) => item.returnable)) throw new DomainError('NOT_RETURNABLE', 'This order has products that cannot be returned.');
+  assertLinesReturnable(order, linesOf(dispute, order), null);
 }
 
-function assertAmount(order: Order, amount: number, path: string): void {
+/** What this dispute may refund in all: its lines' value less what was refunded on them. */
+export const capOf = (dispute: Pick<Dispute, 'lines' | 'resolution'>, order: Order): number => refundCap(order, linesOf(dispute, order), dispute.resolution?.refundAmount ?? 0);
+
+function assertAmount(cap: number, amount: number, path: string): void {
   if (amount < 1) throw new DomainError('VALIDATION_FAILED', 'An amount of money must be asked for.', [{ path, message: 'at least 1' }]);
-  if (amount > refundable(order)) {
-    throw new DomainError('REFUND_EXCEEDS_REFUNDABLE', `The amount must be between 1 and ${refundable(order)} (what can still be refunded).`, [{ path, message: `1–${refundable(order)}` }]);
+  if (amount > cap) {
+    throw new DomainError('REFUND_EXCEEDS_REFUNDABLE', `The amount must be between 1 and ${cap} (what can still be refunded on the disputed lines).`, [{ path, message: `1–${cap}` }]);
   }
 }
 
@@ -215,10 +255,18 @@ const withEntry = (change: DisputeChange, first: TimelineEntry): DisputeChange =
 
 // ---- Actions ----
 
+/** 15 days after opening, negotiation is over whether or not the job has escalated the dispute yet. */
+function assertStillNegotiating(dispute: Dispute, now: string): void {
+  if (dispute.deadlines.autoEscalate && now > dispute.deadlines.autoEscalate) {
+    throw new DomainError('RESPONSE_WINDOW_CLOSED', `Unresolved ${disputeRules.autoEscalateMs / DAY} days after opening: the dispute goes to the platform.`);
+  }
+}
+
 export function sellerResponds(dispute: Dispute, response: { action: 'ACCEPT' | 'COUNTER_OFFER'; counterOffer?: Terms | undefined; message: string; evidence: MediaRef[] }, order: Order, now: string): DisputeChange {
   requireStatus(dispute, ['AWAITING_SELLER'], 'DISPUTE_NOT_AWAITING_SELLER', 'The seller has already responded');
   if (dispute.deadlines.sellerResponse && now > dispute.deadlines.sellerResponse) throw new DomainError('RESPONSE_WINDOW_CLOSED', 'The response window has ended.');
-  const responded = { firstResponseAt: now };
+  assertStillNegotiating(dispute, now);
+  const responded = { firstResponseAt: dispute.firstResponseAt ?? now };
   const said = entry(now, 'seller', response.action === 'ACCEPT' ? 'SELLER_ACCEPTED' : 'COUNTER_OFFERED', { message: response.message, evidence: response.evidence, terms: response.action === 'ACCEPT' ? dispute.request : (response.counterOffer ?? null) });
   if (response.action === 'ACCEPT') {
     const change = agree(dispute, dispute.request, 'AGREED', 'seller', now, responded);
@@ -226,7 +274,7 @@ export function sellerResponds(dispute: Dispute, response: { action: 'ACCEPT' | 
   }
   const offer = response.counterOffer;
   if (!offer) throw new DomainError('VALIDATION_FAILED', 'A counter-offer needs its terms.', [{ path: 'body.counterOffer', message: 'required for COUNTER_OFFER' }]);
-  assertAmount(order, offer.amount, 'body.counterOffer.amount');
+  assertAmount(capOf(dispute, order), offer.amount, 'body.counterOffer.amount');
   if (offer.type === 'RETURN_AND_REFUND') assertReturnable(order, dispute);
   // For a parcel that never arrived, buyer protection still decides at the end of the response window.
   const keepProtection = dispute.reason === 'NOT_RECEIVED' && dispute.deadlines.sellerResponse ? { sellerResponse: dispute.deadlines.sellerResponse } : {};
@@ -241,10 +289,34 @@ export function sellerResponds(dispute: Dispute, response: { action: 'ACCEPT' | 
 
 export function buyerAcceptsOffer(dispute: Dispute, now: string): DisputeChange {
   requireStatus(dispute, ['COUNTER_OFFERED'], 'NO_COUNTER_OFFER', 'There is no counter-offer to accept');
+  assertBuyerMayStillAct(dispute, now);
+  assertStillNegotiating(dispute, now);
   return agree(dispute, dispute.counterOffer as Terms, 'BUYER_ACCEPTED_OFFER', 'buyer', now);
 }
 
-/** Either side may escalate after the seller's first response, or 3 days after opening. */
+/**
+ * A new round: the buyer answers a counter-offer with a new request, and the seller has 5 days again. The
+ * 15-day auto-escalation stays where it was, so rounds cannot keep a dispute from the platform forever.
+ */
+export function buyerRevises(dispute: Dispute, revision: { request: Terms; message: string }, order: Order, now: string): DisputeChange {
+  requireStatus(dispute, ['COUNTER_OFFERED'], 'NO_COUNTER_OFFER', 'There is no counter-offer to answer');
+  assertBuyerMayStillAct(dispute, now);
+  assertStillNegotiating(dispute, now);
+  const { request } = revision;
+  if (request.type === 'RETURN_AND_REFUND') {
+    assertReturnable(order, dispute);
+    assertLinesReturnable(order, linesOf(dispute, order), now);
+  }
+  assertAmount(capOf(dispute, order), request.amount, 'body.request.amount');
+  const revised = next(dispute, now, {
+    status: 'AWAITING_SELLER',
+    request,
+    counterOffer: null,
+    deadlines: { sellerResponse: addMs(now, disputeRules.sellerResponseMs), ...(dispute.deadlines.autoEscalate && { autoEscalate: dispute.deadlines.autoEscalate }) },
+  });
+  return { dispute: revised, timeline: [entry(now, 'buyer', 'REVISED_REQUEST', { message: revision.message, terms: request })], refund: null };
+}
+
 /** After 7 days without a buyer action the counter-offer stands accepted, whether or not the job has run yet. */
 function assertBuyerMayStillAct(dispute: Dispute, now: string): void {
   if (dispute.status === 'COUNTER_OFFERED' && dispute.deadlines.buyerResponse && now > dispute.deadlines.buyerResponse) {
@@ -270,7 +342,8 @@ export function escalate(dispute: Dispute, by: 'buyer' | 'seller' | 'system', me
   if (by !== 'system' && !dispute.firstResponseAt && now < addMs(dispute.openedAt, disputeRules.escalateAfterMs)) {
     throw new DomainError('ESCALATION_NOT_ALLOWED_YET', 'Give the seller a chance: escalation opens after their first response or 3 days after opening.');
   }
-  const escalated = next(dispute, now, { status: 'ESCALATED', escalatedAt: now, deadlines: {} });
+  const decisionDueBy = addMs(now, disputeRules.decisionSlaMs);
+  const escalated = next(dispute, now, { status: 'ESCALATED', escalatedAt: now, decisionDueBy, deadlines: { decision: decisionDueBy } });
   return { dispute: escalated, timeline: [entry(now, by, by === 'system' ? 'AUTO_ESCALATED' : 'ESCALATED', { message })], refund: null };
 }
 
@@ -315,7 +388,7 @@ export function adminDecides(dispute: Dispute, decision: { refundAmount: number;
     if (isClosed(dispute)) throw new DomainError('DISPUTE_CLOSED', `This dispute is ${dispute.status}.`);
     throw new DomainError('DISPUTE_NOT_ESCALATED', 'Only escalated disputes are decided by the platform.');
   }
-  if (decision.refundAmount > refundable(order)) assertAmount(order, decision.refundAmount, 'body.refundAmount');
+  if (decision.refundAmount > capOf(dispute, order)) assertAmount(capOf(dispute, order), decision.refundAmount, 'body.refundAmount');
   if (decision.returnRequired && decision.refundAmount > 0) assertReturnable(order, dispute);
   const recorded: Decision = { ...decision, decidedBy: adminId, at: now };
   const said = entry(now, 'admin', 'DECIDED', { message: decision.rationale, amount: decision.refundAmount });
@@ -333,29 +406,67 @@ export function adminDecides(dispute: Dispute, decision: { refundAmount: number;
 export function deadlinePassed(dispute: Dispute, name: DeadlineName, order: Order, now: string): DisputeChange | null {
   const due = dispute.deadlines[name];
   if (!due || due > now || isClosed(dispute)) return null;
+  // A response window ending at or after the 15-day mark ends in escalation, whichever timer fires first.
+  const escalateBy = dispute.deadlines.autoEscalate;
+  if ((name === 'sellerResponse' || name === 'buyerResponse') && escalateBy && escalateBy <= due && !protectsBuyer(dispute, order, due)) return deadlinePassed(dispute, 'autoEscalate', order, now);
   switch (name) {
     case 'sellerResponse': {
-      // Buyer protection: a parcel not delivered by its estimate is refunded in full unless the seller
-      // has shown delivery by the end of the response window.
-      const estimate = order.shipment?.estimatedDeliveryAt;
-      const shownInTime = !!order.deliveryRecordedAt && order.deliveryRecordedAt <= due;
-      const undelivered = order.status === 'SHIPPED' || (order.status === 'DELIVERED' && !shownInTime);
-      if (dispute.reason === 'NOT_RECEIVED' && undelivered && estimate && estimate < due && (dispute.status === 'AWAITING_SELLER' || dispute.status === 'COUNTER_OFFERED')) {
-        return agree(dispute, { type: 'REFUND', amount: refundable(order) }, 'BUYER_PROTECTION_REFUND', 'system', now);
+      if (protectsBuyer(dispute, order, due)) {
+        const estimate = order.shipment?.estimatedDeliveryAt;
+        return citing(
+          agree(dispute, { type: 'REFUND', amount: capOf(dispute, order) }, 'BUYER_PROTECTION_REFUND', 'system', now),
+          `Rule: buyer protection (not received). Evidence: the carrier's estimate ${estimate} passed and no proof of delivery was recorded by the end of the seller's response window (${due}).`,
+        );
       }
       if (dispute.status !== 'AWAITING_SELLER') return { dispute: next(dispute, now, { deadlines: omit(dispute.deadlines, name) }), timeline: [], refund: null };
-      return agree(dispute, dispute.request, 'AUTO_ACCEPTED_NO_SELLER_RESPONSE', 'system', now);
+      return citing(
+        agree(dispute, dispute.request, 'AUTO_ACCEPTED_NO_SELLER_RESPONSE', 'system', now),
+        `Rule: the seller responds within ${disputeRules.sellerResponseMs / DAY} days. Evidence: no response to the request of ${dispute.request.amount} by ${due}; the request applies.`,
+      );
     }
     case 'buyerResponse':
-      return dispute.status === 'COUNTER_OFFERED' ? agree(dispute, dispute.counterOffer as Terms, 'AUTO_ACCEPTED_OFFER', 'system', now) : null;
+      return dispute.status === 'COUNTER_OFFERED'
+        ? citing(
+            agree(dispute, dispute.counterOffer as Terms, 'AUTO_ACCEPTED_OFFER', 'system', now),
+            `Rule: the buyer answers a counter-offer within ${disputeRules.buyerResponseMs / DAY} days. Evidence: no answer to the offer of ${(dispute.counterOffer as Terms).amount} by ${due}; the offer stands accepted.`,
+          )
+        : null;
+    case 'decision':
+      return dispute.status === 'ESCALATED' || dispute.status === 'APPEALED'
+        ? {
+            dispute: next(dispute, now, { deadlines: omit(dispute.deadlines, name) }),
+            timeline: [
+              entry(now, 'system', 'DECISION_OVERDUE', {
+                message: `Rule: the platform decides within ${disputeRules.decisionSlaMs / 3_600_000} hours. Evidence: ${dispute.status === 'APPEALED' ? `appealed ${dispute.appeal?.at}` : `escalated ${dispute.escalatedAt}`}, no decision by ${due}.`,
+              }),
+            ],
+            refund: null,
+          }
+        : null;
     case 'autoEscalate':
-      return dispute.status === 'AWAITING_SELLER' || dispute.status === 'COUNTER_OFFERED' ? escalate(dispute, 'system', 'Unresolved 15 days after opening.', now) : null;
+      return dispute.status === 'AWAITING_SELLER' || dispute.status === 'COUNTER_OFFERED'
+        ? escalate(dispute, 'system', `Rule: a dispute still in negotiation ${disputeRules.autoEscalateMs / DAY} days after opening goes to the platform. Evidence: opened ${dispute.openedAt}, still ${dispute.status} at ${dispute.deadlines.autoEscalate}.`, now)
+        : null;
     case 'returnShipment':
       return dispute.status === 'AGREED' && dispute.returnShipment?.status === 'AWAITING_SHIPMENT' ? resolve(dispute, 0, now, 'system', 'CLOSED_RETURN_NOT_SHIPPED') : null;
     case 'returnReceipt':
       return dispute.status === 'AGREED' && dispute.returnShipment?.status === 'SHIPPED' ? resolve(dispute, (dispute.agreement as { terms: Terms }).terms.amount, now, 'system', 'AUTO_REFUND_RETURN_NOT_CONFIRMED') : null;
   }
 }
+
+/**
+ * Buyer protection: a parcel not delivered by its estimate is refunded in full (the disputed lines) unless
+ * the seller has shown delivery by the end of the response window.
+ */
+function protectsBuyer(dispute: Dispute, order: Order, due: string): boolean {
+  const estimate = order.shipment?.estimatedDeliveryAt;
+  const shownInTime = !!order.deliveryRecordedAt && order.deliveryRecordedAt <= due;
+  const undelivered = order.status === 'SHIPPED' || (order.status === 'DELIVERED' && !shownInTime);
+  return dispute.reason === 'NOT_RECEIVED' && undelivered && !!estimate && estimate < due && dispute.deadlines.sellerResponse === due && (dispute.status === 'AWAITING_SELLER' || dispute.status === 'COUNTER_OFFERED');
+}
+
+/** An automatic outcome says which rule applied and what it saw, on its first timeline entry. */
+const citing = (change: DisputeChange, why: string): DisputeChange => ({ ...change, timeline: change.timeline.map((item, index) => (index === 0 ? { ...item, message: why } : item)) });
 
 const omit = <T extends object>(value: T, key: keyof T): T => Object.fromEntries(Object.entries(value).filter(([k]) => k !== key)) as T;
 
@@ -370,7 +481,7 @@ export interface CaseFacts {
 
 /** The decision a rule proposes for an escalated dispute; the admin decides. */
 export function proposeDecision(dispute: Dispute, facts: CaseFacts, now: string): Proposal {
-  const full = refundable(facts.order);
+  const full = capOf(dispute, facts.order);
   const delivered = facts.trackingStatuses.includes('DELIVERED') || facts.order.status === 'DELIVERED' || facts.order.deliveredAt !== null;
   const estimate = facts.order.shipment?.estimatedDeliveryAt;
   if (dispute.reason === 'NOT_RECEIVED') {
@@ -378,7 +489,7 @@ export function proposeDecision(dispute: Dispute, facts: CaseFacts, now: string)
     if (delivered) return { refundAmount: 0, returnRequired: false, rule: 'DELIVERY_CONFIRMED', rationale: 'Tracking shows the parcel was delivered: no refund unless the buyer shows otherwise.' };
     return { refundAmount: 0, returnRequired: false, rule: 'STILL_IN_TRANSIT', rationale: 'The parcel is still within its estimated delivery time: wait for it.' };
   }
-  const returnable = facts.order.items.every((item) => item.returnable);
+  const returnable = linesOf(dispute, facts.order).every((line) => facts.order.items.find((item) => item.productId === line.productId)?.returnable === true);
   if (dispute.reason === 'COUNTERFEIT' && facts.evidenceCount > 0) return { refundAmount: full, returnRequired: false, rule: 'COUNTERFEIT_WITH_EVIDENCE', rationale: 'Counterfeit goods with evidence: full refund, no return of counterfeit goods.' };
   if (['NOT_AS_DESCRIBED', 'DAMAGED', 'WRONG_ITEM'].includes(dispute.reason) && facts.evidenceCount > 0) {
     return returnable

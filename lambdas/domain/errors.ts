@@ -70,6 +70,15 @@ const statusByCode = {
   RETURN_NOT_SHIPPED: 409,
   RESPONSE_WINDOW_CLOSED: 409,
   RETURN_SHIPMENT_OVERDUE: 409,
+  // Issue 8, disputes: a decided line takes only an appeal; a withdrawn dispute reopens once.
+  DISPUTE_ALREADY_DECIDED: 409,
+  DISPUTE_REOPEN_LIMIT: 409,
+  // Appeals: once, within 30 days of a decision of the platform, decided by another admin.
+  ALREADY_APPEALED: 409,
+  DISPUTE_NOT_APPEALABLE: 409,
+  APPEAL_WINDOW_CLOSED: 409,
+  SAME_ARBITER: 409,
+  APPEAL_DECISION_NOT_ALLOWED: 409,
   IDEMPOTENCY_KEY_REUSED: 409,
   IDEMPOTENCY_KEY_IN_USE: 409,
   // 429: over a per-user quota.

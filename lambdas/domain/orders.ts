@@ -79,6 +79,8 @@ export interface Order {
   disputeStatus: string | null;
   /** The dispute currently or last opened on this order. */
   disputeId?: string | null;
+  /** Per line, what its disputes left behind: refunded amount, the decided dispute, withdrawals (domain/dispute-lines.ts). */
+  disputeLines?: Record<string, { refunded: number; decidedBy: string | null; withdrawals: number }>;
   /** Set by the timers job when the return window has passed: no new RETURN_AND_REFUND dispute. */
   returnWindowClosed?: boolean;
   cancellation: Cancellation | null;

@@ -13,10 +13,12 @@ export const handler = httpFunction(disputeRoutes, {
   'GET /v1/disputes': async ({ principal, query }) => ({ body: await disputes.listMyDisputes(principal, query) }),
   'POST /v1/disputes/{disputeId}/response': async ({ principal, path, body }) => ({ body: await disputes.sellerResponds(principal, path.disputeId, body) }),
   'POST /v1/disputes/{disputeId}/accept-offer': async ({ principal, path }) => ({ body: await disputes.acceptOffer(principal, path.disputeId) }),
+  'POST /v1/disputes/{disputeId}/revise': async ({ principal, path, body }) => ({ body: await disputes.revise(principal, path.disputeId, body) }),
   'POST /v1/disputes/{disputeId}/escalate': async ({ principal, path, body }) => ({ body: await disputes.escalate(principal, path.disputeId, body.message) }),
   'POST /v1/disputes/{disputeId}/cancel': async ({ principal, path }) => ({ body: await disputes.cancelDispute(principal, path.disputeId) }),
   'POST /v1/disputes/{disputeId}/return-shipment': async ({ principal, path, body }) => ({ body: await disputes.shipReturn(principal, path.disputeId, body) }),
   'POST /v1/disputes/{disputeId}/return-received': async ({ principal, path }) => ({ body: await disputes.returnReceived(principal, path.disputeId) }),
+  'POST /v1/disputes/{disputeId}/appeal': async ({ principal, path, body }) => ({ body: await disputes.appealDispute(principal, path.disputeId, body) }),
   'POST /v1/admin/disputes/{disputeId}/decision': async ({ principal, path, body }) => ({ body: await disputes.adminDecides(principal, path.disputeId, body) }),
   'GET /v1/refunds/{refundId}': async ({ principal, path }) => ({ body: await disputes.viewRefund(principal, path.refundId) }),
 }, { idempotency: recordedByUseCase });

@@ -1,4 +1,5 @@
 /** How a dispute and a refund are shown: amounts as Money, evidence as short-lived links, the rule's proposal to admins only. */
+import { appealableUntil } from '../domain/dispute-appeals.js';
 import type { Dispute, Terms, TimelineEntry } from '../domain/disputes.js';
 import { money } from '../domain/money.js';
 import type { MediaRef } from '../domain/reviews.js';
@@ -16,6 +17,7 @@ export async function disputeView(dispute: Dispute, as: 'buyer' | 'seller' | 'ad
     buyerId: dispute.buyerId,
     sellerId: dispute.sellerId,
     reason: dispute.reason,
+    lines: dispute.lines,
     request: terms(dispute.request),
     description: dispute.description,
     evidence: await links(dispute.evidence),
@@ -26,6 +28,18 @@ export async function disputeView(dispute: Dispute, as: 'buyer' | 'seller' | 'ad
     // The platform's rationale is shown to both sides; who decided stays internal.
     decision: dispute.decision && { refundAmount: cash(dispute.decision.refundAmount), returnRequired: dispute.decision.returnRequired, rationale: dispute.decision.rationale, at: dispute.decision.at },
     ...(as === 'admin' && { proposal: dispute.proposal && { ...dispute.proposal, refundAmount: cash(dispute.proposal.refundAmount) }, caseFile: dispute.caseFile ?? null }),
+    decisionDueBy: dispute.status === 'ESCALATED' || dispute.status === 'APPEALED' ? (dispute.decisionDueBy ?? null) : null,
+    // Who decided stays internal here too; the compensation is shown to both sides.
+    appeal: dispute.appeal
+      ? {
+          by: dispute.appeal.by,
+          statement: dispute.appeal.statement,
+          evidence: await links(dispute.appeal.evidence),
+          at: dispute.appeal.at,
+          decision: dispute.appeal.decision && { refundAmount: cash(dispute.appeal.decision.refundAmount), compensation: cash(dispute.appeal.decision.compensation), rationale: dispute.appeal.decision.rationale, at: dispute.appeal.decision.at },
+        }
+      : null,
+    appealableUntil: dispute.appeal ? null : appealableUntil(dispute),
     resolution: dispute.resolution && { ...dispute.resolution, refundAmount: cash(dispute.resolution.refundAmount) },
     deadlines: dispute.deadlines,
     ...(timeline && {

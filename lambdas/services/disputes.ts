@@ -4,6 +4,8 @@
  * order (+ ledger, refund record, deadline timers, case-file request) in one transaction.
  */
 import { DomainError, notFound } from '../domain/errors.js';
+import { orderAfterDispute, type DisputeLine } from '../domain/dispute-lines.js';
+import * as appeals from '../domain/dispute-appeals.js';
 import * as rules from '../domain/disputes.js';
 import type { DeadlineName, Dispute, DisputeChange, DisputeReason, Terms, TimelineEntry } from '../domain/disputes.js';
 import { money } from '../domain/money.js';
@@ -76,12 +78,11 @@ function disputeDecision(before: Dispute | null, order: Order, change: DisputeCh
       ? null
       : requestRefund({ refundId: newId('rfd'), orderId: order.orderId, disputeId: change.dispute.disputeId, buyerId: order.buyerId, sellerId: order.sellerId, amount: money(refundAmount, order.total.currency), paymentReference: order.paymentReference }, now);
   const dispute = refund ? { ...change.dispute, resolution: change.dispute.resolution && { ...change.dispute.resolution, refundId: refund.refundId } } : change.dispute;
-  const transition = refund
-    ? orders.refundThroughDispute(order, refund.amount.amount, dispute.status, `dispute ${dispute.disputeId}`, now)
-    : orders.markDispute(order, dispute.disputeId, dispute.status, now);
+  const transition = orderAfterDispute(order, before, dispute, refund && refund.amount.amount, now);
   const resumed = transition.order;
   const resumes = rules.isClosed(dispute) && (resumed.status === 'SHIPPED' || resumed.status === 'DELIVERED') && resumed.protectionEndsAt;
   const escalated = before !== null && before.status !== 'ESCALATED' && dispute.status === 'ESCALATED';
+  const overdue = change.timeline.some((item) => item.action === 'DECISION_OVERDUE');
   const caseFile = escalated ? caseFileRequests.send({ disputeId: dispute.disputeId }, now) : null;
   return {
     dispute,
@@ -91,13 +92,30 @@ function disputeDecision(before: Dispute | null, order: Order, change: DisputeCh
       ...(refund ? [refundWrite(refund, null), setTimer({ kind: 'REFUND_PROGRESS', entityId: refund.refundId, dueAt: now }, now)] : []),
       ...(resumes ? [setTimer({ kind: 'AUTO_CONFIRM', entityId: order.orderId, dueAt: resumes > now ? resumes : now }, now)] : []),
       ...deadlineTimers(before, dispute, now),
+      ...appealWindowTimer(before, dispute, now),
       ...(caseFile ? [caseFile.write] : []),
     ],
     afterCommit: [
       ...(refund ? [() => businessEvent('RefundIssued', { disputeId: dispute.disputeId, refundId: refund.refundId, amount: refund.amount.amount, currency: dispute.currency })] : []),
       ...(caseFile ? [() => businessEvent('DisputeEscalated', { disputeId: dispute.disputeId, orderId: dispute.orderId }), caseFile.afterCommit] : []),
+      // Counted by a metric filter and alarmed (lib/api-stack.ts alarmingEvents): a person must decide now.
+      ...(overdue ? [() => businessEvent('ArbitrationOverdue', { disputeId: dispute.disputeId, status: dispute.status, decisionDueBy: before?.decisionDueBy ?? null })] : []),
     ],
   };
+}
+
+const APPEAL_WINDOW = 'appeal';
+
+/**
+ * The appeal window's timer: set when the platform decides (it closes 30 days later), removed by an appeal.
+ * It lives outside `deadlines`, which the return steps after a decision replace.
+ */
+function appealWindowTimer(before: Dispute | null, after: Dispute, now: string): Write[] {
+  const entityId = `${after.disputeId}#${APPEAL_WINDOW}`;
+  const until = appeals.appealableUntil(after);
+  if (until && !before?.decision) return [setTimer({ kind: 'DISPUTE_DEADLINE', entityId, dueAt: until, payload: { disputeId: after.disputeId, deadline: APPEAL_WINDOW } }, now)];
+  if (after.appeal && !before?.appeal) return [cancelTimer('DISPUTE_DEADLINE', entityId)];
+  return [];
 }
 
 /** Which side of the dispute the caller is on (the order's parties, and admins), or the system itself. */
@@ -163,7 +181,7 @@ type Opened = { dispute: DisputeView; replay?: never } | { replay: StoredRespons
 export async function openDispute(
   buyer: Principal,
   orderId: string,
-  body: { reason: DisputeReason; request: { type: Terms['type']; amount: { amount: number; currency: string } }; description: string; evidence: string[] },
+  body: { reason: DisputeReason; lines?: DisputeLine[] | undefined; request: { type: Terms['type']; amount: { amount: number; currency: string } }; description: string; evidence: string[] },
   idempotency?: IdempotentCreate<DisputeView>,
 ): Promise<Opened> {
   // One id for every attempt: the evidence is adopted (once) and claimed for this dispute.
@@ -180,7 +198,7 @@ export async function openDispute(
     },
     decide: async ({ order, replay, evidence }, now): Promise<Decision<Opened>> => {
       if (replay) return { writes: [], result: { replay } };
-      const change = rules.openDispute({ disputeId, order, reason: body.reason, request: asTerms(body.request, order, 'body.request.amount'), description: body.description, evidence, now });
+      const change = rules.openDispute({ disputeId, order, reason: body.reason, lines: body.lines, request: asTerms(body.request, order, 'body.request.amount'), description: body.description, evidence, now });
       const { writes, dispute, afterCommit } = disputeDecision(null, order, change, now);
       const view = await disputeView(dispute, 'buyer', change.timeline);
       return {
@@ -222,6 +240,10 @@ export async function sellerResponds(seller: Principal, disputeId: string, body:
 
 export const acceptOffer = (buyer: Principal, disputeId: string) => act(buyer, disputeId, ['buyer'], (dispute, _order, now) => rules.buyerAcceptsOffer(dispute, now));
 
+export function revise(buyer: Principal, disputeId: string, body: { request: { type: Terms['type']; amount: { amount: number; currency: string } }; message: string }) {
+  return act(buyer, disputeId, ['buyer'], (dispute, order, now) => rules.buyerRevises(dispute, { request: asTerms(body.request, order, 'body.request.amount'), message: body.message }, order, now));
+}
+
 export function escalate(principal: Principal, disputeId: string, message: string) {
   return act(principal, disputeId, ['buyer', 'seller'], (dispute, _order, now) => rules.escalate(dispute, partyOf(dispute, principal) === 'seller' ? 'seller' : 'buyer', message, now));
 }
@@ -233,16 +255,48 @@ export const shipReturn = (buyer: Principal, disputeId: string, shipment: { carr
 
 export const returnReceived = (seller: Principal, disputeId: string) => act(seller, disputeId, ['seller'], (dispute, _order, now) => rules.sellerReceivesReturn(dispute, now));
 
-export function adminDecides(admin: Principal, disputeId: string, body: { refundAmount: { amount: number; currency: string }; returnRequired: boolean; rationale: string }) {
-  return act(admin, disputeId, ['admin'], (dispute, order, now) =>
-    rules.adminDecides(dispute, { refundAmount: asTerms({ type: 'REFUND', amount: body.refundAmount }, order, 'body.refundAmount').amount, returnRequired: body.returnRequired, rationale: body.rationale }, admin.userId, order, now),
-  );
+type Cash = { amount: number; currency: string };
+
+/** An admin decides an escalated dispute, or (another admin) an appealed one, finally. */
+export function adminDecides(admin: Principal, disputeId: string, body: { refundAmount?: Cash | undefined; returnRequired?: boolean | undefined; compensation?: Cash | undefined; rationale: string }) {
+  return act(admin, disputeId, ['admin'], (dispute, order, now) => {
+    const amount = (value: Cash | undefined, path: string) => value && asTerms({ type: 'REFUND', amount: value }, order, path).amount;
+    if (dispute.status === 'APPEALED') {
+      return appeals.decideAppeal(dispute, { refundAmount: amount(body.refundAmount, 'body.refundAmount'), compensation: amount(body.compensation, 'body.compensation'), rationale: body.rationale }, admin.userId, order, now);
+    }
+    const refundAmount = amount(body.refundAmount, 'body.refundAmount');
+    // The state answers first (a closed or unescalated dispute), then what an escalated one needs.
+    if (dispute.status !== 'ESCALATED') return rules.adminDecides(dispute, { refundAmount: refundAmount ?? 0, returnRequired: false, rationale: body.rationale }, admin.userId, order, now);
+    if (refundAmount === undefined || body.returnRequired === undefined || body.compensation !== undefined) {
+      const errors = [
+        ...(refundAmount === undefined ? [{ path: 'body.refundAmount', message: 'required' }] : []),
+        ...(body.returnRequired === undefined ? [{ path: 'body.returnRequired', message: 'required' }] : []),
+        ...(body.compensation !== undefined ? [{ path: 'body.compensation', message: 'only on an appealed dispute' }] : []),
+      ];
+      throw new DomainError('VALIDATION_FAILED', 'A decision on an escalated dispute names the refund and whether a return is required.', errors);
+    }
+    return rules.adminDecides(dispute, { refundAmount, returnRequired: body.returnRequired, rationale: body.rationale }, admin.userId, order, now);
+  });
 }
 
-export async function listMyDisputes(principal: Principal, query: { limit: number; cursor?: string | undefined; status?: 'ESCALATED' | undefined }) {
+/**
+ * Either side appeals the platform's decision with a statement and new evidence: the party is checked
+ * first (someone else's dispute is 404 whatever the files), then the files are adopted for the dispute
+ * and claimed by the change's transaction, like other evidence.
+ */
+export async function appealDispute(principal: Principal, disputeId: string, body: { statement: string; evidence: string[] }) {
+  const found = await getDisputeWithTimeline(disputeId);
+  const side = found && partyOf(found.dispute, principal);
+  if (side !== 'buyer' && side !== 'seller') throw notFound('Dispute', disputeId);
+  const evidence = await evidenceOf(principal.userId, body.evidence, disputeId);
+  return act(principal, disputeId, [side], (dispute, _order, now) => appeals.appeal(dispute, side, { statement: body.statement, evidence }, now), body.evidence);
+}
+
+export async function listMyDisputes(principal: Principal, query: { limit: number; cursor?: string | undefined; status?: 'ESCALATED' | 'APPEALED' | undefined }) {
   const role: Party = principal.roles.includes('admin') ? 'admin' : orders.listSide(principal);
-  const scope = `disputes:${role}:${role === 'admin' ? '' : principal.userId}`;
-  const list: DisputeList = role === 'admin' ? { party: 'admin' } : { party: role, userId: principal.userId };
+  const queue = query.status ?? 'ESCALATED';
+  const scope = `disputes:${role}:${role === 'admin' ? queue : principal.userId}`;
+  const list: DisputeList = role === 'admin' ? { party: 'admin', queue } : { party: role, userId: principal.userId };
   const { disputes, lastKey } = await listDisputes(list, query.limit, decodeCursor(query.cursor, scope));
   return { items: await Promise.all(disputes.map((dispute) => disputeView(dispute, role))), nextCursor: encodeCursor(lastKey, scope) };
 }
@@ -257,9 +311,9 @@ export async function viewRefund(principal: Principal, refundId: string) {
 
 /** A dispute deadline passed: apply its rule, or retire the timer if the dispute moved on. */
 export async function fireDeadline(timer: Timer): Promise<void> {
-  const name = timer.payload?.deadline as DeadlineName;
+  const name = timer.payload?.deadline as DeadlineName | typeof APPEAL_WINDOW;
   const disputeId = String(timer.payload?.disputeId);
-  const changed = await changeDispute(disputeId, 'system', ['system'], (dispute, order, now) => rules.deadlinePassed(dispute, name, order, now));
+  const changed = await changeDispute(disputeId, 'system', ['system'], (dispute, order, now) => (name === APPEAL_WINDOW ? appeals.appealWindowPassed(dispute, now) : rules.deadlinePassed(dispute, name, order, now)));
   // Nothing to do (the deadline moved or no longer applies): retire this timer unless it was moved meanwhile.
   if (!changed) await retireTimer(timer);
 }

@@ -34,6 +34,8 @@ const DisputeSchema = schemaOf<Dispute>()(
     sellerId: z.string(),
     currency: z.string(),
     reason: z.enum(DISPUTE_REASONS),
+    // Disputes from before lines were recorded read as the whole order (domain/dispute-lines.ts linesOf).
+    lines: z._default(z.array(z.object({ productId: z.string(), quantity: z.int() })), []),
     request: TermsSchema,
     description: z.string(),
     evidence: z.array(MediaRefSchema),
@@ -50,6 +52,19 @@ const DisputeSchema = schemaOf<Dispute>()(
     deadlines: z.partialRecord(z.enum(DEADLINE_NAMES), z.string()),
     firstResponseAt: nullableString,
     escalatedAt: nullableString,
+    decisionDueBy: z.optional(nullableString),
+    appeal: z.optional(
+      z.nullable(
+        z.object({
+          by: z.enum(['buyer', 'seller']),
+          statement: z.string(),
+          evidence: z.array(MediaRefSchema),
+          at: z.string(),
+          decision: z.nullable(z.object({ refundAmount: z.int(), compensation: z.int(), rationale: z.string(), decidedBy: z.string(), at: z.string() })),
+        }),
+      ),
+    ),
+    appealClosedAt: z.optional(nullableString),
     openedAt: z.string(),
     updatedAt: z.string(),
     version: z.int(),
@@ -64,7 +79,7 @@ export const disputeEntity = defineEntity({
     SK: 'DISPUTE',
     GSI1: 'BUYER#<buyerId>#DISPUTES / <openedAt>#<disputeId>',
     GSI2: 'SELLER#<sellerId>#DISPUTES / <openedAt>#<disputeId>',
-    GSI3: 'DISPUTES#ESCALATED / <escalatedAt>#<disputeId>',
+    GSI3: 'DISPUTES#<ESCALATED|APPEALED> / <decisionDueBy>#<disputeId>',
   },
   key: ({ disputeId }: { disputeId: string }) => ({ PK: `DISPUTE#${disputeId}`, SK: 'DISPUTE' }),
   indexes: (dispute) => {
@@ -74,8 +89,8 @@ export const disputeEntity = defineEntity({
       GSI1SK: sortKey,
       GSI2PK: `SELLER#${dispute.sellerId}#DISPUTES`,
       GSI2SK: sortKey,
-      // The admins' queue holds escalated disputes only (sparse), oldest escalation first.
-      ...(dispute.status === 'ESCALATED' && { GSI3PK: 'DISPUTES#ESCALATED', GSI3SK: `${dispute.escalatedAt}#${dispute.disputeId}` }),
+      // The admins' queues hold the disputes waiting for a decision (sparse), the one due first first.
+      ...((dispute.status === 'ESCALATED' || dispute.status === 'APPEALED') && { GSI3PK: `DISPUTES#${dispute.status}`, GSI3SK: `${dispute.decisionDueBy ?? dispute.escalatedAt}#${dispute.disputeId}` }),
     };
   },
 });
@@ -147,13 +162,13 @@ export async function getRefund(refundId: string): Promise<Refund | undefined> {
   return Item ? refundEntity.parse(Item) : undefined;
 }
 
-/** Whose disputes: a buyer's, a seller's (newest first), or the admins' escalated queue (oldest first). */
-export type DisputeList = { party: 'buyer' | 'seller'; userId: string } | { party: 'admin' };
+/** Whose disputes: a buyer's, a seller's (newest first), or an admins' queue (escalated or appealed, the decision due first first). */
+export type DisputeList = { party: 'buyer' | 'seller'; userId: string } | { party: 'admin'; queue: 'ESCALATED' | 'APPEALED' };
 
 export async function listDisputes(list: DisputeList, limit: number, startKey: Record<string, unknown> | undefined) {
   const { index, partition } =
     list.party === 'admin'
-      ? { index: 'GSI3' as const, partition: 'DISPUTES#ESCALATED' }
+      ? { index: 'GSI3' as const, partition: `DISPUTES#${list.queue}` }
       : list.party === 'seller'
         ? { index: 'GSI2' as const, partition: `SELLER#${list.userId}#DISPUTES` }
         : { index: 'GSI1' as const, partition: `BUYER#${list.userId}#DISPUTES` };

@@ -59,6 +59,7 @@ const OrderSchema = schemaOf<Order>()(
     protectionExtended: z.boolean(),
     disputeStatus: nullableString,
     disputeId: z.optional(nullableString),
+    disputeLines: z.optional(z.record(z.string(), z.object({ refunded: z.int(), decidedBy: nullableString, withdrawals: z.int() }))),
     returnWindowClosed: z.optional(z.boolean()),
     cancellation: z.nullable(z.object({ by: z.enum(['buyer', 'seller', 'system']), reason: z.string(), at: z.string(), rule: z.optional(z.string()), refundId: z.optional(z.string()) })),
     deliveredAt: nullableString,

@@ -40,6 +40,8 @@ const validBodies: Record<string, () => Json> = {
   'POST /v1/orders/{orderId}/disputes': () => ({ reason: 'DAMAGED', request: { type: 'REFUND', amount: { amount: 500, currency: 'USD' } }, description: 'The lid arrived cracked in two places.', evidence: [] }),
   'POST /v1/disputes/{disputeId}/response': () => ({ action: 'COUNTER_OFFER', counterOffer: { type: 'REFUND', amount: { amount: 100, currency: 'USD' } }, message: 'We can refund part of it.', evidence: [] }),
   'POST /v1/disputes/{disputeId}/escalate': () => ({ message: 'We cannot agree; please decide.' }),
+  'POST /v1/disputes/{disputeId}/appeal': () => ({ statement: 'Please look at this decision again.', evidence: [`upl_${ULID}`] }),
+  'POST /v1/disputes/{disputeId}/revise': () => ({ request: { type: 'REFUND', amount: { amount: 300, currency: 'USD' } }, message: 'Meet me halfway, please.' }),
   'POST /v1/disputes/{disputeId}/return-shipment': () => ({ carrier: 'UPS', trackingNumber: '1Z999AA10123456784' }),
   'POST /v1/admin/disputes/{disputeId}/decision': () => ({ refundAmount: { amount: 100, currency: 'USD' }, returnRequired: false, rationale: 'The photos show the damage clearly.' }),
 };

@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { refusal } from './refusal.js';
+import { orderAfterDispute } from '../../lambdas/domain/dispute-lines.js';
+import * as appeals from '../../lambdas/domain/dispute-appeals.js';
 import * as disputes from '../../lambdas/domain/disputes.js';
 import type { DeadlineName, Dispute, DisputeChange, OpenInput, Terms, TimelineEntry } from '../../lambdas/domain/disputes.js';
 import { applyLedger, type LedgerEntry, type LedgerType } from '../../lambdas/domain/money.js';
@@ -21,6 +23,10 @@ const ms = (iso: string, delta: number): string => new Date(new Date(iso).getTim
 const actions = (timeline: readonly TimelineEntry[]): string[] => timeline.map((entry) => entry.action);
 
 const photo: MediaRef = { uploadId: 'upl_01ARZ3NDEKTSV4RRFFQ69G5FB0', key: 'disputes/dsp_1/crack.jpg', contentType: 'image/jpeg' };
+const DRIPPER = aListingSnapshot().productId;
+const MUG = 'prd_01ARZ3NDEKTSV4RRFFQ69G5FB2';
+/** A returnable mug at 1200 with a 30-day return window. */
+const mug = aListingSnapshot({ productId: MUG, title: 'Stoneware mug', price: { amount: 1200, currency: 'USD' }, guarantee: { returnable: true, returnWindowDays: 30, protectionDays: 60 } });
 const nonReturnable = aListingSnapshot({ productId: 'prd_01ARZ3NDEKTSV4RRFFQ69G5FB1', title: 'Custom engraved mug', guarantee: { returnable: false, returnWindowDays: 0, protectionDays: 60 } });
 
 /** Total 4900 (2 × 2450), shipped on day 1 with delivery estimated on day 11. */
@@ -150,12 +156,12 @@ class DisputeCase {
   }
 
   private record(change: DisputeChange): void {
-    expect(change.dispute.version).toBe(this.timeline.length === 0 ? 0 : this.dispute.version + 1);
+    const before = this.timeline.length === 0 ? null : this.dispute;
+    expect(change.dispute.version).toBe(before === null ? 0 : this.dispute.version + 1);
     this.dispute = change.dispute;
     this.timeline.push(...change.timeline);
     const { refund } = change;
-    const { disputeId, status, updatedAt } = change.dispute;
-    this.books.apply((order) => (refund === null ? orders.markDispute(order, disputeId, status, updatedAt) : orders.refundThroughDispute(order, refund, status, `dispute ${disputeId}`, updatedAt)));
+    this.books.apply((order) => orderAfterDispute(order, before, change.dispute, refund, change.dispute.updatedAt));
     if (refund !== null) this.refunds.push(refund);
   }
 }
@@ -225,8 +231,12 @@ describe('opening a dispute', () => {
     expect(refusal(() => opening(anOrder().shipped(1, 10).delivered(5).withDispute(status).build()))).toBe('DISPUTE_ALREADY_OPEN');
   });
 
-  it.each(['RESOLVED', 'CANCELLED'])('allows a new dispute once the last one is %s', (status) => {
-    expect(aDispute(anOrder().shipped(1, 10).delivered(5).withDispute(status).build()).status).toBe('AWAITING_SELLER');
+  it('allows a new dispute once the last one was withdrawn (CANCELLED)', () => {
+    expect(aDispute(anOrder().shipped(1, 10).delivered(5).withDispute('CANCELLED').build()).status).toBe('AWAITING_SELLER');
+  });
+
+  it('refuses a new dispute on an order whose last dispute, recorded before lines were, was RESOLVED (DISPUTE_ALREADY_DECIDED)', () => {
+    expect(refusal(() => opening(anOrder().shipped(1, 10).delivered(5).withDispute('RESOLVED').build()))).toBe('DISPUTE_ALREADY_DECIDED');
   });
 
   it('allows NOT_RECEIVED while the order is shipped', () => {
@@ -286,8 +296,9 @@ describe('opening a dispute', () => {
     expect(aDispute(delivered, { request: { type: 'REFUND', amount } }).request.amount).toBe(amount);
   });
 
-  it('counts what an earlier dispute already refunded against the new request', () => {
-    const partlyRefunded = orders.refundThroughDispute(delivered, 1000, 'RESOLVED', 'dispute dsp_0', at(7)).order;
+  it('never asks for more than the order has left, whatever the lines are worth', () => {
+    // A refund outside any line's record (as before lines were recorded) still lowers the order's cap.
+    const partlyRefunded = { ...orders.refundThroughDispute(delivered, 1000, 'CANCELLED', 'dispute dsp_0', at(7)).order, disputeLines: {} };
     expect(orders.refundable(partlyRefunded)).toBe(3900);
     expect(refusal(() => opening(partlyRefunded, { request: { type: 'REFUND', amount: 3901 } }))).toBe('REFUND_EXCEEDS_REFUNDABLE');
     expect(aDispute(partlyRefunded, { request: { type: 'REFUND', amount: 3900 } }).request.amount).toBe(3900);
@@ -441,7 +452,10 @@ describe('escalation', () => {
     const countered = counter(aDispute(delivered), delivered, OFFER, ms(OPENED, 60_000)).dispute;
     const { dispute } = disputes.escalate(countered, by, 'No deal.', ms(OPENED, 60_000));
     expect(dispute.status).toBe('ESCALATED');
-    expect(dispute.deadlines).toEqual({});
+    // Negotiation deadlines end; the platform's 48 h to decide start.
+    const due = ms(OPENED, 60_000 + 48 * 3600 * 1000);
+    expect(dispute).toMatchObject({ decisionDueBy: due, deadlines: { decision: due } });
+    expect(Object.keys(dispute.deadlines)).toEqual(['decision']);
   });
 
   it('refuses to escalate twice with DISPUTE_ALREADY_ESCALATED', () => {
@@ -742,14 +756,22 @@ describe('money through disputes', () => {
     expect(books.order).toMatchObject({ status: 'CLOSED', escrow: { held: 0, released: 0, refunded: TOTAL } });
   });
 
-  it('a partial refund before completion and a second dispute after it refund the rest, then the order closes', () => {
-    const books = Books.placed().shipped(1, 10).delivered(5);
-    new DisputeCase(books).then(respondAt(at(9)));
+  it('a partial refund on one line before completion and a dispute on the other line after it refund both; the decided line takes no second dispute', () => {
+    const books = Books.placed([aListingSnapshot(), mug]);
+    books.shipped(1, 10).delivered(5);
+    new DisputeCase(books, { lines: [{ productId: DRIPPER, quantity: 2 }] }).then(respondAt(at(9)));
     books.completed(10);
-    expect(books.order.escrow).toEqual({ held: 0, released: 3900, refunded: 1000 });
-    expect(refusal(() => opening(books.order, { disputeId: 'dsp_2', now: at(12), request: { type: 'REFUND', amount: 3901 } }))).toBe('REFUND_EXCEEDS_REFUNDABLE');
-    new DisputeCase(books, { disputeId: 'dsp_2', now: at(12), request: { type: 'REFUND', amount: 3900 } }).then(respondAt(at(13)));
-    expect(books.order).toMatchObject({ status: 'CLOSED', disputeId: 'dsp_2', escrow: { held: 0, released: 0, refunded: TOTAL } });
+    expect(books.order.escrow).toEqual({ held: 0, released: 2 * 2450 + 2 * 1200 - 1000, refunded: 1000 });
+    expect(refusal(() => opening(books.order, { disputeId: 'dsp_2', now: at(12), lines: [{ productId: DRIPPER, quantity: 1 }] }))).toBe('DISPUTE_ALREADY_DECIDED');
+    expect(refusal(() => opening(books.order, { disputeId: 'dsp_2', now: at(12), lines: [{ productId: MUG, quantity: 2 }], request: { type: 'REFUND', amount: 2401 } }))).toBe('REFUND_EXCEEDS_REFUNDABLE');
+    new DisputeCase(books, { disputeId: 'dsp_2', now: at(12), lines: [{ productId: MUG, quantity: 2 }], request: { type: 'REFUND', amount: 2400 } }).then(respondAt(at(13)));
+    expect(ledgerTotal(books.ledger, 'REVERSAL')).toBe(2400);
+    expect(books.order).toMatchObject({
+      status: 'COMPLETED',
+      disputeId: 'dsp_2',
+      escrow: { held: 0, released: 2 * 2450 - 1000, refunded: 3400 },
+      disputeLines: { [DRIPPER]: { refunded: 1000, decidedBy: 'dsp_1', withdrawals: 0 }, [MUG]: { refunded: 2400, decidedBy: 'dsp_2', withdrawals: 0 } },
+    });
   });
 
   it.each([
@@ -907,5 +929,283 @@ describe('return estimates', () => {
     const agreed = accept(aDispute(delivered, { request: RETURN_REQUEST }), delivered, at(9)).dispute;
     expect(shipReturn(agreed, at(10), at(40)).dispute.returnShipment?.deliveredBy).toBe(at(40));
     expect(refusal(() => shipReturn(agreed, at(10), at(40.001)))).toBe('ESTIMATE_TOO_FAR');
+  });
+});
+
+describe('one decided dispute per order line (hole 4)', () => {
+  const noRefund: Step[] = [(d, o) => counter(d, o), (d) => disputes.escalate(d, 'buyer', 'No.', at(10)), (d, o) => decide(d, o, 0)];
+
+  it('refuses a new dispute on the same lines after the platform decided no refund (DISPUTE_ALREADY_DECIDED)', () => {
+    const books = Books.placed().shipped(1, 10).delivered(5);
+    new DisputeCase(books).then(...noRefund);
+    expect(books.order.disputeStatus).toBe('RESOLVED');
+    expect(refusal(() => opening(books.order, { disputeId: 'dsp_2', now: at(13) }))).toBe('DISPUTE_ALREADY_DECIDED');
+  });
+
+  it.each([
+    ['the seller accepted', REQUEST, [(d: Dispute, o: Order) => accept(d, o)]],
+    ['the buyer accepted an offer', REQUEST, [(d: Dispute, o: Order) => counter(d, o), (d: Dispute) => disputes.buyerAcceptsOffer(d, at(10))]],
+    ['the return was never shipped after agreement', RETURN_REQUEST, [(d: Dispute, o: Order) => accept(d, o), (d: Dispute, o: Order) => fire(d, 'returnShipment', o, at(16))]],
+  ] satisfies [string, Terms, Step[]][])('records the lines as decided once %s', (_how, request, steps) => {
+    const books = Books.placed().shipped(1, 10).delivered(5);
+    new DisputeCase(books, { request }).then(...steps);
+    expect(books.order.disputeLines?.[DRIPPER]?.decidedBy).toBe('dsp_1');
+    expect(refusal(() => opening(books.order, { disputeId: 'dsp_2', now: at(17) }))).toBe('DISPUTE_ALREADY_DECIDED');
+  });
+
+  it('lets a withdrawn dispute be opened again once; a second withdrawal closes the line (DISPUTE_REOPEN_LIMIT)', () => {
+    const books = Books.placed().shipped(1, 10).delivered(5);
+    new DisputeCase(books).then((d) => disputes.buyerCancels(d, at(9)));
+    new DisputeCase(books, { disputeId: 'dsp_2', now: at(10) }).then((d) => disputes.buyerCancels(d, at(11)));
+    expect(books.order.disputeLines?.[DRIPPER]).toEqual({ refunded: 0, decidedBy: null, withdrawals: 2 });
+    expect(refusal(() => opening(books.order, { disputeId: 'dsp_3', now: at(12) }))).toBe('DISPUTE_REOPEN_LIMIT');
+  });
+
+  it('leaves the other lines of the order open to a dispute of their own', () => {
+    const books = Books.placed([aListingSnapshot(), mug]).shipped(1, 10).delivered(5);
+    new DisputeCase(books, { lines: [{ productId: MUG, quantity: 1 }] }).then(...noRefund);
+    expect(refusal(() => opening(books.order, { disputeId: 'dsp_2', now: at(13) }))).toBe('DISPUTE_ALREADY_DECIDED');
+    expect(aDispute(books.order, { disputeId: 'dsp_2', now: at(13), lines: [{ productId: DRIPPER, quantity: 2 }] }).lines).toEqual([{ productId: DRIPPER, quantity: 2 }]);
+  });
+});
+
+describe('per-line disputes (hole 8)', () => {
+  /** Dripper 2 × 2450 (15-day window) and mug 2 × 1200 (30-day window), delivered on day 5. */
+  const mixed = () => anOrder([aListingSnapshot(), mug]).shipped(1, 10).delivered(5).build();
+
+  it('defaults to the whole order', () => {
+    expect(aDispute(mixed()).lines).toEqual([
+      { productId: DRIPPER, quantity: 2 },
+      { productId: MUG, quantity: 2 },
+    ]);
+  });
+
+  it.each([
+    ['a product not on the order', [{ productId: 'prd_01ARZ3NDEKTSV4RRFFQ69G5FB9', quantity: 1 }]],
+    ['more units than were bought', [{ productId: MUG, quantity: 3 }]],
+    ['the same line twice', [{ productId: MUG, quantity: 1 }, { productId: MUG, quantity: 1 }]],
+  ])('refuses %s with VALIDATION_FAILED', (_what, lines) => {
+    expect(refusal(() => opening(mixed(), { lines }))).toBe('VALIDATION_FAILED');
+  });
+
+  it('caps the request at the named units’ value', () => {
+    expect(refusal(() => opening(mixed(), { lines: [{ productId: MUG, quantity: 1 }], request: { type: 'REFUND', amount: 1201 } }))).toBe('REFUND_EXCEEDS_REFUNDABLE');
+    expect(aDispute(mixed(), { lines: [{ productId: MUG, quantity: 1 }], request: { type: 'REFUND', amount: 1200 } }).request.amount).toBe(1200);
+  });
+
+  it('caps a counter-offer and an admin decision at the dispute’s lines', () => {
+    const order = mixed();
+    const dispute = aDispute(order, { lines: [{ productId: MUG, quantity: 2 }] });
+    expect(refusal(() => counter(dispute, order, { type: 'REFUND', amount: 2401 }))).toBe('REFUND_EXCEEDS_REFUNDABLE');
+    const escalated = disputes.escalate(counter(dispute, order).dispute, 'buyer', 'No.', at(10)).dispute;
+    expect(refusal(() => decide(escalated, order, 2401))).toBe('REFUND_EXCEEDS_REFUNDABLE');
+    expect(decide(escalated, order, 2400).refund).toBe(2400);
+  });
+
+  it('lets a mixed order return its returnable line, not the other', () => {
+    const order = anOrder([aListingSnapshot(), nonReturnable], 1).shipped(1, 10).delivered(5).build();
+    expect(refusal(() => opening(order, { request: RETURN_REQUEST }))).toBe('NOT_RETURNABLE');
+    expect(refusal(() => opening(order, { request: RETURN_REQUEST, lines: [{ productId: nonReturnable.productId, quantity: 1 }] }))).toBe('NOT_RETURNABLE');
+    expect(aDispute(order, { request: RETURN_REQUEST, lines: [{ productId: DRIPPER, quantity: 1 }] }).request.type).toBe('RETURN_AND_REFUND');
+  });
+
+  it('keeps each line’s own return window', () => {
+    // Day 25: the dripper's 15-day window ended on day 20, the mug's 30-day one runs until day 35.
+    expect(refusal(() => opening(mixed(), { now: at(25), request: RETURN_REQUEST, lines: [{ productId: DRIPPER, quantity: 1 }] }))).toBe('RETURN_WINDOW_CLOSED');
+    expect(aDispute(mixed(), { now: at(25), request: RETURN_REQUEST, lines: [{ productId: MUG, quantity: 1 }] }).status).toBe('AWAITING_SELLER');
+  });
+
+  it('refunds a parcel that never came up to the disputed lines only (buyer protection)', () => {
+    const books = Books.placed([aListingSnapshot(), mug]).shipped(1, 10);
+    const dispute = new DisputeCase(books, { reason: 'NOT_RECEIVED', now: at(12), lines: [{ productId: MUG, quantity: 2 }] }).then((d, o) => fire(d, 'sellerResponse', o, at(17)));
+    expect(dispute.refunds).toEqual([2400]);
+    expect(books.order.disputeLines?.[MUG]).toEqual({ refunded: 2400, decidedBy: 'dsp_1', withdrawals: 0 });
+    expect(books.order.escrow).toEqual({ held: 4900, released: 0, refunded: 2400 });
+  });
+
+  it('proposes at most the disputed lines’ value', () => {
+    const order = mixed();
+    const dispute = aDispute(order, { reason: 'COUNTERFEIT', lines: [{ productId: MUG, quantity: 1 }], request: { type: 'REFUND', amount: 1200 } });
+    expect(disputes.proposeDecision(dispute, { order, trackingStatuses: ['DELIVERED'], evidenceCount: 1, messageCount: 0 }, at(12)).refundAmount).toBe(1200);
+  });
+});
+
+describe('negotiation rounds and the 15-day escalation (hole 9)', () => {
+  const REVISED: Terms = { type: 'REFUND', amount: 800 };
+  const revise = (dispute: Dispute, order: Order, now: string, request: Terms = REVISED): DisputeChange => disputes.buyerRevises(dispute, { request, message: 'Meet me at 800?' }, order, now);
+
+  it('answers a counter-offer with a new request: AWAITING_SELLER, 5 more days for the seller, the 15-day mark unchanged', () => {
+    const countered = inState.COUNTER_OFFERED();
+    const { dispute, timeline, refund } = revise(countered, delivered, at(10));
+    expect(dispute).toMatchObject({ status: 'AWAITING_SELLER', request: REVISED, counterOffer: null, deadlines: { sellerResponse: at(15), autoEscalate: at(23) } });
+    expect(dispute.deadlines.buyerResponse).toBeUndefined();
+    expect(timeline).toMatchObject([{ actor: 'buyer', action: 'REVISED_REQUEST', message: 'Meet me at 800?', terms: REVISED }]);
+    expect(refund).toBeNull();
+  });
+
+  it.each([
+    ['with no counter-offer to answer', () => revise(inState.AWAITING_SELLER(), delivered, at(10)), 'NO_COUNTER_OFFER'],
+    ['after the 7-day answer window', () => revise(inState.COUNTER_OFFERED(), delivered, ms(at(16), 1)), 'RESPONSE_WINDOW_CLOSED'],
+    ['above the dispute’s cap', () => revise(inState.COUNTER_OFFERED(), delivered, at(10), { type: 'REFUND', amount: TOTAL + 1 }), 'REFUND_EXCEEDS_REFUNDABLE'],
+    ['on a closed dispute', () => revise(inState.RESOLVED(), delivered, at(10)), 'DISPUTE_CLOSED'],
+  ])('refuses a revision %s', (_when, act, code) => {
+    expect(refusal(act)).toBe(code);
+  });
+
+  /** Opened day 8, countered day 9, revised day 14, countered again day 18: the buyer's answer is due day 25, after the 15-day mark (day 23). */
+  const twoRounds = (): Dispute => {
+    const revised = revise(inState.COUNTER_OFFERED(), delivered, at(14)).dispute;
+    return counter(revised, delivered, OFFER, at(18)).dispute;
+  };
+
+  it('lets the seller counter again within the new 5 days; the seller keeps the first response time', () => {
+    const dispute = twoRounds();
+    expect(dispute).toMatchObject({ status: 'COUNTER_OFFERED', firstResponseAt: at(9), deadlines: { buyerResponse: at(25), autoEscalate: at(23) } });
+  });
+
+  it('escalates a dispute still in negotiation 15 days after opening, citing the rule', () => {
+    const change = fire(twoRounds(), 'autoEscalate', delivered, at(23));
+    expect(change.dispute).toMatchObject({ status: 'ESCALATED', escalatedAt: at(23) });
+    expect(change.timeline).toMatchObject([{ actor: 'system', action: 'AUTO_ESCALATED', message: expect.stringContaining('15 days after opening') }]);
+    expect(change.timeline[0]?.message).toContain(at(8));
+  });
+
+  it('escalates instead when a later response deadline fires first (the sweep ran late)', () => {
+    const change = fire(twoRounds(), 'buyerResponse', delivered, at(26));
+    expect(change.dispute.status).toBe('ESCALATED');
+    expect(change.refund).toBeNull();
+  });
+
+  it('escalates when the new seller window ends exactly at the 15-day mark', () => {
+    const revised = revise(twoRounds(), delivered, at(18)).dispute;
+    expect(revised.deadlines).toMatchObject({ sellerResponse: at(23), autoEscalate: at(23) });
+    expect(fire(revised, 'sellerResponse', delivered, at(23)).dispute.status).toBe('ESCALATED');
+  });
+
+  it('refuses to respond, accept or revise after the 15-day mark even before the sweep ran', () => {
+    const dispute = twoRounds();
+    expect(refusal(() => disputes.buyerAcceptsOffer(dispute, ms(at(23), 1)))).toBe('RESPONSE_WINDOW_CLOSED');
+    expect(refusal(() => revise(dispute, delivered, ms(at(23), 1)))).toBe('RESPONSE_WINDOW_CLOSED');
+  });
+
+  it.each([
+    ['no seller response', 'sellerResponse' as const, () => inState.AWAITING_SELLER(), at(13), 'Rule: the seller responds within 5 days'],
+    ['no buyer answer', 'buyerResponse' as const, () => inState.COUNTER_OFFERED(), at(16), 'Rule: the buyer answers a counter-offer within 7 days'],
+  ])('cites the rule and what it saw when it decides on %s', (_what, name, state, now, rule) => {
+    const change = fire(state(), name, delivered, now);
+    expect(change.timeline[0]).toMatchObject({ actor: 'system', message: expect.stringContaining(rule) });
+  });
+});
+
+describe('the arbitration SLA', () => {
+  /** Escalated on day 10: the decision is due 48 h later, on day 12. */
+  const escalated = () => inState.ESCALATED();
+
+  it('marks a decision overdue when its 48 h pass, once, citing the rule; the dispute stays with the platform', () => {
+    const change = fire(escalated(), 'decision', delivered, at(12));
+    expect(change.dispute).toMatchObject({ status: 'ESCALATED', decisionDueBy: at(12), deadlines: {} });
+    expect(change.timeline).toMatchObject([{ actor: 'system', action: 'DECISION_OVERDUE', message: expect.stringContaining('within 48 hours') }]);
+    expect(change.refund).toBeNull();
+    expect(disputes.deadlinePassed(change.dispute, 'decision', delivered, at(13))).toBeNull();
+  });
+
+  it('is not overdue a moment before, nor once decided', () => {
+    expect(disputes.deadlinePassed(escalated(), 'decision', delivered, ms(at(12), -1))).toBeNull();
+    const decided = decide(escalated(), delivered, 0, false, at(11)).dispute;
+    expect(decided.deadlines.decision).toBeUndefined();
+  });
+});
+
+describe('appeals', () => {
+  /** Escalated day 10, decided by admin-1 on day 12: refund 500, no return; resolved. */
+  const decided = (order: Order = delivered): Dispute => decide(inState.ESCALATED(), order, 500, false, at(12)).dispute;
+  const evidence = [photo];
+  const appealBy = (dispute: Dispute, by: 'buyer' | 'seller', now = at(20)) => appeals.appeal(dispute, by, { statement: 'The new photos show more damage.', evidence }, now);
+  const decideAppeal = (dispute: Dispute, decision: { refundAmount?: number; compensation?: number }, admin = 'admin-2', order: Order = delivered, now = at(21)) =>
+    appeals.decideAppeal(dispute, { ...decision, rationale: 'Reviewed again with the new evidence.' }, admin, order, now);
+
+  it('takes one appeal within 30 days of the decision, with new evidence: APPEALED, 48 h for a decision', () => {
+    const { dispute, timeline, refund } = appealBy(decided(), 'buyer');
+    expect(dispute).toMatchObject({ status: 'APPEALED', appeal: { by: 'buyer', statement: 'The new photos show more damage.', evidence, at: at(20), decision: null }, decisionDueBy: at(22), deadlines: { decision: at(22) } });
+    expect(timeline).toMatchObject([{ actor: 'buyer', action: 'APPEALED', evidence }]);
+    expect(refund).toBeNull();
+  });
+
+  it.each([
+    ['after 30 days', () => appealBy(decided(), 'buyer', ms(at(42), 1)), 'APPEAL_WINDOW_CLOSED'],
+    ['a second time', () => appealBy(decideAppeal(appealBy(decided(), 'seller').dispute, {}).dispute, 'buyer', at(22)), 'ALREADY_APPEALED'],
+    ['of an agreement (no decision of the platform)', () => appealBy(inState.RESOLVED(), 'buyer'), 'DISPUTE_NOT_APPEALABLE'],
+    ['without evidence', () => appeals.appeal(decided(), 'buyer', { statement: 'Please look again.', evidence: [] }, at(20)), 'VALIDATION_FAILED'],
+  ])('refuses an appeal %s', (_when, act, code) => {
+    expect(refusal(act)).toBe(code);
+  });
+
+  it('allows an appeal on the last instant of the window', () => {
+    expect(appealBy(decided(), 'seller', at(42)).dispute.status).toBe('APPEALED');
+  });
+
+  it('is decided by another admin than the first (SAME_ARBITER)', () => {
+    expect(refusal(() => decideAppeal(appealBy(decided(), 'buyer').dispute, { refundAmount: 800 }, 'admin-1'))).toBe('SAME_ARBITER');
+  });
+
+  it("raises the refund on a buyer's appeal, paying only the difference, and is final", () => {
+    const { dispute, timeline, refund } = decideAppeal(appealBy(decided(), 'buyer').dispute, { refundAmount: 800 });
+    expect(refund).toBe(300);
+    expect(dispute).toMatchObject({ status: 'RESOLVED', resolution: { outcome: 'REFUNDED', refundAmount: 800 }, appeal: { decision: { refundAmount: 800, compensation: 0, decidedBy: 'admin-2', at: at(21) } }, deadlines: {} });
+    expect(actions(timeline)).toEqual(['APPEAL_DECIDED', 'REFUND_ISSUED']);
+  });
+
+  it.each([
+    ['lowers the refund', { refundAmount: 499 }, 'APPEAL_DECISION_NOT_ALLOWED'],
+    ['grants the seller a compensation', { compensation: 100 }, 'APPEAL_DECISION_NOT_ALLOWED'],
+  ])("refuses a decision on a buyer's appeal that %s", (_what, decision, code) => {
+    expect(refusal(() => decideAppeal(appealBy(decided(), 'buyer').dispute, decision))).toBe(code);
+  });
+
+  it("refuses to raise a buyer's refund above what the disputed lines are worth", () => {
+    const books = Books.placed().shipped(1, 10).delivered(5);
+    const dispute = new DisputeCase(books).then((d, o) => counter(d, o), (d) => disputes.escalate(d, 'buyer', 'No.', at(10)), (d, o) => decide(d, o, 500, false, at(12)), (d) => appealBy(d, 'buyer'));
+    expect(refusal(() => decideAppeal(dispute.dispute, { refundAmount: TOTAL + 1 }, 'admin-2', books.order))).toBe('REFUND_EXCEEDS_REFUNDABLE');
+    expect(decideAppeal(dispute.dispute, { refundAmount: TOTAL }, 'admin-2', books.order).refund).toBe(TOTAL - 500);
+  });
+
+  it("answers a seller's appeal with a platform-paid compensation, recorded on the dispute and its timeline; the buyer keeps the refund", () => {
+    const { dispute, timeline, refund } = decideAppeal(appealBy(decided(), 'seller').dispute, { compensation: 500 });
+    expect(refund).toBeNull();
+    expect(dispute).toMatchObject({ status: 'RESOLVED', resolution: { refundAmount: 500 }, appeal: { by: 'seller', decision: { refundAmount: 500, compensation: 500 } } });
+    expect(timeline).toMatchObject([{ action: 'APPEAL_DECIDED' }, { action: 'COMPENSATION_GRANTED', amount: 500 }]);
+  });
+
+  it.each([
+    ['changes the refund', { refundAmount: 0 }],
+    ['compensates more than the seller refunded', { compensation: 501 }],
+  ])("refuses a decision on a seller's appeal that %s (APPEAL_DECISION_NOT_ALLOWED)", (_what, decision) => {
+    expect(refusal(() => decideAppeal(appealBy(decided(), 'seller').dispute, decision))).toBe('APPEAL_DECISION_NOT_ALLOWED');
+  });
+
+  it('closes the appeal window with a timeline entry citing the rule, once, and not after an appeal', () => {
+    expect(appeals.appealWindowPassed(decided(), ms(at(42), -1))).toBeNull();
+    const closed = appeals.appealWindowPassed(decided(), at(42));
+    expect(closed?.timeline).toMatchObject([{ actor: 'system', action: 'APPEAL_WINDOW_CLOSED', message: expect.stringContaining('30 days') }]);
+    expect(appeals.appealWindowPassed(closed?.dispute as Dispute, at(43))).toBeNull();
+    expect(appeals.appealWindowPassed(appealBy(decided(), 'buyer').dispute, at(43))).toBeNull();
+  });
+
+  it("pays a buyer's raised refund after completion as a REVERSAL, the escrow invariant holding throughout", () => {
+    const books = Books.placed().shipped(1, 10).delivered(5).completed(6);
+    new DisputeCase(books, { now: at(8) }).then(
+      (d, o) => counter(d, o),
+      (d) => disputes.escalate(d, 'buyer', 'No.', at(10)),
+      (d, o) => decide(d, o, 500, false, at(12)),
+      (d) => appealBy(d, 'buyer'),
+      (d, o) => decideAppeal(d, { refundAmount: 1500 }, 'admin-2', o),
+    );
+    expect(books.ledger.slice(-4).map((item) => [item.type, item.amount.amount])).toEqual([
+      ['REVERSAL', 500],
+      ['REFUND', 500],
+      ['REVERSAL', 1000],
+      ['REFUND', 1000],
+    ]);
+    expect(books.order).toMatchObject({ escrow: { held: 0, released: TOTAL - 1500, refunded: 1500 }, disputeLines: { [DRIPPER]: { refunded: 1500, decidedBy: 'dsp_1' } } });
   });
 });
