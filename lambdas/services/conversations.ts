@@ -1,0 +1,180 @@
+/**
+ * Messaging use cases: start a conversation, send, read, mark read, escalate to support, and the admins'
+ * queue. Each change is one command of the kernel (services/command.ts). Only the two participants see a
+ * conversation (anyone else gets the same 404 as for one that does not exist); admins read an escalated
+ * one, and an order's conversation while its dispute is with them.
+ */
+import * as conversations from '../domain/conversations.js';
+import type { Conversation, Message, Side, Subject } from '../domain/conversations.js';
+import { notFound } from '../domain/errors.js';
+import type { Principal } from '../platform/auth.js';
+import { decodeCursor, encodeCursor } from '../platform/cursor.js';
+import { newId } from '../platform/ids.js';
+import * as store from '../store/conversations.js';
+import { presignDownload } from '../store/files.js';
+import { getOrder } from '../store/orders.js';
+import { getProduct } from '../store/products.js';
+import { claimUploads } from '../store/uploads.js';
+import { runCommand } from './command.js';
+import { claimRefusals, resolveUploads } from './uploads.js';
+
+const ATTACHMENTS_PATH = 'body.attachments';
+/** Two people typing at once both land: a lost race on the message count is decided again, with jitter. */
+const BUSY_CONVERSATION_ATTEMPTS = 10;
+
+const isAdmin = (principal: Principal): boolean => principal.roles.includes('admin');
+
+/** The conversation as a participant sees it: their own unread count. */
+function participantView(conversation: Conversation, side: Side) {
+  return { ...sharedView(conversation), unreadCount: side === 'buyer' ? conversation.buyerUnread : conversation.sellerUnread };
+}
+
+function sharedView(conversation: Conversation) {
+  return {
+    conversationId: conversation.conversationId,
+    buyerId: conversation.buyerId,
+    sellerId: conversation.sellerId,
+    subject: conversation.subject,
+    createdAt: conversation.createdAt,
+    lastActivityAt: conversation.lastActivityAt,
+    lastMessage: conversation.lastMessage,
+    messageCount: conversation.messageCount,
+    readMarkers: { buyer: conversation.buyerReadAt, seller: conversation.sellerReadAt },
+    awaitingSellerSince: conversation.awaitingSellerSince,
+    escalationOpensAt: conversation.escalatedAt === null ? conversations.escalationOpensAt(conversation) : null,
+    escalatedAt: conversation.escalatedAt,
+  };
+}
+
+async function messageView(message: Message) {
+  return {
+    messageId: message.messageId,
+    conversationId: message.conversationId,
+    from: message.from,
+    text: message.text,
+    attachments: await Promise.all(message.attachments.map(async (attachment) => ({ uploadId: attachment.uploadId, contentType: attachment.contentType, url: await presignDownload(attachment.key) }))),
+    sentAt: message.sentAt,
+  };
+}
+
+/** The conversation and the caller's side in it; 404 for anyone else, as for one that does not exist. */
+async function asParticipant(principal: Principal, conversationId: string): Promise<{ conversation: Conversation; side: Side }> {
+  const conversation = await store.getConversation(conversationId);
+  const side = conversation && conversations.sideOf(conversation, principal);
+  if (!conversation || !side) throw notFound('Conversation', conversationId);
+  return { conversation, side };
+}
+
+/**
+ * What a new conversation is about, checked against the seller named: the buyer's own order with that
+ * seller, or an approved listing of that seller. Anything else is 404, so ids cannot be probed.
+ */
+async function subjectOf(buyer: Principal, request: { sellerId: string; productId?: string | undefined; orderId?: string | undefined }): Promise<Subject> {
+  if (request.orderId !== undefined) {
+    const order = await getOrder(request.orderId);
+    if (!order || order.buyerId !== buyer.userId || order.sellerId !== request.sellerId) throw notFound('Order', request.orderId);
+    return { kind: 'order', id: order.orderId };
+  }
+  const productId = request.productId ?? '';
+  const product = await getProduct(productId);
+  if (!product || product.status !== 'APPROVED' || product.sellerId !== request.sellerId) throw notFound('Product', productId);
+  return { kind: 'product', id: product.productId };
+}
+
+export type ParticipantConversationView = ReturnType<typeof participantView>;
+
+/** Opens the conversation, or answers the one that exists (`created: false`): one per buyer, seller and subject. */
+export async function startConversation(buyer: Principal, request: { sellerId: string; productId?: string | undefined; orderId?: string | undefined }): Promise<{ conversation: ParticipantConversationView; created: boolean }> {
+  const subject = await subjectOf(buyer, request);
+  const key = { buyerId: buyer.userId, sellerId: request.sellerId, subject };
+  const conversationId = newId('cnv');
+  return runCommand<Conversation | undefined, { conversation: ParticipantConversationView; created: boolean }>({
+    subject: 'conversation',
+    load: async () => {
+      const existingId = await store.findConversationId(key);
+      return existingId === undefined ? undefined : store.getConversation(existingId);
+    },
+    decide: (existing, now) => {
+      if (existing) return { writes: [], result: { conversation: participantView(existing, 'buyer'), created: false } };
+      const conversation = conversations.openConversation({ conversationId, ...key, now });
+      return { writes: store.newConversationWrites(conversation), result: { conversation: participantView(conversation, 'buyer'), created: true } };
+    },
+    // A concurrent create won: the next attempt reads its key record and answers that conversation.
+    refusals: { conversationKeyFree: () => 'retry' as const },
+  });
+}
+
+export async function myConversations(principal: Principal, query: { limit: number; cursor?: string | undefined }) {
+  const side: Side = principal.roles.includes('seller') ? 'seller' : 'buyer';
+  const scope = `conversations:${side}:${principal.userId}`;
+  const { conversations: page, lastKey } = await store.listConversations({ side, userId: principal.userId }, query.limit, decodeCursor(query.cursor, scope));
+  return { items: page.map((conversation) => participantView(conversation, side)), nextCursor: encodeCursor(lastKey, scope) };
+}
+
+/** The support queue: escalated conversations, oldest escalation first. */
+export async function supportQueue(query: { limit: number; cursor?: string | undefined }) {
+  const scope = 'conversations:support';
+  const { conversations: page, lastKey } = await store.listConversations({ side: 'support' }, query.limit, decodeCursor(query.cursor, scope));
+  return { items: page.map(sharedView), nextCursor: encodeCursor(lastKey, scope) };
+}
+
+/** Participants read their conversation; an admin only what is with support or in a dispute with admins. */
+async function mayRead(principal: Principal, conversation: Conversation | undefined): Promise<boolean> {
+  if (!conversation) return false;
+  if (conversations.sideOf(conversation, principal)) return true;
+  if (!isAdmin(principal)) return false;
+  const disputeStatus = conversation.escalatedAt === null && conversation.subject.kind === 'order' ? (await getOrder(conversation.subject.id))?.disputeStatus : undefined;
+  return conversations.adminMayRead(conversation, disputeStatus);
+}
+
+export async function readMessages(principal: Principal, conversationId: string, query: { limit: number; cursor?: string | undefined }) {
+  const scope = `messages:${conversationId}`;
+  const startKey = decodeCursor(query.cursor, scope);
+  // Both reads at once: the page is answered only once the conversation says who may read it.
+  const [conversation, page] = await Promise.all([store.getConversation(conversationId), store.listMessages(conversationId, query.limit, startKey)]);
+  if (!(await mayRead(principal, conversation))) throw notFound('Conversation', conversationId);
+  return { items: await Promise.all(page.messages.map(messageView)), nextCursor: encodeCursor(page.lastKey, scope) };
+}
+
+export async function sendMessage(sender: Principal, conversationId: string, body: { text: string; attachments: string[] }) {
+  // One id for every attempt: the attachments are adopted and claimed for this message.
+  const messageId = newId('msg');
+  const claim = { writes: claimUploads(body.attachments, messageId), refusals: claimRefusals(body.attachments, messageId, ATTACHMENTS_PATH, ['conversationMessages']) };
+  const message = await runCommand({
+    subject: 'conversation',
+    load: async () => {
+      const { conversation, side } = await asParticipant(sender, conversationId);
+      // Refused text is answered before any file is copied.
+      conversations.checkMessageText(body.text);
+      const attachments = await resolveUploads(sender.userId, body.attachments, 'message-attachment', ATTACHMENTS_PATH, messageId);
+      return { conversation, side, attachments };
+    },
+    decide: ({ conversation, side, attachments }, now) => {
+      const posted = conversations.postMessage(conversation, { messageId, from: side, senderId: sender.userId, text: body.text, attachments, now });
+      return { writes: [...store.messageWrites(posted, conversation), ...claim.writes], result: posted.message };
+    },
+    refusals: claim.refusals,
+    maxAttempts: BUSY_CONVERSATION_ATTEMPTS,
+  });
+  return messageView(message);
+}
+
+export async function markRead(reader: Principal, conversationId: string) {
+  return runCommand({
+    subject: 'conversation',
+    load: () => asParticipant(reader, conversationId),
+    decide: ({ conversation, side }, now) => ({ writes: [store.readMarkerWrite(conversationId, side, now)], result: participantView(conversations.markRead(conversation, side, now), side) }),
+  });
+}
+
+export async function escalateConversation(buyer: Principal, conversationId: string) {
+  return runCommand({
+    subject: 'conversation',
+    load: () => asParticipant(buyer, conversationId),
+    decide: ({ conversation, side }, now) => {
+      if (side !== 'buyer') throw notFound('Conversation', conversationId);
+      const next = conversations.escalate(conversation, now);
+      return { writes: [store.escalationWrite(conversation, next)], result: participantView(next, side) };
+    },
+  });
+}
