@@ -14,8 +14,8 @@ export const CASE_FILE_MESSAGES = 50;
 export async function orderConversationExcerpt(order: { orderId: string; buyerId: string; sellerId: string }) {
   const conversationId = await store.findConversationId({ buyerId: order.buyerId, sellerId: order.sellerId, subject: { kind: 'order', id: order.orderId } });
   if (conversationId === undefined) return { conversationId: null, messageCount: 0, messages: [] };
-  const [conversation, page] = await Promise.all([store.getConversation(conversationId), store.listMessages(conversationId, CASE_FILE_MESSAGES)]);
-  const messages = page.messages.reverse().map((message) => ({
+  const { conversation, messages: latest } = await store.listMessages(conversationId, CASE_FILE_MESSAGES);
+  const messages = latest.reverse().map((message) => ({
     messageId: message.messageId,
     from: message.from,
     text: message.text,

@@ -13,7 +13,6 @@ import { newId } from '../platform/ids.js';
 import * as store from '../store/conversations.js';
 import { presignDownload } from '../store/files.js';
 import { getOrder } from '../store/orders.js';
-import { getProduct } from '../store/products.js';
 import { claimUploads } from '../store/uploads.js';
 import { runCommand } from './command.js';
 import { claimRefusals, resolveUploads } from './uploads.js';
@@ -65,41 +64,45 @@ async function asParticipant(principal: Principal, conversationId: string): Prom
   return { conversation, side };
 }
 
+export type ParticipantConversationView = ReturnType<typeof participantView>;
+
+type StartRequest = { sellerId: string; productId?: string | undefined; orderId?: string | undefined };
+
 /**
  * What a new conversation is about, checked against the seller named: the buyer's own order with that
  * seller, or an approved listing of that seller. Anything else is 404, so ids cannot be probed.
  */
-async function subjectOf(buyer: Principal, request: { sellerId: string; productId?: string | undefined; orderId?: string | undefined }): Promise<Subject> {
+function checkSubject(buyer: Principal, request: StartRequest, read: Awaited<ReturnType<typeof store.readForStart>>): void {
   if (request.orderId !== undefined) {
-    const order = await getOrder(request.orderId);
+    const { order } = read;
     if (!order || order.buyerId !== buyer.userId || order.sellerId !== request.sellerId) throw notFound('Order', request.orderId);
-    return { kind: 'order', id: order.orderId };
+    return;
   }
-  const productId = request.productId ?? '';
-  const product = await getProduct(productId);
-  if (!product || product.status !== 'APPROVED' || product.sellerId !== request.sellerId) throw notFound('Product', productId);
-  return { kind: 'product', id: product.productId };
+  const { product } = read;
+  if (!product || product.status !== 'APPROVED' || product.sellerId !== request.sellerId) throw notFound('Product', request.productId ?? '');
 }
 
-export type ParticipantConversationView = ReturnType<typeof participantView>;
-
-/** Opens the conversation, or answers the one that exists (`created: false`): one per buyer, seller and subject. */
-export async function startConversation(buyer: Principal, request: { sellerId: string; productId?: string | undefined; orderId?: string | undefined }): Promise<{ conversation: ParticipantConversationView; created: boolean }> {
-  const subject = await subjectOf(buyer, request);
+/**
+ * Opens the conversation, or answers the one that exists (`created: false`): one per buyer, seller and
+ * subject. The subject and the key record are read together; a concurrent create that won the key
+ * record is answered on the next attempt.
+ */
+export async function startConversation(buyer: Principal, request: StartRequest): Promise<{ conversation: ParticipantConversationView; created: boolean }> {
+  const subject: Subject = request.orderId !== undefined ? { kind: 'order', id: request.orderId } : { kind: 'product', id: request.productId ?? '' };
   const key = { buyerId: buyer.userId, sellerId: request.sellerId, subject };
   const conversationId = newId('cnv');
   return runCommand<Conversation | undefined, { conversation: ParticipantConversationView; created: boolean }>({
     subject: 'conversation',
     load: async () => {
-      const existingId = await store.findConversationId(key);
-      return existingId === undefined ? undefined : store.getConversation(existingId);
+      const read = await store.readForStart(key);
+      checkSubject(buyer, request, read);
+      return read.conversationId === undefined ? undefined : store.getConversation(read.conversationId);
     },
     decide: (existing, now) => {
       if (existing) return { writes: [], result: { conversation: participantView(existing, 'buyer'), created: false } };
       const conversation = conversations.openConversation({ conversationId, ...key, now });
       return { writes: store.newConversationWrites(conversation), result: { conversation: participantView(conversation, 'buyer'), created: true } };
     },
-    // A concurrent create won: the next attempt reads its key record and answers that conversation.
     refusals: { conversationKeyFree: () => 'retry' as const },
   });
 }
@@ -127,12 +130,21 @@ async function mayRead(principal: Principal, conversation: Conversation | undefi
   return conversations.adminMayRead(conversation, disputeStatus);
 }
 
+/**
+ * A page of messages, newest first. The first page reads the conversation with the messages (one Query)
+ * and answers only whoever may read it; its cursor is signed for that reader and conversation, so a
+ * participant's next pages are one Query too (participants never change). An admin's access depends on
+ * the order's dispute, so each of their pages checks it again.
+ */
 export async function readMessages(principal: Principal, conversationId: string, query: { limit: number; cursor?: string | undefined }) {
-  const scope = `messages:${conversationId}`;
+  const scope = `messages:${conversationId}:${principal.userId}:${principal.roles.join(',')}`;
   const startKey = decodeCursor(query.cursor, scope);
-  // Both reads at once: the page is answered only once the conversation says who may read it.
-  const [conversation, page] = await Promise.all([store.getConversation(conversationId), store.listMessages(conversationId, query.limit, startKey)]);
-  if (!(await mayRead(principal, conversation))) throw notFound('Conversation', conversationId);
+  const page = await store.listMessages(conversationId, query.limit, startKey);
+  const recheck = startKey !== undefined && isAdmin(principal);
+  const conversation = recheck ? await store.getConversation(conversationId) : page.conversation;
+  if (startKey === undefined || recheck) {
+    if (!(await mayRead(principal, conversation))) throw notFound('Conversation', conversationId);
+  }
   return { items: await Promise.all(page.messages.map(messageView)), nextCursor: encodeCursor(page.lastKey, scope) };
 }
 

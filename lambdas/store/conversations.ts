@@ -1,6 +1,7 @@
 /**
- * Conversations in the single table. A conversation's partition holds the conversation and its messages
- * (MSG# sorts after CONVERSATION), so a page of messages is one Query whatever their number. The
+ * Conversations in the single table. A conversation's partition holds its messages and, sorted after
+ * them, the conversation itself (`SUMMARY`): the first page of messages, newest first, is one Query
+ * that reads the conversation with them (who may read it), whatever the number of messages. The
  * conversation item sits in both participants' lists by last activity (GSI1 buyer, GSI2 seller) and,
  * once escalated, in the support queue (GSI3, sparse). A key record per (buyer, seller, subject) makes
  * the conversation one. The keys are in the entity definitions below; docs/architecture.md lists them.
@@ -10,7 +11,12 @@ import * as z from 'zod/mini';
 import { SUBJECT_KINDS, type Conversation, type Message, type MessagePosted, type Side, type Subject } from '../domain/conversations.js';
 import { tableName } from '../platform/config.js';
 import { documentClient } from './client.js';
+import type { Order } from '../domain/orders.js';
+import type { Product } from '../domain/products.js';
+import { batchGetItems } from './batch.js';
 import { defineEntity, nullableString, schemaOf } from './entity.js';
+import { orderEntity } from './orders.js';
+import { productEntity, productFromItem, productKey } from './products.js';
 import { indexPage } from './reads.js';
 import { countForSeller } from './sellers.js';
 import { guarded, putNew, update, type Write } from './transactions.js';
@@ -53,18 +59,21 @@ const ConversationSchema = schemaOf<Conversation>()(
 const buyerList = (buyerId: string) => `BUYER#${buyerId}#CONVERSATIONS`;
 const sellerList = (sellerId: string) => `SELLER#${sellerId}#CONVERSATIONS`;
 const ESCALATED = 'CONVERSATIONS#ESCALATED';
+const SUMMARY = 'SUMMARY';
+const MESSAGES = 'MSG#';
 
 export const conversationEntity = defineEntity({
   name: 'conversation',
   schema: ConversationSchema,
   patterns: {
     PK: 'CONVERSATION#<conversationId>',
-    SK: 'CONVERSATION',
+    SK: 'SUMMARY',
     GSI1: 'BUYER#<buyerId>#CONVERSATIONS / <lastActivityAt>#<conversationId>',
     GSI2: 'SELLER#<sellerId>#CONVERSATIONS / <lastActivityAt>#<conversationId>',
     GSI3: 'CONVERSATIONS#ESCALATED / <escalatedAt>#<conversationId>',
   },
-  key: ({ conversationId }: { conversationId: string }) => ({ PK: `CONVERSATION#${conversationId}`, SK: 'CONVERSATION' }),
+  // SUMMARY sorts after every MSG#…: a descending Query of the partition reads it first.
+  key: ({ conversationId }: { conversationId: string }) => ({ PK: `CONVERSATION#${conversationId}`, SK: SUMMARY }),
   // GSI3 (the support queue) is sparse: only escalated conversations are in it.
   indexes: (conversation) => {
     const activity = `${conversation.lastActivityAt}#${conversation.conversationId}`;
@@ -92,7 +101,7 @@ export const messageEntity = defineEntity({
     }),
   ),
   patterns: { PK: 'CONVERSATION#<conversationId>', SK: 'MSG#<sentAt>#<messageId>' },
-  key: ({ conversationId, sentAt, messageId }: { conversationId: string; sentAt: string; messageId: string }) => ({ PK: `CONVERSATION#${conversationId}`, SK: `MSG#${sentAt}#${messageId}` }),
+  key: ({ conversationId, sentAt, messageId }: { conversationId: string; sentAt: string; messageId: string }) => ({ PK: `CONVERSATION#${conversationId}`, SK: `${MESSAGES}${sentAt}#${messageId}` }),
 });
 
 export interface ConversationKey {
@@ -193,19 +202,39 @@ export async function findConversationId(key: ConversationKey): Promise<string |
   return Item ? conversationKeyEntity.parse(Item).conversationId : undefined;
 }
 
-/** One page of a conversation's messages, newest first: one Query however long the conversation is. */
-export async function listMessages(conversationId: string, limit: number, startKey?: Record<string, unknown>) {
+/**
+ * What starting a conversation reads, in one BatchGetItem: its subject (the order or the listing) and
+ * the key record of the conversation, if it exists already.
+ */
+export async function readForStart(key: ConversationKey): Promise<{ order?: Order; product?: Product; conversationId?: string }> {
+  const subjectKey = key.subject.kind === 'order' ? orderEntity.key({ orderId: key.subject.id }) : productKey(key.subject.id);
+  const items = await batchGetItems([subjectKey, conversationKeyEntity.key(key)], { consistent: true });
+  const found = (entity: string) => items.find((item) => item.entity === entity);
+  const [order, product, record] = [found(orderEntity.name), found(productEntity.name), found(conversationKeyEntity.name)];
+  return { ...(order && { order: orderEntity.parse(order) }), ...(product && { product: productFromItem(product) }), ...(record && { conversationId: conversationKeyEntity.parse(record).conversationId }) };
+}
+
+/**
+ * One page of a conversation's messages, newest first: one Query however long the conversation is. The
+ * first page (no `startKey`) also reads the conversation, which sorts after the messages; later pages
+ * read messages only.
+ */
+export async function listMessages(conversationId: string, limit: number, startKey?: Record<string, unknown>): Promise<{ conversation?: Conversation; messages: Message[]; lastKey?: Record<string, unknown> }> {
+  const first = startKey === undefined;
   const page = await documentClient().send(
     new QueryCommand({
       TableName: tableName(),
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :messages)',
-      ExpressionAttributeValues: { ':pk': conversationEntity.key({ conversationId }).PK, ':messages': 'MSG#' },
+      KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': conversationEntity.key({ conversationId }).PK, ':from': MESSAGES, ':to': first ? SUMMARY : `${MESSAGES}~` },
       ScanIndexForward: false,
-      Limit: limit,
+      Limit: first ? limit + 1 : limit,
       ExclusiveStartKey: startKey,
     }),
   );
-  return { messages: (page.Items ?? []).map(messageEntity.parse), lastKey: page.LastEvaluatedKey };
+  const items = page.Items ?? [];
+  const summary = first && items[0]?.SK === SUMMARY ? items[0] : undefined;
+  const messages = (summary ? items.slice(1) : items).map(messageEntity.parse);
+  return { ...(summary && { conversation: conversationEntity.parse(summary) }), messages, ...(page.LastEvaluatedKey && { lastKey: page.LastEvaluatedKey }) };
 }
 
 /** A participant's conversations, newest activity first; or the support queue, oldest escalation first. */

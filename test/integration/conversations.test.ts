@@ -341,6 +341,19 @@ describe('who reads a conversation', () => {
       ['buyer', 'The lid arrived cracked.'],
       ['seller', 'Sorry to hear that; can you send a photo?'],
     ]);
+
+    // Once decided, the dispute is no longer with the admins: not even a cursor handed out before reads on.
+    const firstPage = await api.get<Page<MessageBody>>(`${messagesOf(conversationId)}?limit=1`, admin);
+    const cursor = encodeURIComponent(firstPage.body.nextCursor ?? '');
+    expect((await api.get(`${messagesOf(conversationId)}?limit=1&cursor=${cursor}`, admin)).status).toBe(200);
+    const decided = await api.post(`/v1/admin/disputes/${disputeId}/decision`, admin, { refundAmount: { amount: 500, currency: 'USD' }, returnRequired: false, rationale: 'The photos show the damage clearly.' });
+    expect(decided.status, decided.text).toBe(200);
+    expectRefused(await api.get(`${messagesOf(conversationId)}?limit=1&cursor=${cursor}`, admin), 404, 'CONVERSATION_NOT_FOUND');
+    expectRefused(await api.get(messagesOf(conversationId), admin), 404, 'CONVERSATION_NOT_FOUND');
+    // The participants read on, and a participant's cursor is theirs alone.
+    const buyerPage = await api.get<Page<MessageBody>>(`${messagesOf(conversationId)}?limit=1`, buyer);
+    expect(buyerPage.status).toBe(200);
+    expectRefused(await api.get(`${messagesOf(conversationId)}?limit=1&cursor=${encodeURIComponent(buyerPage.body.nextCursor ?? '')}`, seller), 400, 'INVALID_CURSOR');
   });
 
   it('gives a dispute without a conversation an empty one in its case file', async () => {
