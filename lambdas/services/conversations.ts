@@ -5,13 +5,14 @@
  * one, and an order's conversation while its dispute is with them.
  */
 import * as conversations from '../domain/conversations.js';
-import type { Conversation, Message, Side, Subject } from '../domain/conversations.js';
+import type { Attachment, Conversation, Message, Side, Subject } from '../domain/conversations.js';
 import { notFound } from '../domain/errors.js';
 import type { Principal } from '../platform/auth.js';
 import { decodeCursor, encodeCursor } from '../platform/cursor.js';
 import { newId } from '../platform/ids.js';
 import * as store from '../store/conversations.js';
 import { presignDownload } from '../store/files.js';
+import { keyRecordWrites, replayFor, type IdempotentCreate, type StoredResponse } from '../store/idempotency.js';
 import { getOrder } from '../store/orders.js';
 import { claimUploads } from '../store/uploads.js';
 import { runCommand } from './command.js';
@@ -58,7 +59,10 @@ async function messageView(message: Message) {
 
 /** The conversation and the caller's side in it; 404 for anyone else, as for one that does not exist. */
 async function asParticipant(principal: Principal, conversationId: string): Promise<{ conversation: Conversation; side: Side }> {
-  const conversation = await store.getConversation(conversationId);
+  return participantIn(principal, conversationId, await store.getConversation(conversationId));
+}
+
+function participantIn(principal: Principal, conversationId: string, conversation: Conversation | undefined): { conversation: Conversation; side: Side } {
   const side = conversation && conversations.sideOf(conversation, principal);
   if (!conversation || !side) throw notFound('Conversation', conversationId);
   return { conversation, side };
@@ -82,28 +86,42 @@ function checkSubject(buyer: Principal, request: StartRequest, read: Awaited<Ret
   if (!product || product.status !== 'APPROVED' || product.sellerId !== request.sellerId) throw notFound('Product', request.productId ?? '');
 }
 
+export interface StartedConversation {
+  conversation: ParticipantConversationView;
+  /** False when the conversation existed: the answer is 200 instead of 201. */
+  created: boolean;
+}
+
 /**
  * Opens the conversation, or answers the one that exists (`created: false`): one per buyer, seller and
- * subject. The subject and the key record are read together; a concurrent create that won the key
- * record is answered on the next attempt.
+ * subject. The subject, the conversation's key record and the Idempotency-Key's record are read together;
+ * a concurrent create that won the key record is answered on the next attempt. With an Idempotency-Key,
+ * the answer is recorded in the same transaction (a retry is that one read).
  */
-export async function startConversation(buyer: Principal, request: StartRequest): Promise<{ conversation: ParticipantConversationView; created: boolean }> {
+export async function startConversation(buyer: Principal, request: StartRequest, idempotency?: IdempotentCreate<StartedConversation>): Promise<StartedConversation | { replay: StoredResponse }> {
   const subject: Subject = request.orderId !== undefined ? { kind: 'order', id: request.orderId } : { kind: 'product', id: request.productId ?? '' };
   const key = { buyerId: buyer.userId, sellerId: request.sellerId, subject };
   const conversationId = newId('cnv');
-  return runCommand<Conversation | undefined, { conversation: ParticipantConversationView; created: boolean }>({
+  return runCommand<{ existing?: Conversation | undefined; replay?: StoredResponse | undefined }, StartedConversation | { replay: StoredResponse }>({
     subject: 'conversation',
     load: async () => {
-      const read = await store.readForStart(key);
+      const read = await store.readForStart(key, idempotency?.request);
+      const replay = idempotency && replayFor(idempotency.request, read.record);
+      if (replay) return { replay };
       checkSubject(buyer, request, read);
-      return read.conversationId === undefined ? undefined : store.getConversation(read.conversationId);
+      return { existing: read.conversationId === undefined ? undefined : await store.getConversation(read.conversationId) };
     },
-    decide: (existing, now) => {
-      if (existing) return { writes: [], result: { conversation: participantView(existing, 'buyer'), created: false } };
+    decide: ({ existing, replay }, now) => {
+      if (replay) return { writes: [], result: { replay } };
+      if (existing) {
+        const answer = { conversation: participantView(existing, 'buyer'), created: false };
+        return { writes: keyRecordWrites(idempotency, answer), result: answer };
+      }
       const conversation = conversations.openConversation({ conversationId, ...key, now });
-      return { writes: store.newConversationWrites(conversation), result: { conversation: participantView(conversation, 'buyer'), created: true } };
+      const answer = { conversation: participantView(conversation, 'buyer'), created: true };
+      return { writes: [...store.newConversationWrites(conversation), ...keyRecordWrites(idempotency, answer)], result: answer };
     },
-    refusals: { conversationKeyFree: () => 'retry' as const },
+    refusals: { conversationKeyFree: () => 'retry' as const, idempotencyKeyUnused: () => 'retry' as const },
   });
 }
 
@@ -148,27 +166,37 @@ export async function readMessages(principal: Principal, conversationId: string,
   return { items: await Promise.all(page.messages.map(messageView)), nextCursor: encodeCursor(page.lastKey, scope) };
 }
 
-export async function sendMessage(sender: Principal, conversationId: string, body: { text: string; attachments: string[] }) {
+export type MessageView = Awaited<ReturnType<typeof messageView>>;
+
+/**
+ * Sends a message: the conversation (with the Idempotency-Key's record, if any) in one read, then the
+ * message, the conversation's counters, the upload claims and the key's record in one transaction.
+ */
+export async function sendMessage(sender: Principal, conversationId: string, body: { text: string; attachments: string[] }, idempotency?: IdempotentCreate<MessageView>): Promise<{ message: MessageView } | { replay: StoredResponse }> {
   // One id for every attempt: the attachments are adopted and claimed for this message.
   const messageId = newId('msg');
   const claim = { writes: claimUploads(body.attachments, messageId), refusals: claimRefusals(body.attachments, messageId, ATTACHMENTS_PATH, ['conversationMessages']) };
-  const message = await runCommand({
+  return runCommand<{ conversation: Conversation; side: Side; attachments: Attachment[]; replay?: StoredResponse | undefined }, { message: MessageView } | { replay: StoredResponse }>({
     subject: 'conversation',
     load: async () => {
-      const { conversation, side } = await asParticipant(sender, conversationId);
+      const read = await store.readForSend(conversationId, idempotency?.request);
+      const { conversation, side } = participantIn(sender, conversationId, read.conversation);
+      const replay = idempotency && replayFor(idempotency.request, read.record);
+      if (replay) return { conversation, side, attachments: [], replay };
       // Refused text is answered before any file is copied.
       conversations.checkMessageText(body.text);
       const attachments = await resolveUploads(sender.userId, body.attachments, 'message-attachment', ATTACHMENTS_PATH, messageId);
       return { conversation, side, attachments };
     },
-    decide: ({ conversation, side, attachments }, now) => {
+    decide: async ({ conversation, side, attachments, replay }, now) => {
+      if (replay) return { writes: [], result: { replay } };
       const posted = conversations.postMessage(conversation, { messageId, from: side, senderId: sender.userId, text: body.text, attachments, now });
-      return { writes: [...store.messageWrites(posted, conversation), ...claim.writes], result: posted.message };
+      const view = await messageView(posted.message);
+      return { writes: [...store.messageWrites(posted, conversation), ...claim.writes, ...keyRecordWrites(idempotency, view)], result: { message: view } };
     },
-    refusals: claim.refusals,
+    refusals: { idempotencyKeyUnused: () => 'retry' as const, ...claim.refusals },
     maxAttempts: BUSY_CONVERSATION_ATTEMPTS,
   });
-  return messageView(message);
 }
 
 export async function markRead(reader: Principal, conversationId: string) {

@@ -15,6 +15,7 @@ import type { Order } from '../domain/orders.js';
 import type { Product } from '../domain/products.js';
 import { batchGetItems } from './batch.js';
 import { defineEntity, nullableString, schemaOf } from './entity.js';
+import { idempotencyEntity, type IdempotencyRecord, type IdempotentRequest } from './idempotency.js';
 import { orderEntity } from './orders.js';
 import { productEntity, productFromItem, productKey } from './products.js';
 import { indexPage } from './reads.js';
@@ -202,16 +203,42 @@ export async function findConversationId(key: ConversationKey): Promise<string |
   return Item ? conversationKeyEntity.parse(Item).conversationId : undefined;
 }
 
+/** The live-or-not record of an Idempotency-Key among the items of a batch read, when the request carried one. */
+const recordIn = (items: Record<string, unknown>[], idempotency: IdempotentRequest | undefined): IdempotencyRecord | undefined => {
+  if (!idempotency) return undefined;
+  const key = idempotencyEntity.key(idempotency);
+  const item = items.find((candidate) => candidate.PK === key.PK && candidate.SK === key.SK);
+  return item && idempotencyEntity.parse(item);
+};
+
 /**
- * What starting a conversation reads, in one BatchGetItem: its subject (the order or the listing) and
- * the key record of the conversation, if it exists already.
+ * What starting a conversation reads, in one BatchGetItem: its subject (the order or the listing), the
+ * key record of the conversation if it exists already, and the Idempotency-Key's record if any.
  */
-export async function readForStart(key: ConversationKey): Promise<{ order?: Order; product?: Product; conversationId?: string }> {
+export async function readForStart(key: ConversationKey, idempotency?: IdempotentRequest): Promise<{ order?: Order; product?: Product; conversationId?: string; record?: IdempotencyRecord }> {
   const subjectKey = key.subject.kind === 'order' ? orderEntity.key({ orderId: key.subject.id }) : productKey(key.subject.id);
-  const items = await batchGetItems([subjectKey, conversationKeyEntity.key(key)], { consistent: true });
+  const items = await batchGetItems([subjectKey, conversationKeyEntity.key(key), ...(idempotency ? [idempotencyEntity.key(idempotency)] : [])], { consistent: true });
   const found = (entity: string) => items.find((item) => item.entity === entity);
-  const [order, product, record] = [found(orderEntity.name), found(productEntity.name), found(conversationKeyEntity.name)];
-  return { ...(order && { order: orderEntity.parse(order) }), ...(product && { product: productFromItem(product) }), ...(record && { conversationId: conversationKeyEntity.parse(record).conversationId }) };
+  const [order, product, existing, record] = [found(orderEntity.name), found(productEntity.name), found(conversationKeyEntity.name), recordIn(items, idempotency)];
+  return {
+    ...(order && { order: orderEntity.parse(order) }),
+    ...(product && { product: productFromItem(product) }),
+    ...(existing && { conversationId: conversationKeyEntity.parse(existing).conversationId }),
+    ...(record && { record }),
+  };
+}
+
+/** The conversation a message goes to, with the Idempotency-Key's record in the same read when there is one. */
+export async function readForSend(conversationId: string, idempotency?: IdempotentRequest): Promise<{ conversation?: Conversation; record?: IdempotencyRecord }> {
+  if (!idempotency) {
+    const conversation = await getConversation(conversationId);
+    return conversation ? { conversation } : {};
+  }
+  const key = conversationEntity.key({ conversationId });
+  const items = await batchGetItems([key, idempotencyEntity.key(idempotency)], { consistent: true });
+  const conversation = items.find((item) => item.PK === key.PK && item.SK === key.SK);
+  const record = recordIn(items, idempotency);
+  return { ...(conversation && { conversation: conversationEntity.parse(conversation) }), ...(record && { record }) };
 }
 
 /**

@@ -4,8 +4,8 @@
  * both sides list and read, a read marker, an escalation after 24 h unanswered, the support queue and the
  * admins' reads (a support conversation, and an order's conversation while its dispute is escalated).
  * Derived targets (`*`): a read is 1 call; a change is its deciding read plus its one write (+1 read when
- * a message names attachments: the upload records, like a review with a photo; a key claimed around the
- * handler adds its two single-item writes, like a listing's).
+ * a message names attachments: the upload records, like a review with a photo). An Idempotency-Key's
+ * record is read with what the change reads anyway and written in its transaction: no extra call.
  */
 import { fileURLToPath } from 'node:url';
 import { startLocalHost, type LocalHost } from '../../lib/local/host.js';
@@ -26,6 +26,9 @@ export async function measureMessagingCosts(host: LocalHost, client: BenchClient
   const start = { route: 'POST /v1/conversations', path: '/v1/conversations', options: { as: buyer, body: { sellerId: seller.userId, productId } } } as const;
   const started = await run({ ...start, label: 'start conversation (listing)', maxCalls: 2, status: 201 });
   await run({ ...start, label: 'start conversation, existing one (200)', maxCalls: 2, status: 200 });
+  const keyedStart = { ...start, options: { ...start.options, headers: { 'idempotency-key': `bench-start-${productId}` } } };
+  await run({ ...keyedStart, label: 'start conversation, existing one, with Idempotency-Key', maxCalls: 3, status: 200 });
+  await run({ ...keyedStart, label: 'start conversation, idempotent replay', maxCalls: 1, status: 200 });
   const conversationId = stringField(started.body, 'conversationId');
   const messages = `/v1/conversations/${conversationId}/messages`;
   const send = (label: string, as: typeof buyer, body: Record<string, unknown>, maxCalls: number, headers?: Record<string, string>) =>
@@ -40,7 +43,10 @@ export async function measureMessagingCosts(host: LocalHost, client: BenchClient
   await send('send message (seller, first reply)', seller, { text: 'It does; standard size two filters fit.' }, 2);
   const photo = await client.upload(buyer, 'message-attachment', PNG_BYTES, 'image/png');
   await send('send message with a photo (adopted: S3 copy + check)', buyer, { text: 'Here is the one I have.', attachments: [photo] }, 3);
-  await send('send message, with Idempotency-Key', buyer, { text: 'Thanks, ordering now.' }, 4, { 'idempotency-key': `bench-${conversationId}` });
+  // The key's record is read with the conversation (one BatchGetItem) and written in the message's transaction.
+  const keyed = await send('send message, with Idempotency-Key', buyer, { text: 'Thanks, ordering now.' }, 2, { 'idempotency-key': `bench-${conversationId}` });
+  const replay = await send('send message, idempotent replay', buyer, { text: 'Thanks, ordering now.' }, 1, { 'idempotency-key': `bench-${conversationId}` });
+  if (stringField(replay.body, 'messageId') !== stringField(keyed.body, 'messageId')) throw new Error('the replay did not return the first message');
   for (const text of ['One more question.', 'Is it dishwasher safe?']) await client.expect(201, 'POST', messages, { as: buyer, body: { text } });
 
   await run({ label: 'my conversations, page (buyer)', route: 'GET /v1/conversations', maxCalls: 1, status: 200, path: '/v1/conversations?limit=20', options: { as: buyer } });

@@ -85,6 +85,22 @@ describe('starting a conversation', () => {
     expect(other.body.conversationId).not.toBe(conversationId);
   });
 
+  it('replays a start retried with the same Idempotency-Key, and answers a new key with the existing conversation', async () => {
+    const { api } = local;
+    const { seller, productId } = await api.sellerWithListing();
+    const buyer = await api.actor('buyer');
+    const body = { sellerId: seller.userId, productId };
+    const first = await api.post<ConversationBody>('/v1/conversations', buyer, body, { 'idempotency-key': 'contact-1' });
+    const retry = await api.post<ConversationBody>('/v1/conversations', buyer, body, { 'idempotency-key': 'contact-1' });
+    expect([first.status, retry.status]).toEqual([201, 201]);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.body.conversationId).toBe(first.body.conversationId);
+    const another = await api.post<ConversationBody>('/v1/conversations', buyer, body, { 'idempotency-key': 'contact-2' });
+    expect(another.status).toBe(200);
+    expect(another.body.conversationId).toBe(first.body.conversationId);
+    expect((await api.post('/v1/conversations', buyer, body, { 'idempotency-key': 'contact-2' })).status).toBe(200);
+  });
+
   it('gives concurrent creates of the same conversation one id, created once', async () => {
     const { api } = local;
     const { seller, productId } = await api.sellerWithListing();
@@ -211,7 +227,9 @@ describe('messages', () => {
     const retry = await api.post<MessageBody>(messagesOf(conversationId), buyer, body, { 'idempotency-key': 'send-1' });
     expect([first.status, retry.status]).toEqual([201, 201]);
     expect(retry.body.messageId).toBe(first.body.messageId);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
     expect((await api.get<Page<MessageBody>>(messagesOf(conversationId), buyer)).body.items).toHaveLength(1);
+    expectRefused(await api.post(messagesOf(conversationId), buyer, { text: 'Something else entirely.' }, { 'idempotency-key': 'send-1' }), 409, 'IDEMPOTENCY_KEY_REUSED');
   });
 
   it.each([
