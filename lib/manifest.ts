@@ -4,6 +4,7 @@
  * so a route exists in every host or in none. It is plain data plus zod schemas: no AWS code.
  */
 import { disputeRoutes } from './routes/disputes.js';
+import { messagingRoutes } from './routes/messaging.js';
 import { operationRoutes } from './routes/operations.js';
 import { orderRoutes } from './routes/orders.js';
 import { productRoutes } from './routes/products.js';
@@ -50,6 +51,7 @@ export const functions = {
   reviews: { entry: 'lambdas/http/reviews.ts', description: 'Reviews, replies, votes, reports and their moderation queue', table: 'readWrite', signsCursors: true, bucket: { owned: 'read' }, sendsTo: ['moderation'], emits: ['ReviewPublished'] },
   moderationWorker: { entry: 'lambdas/workers/moderation.ts', description: 'Moderates review revisions and seller replies', table: 'readWrite', bucket: { incoming: 'read', owned: 'readWrite' }, emits: ['ReviewPublished'], timeoutSeconds: 30 },
   disputes: { entry: 'lambdas/http/disputes.ts', description: 'Disputes, returns, arbitration and refunds', table: 'readWrite', signsCursors: true, bucket: { incoming: 'read', owned: 'readWrite' }, sendsTo: ['disputes'], emits: ['DisputeOpened', 'DisputeEscalated', 'RefundIssued'] },
+  conversations: { entry: 'lambdas/http/conversations.ts', description: 'Buyer and seller conversations, messages and the support queue', table: 'readWrite', signsCursors: true, bucket: { incoming: 'read', owned: 'readWrite' } },
   caseFileWorker: { entry: 'lambdas/workers/case-file.ts', description: 'Builds the case file of an escalated dispute and proposes a decision', table: 'readWrite', timeoutSeconds: 30 },
   timersJob: { entry: 'lambdas/jobs/timers.ts', description: 'Plans the timer sweep: the timer lag, and one work item per shard of the due index', table: 'read', sendsTo: ['timerShards'], timeoutSeconds: 60, reservedConcurrency: 1 },
   timerShardWorker: { entry: 'lambdas/workers/timer-shard.ts', description: 'Fires the due timers of one shard: auto-confirm, auto-cancel, windows, dispute deadlines, refunds, outbox retries', table: 'readWrite', sendsTo: ['moderation', 'disputes'], emits: ['ReceiptConfirmed', 'DisputeEscalated', 'RefundIssued', 'TimerParked', 'OrderAutoCancelled', 'ArbitrationOverdue'], timeoutSeconds: 120 },
@@ -101,6 +103,7 @@ export const routes = {
   ...uploadRoutes,
   ...reviewRoutes,
   ...disputeRoutes,
+  ...messagingRoutes,
 } as const;
 
 export type RouteKey = keyof typeof routes;

@@ -15,6 +15,8 @@
  *   8. cost per million requests of a stated mix at AWS list prices, from the units of 2 (bench/cost.ts)
  *   9. timers at scale: 10,000 due timers fired by the sharded sweep, with 0 and 10,000 not due
  *      (bench/timer-scale.ts; 100,000 with `npx tsx scripts/bench/timer-scale.ts --full`)
+ *  10. messaging: calls per operation (bench/messaging-costs.ts, with the other rows of 2) and the
+ *      message and conversation pages at 10 and 10,000 (bench/messaging-scale.ts; each runs alone too)
  * --quick: fewer cold-start runs; 100 instead of 1,000 not-due orders, 1,000 instead of 10,000 reviews and
  * not-due disputes, 200 instead of 500 moderated reviews, 1,000 instead of 10,000 due and not-due timers;
  * no throughput.
@@ -32,6 +34,8 @@ import { bundleSection, measureBundles } from './bench/bundles.js';
 import { BenchClient } from './bench/client.js';
 import { costPerMillionSection } from './bench/cost.js';
 import { measureDisputeCosts } from './bench/dispute-costs.js';
+import { measureMessagingCosts } from './bench/messaging-costs.js';
+import { measureMessagingScale, messagingScaleSection } from './bench/messaging-scale.js';
 import { disputeSweepSection, measureDisputeSweep } from './bench/dispute-sweep.js';
 import { measureShipBySweep, shipBySweepSection } from './bench/ship-by-sweep.js';
 import { costSection, measureRouteCosts } from './bench/dynamo-costs.js';
@@ -72,7 +76,7 @@ try {
   progress(`  data built and measured in ${scaling.buildSeconds.toFixed(1)} s`);
   progress('DynamoDB calls per operation: uploads, reviews, disputes');
   countUnits(true);
-  costs.push(...(await measureReviewCosts(host, client)), ...(await measureDisputeCosts(host, client)));
+  costs.push(...(await measureReviewCosts(host, client)), ...(await measureDisputeCosts(host, client)), ...(await measureMessagingCosts(host, client)));
   countUnits(false);
   progress(`timers sweep with ${settings.due} due and ${settings.notDueDisputes} not-due open disputes`);
   const disputeSweep = await measureDisputeSweep(host, client, { notDue: settings.notDueDisputes, due: settings.due });
@@ -87,8 +91,10 @@ try {
   // 100,000 due timers take minutes here: `npx tsx scripts/bench/timer-scale.ts --full` measures them alone.
   progress(`timers at scale: ${settings.dueTimers} due timers with 0 and ${settings.notDueTimers} not due`);
   const timerScale = await measureTimerScale(host, { due: [settings.dueTimers], notDue: settings.notDueTimers, progress });
+  progress(`messaging pages with 10 and ${settings.reviews} messages and conversations (seeding)`);
+  const messagingScale = await measureMessagingScale(client, { small: 10, large: settings.reviews });
   sections.push(
-    targetsSection({ costs, bundles, scaling, reviewScale, disputeSweep, moderation }),
+    targetsSection({ costs, bundles, scaling, reviewScale, disputeSweep, moderation, messagingScale }),
     costSection(costs),
     costPerMillionSection(costs),
     bundleSection(bundles),
@@ -99,6 +105,7 @@ try {
     reviewScaleSection(reviewScale),
     moderationSection(moderation),
     timerScaleSection(timerScale),
+    messagingScaleSection(messagingScale),
   );
   if (settings.throughput) {
     progress(`throughput: ${settings.throughput.clients} clients × ${settings.throughput.seconds} s per route`);

@@ -18,7 +18,11 @@ function operation(key: string, spec: RouteSpec): ZodOpenApiOperationObject {
   const success = spec.success.body
     ? { description: 'Success', content: { [spec.success.contentType ?? 'application/json']: { schema: spec.success.body } } }
     : { description: 'Success' };
-  const responses: ZodOpenApiOperationObject['responses'] = { [String(spec.success.status)]: success };
+  const existing = spec.success.existing;
+  const responses: ZodOpenApiOperationObject['responses'] = {
+    [String(spec.success.status)]: success,
+    ...(existing && { [String(existing.status)]: { ...success, description: existing.description } }),
+  };
   if (spec.body || spec.query || spec.path) responses['400'] = problemResponse('Invalid input (VALIDATION_FAILED, with errors[])');
   if (spec.auth === 'required') {
     responses['401'] = problemResponse('No or invalid token');

@@ -15,6 +15,8 @@ const statusByCode = {
   UPLOAD_NOT_USABLE: 400,
   CONTENT_TYPE_NOT_ALLOWED: 400,
   FILE_TOO_LARGE: 400,
+  /** A message with contact details, links or offensive language (DOMAIN.md "Messaging"); the reasons are in errors[]. */
+  MESSAGE_NOT_ALLOWED: 400,
   // 401/403: who is asking.
   UNAUTHENTICATED: 401,
   FORBIDDEN_ROLE: 403,
@@ -28,6 +30,7 @@ const statusByCode = {
   REVIEW_NOT_FOUND: 404,
   DISPUTE_NOT_FOUND: 404,
   REFUND_NOT_FOUND: 404,
+  CONVERSATION_NOT_FOUND: 404,
   // 409: the resource's state does not allow it.
   ORDER_NOT_CANCELLABLE: 409,
   ORDER_NOT_SHIPPABLE: 409,
@@ -79,6 +82,7 @@ const statusByCode = {
   APPEAL_WINDOW_CLOSED: 409,
   SAME_ARBITER: 409,
   APPEAL_DECISION_NOT_ALLOWED: 409,
+  CONVERSATION_ALREADY_ESCALATED: 409,
   IDEMPOTENCY_KEY_REUSED: 409,
   IDEMPOTENCY_KEY_IN_USE: 409,
   // 429: over a per-user quota.
@@ -124,6 +128,7 @@ const notFoundCodes = {
   Review: 'REVIEW_NOT_FOUND',
   Dispute: 'DISPUTE_NOT_FOUND',
   Refund: 'REFUND_NOT_FOUND',
+  Conversation: 'CONVERSATION_NOT_FOUND',
 } as const satisfies Record<string, ErrorCode>;
 
 /** Does not exist, or is not the caller's: the same answer, so ids cannot be probed (API.md). */

@@ -513,3 +513,18 @@ export function decideModeration(findings: readonly Finding[]): { outcome: 'PUBL
 /** A file that is missing, empty, too large or not what it claims cannot be judged by a human either: all reject. */
 export const mediaFindingsAsModeration = (findings: readonly MediaFinding[]): Finding[] =>
   findings.map(({ code, message }) => ({ code, message, severity: 'reject' }));
+
+/** What a private message says instead of the reviews' wording, where the reason reads differently there. */
+const messageWording: Partial<Record<ModerationCode, string>> = {
+  EXTERNAL_LINK: 'Remove links and web addresses; send photos or PDFs as attachments, so the trade stays on the platform.',
+};
+
+/**
+ * The reasons a buyer–seller message is refused (DOMAIN.md "Messaging": the same rules as reviews). Only
+ * rejections count: no moderator holds a private message, and a suspected insult ("this looks like
+ * fraud") must still reach the other side; profanity and slurs are refused like in a review.
+ */
+export function screenMessage(text: string): ModerationReason[] {
+  const rejections = screenText(text).filter((finding) => finding.severity === 'reject');
+  return distinctByCode(rejections).map(({ code, message }) => ({ code, message: messageWording[code] ?? message }));
+}

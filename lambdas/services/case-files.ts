@@ -1,6 +1,6 @@
 /**
  * Case files for escalated disputes (the disputes queue's worker): gather the order, its tracking, its
- * escrow ledger and the evidence, and propose a decision by rule for the admin. Idempotent: a dispute
+ * escrow ledger, the evidence and the order's conversation, and propose a decision by rule for the admin. Idempotent: a dispute
  * that already has its case file, or is no longer escalated, is left alone.
  */
 import * as z from 'zod/mini';
@@ -10,6 +10,7 @@ import { disputeWrites, getDisputeWithTimeline } from '../store/disputes.js';
 import { getOrder, listLedger, listTrackingEvents } from '../store/orders.js';
 import type { Timer } from '../store/timers.js';
 import { runCommand } from './command.js';
+import { orderConversationExcerpt } from './conversations-case-file.js';
 import { outbox } from './outbox.js';
 
 export const CaseFileRequest = z.object({ disputeId: z.string() });
@@ -31,7 +32,7 @@ async function caseFileSources(disputeId: string) {
   if (!found || !awaitsCaseFile(found.dispute)) return undefined;
   const orderId = found.dispute.orderId;
   const [order, tracking, ledger] = await Promise.all([getOrder(orderId), listTrackingEvents(orderId), listLedger(orderId)]);
-  return order && { ...found, order, tracking, ledger };
+  return order && { ...found, order, tracking, ledger, conversation: await orderConversationExcerpt(order) };
 }
 
 export function buildCaseFile(disputeId: string): Promise<'built' | 'stale'> {
@@ -40,17 +41,18 @@ export function buildCaseFile(disputeId: string): Promise<'built' | 'stale'> {
     load: () => caseFileSources(disputeId),
     decide: (sources, now) => {
       if (!sources) return { writes: [], result: 'stale' as const };
-      const { dispute, timeline, order, tracking, ledger } = sources;
+      const { dispute, timeline, order, tracking, ledger, conversation } = sources;
       const evidence = [...dispute.evidence, ...timeline.flatMap((entry) => entry.evidence)];
-      // Messaging is not part of the platform yet: a case file will carry the order's conversation once it is.
-      const proposal = proposeDecision(dispute, { order, trackingStatuses: tracking.map((event) => event.status), evidenceCount: evidence.length, messageCount: 0 }, now);
+      const proposal = proposeDecision(dispute, { order, trackingStatuses: tracking.map((event) => event.status), evidenceCount: evidence.length, messageCount: conversation.messageCount }, now);
       const caseFile = {
         builtAt: now,
         order: { status: order.status, total: order.total, escrow: order.escrow, shipment: order.shipment, deliveredAt: order.deliveredAt, completedAt: order.completedAt, protectionEndsAt: order.protectionEndsAt },
         tracking,
         ledger,
         evidence: evidence.map((item) => ({ uploadId: item.uploadId, contentType: item.contentType })),
-        messages: [],
+        // The order's conversation: its latest messages (CASE_FILE_MESSAGES), oldest first, and how many it has in all.
+        conversation: { conversationId: conversation.conversationId, messageCount: conversation.messageCount },
+        messages: conversation.messages,
       };
       const next = { ...dispute, proposal, caseFile, updatedAt: now, version: dispute.version + 1 };
       const entry = { at: now, actor: 'system' as const, action: 'CASE_FILE_READY', message: proposal.rationale, evidence: [], amount: null, terms: null };

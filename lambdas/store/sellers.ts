@@ -4,6 +4,7 @@
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
+import type { ResponseCounters } from '../domain/conversations.js';
 import type { FeedbackDelta } from '../domain/reviews.js';
 import type { SellerProfile, SellerStats } from '../domain/sellers.js';
 import { tableName } from '../platform/config.js';
@@ -49,7 +50,8 @@ export const sellerStatsEntity = defineEntity({
   key: ({ sellerId, month }: { sellerId: string; month: string }) => ({ PK: `SELLER#${sellerId}`, SK: `STATS#${month}` }),
 });
 
-export type SellerCounter = keyof SellerStats | keyof FeedbackDelta;
+/** Messaging's first-response counters are written here for reputation (domain/conversations.ts); nothing reads them yet. */
+export type SellerCounter = keyof SellerStats | keyof FeedbackDelta | keyof ResponseCounters;
 
 /** Adds to the counters of the month of `at` (an ISO time or a yyyy-mm month), inside the transaction of the event being counted. */
 export function countForSeller(sellerId: string, at: string, counters: Partial<Record<SellerCounter, number>>): TransactItem[] {

@@ -10,6 +10,12 @@ export type AuthMode = 'required' | 'optional' | 'none';
 /** The contract (lambdas/contract/) is written with zod/mini; see shared.ts there for why. */
 export type Schema = z.ZodMiniType;
 
+/** A create that answers the resource that already exists instead (API.md: 201, or 200 with the existing one), with the same body. */
+export interface ExistingAnswer {
+  status: 200;
+  description: string;
+}
+
 export interface RouteSpec {
   fn: FunctionName;
   summary: string;
@@ -20,7 +26,7 @@ export interface RouteSpec {
   query?: Schema;
   body?: Schema;
   /** Success status and body schema; `null` body means the route answers something that is not JSON. */
-  success: { status: 200 | 201 | 202 | 204; body: Schema | null; contentType?: string };
+  success: { status: 200 | 201 | 202 | 204; body: Schema | null; contentType?: string; existing?: ExistingAnswer };
   /** Creating POSTs honour the Idempotency-Key header. */
   idempotent?: boolean;
 }

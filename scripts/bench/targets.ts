@@ -2,6 +2,7 @@
 import { bundleTargetRows, type BundleReport } from './bundles.js';
 import { disputeSweepChecks, type DisputeSweepResult } from './dispute-sweep.js';
 import { DISPUTE_ACTION_CALLS, isDisputeAction, type CostRow } from './dynamo-costs.js';
+import { messagingPageChecks, type MessagingScaleResult } from './messaging-scale.js';
 import type { ModerationResult } from './moderation.js';
 import { describeOperations } from './recorder.js';
 import { fmt, int, okMark, table, type Cell, type Section } from './report.js';
@@ -15,6 +16,7 @@ export interface TargetInputs {
   reviewScale: ReviewScaleResult;
   disputeSweep: DisputeSweepResult;
   moderation: ModerationResult;
+  messagingScale?: MessagingScaleResult;
 }
 
 export function targetsSection(input: TargetInputs): Section {
@@ -75,6 +77,10 @@ export function targetsSection(input: TargetInputs): Section {
     `${disputeChecks.map((check) => `${check.queries.join(' vs ')} Query calls (${check.label.replace(/ \(.*$/, '')})`).join('; ')}${disputesFired ? '' : '; unexpected firings'}`,
     okMark(disputeChecks.every((check) => check.ok) && disputesFired),
   ]);
+  if (input.messagingScale) {
+    const messaging = messagingPageChecks(input.messagingScale);
+    rows.push([`conversation list and message pages flat (${int(input.messagingScale.small)} vs ${int(input.messagingScale.large)} messages / conversations)`, messaging.text, okMark(messaging.ok)]);
+  }
   const { drain, reviews } = input.moderation;
   rows.push(['moderation worker throughput (no target)', `${reviews} reviews in ${fmt(drain.seconds)} s: ${fmt(drain.delivered / drain.seconds, 0)} messages/s, ${fmt(drain.summary.calls / reviews, 2)} calls per review`, '—']);
 

@@ -41,6 +41,8 @@ const validBodies: Record<string, (ids: Ids) => Json> = {
   'POST /v1/disputes/{disputeId}/appeal': () => ({ statement: 'Please look at this decision again.', evidence: [`upl_${ULID}`] }),
   'POST /v1/disputes/{disputeId}/revise': () => ({ request: { type: 'REFUND', amount: { amount: 300, currency: 'USD' } }, message: 'Meet me halfway, please.' }),
   'POST /v1/disputes/{disputeId}/return-shipment': () => ({ carrier: 'UPS', trackingNumber: '1Z999AA10123456784' }),
+  'POST /v1/conversations': (ids) => ({ sellerId: ids.sellerId ?? 'user-0001', productId: ids.productId ?? `prd_${ULID}` }),
+  'POST /v1/conversations/{conversationId}/messages': () => ({ text: 'A message from somebody else entirely.' }),
   'POST /v1/admin/disputes/{disputeId}/decision': () => ({ refundAmount: { amount: 100, currency: 'USD' }, returnRequired: false, rationale: 'The photos show the damage clearly.' }),
 };
 

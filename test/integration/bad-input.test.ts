@@ -43,6 +43,8 @@ const validBodies: Record<string, () => Json> = {
   'POST /v1/disputes/{disputeId}/appeal': () => ({ statement: 'Please look at this decision again.', evidence: [`upl_${ULID}`] }),
   'POST /v1/disputes/{disputeId}/revise': () => ({ request: { type: 'REFUND', amount: { amount: 300, currency: 'USD' } }, message: 'Meet me halfway, please.' }),
   'POST /v1/disputes/{disputeId}/return-shipment': () => ({ carrier: 'UPS', trackingNumber: '1Z999AA10123456784' }),
+  'POST /v1/conversations': () => ({ sellerId: 'seller-0001', productId: `prd_${ULID}` }),
+  'POST /v1/conversations/{conversationId}/messages': () => ({ text: 'Is this still available?', attachments: [] }),
   'POST /v1/admin/disputes/{disputeId}/decision': () => ({ refundAmount: { amount: 100, currency: 'USD' }, returnRequired: false, rationale: 'The photos show the damage clearly.' }),
 };
 
@@ -323,7 +325,36 @@ const listFixtures: Record<string, (api: Api) => Promise<ListFixture>> = {
     }
     return { path: '/v1/disputes', as: mine, otherPath: '/v1/disputes', otherAs: theirs };
   },
+  'GET /v1/conversations': async (api) => {
+    const [mine, theirs] = [await api.actor('buyer'), await api.actor('buyer')];
+    for (const buyer of [mine, mine, theirs, theirs]) await conversationOf(api, buyer);
+    return { path: '/v1/conversations', as: mine, otherPath: '/v1/conversations', otherAs: theirs };
+  },
+  'GET /v1/conversations/{conversationId}/messages': async (api) => {
+    const [mine, theirs] = [await conversationOf(api, await api.actor('buyer')), await conversationOf(api, await api.actor('buyer'))];
+    for (const { path, buyer } of [mine, mine, theirs, theirs]) expect((await api.post(path, buyer, { text: 'Is it still available?' })).status).toBe(201);
+    return { path: mine.path, as: mine.buyer, otherPath: theirs.path, otherAs: theirs.buyer };
+  },
+  'GET /v1/admin/conversations': async (api) => {
+    const admin = await api.actor('admin');
+    const waiting = [await conversationOf(api, await api.actor('buyer')), await conversationOf(api, await api.actor('buyer'))];
+    for (const { path, buyer } of waiting) expect((await api.post(path, buyer, { text: 'Hello, anyone there?' })).status).toBe(201);
+    // The seller has not answered for a day: the buyers may ask support.
+    await api.moveClock('PT25H');
+    for (const { path, buyer } of waiting) expect((await api.post(path.replace(/messages$/, 'escalate'), buyer)).status).toBe(200);
+    await api.resetClock();
+    // The admin's other list: the messages of one of those conversations.
+    return { path: '/v1/admin/conversations?escalated=true', as: admin, otherPath: waiting[0]?.path ?? '', otherAs: admin };
+  },
 };
+
+/** A conversation the buyer started about a new listing: the buyer and its messages path. */
+async function conversationOf(api: Api, buyer: Actor): Promise<{ buyer: Actor; path: string }> {
+  const { seller, productId } = await api.sellerWithListing();
+  const started = await api.post<{ conversationId: string }>('/v1/conversations', buyer, { sellerId: seller.userId, productId });
+  expect(started.status, started.text).toBe(201);
+  return { buyer, path: `/v1/conversations/${started.body.conversationId}/messages` };
+}
 
 /** A completed purchase of the listing by the buyer, reviewed (moderation still to run). */
 async function reviewedPurchase(api: Api, seller: Actor, productId: string, buyer: Actor, overrides: Record<string, unknown> = {}): Promise<void> {

@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import * as disputes from '../../lambdas/domain/disputes.js';
 import { createListing } from '../../lambdas/domain/products.js';
 import type { Entity, KeyPatterns } from '../../lambdas/store/entity.js';
+import * as conversations from '../../lambdas/domain/conversations.js';
+import { conversationEntity, conversationKeyEntity, messageEntity } from '../../lambdas/store/conversations.js';
 import { disputeEntity, refundEntity, timelineEntity } from '../../lambdas/store/disputes.js';
 import { idempotencyEntity } from '../../lambdas/store/idempotency.js';
 import { ledgerEntity, orderEntity, paymentEntity, trackingEntity } from '../../lambdas/store/orders.js';
@@ -77,6 +79,8 @@ const written = reviews.createReview({
 const review = reviews.applyModeration(written, 1, 'PUBLISHED', [], at(7.1)) ?? written;
 const projection = reviews.publicReviewOf(review);
 if (!projection) throw new Error('the published review has no public projection');
+const conversation = conversations.openConversation({ conversationId: 'cnv_01ARZ3NDEKTSV4RRFFQ69G5FB6', buyerId: completed.buyerId, sellerId: completed.sellerId, subject: { kind: 'order', id: completed.orderId }, now: at(8) });
+const supportCase: conversations.Conversation = { ...conversation, escalatedAt: at(9) };
 const counters = { ratingCount: 0, ratingSum: 0, ratingH1: 0, ratingH2: 0, ratingH3: 0, ratingH4: 0, ratingH5: 0, ratingWithMedia: 0 };
 
 /** Each defined entity with keys (and index keys) its builders make from real data. */
@@ -102,6 +106,10 @@ const defined: { entity: Pick<Entity<never, never>, 'name' | 'patterns'>; keys: 
   { entity: reviewGuardEntity, keys: [reviewGuardEntity.key({ orderId: completed.orderId, productId: review.productId })], indexes: [] },
   { entity: textClaimEntity, keys: [textClaimEntity.key({ fingerprint: 'q1w2e3r4t5y6u7i8o9p0a1s2d3f4g5h6j7k8l9z0x1c' })], indexes: [] },
   { entity: uploadEntity, keys: [uploadEntity.key({ uploadId: 'upl_01ARZ3NDEKTSV4RRFFQ69G5FB5' })], indexes: [] },
+  // A conversation is in both participants' lists; an escalated one in the support queue too (GSI3).
+  { entity: conversationEntity, keys: [conversationEntity.key(conversation)], indexes: [conversationEntity.indexes(conversation), conversationEntity.indexes(supportCase)] },
+  { entity: messageEntity, keys: [messageEntity.key({ conversationId: conversation.conversationId, sentAt: at(8.5), messageId: 'msg_01ARZ3NDEKTSV4RRFFQ69G5FB7' })], indexes: [] },
+  { entity: conversationKeyEntity, keys: [conversationKeyEntity.key(conversation)], indexes: [] },
   { entity: uploadQuotaEntity, keys: [uploadQuotaEntity.key({ userId: 'buyer-1', hour: at(7).slice(0, 13) })], indexes: [] },
 ];
 
