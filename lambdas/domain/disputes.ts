@@ -6,7 +6,7 @@
  */
 import { DAY_MS as DAY, policy } from '../platform/config.js';
 import { DomainError } from './errors.js';
-import { isOpen, hasOpenDispute, refundable, returnWindowEndsAt, type Order } from './orders.js';
+import { isOpen, hasOpenDispute, hasProofOfDelivery, refundable, returnWindowEndsAt, type Order } from './orders.js';
 import type { MediaRef } from './reviews.js';
 import { addMs } from './time.js';
 
@@ -138,8 +138,10 @@ export function openDispute(input: OpenInput): DisputeChange {
     throw new DomainError('DISPUTE_WINDOW_CLOSED', `Disputes can be opened until ${policy.disputeAfterCompletionMs / DAY} days after the order was completed.`);
   }
   if (hasOpenDispute(order)) throw new DomainError('DISPUTE_ALREADY_OPEN', 'This order already has an open dispute.');
-  if (input.reason === 'NOT_RECEIVED' && (order.status === 'DELIVERED' || order.status === 'COMPLETED')) {
-    throw new DomainError('ALREADY_DELIVERED', 'The order was delivered; choose another reason.');
+  // Only proof closes NOT_RECEIVED: a seller's claim does not, nor does completion without a delivery
+  // (an auto-confirm at the end of protection), within the 15 days after completion checked above.
+  if (input.reason === 'NOT_RECEIVED' && hasProofOfDelivery(order)) {
+    throw new DomainError('ALREADY_DELIVERED', `The carrier showed the order delivered on ${order.deliveredAt}; choose another reason.`);
   }
   if (request.type === 'RETURN_AND_REFUND' && input.reason === 'NOT_RECEIVED') {
     throw new DomainError('VALIDATION_FAILED', 'Goods that never arrived cannot be returned; request a refund.', [{ path: 'body.request.type', message: 'REFUND for NOT_RECEIVED' }]);
@@ -337,9 +339,9 @@ export function deadlinePassed(dispute: Dispute, name: DeadlineName, order: Orde
     case 'sellerResponse': {
       // Buyer protection: a parcel not delivered by its estimate is refunded in full unless the seller
       // has shown delivery by the end of the response window.
+      // Only proof counts (a seller's claim does not), also on an order completed without delivery.
       const estimate = order.shipment?.estimatedDeliveryAt;
-      const shownInTime = !!order.deliveryRecordedAt && order.deliveryRecordedAt <= due;
-      const undelivered = order.status === 'SHIPPED' || (order.status === 'DELIVERED' && !shownInTime);
+      const undelivered = !hasProofOfDelivery(order) || !order.deliveryRecordedAt || order.deliveryRecordedAt > due;
       if (dispute.reason === 'NOT_RECEIVED' && undelivered && estimate && estimate < due && (dispute.status === 'AWAITING_SELLER' || dispute.status === 'COUNTER_OFFERED')) {
         return agree(dispute, { type: 'REFUND', amount: refundable(order) }, 'BUYER_PROTECTION_REFUND', 'system', now);
       }
@@ -371,7 +373,8 @@ export interface CaseFacts {
 /** The decision a rule proposes for an escalated dispute; the admin decides. */
 export function proposeDecision(dispute: Dispute, facts: CaseFacts, now: string): Proposal {
   const full = refundable(facts.order);
-  const delivered = facts.trackingStatuses.includes('DELIVERED') || facts.order.status === 'DELIVERED' || facts.order.deliveredAt !== null;
+  // Proof only: a seller's own DELIVERED event is in the tracking list too, but it is a claim.
+  const delivered = hasProofOfDelivery(facts.order);
   const estimate = facts.order.shipment?.estimatedDeliveryAt;
   if (dispute.reason === 'NOT_RECEIVED') {
     if (!delivered && estimate && estimate < now) return { refundAmount: full, returnRequired: false, rule: 'NOT_DELIVERED_PAST_ESTIMATE', rationale: 'Tracking shows no delivery and the estimated delivery date has passed: full refund.' };

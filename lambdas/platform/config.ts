@@ -40,6 +40,14 @@ export const policy = {
   reviewWindowMs: 30 * DAY,
   reviewEditWindowMs: 180 * DAY,
   disputeAfterCompletionMs: 15 * DAY,
+  /**
+   * Above about $250 a carrier's DELIVERED is proof only with a signature (`signedBy`). Per currency, in
+   * minor units, rounded equivalents; any other currency uses the default (decision 015-carrier-proof).
+   */
+  signatureRequiredAbove: { USD: 25_000, EUR: 25_000, GBP: 20_000, CAD: 35_000, AUD: 40_000, CHF: 25_000, JPY: 40_000, default: 25_000 } as Readonly<Record<string, number>>,
 } as const;
+
+/** The minor-unit amount above which a carrier delivery of an order in `currency` needs a signature. */
+export const signatureThreshold = (currency: string): number => policy.signatureRequiredAbove[currency] ?? (policy.signatureRequiredAbove.default as number);
 
 export const DAY_MS = DAY;

@@ -175,8 +175,10 @@ export async function shipOrder(principal: Principal, orderId: string, shipment:
 export function addTrackingEvent(principal: Principal, orderId: string, event: { status: orders.TrackingStatus; location?: string | undefined; occurredAt: string }) {
   return changeOrder(orderId, principal, (current, as, now): OrderDecision<TrackingEventRecord> => {
     requireSide(as, ['seller', 'admin'], orderId);
-    const transition = orders.recordTrackingEvent(current, event, now);
-    const record: TrackingEventRecord = { status: event.status, location: event.location ?? null, occurredAt: event.occurredAt, recordedAt: now, source: as === 'admin' ? 'admin' : 'seller' };
+    // A seller's DELIVERED is a claim; an admin's is proof (domain/orders.ts deliveryWeight).
+    const source = as === 'admin' ? 'admin' : 'seller';
+    const transition = orders.recordTrackingEvent(current, event, now, source);
+    const record: TrackingEventRecord = { status: event.status, location: event.location ?? null, occurredAt: event.occurredAt, recordedAt: now, source };
     return { transition, alsoWrite: [trackingEventPut(orderId, transition.order.version, record), ...returnWindowTimer(current, transition.order, now)], result: record };
   });
 }

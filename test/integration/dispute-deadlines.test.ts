@@ -189,11 +189,23 @@ describe('buyer protection: not received by the estimated delivery', () => {
     expect(after.ledger).toEqual([`HOLD ${PRICE}`, `REFUND ${PRICE}`]);
   });
 
-  it('refunds nothing automatically when the seller recorded a delivery before the deadline', async () => {
+  it("refunds in full all the same when the seller only claims a delivery before the deadline", async () => {
     const { api } = local;
     const { buyer, seller, orderId, dispute } = await notReceivedWithCounterOffer(api);
     const now = await api.moveClock('PT1H');
-    const delivered = await api.post(`/v1/orders/${orderId}/tracking-events`, seller, { status: 'DELIVERED', occurredAt: now });
+    expect((await api.post(`/v1/orders/${orderId}/tracking-events`, seller, { status: 'DELIVERED', occurredAt: now })).status).toBe(201);
+    const after = await sweepThrough(api, 'sellerResponse', dispute, buyer);
+    expect(after.dispute).toMatchObject({ status: 'RESOLVED', agreement: { how: 'BUYER_PROTECTION_REFUND' } });
+    expect(after.ledger).toEqual([`HOLD ${PRICE}`, `REFUND ${PRICE}`]);
+    await api.expectEscrowBalanced(orderId, buyer);
+  });
+
+  it('refunds nothing automatically when a delivery was proven before the deadline', async () => {
+    const { api } = local;
+    const { buyer, orderId, dispute } = await notReceivedWithCounterOffer(api);
+    const admin = await api.actor('admin');
+    const now = await api.moveClock('PT1H');
+    const delivered = await api.post(`/v1/orders/${orderId}/tracking-events`, admin, { status: 'DELIVERED', occurredAt: now });
     expect(delivered.status, delivered.text).toBe(201);
 
     const after = await sweepThrough(api, 'sellerResponse', dispute, buyer);
@@ -307,9 +319,10 @@ describe('the return window (15 days after delivery)', () => {
   it('refuses a return once the window has ended, but still allows a refund request', async () => {
     const { api } = local;
     const [early, late] = [await api.shippedOrder(), await api.shippedOrder()];
+    const admin = await api.actor('admin');
     const deliveredAt = await api.moveClock('PT1H');
     for (const order of [early, late]) {
-      const event = await api.post(`/v1/orders/${order.orderId}/tracking-events`, order.seller, { status: 'DELIVERED', occurredAt: deliveredAt });
+      const event = await api.post(`/v1/orders/${order.orderId}/tracking-events`, admin, { status: 'DELIVERED', occurredAt: deliveredAt });
       expect(event.status, event.text).toBe(201);
     }
     const windowEnd = plus(deliveredAt, 15 * DAY);

@@ -131,10 +131,18 @@ describe('opening a dispute', () => {
     expectRefused(await api.post(`/v1/orders/${orderId}/disputes`, buyer, aDispute({ reason: 'WRONG_ITEM' })), 409, 'DISPUTE_ALREADY_OPEN');
   });
 
-  it('refuses NOT_RECEIVED once a DELIVERED tracking event exists with ALREADY_DELIVERED, but takes other reasons', async () => {
+  it("takes NOT_RECEIVED after the seller's own DELIVERED event: a claim is no proof", async () => {
     const { api } = local;
     const { buyer, seller, orderId } = await api.shippedOrder();
     expect((await api.post(`/v1/orders/${orderId}/tracking-events`, seller, { status: 'DELIVERED', occurredAt: new Date().toISOString() })).status).toBe(201);
+    expect((await api.post(`/v1/orders/${orderId}/disputes`, buyer, aDispute({ reason: 'NOT_RECEIVED' }))).status).toBe(201);
+  });
+
+  it('refuses NOT_RECEIVED once a delivery is proven with ALREADY_DELIVERED, but takes other reasons', async () => {
+    const { api } = local;
+    const { buyer, orderId } = await api.shippedOrder();
+    const admin = await api.actor('admin');
+    expect((await api.post(`/v1/orders/${orderId}/tracking-events`, admin, { status: 'DELIVERED', occurredAt: new Date().toISOString() })).status).toBe(201);
     expectRefused(await api.post(`/v1/orders/${orderId}/disputes`, buyer, aDispute({ reason: 'NOT_RECEIVED' })), 409, 'ALREADY_DELIVERED');
     expect((await api.post(`/v1/orders/${orderId}/disputes`, buyer, aDispute({ reason: 'NOT_AS_DESCRIBED' }))).status).toBe(201);
   });

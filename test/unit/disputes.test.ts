@@ -119,7 +119,7 @@ class Books {
   }
 
   delivered(day = 5): this {
-    return this.apply((order) => orders.recordTrackingEvent(order, { status: 'DELIVERED', occurredAt: at(day) }, at(day)));
+    return this.apply((order) => orders.recordTrackingEvent(order, { status: 'DELIVERED', occurredAt: at(day) }, at(day), 'admin'));
   }
 
   completed(day = 6): this {
@@ -623,7 +623,7 @@ describe('deadlines', () => {
     // Shipped on day 1, estimated on day 11; the buyer opens on day 12 asking 1000: the seller answers by day 17.
     const notReceived = () => aDispute(shipped, { reason: 'NOT_RECEIVED', request: REQUEST, now: at(12) });
     const counteredNotReceived = () => counter(notReceived(), shipped, OFFER, at(13)).dispute;
-    const deliveredLate = orders.recordTrackingEvent(shipped, { status: 'DELIVERED', occurredAt: at(14) }, at(14)).order;
+    const deliveredLate = orders.recordTrackingEvent(shipped, { status: 'DELIVERED', occurredAt: at(14) }, at(14), 'admin').order;
 
     it('refunds in full (all that is refundable) when the seller did not respond and the parcel is past its estimate', () => {
       const { dispute, refund } = fire(notReceived(), 'sellerResponse', shipped, at(17));
@@ -655,7 +655,7 @@ describe('deadlines', () => {
     });
 
     it('still refunds in full when delivery is only shown after the response window, however it is back-dated', () => {
-      const shownLate = orders.recordTrackingEvent(shipped, { status: 'DELIVERED', occurredAt: at(14) }, at(17.5)).order;
+      const shownLate = orders.recordTrackingEvent(shipped, { status: 'DELIVERED', occurredAt: at(14) }, at(17.5), 'admin').order;
       const change = fire(counteredNotReceived(), 'sellerResponse', shownLate, at(17.5));
       expect(change.refund).toBe(TOTAL);
       expect(change.dispute.agreement?.how).toBe('BUYER_PROTECTION_REFUND');
@@ -796,11 +796,16 @@ describe('proposing a decision', () => {
     expect(disputes.proposeDecision(dispute, facts(shipped, 0, ['IN_TRANSIT']), at(16))).toMatchObject({ refundAmount: TOTAL, returnRequired: false, rule: 'NOT_DELIVERED_PAST_ESTIMATE' });
   });
 
-  it('NOT_RECEIVED but delivered (order or tracking): no refund', () => {
+  it('NOT_RECEIVED but delivered (proof on the order): no refund', () => {
     const dispute = aDispute(shipped, { reason: 'NOT_RECEIVED', now: at(12) });
-    const deliveredLate = orders.recordTrackingEvent(shipped, { status: 'DELIVERED', occurredAt: at(13) }, at(13)).order;
+    const deliveredLate = orders.recordTrackingEvent(shipped, { status: 'DELIVERED', occurredAt: at(13) }, at(13), 'admin').order;
     expect(disputes.proposeDecision(dispute, facts(deliveredLate, 0), at(16))).toMatchObject({ refundAmount: 0, returnRequired: false, rule: 'DELIVERY_CONFIRMED' });
-    expect(disputes.proposeDecision(dispute, facts(shipped, 0, ['IN_TRANSIT', 'DELIVERED']), at(16))).toMatchObject({ refundAmount: 0, rule: 'DELIVERY_CONFIRMED' });
+  });
+
+  it("NOT_RECEIVED with only the seller's DELIVERED claim in tracking: the claim is no proof, full refund", () => {
+    const dispute = aDispute(shipped, { reason: 'NOT_RECEIVED', now: at(12) });
+    const claimed = orders.recordTrackingEvent(shipped, { status: 'DELIVERED', occurredAt: at(3) }, at(3), 'seller').order;
+    expect(disputes.proposeDecision(dispute, facts(claimed, 0, ['IN_TRANSIT', 'DELIVERED']), at(16))).toMatchObject({ refundAmount: TOTAL, rule: 'NOT_DELIVERED_PAST_ESTIMATE' });
   });
 
   it('NOT_RECEIVED still within the estimate: no refund yet', () => {
