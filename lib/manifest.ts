@@ -3,6 +3,7 @@
  * The CDK stacks (lib/api-stack.ts), the local host (lib/local/) and the OpenAPI document all read it,
  * so a route exists in every host or in none. It is plain data plus zod schemas: no AWS code.
  */
+import { carrierEventRoutes } from './routes/carrier-events.js';
 import { disputeRoutes } from './routes/disputes.js';
 import { operationRoutes } from './routes/operations.js';
 import { orderRoutes } from './routes/orders.js';
@@ -39,6 +40,8 @@ export interface FunctionSpec {
   signsCursors?: boolean;
   /** At most this many instances at once (Lambda reserved concurrency); 1: invocations never overlap. */
   reservedConcurrency?: number;
+  /** The carriers' webhook signing secrets (Secrets Manager, one per carrier slug in platform/config.ts). */
+  carrierSecrets?: 'read';
 }
 
 export const functions = {
@@ -50,6 +53,7 @@ export const functions = {
   reviews: { entry: 'lambdas/http/reviews.ts', description: 'Reviews, replies, votes, reports and their moderation queue', table: 'readWrite', signsCursors: true, bucket: { owned: 'read' }, sendsTo: ['moderation'], emits: ['ReviewPublished'] },
   moderationWorker: { entry: 'lambdas/workers/moderation.ts', description: 'Moderates review revisions and seller replies', table: 'readWrite', bucket: { incoming: 'read', owned: 'readWrite' }, emits: ['ReviewPublished'], timeoutSeconds: 30 },
   disputes: { entry: 'lambdas/http/disputes.ts', description: 'Disputes, returns, arbitration and refunds', table: 'readWrite', signsCursors: true, bucket: { incoming: 'read', owned: 'readWrite' }, sendsTo: ['disputes'], emits: ['DisputeOpened', 'DisputeEscalated', 'RefundIssued'] },
+  carrierEvents: { entry: 'lambdas/http/carrier-events.ts', description: 'Signed carrier tracking webhooks: proof of delivery for orders and returns', table: 'readWrite', carrierSecrets: 'read', sendsTo: ['disputes'], emits: ['RefundIssued', 'DisputeEscalated'], timeoutSeconds: 30 },
   caseFileWorker: { entry: 'lambdas/workers/case-file.ts', description: 'Builds the case file of an escalated dispute and proposes a decision', table: 'readWrite', timeoutSeconds: 30 },
   timersJob: { entry: 'lambdas/jobs/timers.ts', description: 'Plans the timer sweep: the timer lag, and one work item per shard of the due index', table: 'read', sendsTo: ['timerShards'], timeoutSeconds: 60, reservedConcurrency: 1 },
   timerShardWorker: { entry: 'lambdas/workers/timer-shard.ts', description: 'Fires the due timers of one shard: auto-confirm, windows, dispute deadlines, refunds, outbox retries', table: 'readWrite', sendsTo: ['moderation', 'disputes'], emits: ['ReceiptConfirmed', 'DisputeEscalated', 'RefundIssued', 'TimerParked'], timeoutSeconds: 120 },
@@ -101,6 +105,7 @@ export const routes = {
   ...uploadRoutes,
   ...reviewRoutes,
   ...disputeRoutes,
+  ...carrierEventRoutes,
 } as const;
 
 export type RouteKey = keyof typeof routes;

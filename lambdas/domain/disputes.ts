@@ -15,7 +15,7 @@ export type DisputeReason = (typeof DISPUTE_REASONS)[number];
 export const DISPUTE_STATUSES = ['AWAITING_SELLER', 'COUNTER_OFFERED', 'AGREED', 'ESCALATED', 'RESOLVED', 'CANCELLED'] as const;
 export type DisputeStatus = (typeof DISPUTE_STATUSES)[number];
 export type Actor = 'buyer' | 'seller' | 'admin' | 'system';
-export const DEADLINE_NAMES = ['sellerResponse', 'buyerResponse', 'autoEscalate', 'returnShipment', 'returnReceipt'] as const;
+export const DEADLINE_NAMES = ['sellerResponse', 'buyerResponse', 'autoEscalate', 'returnShipment', 'returnReceipt', 'returnDelivery'] as const;
 export type DeadlineName = (typeof DEADLINE_NAMES)[number];
 
 export interface Terms {
@@ -24,13 +24,14 @@ export interface Terms {
   amount: number;
 }
 
+/** The return of the goods (domain/dispute-returns.ts): shipped by the buyer, delivered as the carrier says. */
 export interface ReturnShipment {
-  status: 'AWAITING_SHIPMENT' | 'SHIPPED' | 'RECEIVED';
+  status: 'AWAITING_SHIPMENT' | 'SHIPPED' | 'DELIVERED' | 'RECEIVED';
   carrier: string | null;
   trackingNumber: string | null;
   shippedAt: string | null;
-  /** When the return is taken as delivered to the seller: the carrier's estimate given by the buyer. */
-  deliveredBy: string | null;
+  /** When the carrier showed the return delivered (its signed webhook); never a date the buyer gives. */
+  deliveredAt: string | null;
 }
 
 export interface Decision {
@@ -99,16 +100,17 @@ export const disputeRules = {
   escalateAfterMs: 3 * DAY,
   autoEscalateMs: 15 * DAY,
   returnShipmentMs: 7 * DAY,
+  /** After the carrier delivered the return, the seller has this long to confirm or report a problem. */
   returnReceiptMs: 10 * DAY,
-  defaultReturnTransitMs: 7 * DAY,
-  maxReturnTransitMs: 30 * DAY,
+  /** No carrier delivery of the return this long after it shipped: the platform looks at it. */
+  returnDeliveryMs: 20 * DAY,
 } as const;
 
-const entry = (at: string, actor: Actor, action: string, extra: Partial<TimelineEntry> = {}): TimelineEntry => ({ at, actor, action, message: null, evidence: [], amount: null, terms: null, ...extra });
+export const entry = (at: string, actor: Actor, action: string, extra: Partial<TimelineEntry> = {}): TimelineEntry => ({ at, actor, action, message: null, evidence: [], amount: null, terms: null, ...extra });
 const CLOSED: readonly DisputeStatus[] = ['RESOLVED', 'CANCELLED'];
 export const isClosed = (dispute: Pick<Dispute, 'status'>): boolean => CLOSED.includes(dispute.status);
 
-function next(dispute: Dispute, now: string, changes: Partial<Dispute>): Dispute {
+export function next(dispute: Dispute, now: string, changes: Partial<Dispute>): Dispute {
   return { ...dispute, ...changes, updatedAt: now, version: dispute.version + 1 };
 }
 
@@ -194,7 +196,7 @@ function assertAmount(order: Order, amount: number, path: string): void {
 
 // ---- Agreement and resolution ----
 
-function resolve(dispute: Dispute, amount: number, now: string, actor: Actor, action: string, extra: Partial<Dispute> = {}): DisputeChange {
+export function resolve(dispute: Dispute, amount: number, now: string, actor: Actor, action: string, extra: Partial<Dispute> = {}): DisputeChange {
   const resolved = next(dispute, now, { ...extra, status: 'RESOLVED', deadlines: {}, resolution: { outcome: amount > 0 ? 'REFUNDED' : 'NO_REFUND', refundAmount: amount, refundId: null, at: now } });
   return { dispute: resolved, timeline: [entry(now, actor, action, { amount })], refund: amount > 0 ? amount : null };
 }
@@ -207,13 +209,13 @@ function agree(dispute: Dispute, terms: Terms, how: string, actor: Actor, now: s
     ...extra,
     status: 'AGREED',
     agreement,
-    returnShipment: { status: 'AWAITING_SHIPMENT', carrier: null, trackingNumber: null, shippedAt: null, deliveredBy: null },
+    returnShipment: { status: 'AWAITING_SHIPMENT', carrier: null, trackingNumber: null, shippedAt: null, deliveredAt: null },
     deadlines: { returnShipment: addMs(now, disputeRules.returnShipmentMs) },
   });
   return { dispute: agreed, timeline: [entry(now, actor, how, { terms })], refund: null };
 }
 
-const withEntry = (change: DisputeChange, first: TimelineEntry): DisputeChange => ({ ...change, timeline: [first, ...change.timeline] });
+export const withEntry = (change: DisputeChange, first: TimelineEntry): DisputeChange => ({ ...change, timeline: [first, ...change.timeline] });
 
 // ---- Actions ----
 
@@ -283,35 +285,6 @@ export function buyerCancels(dispute: Dispute, now: string): DisputeChange {
   return { dispute: cancelled, timeline: [entry(now, 'buyer', 'WITHDRAWN')], refund: null };
 }
 
-export function buyerShipsReturn(dispute: Dispute, shipment: { carrier: string; trackingNumber: string; estimatedDeliveryAt?: string | undefined }, now: string): DisputeChange {
-  if (dispute.status !== 'AGREED' || dispute.returnShipment?.status !== 'AWAITING_SHIPMENT') {
-    if (isClosed(dispute)) throw new DomainError('DISPUTE_CLOSED', `This dispute is ${dispute.status}.`);
-    throw new DomainError('RETURN_NOT_EXPECTED', 'No return shipment is expected for this dispute.');
-  }
-  if (dispute.deadlines.returnShipment && now > dispute.deadlines.returnShipment) {
-    throw new DomainError('RETURN_SHIPMENT_OVERDUE', 'The return had to ship within 7 days of the agreement; the dispute closes without a refund.');
-  }
-  if (shipment.estimatedDeliveryAt && shipment.estimatedDeliveryAt > addMs(now, disputeRules.maxReturnTransitMs)) {
-    throw new DomainError('ESTIMATE_TOO_FAR', 'A return is expected back within 30 days.', [{ path: 'body.estimatedDeliveryAt', message: 'within 30 days' }]);
-  }
-  const deliveredBy = shipment.estimatedDeliveryAt && shipment.estimatedDeliveryAt > now ? shipment.estimatedDeliveryAt : addMs(now, disputeRules.defaultReturnTransitMs);
-  const shipped = next(dispute, now, {
-    returnShipment: { status: 'SHIPPED', carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, shippedAt: now, deliveredBy },
-    // If the seller does not confirm, the refund is issued 10 days after the return arrives.
-    deadlines: { returnReceipt: addMs(deliveredBy, disputeRules.returnReceiptMs) },
-  });
-  return { dispute: shipped, timeline: [entry(now, 'buyer', 'RETURN_SHIPPED', { message: `${shipment.carrier} ${shipment.trackingNumber}` })], refund: null };
-}
-
-export function sellerReceivesReturn(dispute: Dispute, now: string): DisputeChange {
-  if (dispute.status !== 'AGREED' || dispute.returnShipment?.status !== 'SHIPPED') {
-    if (isClosed(dispute)) throw new DomainError('DISPUTE_CLOSED', `This dispute is ${dispute.status}.`);
-    throw new DomainError('RETURN_NOT_SHIPPED', 'The buyer has not shipped a return yet.');
-  }
-  const received = { ...dispute, returnShipment: { ...(dispute.returnShipment as ReturnShipment), status: 'RECEIVED' as const } };
-  return withEntry(resolve(received, (dispute.agreement as { terms: Terms }).terms.amount, now, 'seller', 'REFUND_ISSUED'), entry(now, 'seller', 'RETURN_RECEIVED'));
-}
-
 export function adminDecides(dispute: Dispute, decision: { refundAmount: number; returnRequired: boolean; rationale: string }, adminId: string, order: Order, now: string): DisputeChange {
   if (dispute.status !== 'ESCALATED') {
     if (isClosed(dispute)) throw new DomainError('DISPUTE_CLOSED', `This dispute is ${dispute.status}.`);
@@ -355,7 +328,9 @@ export function deadlinePassed(dispute: Dispute, name: DeadlineName, order: Orde
     case 'returnShipment':
       return dispute.status === 'AGREED' && dispute.returnShipment?.status === 'AWAITING_SHIPMENT' ? resolve(dispute, 0, now, 'system', 'CLOSED_RETURN_NOT_SHIPPED') : null;
     case 'returnReceipt':
-      return dispute.status === 'AGREED' && dispute.returnShipment?.status === 'SHIPPED' ? resolve(dispute, (dispute.agreement as { terms: Terms }).terms.amount, now, 'system', 'AUTO_REFUND_RETURN_NOT_CONFIRMED') : null;
+    case 'returnDelivery':
+      // The return's own rules: domain/dispute-returns.ts returnDeadlinePassed.
+      return null;
   }
 }
 

@@ -6,7 +6,7 @@
 import { PurgeQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { getUploads } from '../../lambdas/store/uploads.js';
-import { anOrder, aShipment, PNG_BYTES, useLocalApi, type Actor, type ApiResponse } from '../support/local-api.js';
+import { anOrder, aShipment, aTrackingNumber, PNG_BYTES, useLocalApi, type Actor, type ApiResponse } from '../support/local-api.js';
 
 const local = useLocalApi();
 
@@ -34,7 +34,7 @@ interface DisputeBody {
   proposal?: { refundAmount: Money; returnRequired: boolean; rule: string; rationale: string } | null;
   caseFile?: { order: { status: string }; tracking: { status: string }[]; ledger: { type: string }[] } | null;
   resolution: { outcome: string; refundAmount: Money; refundId: string | null } | null;
-  deadlines: Partial<Record<'sellerResponse' | 'buyerResponse' | 'autoEscalate' | 'returnShipment' | 'returnReceipt', string>>;
+  deadlines: Partial<Record<'sellerResponse' | 'buyerResponse' | 'autoEscalate' | 'returnShipment' | 'returnReceipt' | 'returnDelivery', string>>;
   timeline?: TimelineEntry[];
   openedAt: string;
 }
@@ -60,7 +60,8 @@ const aDispute = (overrides: Record<string, unknown> = {}) => ({ reason: 'DAMAGE
 const ACCEPT = { action: 'ACCEPT', message: 'Sorry about that, refund approved.', evidence: [] };
 const aCounterOffer = (amount: number) => ({ action: 'COUNTER_OFFER', counterOffer: { type: 'REFUND', amount: usd(amount) }, message: 'We can refund part of it.', evidence: [] });
 const aDecision = (amount: number, returnRequired: boolean) => ({ refundAmount: usd(amount), returnRequired, rationale: 'The photos show the damage clearly.' });
-const aReturn = { carrier: 'USPS', trackingNumber: '9400-1000-0000' };
+/** A return shipment with a tracking number of its own (one number, one parcel). */
+const aReturn = () => ({ carrier: 'USPS', trackingNumber: aTrackingNumber('9400') });
 const ESCALATE = { message: 'We cannot agree; please decide.' };
 const at = (disputeId: string, action?: string) => `/v1/disputes/${disputeId}${action ? `/${action}` : ''}`;
 
@@ -274,9 +275,10 @@ describe('returns', () => {
     expect(await refundsOf(orderId, buyer)).toEqual([]);
     expectRefused(await api.post(at(disputeId, 'return-received'), seller), 409, 'RETURN_NOT_SHIPPED');
 
-    const shipped = await api.post<DisputeBody>(at(disputeId, 'return-shipment'), buyer, aReturn);
+    const sent = aReturn();
+    const shipped = await api.post<DisputeBody>(at(disputeId, 'return-shipment'), buyer, sent);
     expect(shipped.status, shipped.text).toBe(200);
-    expect(shipped.body.returnShipment).toMatchObject({ status: 'SHIPPED', ...aReturn });
+    expect(shipped.body.returnShipment).toMatchObject({ status: 'SHIPPED', ...sent });
     const received = await api.post<DisputeBody>(at(disputeId, 'return-received'), seller);
     expect(received.status, received.text).toBe(200);
     expect(received.body).toMatchObject({ status: 'RESOLVED', returnShipment: { status: 'RECEIVED' }, resolution: { outcome: 'REFUNDED', refundAmount: usd(TOTAL) } });
@@ -506,7 +508,7 @@ describe('simultaneous actions', () => {
     const { api } = local;
     const { buyer, seller, orderId, disputeId } = await disputed({ dispute: { request: { type: 'RETURN_AND_REFUND', amount: usd(1200) } } });
     expect((await api.post(at(disputeId, 'response'), seller, ACCEPT)).status).toBe(200);
-    expect((await api.post(at(disputeId, 'return-shipment'), buyer, aReturn)).status).toBe(200);
+    expect((await api.post(at(disputeId, 'return-shipment'), buyer, aReturn())).status).toBe(200);
     const responses = await Promise.all(Array.from({ length: 5 }, () => api.post(at(disputeId, 'return-received'), seller)));
     expect(winners(responses)).toEqual([200, 409, 409, 409, 409]);
     expect(await refundsOf(orderId, buyer)).toEqual([1200]);
@@ -527,7 +529,7 @@ describe('who sees a dispute', () => {
       [otherBuyer, 'escalate', ESCALATE],
       [otherSeller, 'escalate', ESCALATE],
       [otherBuyer, 'cancel'],
-      [otherBuyer, 'return-shipment', aReturn],
+      [otherBuyer, 'return-shipment', aReturn()],
       [otherSeller, 'return-received'],
     ];
     for (const [who, action, body] of attempts) {

@@ -14,6 +14,7 @@ import { ledgerEntity, orderEntity, paymentEntity, trackingEntity } from '../../
 import { productEntity } from '../../lambdas/store/products.js';
 import * as reviews from '../../lambdas/domain/reviews.js';
 import { publicReviewEntity, publicReviewMediaEntity, reportEntity, reviewEntity, reviewGuardEntity, revisionEntity, textClaimEntity, voteEntity } from '../../lambdas/store/reviews.js';
+import { carrierEventEntity, trackingNumberEntity } from '../../lambdas/store/tracking-numbers.js';
 import { uploadEntity, uploadQuotaEntity } from '../../lambdas/store/uploads.js';
 import { sellerProfileEntity, sellerStatsEntity } from '../../lambdas/store/sellers.js';
 import { anOrder, at, T0 } from './order-builder.js';
@@ -102,6 +103,8 @@ const defined: { entity: Pick<Entity<never, never>, 'name' | 'patterns'>; keys: 
   { entity: reviewGuardEntity, keys: [reviewGuardEntity.key({ orderId: completed.orderId, productId: review.productId })], indexes: [] },
   { entity: textClaimEntity, keys: [textClaimEntity.key({ fingerprint: 'q1w2e3r4t5y6u7i8o9p0a1s2d3f4g5h6j7k8l9z0x1c' })], indexes: [] },
   { entity: uploadEntity, keys: [uploadEntity.key({ uploadId: 'upl_01ARZ3NDEKTSV4RRFFQ69G5FB5' })], indexes: [] },
+  { entity: trackingNumberEntity, keys: [trackingNumberEntity.key({ trackingNumber: '1z 999-aa1' })], indexes: [] },
+  { entity: carrierEventEntity, keys: [carrierEventEntity.key({ carrier: 'ups', eventId: 'evt-1' })], indexes: [] },
   { entity: uploadQuotaEntity, keys: [uploadQuotaEntity.key({ userId: 'buyer-1', hour: at(7).slice(0, 13) })], indexes: [] },
 ];
 
