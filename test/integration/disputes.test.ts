@@ -32,7 +32,7 @@ interface DisputeBody {
   returnShipment: { status: string; carrier: string | null; trackingNumber: string | null } | null;
   decision: { refundAmount: Money; returnRequired: boolean; rationale: string } | null;
   proposal?: { refundAmount: Money; returnRequired: boolean; rule: string; rationale: string } | null;
-  caseFile?: { order: { status: string }; tracking: { status: string }[]; ledger: { type: string }[] } | null;
+  caseFile?: { order: { status: string; deliveredAt?: string | null; deliveryClaimedAt?: string | null }; tracking: { status: string; source?: string }[]; ledger: { type: string }[] } | null;
   resolution: { outcome: string; refundAmount: Money; refundId: string | null } | null;
   deadlines: Partial<Record<'sellerResponse' | 'buyerResponse' | 'autoEscalate' | 'returnShipment' | 'returnReceipt' | 'returnDelivery', string>>;
   timeline?: TimelineEntry[];
@@ -301,6 +301,9 @@ describe('escalation and arbitration', () => {
     const { buyer, seller, orderId } = await api.shippedOrder();
     const photo = await aPhoto(buyer);
     expect((await api.post(`/v1/orders/${orderId}/tracking-events`, seller, { status: 'IN_TRANSIT', occurredAt: new Date().toISOString() })).status).toBe(201);
+    // The seller's own DELIVERED: the case file shows it as a claim, not as a delivery.
+    const claimedAt = new Date().toISOString();
+    expect((await api.post(`/v1/orders/${orderId}/tracking-events`, seller, { status: 'DELIVERED', occurredAt: claimedAt })).status).toBe(201);
     const { disputeId } = (await api.post<DisputeBody>(`/v1/orders/${orderId}/disputes`, buyer, aDispute({ evidence: [photo] }))).body;
     expect((await api.post(at(disputeId, 'response'), seller, aCounterOffer(500))).status).toBe(200);
     const up = await api.post<DisputeBody>(at(disputeId, 'escalate'), buyer, ESCALATE);
@@ -313,7 +316,11 @@ describe('escalation and arbitration', () => {
     await api.drainQueues();
     const forAdmin = await api.get<DisputeBody>(at(disputeId), admin);
     expect(forAdmin.body.proposal).toMatchObject({ rule: 'DEFECT_WITH_EVIDENCE_RETURNABLE', rationale: expect.any(String), refundAmount: usd(1000), returnRequired: true });
-    expect(forAdmin.body.caseFile).toMatchObject({ order: { status: 'SHIPPED' }, tracking: [{ status: 'IN_TRANSIT' }], ledger: [{ type: 'HOLD' }] });
+    expect(forAdmin.body.caseFile).toMatchObject({
+      order: { status: 'SHIPPED', deliveredAt: null, deliveryClaimedAt: claimedAt },
+      tracking: [{ status: 'IN_TRANSIT' }, { status: 'DELIVERED', source: 'seller' }],
+      ledger: [{ type: 'HOLD' }],
+    });
     for (const party of [buyer, seller]) {
       const seen = await api.get<DisputeBody>(at(disputeId), party);
       expect(seen.body).not.toHaveProperty('proposal');
