@@ -26,6 +26,7 @@ import * as manifest from './manifest.js';
 import type { AuthMode, BusinessEvent, FunctionSpec, QueueName } from './manifest.js';
 import type { StatefulResources } from './stateful-stack.js';
 import { CanaryDeployment, deploymentStrategyOf } from './constructs/canary-deployment.js';
+import { CarrierSecrets } from './constructs/carrier-secrets.js';
 import { OperationsDashboard } from './constructs/dashboard.js';
 import { BUSINESS_METRICS_NAMESPACE, ManifestFunction } from './constructs/manifest-function.js';
 import { QueueWorker } from './constructs/queue-worker.js';
@@ -161,6 +162,12 @@ export class ApiStack extends Stack {
       );
     }
     this.functions = functions;
+    // Signed webhooks: the carriers' keys, only for the functions that declare them.
+    const signers = [...functions].filter(([name]) => (spec.functions[name] as FunctionSpec | undefined)?.carrierSecrets === 'read');
+    if (signers.length > 0) {
+      const carrierSecrets = new CarrierSecrets(this, 'CarrierSecrets', { stage: props.stage });
+      for (const [, fn] of signers) carrierSecrets.grantTo(fn);
+    }
     const application = new LambdaApplication(this, 'Deployments', { applicationName: `aftersale-${props.stage}` });
     // All at once in the dev stage, a canary in every other (lib/constructs/canary-deployment.ts).
     const strategy = deploymentStrategyOf(props.stage);
@@ -273,7 +280,9 @@ export class ApiStack extends Stack {
           reason:
             route.auth === 'none'
               ? `'${key}' is public by design (manifest auth: 'none').`
-              : `'${key}' is public and richer when signed in (manifest auth: 'optional'); the gateway cannot make a JWT optional, so the handler verifies a bearer token itself against the same user pool (JWT_ISSUER / JWT_JWKS_URL).`,
+              : route.auth === 'signed'
+                ? `'${key}' is a webhook (manifest auth: 'signed'): its callers have no user-pool token; the handler refuses any request not HMAC-signed with the sender's key (Secrets Manager) within 5 minutes.`
+                : `'${key}' is public and richer when signed in (manifest auth: 'optional'); the gateway cannot make a JWT optional, so the handler verifies a bearer token itself against the same user pool (JWT_ISSUER / JWT_JWKS_URL).`,
         });
       }
     }

@@ -3,6 +3,7 @@
  * The CDK stacks (lib/api-stack.ts), the local host (lib/local/) and the OpenAPI document all read it,
  * so a route exists in every host or in none. It is plain data plus zod schemas: no AWS code.
  */
+import { carrierEventRoutes } from './routes/carrier-events.js';
 import { disputeRoutes } from './routes/disputes.js';
 import { messagingRoutes } from './routes/messaging.js';
 import { operationRoutes } from './routes/operations.js';
@@ -40,6 +41,8 @@ export interface FunctionSpec {
   signsCursors?: boolean;
   /** At most this many instances at once (Lambda reserved concurrency); 1: invocations never overlap. */
   reservedConcurrency?: number;
+  /** The carriers' webhook signing secrets (Secrets Manager, one per carrier slug in platform/config.ts). */
+  carrierSecrets?: 'read';
 }
 
 export const functions = {
@@ -52,6 +55,7 @@ export const functions = {
   moderationWorker: { entry: 'lambdas/workers/moderation.ts', description: 'Moderates review revisions and seller replies', table: 'readWrite', bucket: { incoming: 'read', owned: 'readWrite' }, emits: ['ReviewPublished'], timeoutSeconds: 30 },
   disputes: { entry: 'lambdas/http/disputes.ts', description: 'Disputes, returns, arbitration and refunds', table: 'readWrite', signsCursors: true, bucket: { incoming: 'read', owned: 'readWrite' }, sendsTo: ['disputes'], emits: ['DisputeOpened', 'DisputeEscalated', 'RefundIssued'] },
   conversations: { entry: 'lambdas/http/conversations.ts', description: 'Buyer and seller conversations, messages and the support queue', table: 'readWrite', signsCursors: true, bucket: { incoming: 'read', owned: 'readWrite' } },
+  carrierEvents: { entry: 'lambdas/http/carrier-events.ts', description: 'Signed carrier tracking webhooks: proof of delivery for orders and returns', table: 'readWrite', carrierSecrets: 'read', timeoutSeconds: 30 },
   caseFileWorker: { entry: 'lambdas/workers/case-file.ts', description: 'Builds the case file of an escalated dispute and proposes a decision', table: 'readWrite', timeoutSeconds: 30 },
   timersJob: { entry: 'lambdas/jobs/timers.ts', description: 'Plans the timer sweep: the timer lag, and one work item per shard of the due index', table: 'read', sendsTo: ['timerShards'], timeoutSeconds: 60, reservedConcurrency: 1 },
   timerShardWorker: { entry: 'lambdas/workers/timer-shard.ts', description: 'Fires the due timers of one shard: auto-confirm, auto-cancel, windows, dispute deadlines, refunds, outbox retries', table: 'readWrite', sendsTo: ['moderation', 'disputes'], emits: ['ReceiptConfirmed', 'DisputeEscalated', 'RefundIssued', 'TimerParked', 'OrderAutoCancelled', 'ArbitrationOverdue'], timeoutSeconds: 120 },
@@ -104,6 +108,7 @@ export const routes = {
   ...reviewRoutes,
   ...disputeRoutes,
   ...messagingRoutes,
+  ...carrierEventRoutes,
 } as const;
 
 export type RouteKey = keyof typeof routes;

@@ -36,10 +36,15 @@ export const Escalate = described(z.strictObject({ message: Message }), { id: 'E
 export const ReturnShipment = described(
   z.strictObject({
     carrier: text(1, 64),
-    trackingNumber: z.string().check(z.trim(), z.regex(/^[A-Za-z0-9-]{4,64}$/, 'letters, digits and dashes, 4–64')),
-    estimatedDeliveryAt: described(z.optional(Timestamp), { description: "The carrier's estimate; the return counts as delivered then (default: 7 days)." }),
+    trackingNumber: described(z.string().check(z.trim(), z.regex(/^[A-Za-z0-9-]{4,64}$/, 'letters, digits and dashes, 4–64')), {
+      description: "The return counts as delivered when this parcel's carrier says so (the signed carrier webhook).",
+    }),
   }),
   { id: 'ReturnShipment' },
+);
+export const ReturnProblem = described(
+  z.strictObject({ problem: z.enum(['NOT_RECEIVED', 'NOT_AS_SENT']), message: Message, evidence: z._default(Evidence, []) }),
+  { id: 'ReturnProblem', description: 'The seller reports a problem with the return, until the refund is issued: the dispute goes to the platform.' },
 );
 export const AdminDisputeDecision = described(
   z.strictObject({
@@ -72,7 +77,7 @@ export const TimelineEntry = described(
 );
 
 const deadline = z.optional(Timestamp);
-const deadlines: Record<DeadlineName, typeof deadline> = { sellerResponse: deadline, buyerResponse: deadline, autoEscalate: deadline, returnShipment: deadline, returnReceipt: deadline, decision: deadline };
+const deadlines: Record<DeadlineName, typeof deadline> = { sellerResponse: deadline, buyerResponse: deadline, autoEscalate: deadline, returnShipment: deadline, returnReceipt: deadline, returnDelivery: deadline, decision: deadline };
 
 export const Dispute = described(
   z.object({
@@ -90,11 +95,11 @@ export const Dispute = described(
     agreement: z.nullable(z.object({ terms: TermsOut, how: z.string(), at: Timestamp })),
     returnShipment: z.nullable(
       z.object({
-        status: enumOf<DomainReturnShipment['status']>()(['AWAITING_SHIPMENT', 'SHIPPED', 'RECEIVED']),
+        status: enumOf<DomainReturnShipment['status']>()(['AWAITING_SHIPMENT', 'SHIPPED', 'DELIVERED', 'RECEIVED']),
         carrier: z.nullable(z.string()),
         trackingNumber: z.nullable(z.string()),
         shippedAt: z.nullable(Timestamp),
-        deliveredBy: z.nullable(Timestamp),
+        deliveredAt: described(z.nullable(Timestamp), { description: "When the carrier showed the return delivered (its signed webhook); the refund follows 10 days later unless the seller confirms or reports a problem first." }),
       }),
     ),
     decision: z.nullable(z.object({ refundAmount: Money, returnRequired: z.boolean(), rationale: z.string(), at: Timestamp })),

@@ -11,6 +11,8 @@ const securityOf: Record<AuthMode, ZodOpenApiOperationObject['security']> = {
   required: [{ bearer: [] }],
   optional: [{}, { bearer: [] }],
   none: [],
+  // Webhooks: no bearer token; the sender signs the body (the header is documented on the operation).
+  signed: [],
 };
 
 function operation(key: string, spec: RouteSpec): ZodOpenApiOperationObject {
@@ -28,6 +30,7 @@ function operation(key: string, spec: RouteSpec): ZodOpenApiOperationObject {
     responses['401'] = problemResponse('No or invalid token');
     responses['403'] = problemResponse('Role not allowed');
   }
+  if (spec.auth === 'signed') responses['401'] = problemResponse('Missing, invalid or stale signature (INVALID_SIGNATURE)');
   if (spec.path) responses['404'] = problemResponse('Not found, or not yours');
   if (method !== 'GET') responses['409'] = problemResponse("The resource's state does not allow it");
   // The gateway's rate limits apply to every route; its 429 body is its own ({ message }), not problem+json.

@@ -81,7 +81,8 @@ export const Order = described(
         refundId: described(z.optional(z.string()), { description: 'The tracked refund of the held money: GET /v1/refunds/{refundId}.' }),
       }),
     ),
-    deliveredAt: z.nullable(Timestamp),
+    deliveredAt: described(z.nullable(Timestamp), { description: 'Proof of delivery: when the carrier (signed webhook) or an admin says the parcel was delivered.' }),
+    deliveryClaimedAt: described(z.nullable(Timestamp), { description: "The seller's own DELIVERED event: a claim, shown but not proof; it changes no window." }),
     completedAt: z.nullable(Timestamp),
     completedBy: z.nullable(enumOf<NonNullable<DomainOrder['completedBy']>>()(['buyer', 'system'])),
     reviewableUntil: described(z.nullable(Timestamp), { description: 'Until when the buyer may review this order (30 days after completion).' }),
@@ -95,7 +96,7 @@ export const OrderPage = page(Order, 'OrderPage');
 export const ListOrdersQuery = z.extend(ListQuery, { status: z.optional(OrderStatus) });
 
 export const TrackingEvent = described(
-  z.object({ status: TrackingStatus, location: z.nullable(z.string()), occurredAt: Timestamp, recordedAt: Timestamp, source: z.enum(['seller', 'admin', 'carrier']) }),
+  z.object({ status: TrackingStatus, location: z.nullable(z.string()), occurredAt: Timestamp, recordedAt: Timestamp, source: z.enum(['seller', 'admin', 'carrier']), signedBy: z.optional(z.nullable(z.string())) }),
   { id: 'TrackingEvent' },
 );
 export const TrackingList = described(z.object({ items: z.array(TrackingEvent) }), { id: 'TrackingList' });

@@ -7,7 +7,7 @@
 import { DAY_MS as DAY, policy } from '../platform/config.js';
 import { DomainError } from './errors.js';
 import { assertLinesOpen, assertLinesReturnable, disputeLines, linesOf, refundCap, type DisputeLine } from './dispute-lines.js';
-import { isOpen, hasOpenDispute, type Order } from './orders.js';
+import { isOpen, hasOpenDispute, hasProofOfDelivery, type Order } from './orders.js';
 import type { MediaRef } from './reviews.js';
 import { addMs } from './time.js';
 
@@ -17,7 +17,7 @@ export const DISPUTE_STATUSES = ['AWAITING_SELLER', 'COUNTER_OFFERED', 'AGREED',
 export type DisputeStatus = (typeof DISPUTE_STATUSES)[number];
 export type Actor = 'buyer' | 'seller' | 'admin' | 'system';
 /** `decision`: the platform's 48 h to decide an escalated or appealed dispute (SLA; overdue is counted and alarmed). */
-export const DEADLINE_NAMES = ['sellerResponse', 'buyerResponse', 'autoEscalate', 'returnShipment', 'returnReceipt', 'decision'] as const;
+export const DEADLINE_NAMES = ['sellerResponse', 'buyerResponse', 'autoEscalate', 'returnShipment', 'returnReceipt', 'returnDelivery', 'decision'] as const;
 export type DeadlineName = (typeof DEADLINE_NAMES)[number];
 
 export interface Terms {
@@ -26,13 +26,14 @@ export interface Terms {
   amount: number;
 }
 
+/** The return of the goods (domain/dispute-returns.ts): shipped by the buyer, delivered as the carrier says. */
 export interface ReturnShipment {
-  status: 'AWAITING_SHIPMENT' | 'SHIPPED' | 'RECEIVED';
+  status: 'AWAITING_SHIPMENT' | 'SHIPPED' | 'DELIVERED' | 'RECEIVED';
   carrier: string | null;
   trackingNumber: string | null;
   shippedAt: string | null;
-  /** When the return is taken as delivered to the seller: the carrier's estimate given by the buyer. */
-  deliveredBy: string | null;
+  /** When the carrier showed the return delivered (its signed webhook); never a date the buyer gives. */
+  deliveredAt: string | null;
 }
 
 export interface Decision {
@@ -132,16 +133,17 @@ export const disputeRules = {
   appealWindowMs: 30 * DAY,
   autoEscalateMs: 15 * DAY,
   returnShipmentMs: 7 * DAY,
+  /** After the carrier delivered the return, the seller has this long to confirm or report a problem. */
   returnReceiptMs: 10 * DAY,
-  defaultReturnTransitMs: 7 * DAY,
-  maxReturnTransitMs: 30 * DAY,
+  /** No carrier delivery of the return this long after it shipped: the platform looks at it. */
+  returnDeliveryMs: 20 * DAY,
 } as const;
 
-const entry = (at: string, actor: Actor, action: string, extra: Partial<TimelineEntry> = {}): TimelineEntry => ({ at, actor, action, message: null, evidence: [], amount: null, terms: null, ...extra });
+export const entry = (at: string, actor: Actor, action: string, extra: Partial<TimelineEntry> = {}): TimelineEntry => ({ at, actor, action, message: null, evidence: [], amount: null, terms: null, ...extra });
 const CLOSED: readonly DisputeStatus[] = ['RESOLVED', 'CANCELLED'];
 export const isClosed = (dispute: Pick<Dispute, 'status'>): boolean => CLOSED.includes(dispute.status);
 
-function next(dispute: Dispute, now: string, changes: Partial<Dispute>): Dispute {
+export function next(dispute: Dispute, now: string, changes: Partial<Dispute>): Dispute {
   return { ...dispute, ...changes, updatedAt: now, version: dispute.version + 1 };
 }
 
@@ -176,8 +178,10 @@ export function openDispute(input: OpenInput): DisputeChange {
     throw new DomainError('DISPUTE_WINDOW_CLOSED', `Disputes can be opened until ${policy.disputeAfterCompletionMs / DAY} days after the order was completed.`);
   }
   if (hasOpenDispute(order)) throw new DomainError('DISPUTE_ALREADY_OPEN', 'This order already has an open dispute.');
-  if (input.reason === 'NOT_RECEIVED' && (order.status === 'DELIVERED' || order.status === 'COMPLETED')) {
-    throw new DomainError('ALREADY_DELIVERED', 'The order was delivered; choose another reason.');
+  // Only proof closes NOT_RECEIVED: a seller's claim does not, nor does completion without a delivery
+  // (an auto-confirm at the end of protection), within the 15 days after completion checked above.
+  if (input.reason === 'NOT_RECEIVED' && hasProofOfDelivery(order)) {
+    throw new DomainError('ALREADY_DELIVERED', `The carrier showed the order delivered on ${order.deliveredAt}; choose another reason.`);
   }
   if (request.type === 'RETURN_AND_REFUND' && input.reason === 'NOT_RECEIVED') {
     throw new DomainError('VALIDATION_FAILED', 'Goods that never arrived cannot be returned; request a refund.', [{ path: 'body.request.type', message: 'REFUND for NOT_RECEIVED' }]);
@@ -232,7 +236,7 @@ function assertAmount(cap: number, amount: number, path: string): void {
 
 // ---- Agreement and resolution ----
 
-function resolve(dispute: Dispute, amount: number, now: string, actor: Actor, action: string, extra: Partial<Dispute> = {}): DisputeChange {
+export function resolve(dispute: Dispute, amount: number, now: string, actor: Actor, action: string, extra: Partial<Dispute> = {}): DisputeChange {
   const resolved = next(dispute, now, { ...extra, status: 'RESOLVED', deadlines: {}, resolution: { outcome: amount > 0 ? 'REFUNDED' : 'NO_REFUND', refundAmount: amount, refundId: null, at: now } });
   return { dispute: resolved, timeline: [entry(now, actor, action, { amount })], refund: amount > 0 ? amount : null };
 }
@@ -245,13 +249,13 @@ function agree(dispute: Dispute, terms: Terms, how: string, actor: Actor, now: s
     ...extra,
     status: 'AGREED',
     agreement,
-    returnShipment: { status: 'AWAITING_SHIPMENT', carrier: null, trackingNumber: null, shippedAt: null, deliveredBy: null },
+    returnShipment: { status: 'AWAITING_SHIPMENT', carrier: null, trackingNumber: null, shippedAt: null, deliveredAt: null },
     deadlines: { returnShipment: addMs(now, disputeRules.returnShipmentMs) },
   });
   return { dispute: agreed, timeline: [entry(now, actor, how, { terms })], refund: null };
 }
 
-const withEntry = (change: DisputeChange, first: TimelineEntry): DisputeChange => ({ ...change, timeline: [first, ...change.timeline] });
+export const withEntry = (change: DisputeChange, first: TimelineEntry): DisputeChange => ({ ...change, timeline: [first, ...change.timeline] });
 
 // ---- Actions ----
 
@@ -354,35 +358,6 @@ export function buyerCancels(dispute: Dispute, now: string): DisputeChange {
   return { dispute: cancelled, timeline: [entry(now, 'buyer', 'WITHDRAWN')], refund: null };
 }
 
-export function buyerShipsReturn(dispute: Dispute, shipment: { carrier: string; trackingNumber: string; estimatedDeliveryAt?: string | undefined }, now: string): DisputeChange {
-  if (dispute.status !== 'AGREED' || dispute.returnShipment?.status !== 'AWAITING_SHIPMENT') {
-    if (isClosed(dispute)) throw new DomainError('DISPUTE_CLOSED', `This dispute is ${dispute.status}.`);
-    throw new DomainError('RETURN_NOT_EXPECTED', 'No return shipment is expected for this dispute.');
-  }
-  if (dispute.deadlines.returnShipment && now > dispute.deadlines.returnShipment) {
-    throw new DomainError('RETURN_SHIPMENT_OVERDUE', 'The return had to ship within 7 days of the agreement; the dispute closes without a refund.');
-  }
-  if (shipment.estimatedDeliveryAt && shipment.estimatedDeliveryAt > addMs(now, disputeRules.maxReturnTransitMs)) {
-    throw new DomainError('ESTIMATE_TOO_FAR', 'A return is expected back within 30 days.', [{ path: 'body.estimatedDeliveryAt', message: 'within 30 days' }]);
-  }
-  const deliveredBy = shipment.estimatedDeliveryAt && shipment.estimatedDeliveryAt > now ? shipment.estimatedDeliveryAt : addMs(now, disputeRules.defaultReturnTransitMs);
-  const shipped = next(dispute, now, {
-    returnShipment: { status: 'SHIPPED', carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, shippedAt: now, deliveredBy },
-    // If the seller does not confirm, the refund is issued 10 days after the return arrives.
-    deadlines: { returnReceipt: addMs(deliveredBy, disputeRules.returnReceiptMs) },
-  });
-  return { dispute: shipped, timeline: [entry(now, 'buyer', 'RETURN_SHIPPED', { message: `${shipment.carrier} ${shipment.trackingNumber}` })], refund: null };
-}
-
-export function sellerReceivesReturn(dispute: Dispute, now: string): DisputeChange {
-  if (dispute.status !== 'AGREED' || dispute.returnShipment?.status !== 'SHIPPED') {
-    if (isClosed(dispute)) throw new DomainError('DISPUTE_CLOSED', `This dispute is ${dispute.status}.`);
-    throw new DomainError('RETURN_NOT_SHIPPED', 'The buyer has not shipped a return yet.');
-  }
-  const received = { ...dispute, returnShipment: { ...(dispute.returnShipment as ReturnShipment), status: 'RECEIVED' as const } };
-  return withEntry(resolve(received, (dispute.agreement as { terms: Terms }).terms.amount, now, 'seller', 'REFUND_ISSUED'), entry(now, 'seller', 'RETURN_RECEIVED'));
-}
-
 export function adminDecides(dispute: Dispute, decision: { refundAmount: number; returnRequired: boolean; rationale: string }, adminId: string, order: Order, now: string): DisputeChange {
   if (dispute.status !== 'ESCALATED') {
     if (isClosed(dispute)) throw new DomainError('DISPUTE_CLOSED', `This dispute is ${dispute.status}.`);
@@ -450,7 +425,9 @@ export function deadlinePassed(dispute: Dispute, name: DeadlineName, order: Orde
     case 'returnShipment':
       return dispute.status === 'AGREED' && dispute.returnShipment?.status === 'AWAITING_SHIPMENT' ? resolve(dispute, 0, now, 'system', 'CLOSED_RETURN_NOT_SHIPPED') : null;
     case 'returnReceipt':
-      return dispute.status === 'AGREED' && dispute.returnShipment?.status === 'SHIPPED' ? resolve(dispute, (dispute.agreement as { terms: Terms }).terms.amount, now, 'system', 'AUTO_REFUND_RETURN_NOT_CONFIRMED') : null;
+    case 'returnDelivery':
+      // The return's own rules: domain/dispute-returns.ts returnDeadlinePassed.
+      return null;
   }
 }
 
@@ -460,8 +437,8 @@ export function deadlinePassed(dispute: Dispute, name: DeadlineName, order: Orde
  */
 function protectsBuyer(dispute: Dispute, order: Order, due: string): boolean {
   const estimate = order.shipment?.estimatedDeliveryAt;
-  const shownInTime = !!order.deliveryRecordedAt && order.deliveryRecordedAt <= due;
-  const undelivered = order.status === 'SHIPPED' || (order.status === 'DELIVERED' && !shownInTime);
+  // Only proof counts (a seller's claim does not), also on an order completed without delivery.
+  const undelivered = !hasProofOfDelivery(order) || !order.deliveryRecordedAt || order.deliveryRecordedAt > due;
   return dispute.reason === 'NOT_RECEIVED' && undelivered && !!estimate && estimate < due && dispute.deadlines.sellerResponse === due && (dispute.status === 'AWAITING_SELLER' || dispute.status === 'COUNTER_OFFERED');
 }
 
@@ -482,7 +459,8 @@ export interface CaseFacts {
 /** The decision a rule proposes for an escalated dispute; the admin decides. */
 export function proposeDecision(dispute: Dispute, facts: CaseFacts, now: string): Proposal {
   const full = capOf(dispute, facts.order);
-  const delivered = facts.trackingStatuses.includes('DELIVERED') || facts.order.status === 'DELIVERED' || facts.order.deliveredAt !== null;
+  // Proof only: a seller's own DELIVERED event is in the tracking list too, but it is a claim.
+  const delivered = hasProofOfDelivery(facts.order);
   const estimate = facts.order.shipment?.estimatedDeliveryAt;
   if (dispute.reason === 'NOT_RECEIVED') {
     if (!delivered && estimate && estimate < now) return { refundAmount: full, returnRequired: false, rule: 'NOT_DELIVERED_PAST_ESTIMATE', rationale: 'Tracking shows no delivery and the estimated delivery date has passed: full refund.' };

@@ -19,6 +19,7 @@ const statusByCode = {
   MESSAGE_NOT_ALLOWED: 400,
   // 401/403: who is asking.
   UNAUTHENTICATED: 401,
+  INVALID_SIGNATURE: 401,
   FORBIDDEN_ROLE: 403,
   /** No self-dealing: nobody buys from its own store, nor reviews, votes on or reports reviews of its own products. */
   OWN_PRODUCT: 403,
@@ -60,6 +61,7 @@ const statusByCode = {
   DISPUTE_WINDOW_CLOSED: 409,
   DISPUTE_ALREADY_OPEN: 409,
   ALREADY_DELIVERED: 409,
+  TRACKING_NUMBER_IN_USE: 409,
   NOT_RETURNABLE: 409,
   RETURN_WINDOW_CLOSED: 409,
   DISPUTE_NOT_AWAITING_SELLER: 409,

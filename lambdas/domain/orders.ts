@@ -3,7 +3,7 @@
  * takes an order, an actor and the time, and returns the next order plus the ledger entries that must be
  * written with it in one transaction — or throws a DomainError saying why not.
  */
-import { policy, DAY_MS } from '../platform/config.js';
+import { policy, signatureThreshold, DAY_MS } from '../platform/config.js';
 import { DomainError } from './errors.js';
 import { reviewableUntil } from './reviews.js';
 import { addMs } from './time.js';
@@ -84,9 +84,12 @@ export interface Order {
   /** Set by the timers job when the return window has passed: no new RETURN_AND_REFUND dispute. */
   returnWindowClosed?: boolean;
   cancellation: Cancellation | null;
+  /** Proof of delivery: when the carrier (or an admin) says the parcel was delivered. */
   deliveredAt: string | null;
-  /** When the DELIVERED tracking event was recorded (deliveredAt is when the carrier says it happened). */
+  /** When that proof was recorded (deliveredAt is when the carrier says it happened). */
   deliveryRecordedAt?: string | null;
+  /** The seller's own DELIVERED event: shown, but it moves nothing (DOMAIN.md "Proof of delivery"). */
+  deliveryClaimedAt?: string | null;
   completedAt: string | null;
   completedBy: 'buyer' | 'system' | null;
   /** Set by the timers job when the 30-day review window has passed. */
@@ -283,20 +286,61 @@ export function protectionEnd(shippedAt: string, protectionDays: number, estimat
 /** Carrier events may arrive late but never from the future (a few minutes of clock skew allowed). */
 const MAX_EVENT_SKEW_MS = 5 * 60 * 1000;
 
-export function recordTrackingEvent(order: Order, event: { status: TrackingStatus; occurredAt: string }, now: string): Transition {
-  if (order.status !== 'SHIPPED') {
-    throw new DomainError('ORDER_NOT_IN_TRANSIT', `Tracking events are accepted while the order is SHIPPED; it is ${order.status}.`);
-  }
+/** Who says where the parcel is: only a carrier (signed webhook) or an admin gives proof. */
+export type TrackingSource = 'seller' | 'admin' | 'carrier';
+
+export interface TrackingEventInput {
+  status: TrackingStatus;
+  occurredAt: string;
+  /** Who signed for the parcel, as the carrier reports it. */
+  signedBy?: string | null | undefined;
+}
+
+/** What a DELIVERED event is worth: proof moves the order; a claim or an unsigned delivery is only shown. */
+export type DeliveryWeight = 'PROOF' | 'CLAIM' | 'UNSIGNED' | null;
+
+/**
+ * A DELIVERED event is proof when an admin records it, or when the carrier does — with a signature above
+ * the order's signature threshold (about $250). A seller's own DELIVERED is a claim.
+ */
+export function deliveryWeight(order: Pick<Order, 'total'>, event: TrackingEventInput, source: TrackingSource): DeliveryWeight {
+  if (event.status !== 'DELIVERED') return null;
+  if (source === 'seller') return 'CLAIM';
+  if (source === 'carrier' && order.total.amount > signatureThreshold(order.total.currency) && !event.signedBy) return 'UNSIGNED';
+  return 'PROOF';
+}
+
+export const hasProofOfDelivery = (order: Pick<Order, 'deliveredAt'>): boolean => order.deliveredAt !== null;
+
+function assertEventTime(order: Order, event: TrackingEventInput, source: TrackingSource, now: string): void {
   const occurred = new Date(event.occurredAt).getTime();
   if (occurred > new Date(now).getTime() + MAX_EVENT_SKEW_MS) {
     throw new DomainError('VALIDATION_FAILED', 'A tracking event cannot happen in the future.', [{ path: 'body.occurredAt', message: 'in the future' }]);
   }
-  if (order.shipment && occurred < new Date(order.shipment.shippedAt).getTime() - MAX_EVENT_SKEW_MS) {
+  // A carrier scans the parcel before the seller tells us it shipped; people cannot back-date that far.
+  if (source !== 'carrier' && order.shipment && occurred < new Date(order.shipment.shippedAt).getTime() - MAX_EVENT_SKEW_MS) {
     throw new DomainError('VALIDATION_FAILED', 'A tracking event cannot happen before the shipment.', [{ path: 'body.occurredAt', message: 'before shipment' }]);
   }
-  if (event.status !== 'DELIVERED') return withLedger(order, now, []);
+}
+
+/**
+ * A tracking event from the seller or an admin (while SHIPPED) or from the carrier (any time after
+ * shipment: a late proof still closes NOT_RECEIVED on an auto-confirmed order). Only proof moves the
+ * order to DELIVERED; a seller's DELIVERED records `deliveryClaimedAt` and changes no window.
+ */
+export function recordTrackingEvent(order: Order, event: TrackingEventInput, now: string, source: TrackingSource): Transition {
+  const shippedAndOpen = order.status === 'SHIPPED';
+  const afterShipment = order.shipment !== null && order.status !== 'AWAITING_SHIPMENT' && order.status !== 'CANCELLED';
+  if (!(source === 'carrier' ? afterShipment : shippedAndOpen)) {
+    throw new DomainError('ORDER_NOT_IN_TRANSIT', `Tracking events are accepted while the order is SHIPPED; it is ${order.status}.`);
+  }
+  assertEventTime(order, event, source, now);
+  const weight = deliveryWeight(order, event, source);
+  if (weight === 'CLAIM') return withLedger({ ...order, deliveryClaimedAt: order.deliveryClaimedAt ?? event.occurredAt }, now, []);
+  if (weight !== 'PROOF' || hasProofOfDelivery(order)) return withLedger(order, now, []);
   // When delivery was *shown* matters to buyer protection, not the (back-datable) time it happened.
-  return withLedger({ ...order, status: 'DELIVERED', deliveredAt: event.occurredAt, deliveryRecordedAt: now }, now, []);
+  const proven = { ...order, deliveredAt: event.occurredAt, deliveryRecordedAt: now };
+  return withLedger(shippedAndOpen ? { ...proven, status: 'DELIVERED' } : proven, now, []);
 }
 
 export const hasOpenDispute = (order: Pick<Order, 'disputeStatus'>): boolean => order.disputeStatus !== null && !['RESOLVED', 'CANCELLED'].includes(order.disputeStatus);
@@ -377,6 +421,7 @@ export function orderView(order: Order, as: Viewer['role']) {
     disputeStatus: order.disputeStatus,
     cancellation: order.cancellation,
     deliveredAt: order.deliveredAt,
+    deliveryClaimedAt: order.deliveryClaimedAt ?? null,
     completedAt: order.completedAt,
     completedBy: order.completedBy,
     reviewableUntil: reviewableUntil(order),

@@ -1,6 +1,7 @@
 import { disputeRoutes } from '../../lib/routes/disputes.js';
 import { httpFunction } from '../platform/http.js';
 import { created, idempotentRequest, recordedByUseCase, replayed } from '../store/idempotency.js';
+import * as returns from '../services/dispute-returns.js';
 import * as disputes from '../services/disputes.js';
 
 export const handler = httpFunction(disputeRoutes, {
@@ -16,8 +17,9 @@ export const handler = httpFunction(disputeRoutes, {
   'POST /v1/disputes/{disputeId}/revise': async ({ principal, path, body }) => ({ body: await disputes.revise(principal, path.disputeId, body) }),
   'POST /v1/disputes/{disputeId}/escalate': async ({ principal, path, body }) => ({ body: await disputes.escalate(principal, path.disputeId, body.message) }),
   'POST /v1/disputes/{disputeId}/cancel': async ({ principal, path }) => ({ body: await disputes.cancelDispute(principal, path.disputeId) }),
-  'POST /v1/disputes/{disputeId}/return-shipment': async ({ principal, path, body }) => ({ body: await disputes.shipReturn(principal, path.disputeId, body) }),
-  'POST /v1/disputes/{disputeId}/return-received': async ({ principal, path }) => ({ body: await disputes.returnReceived(principal, path.disputeId) }),
+  'POST /v1/disputes/{disputeId}/return-shipment': async ({ principal, path, body }) => ({ body: await returns.shipReturn(principal, path.disputeId, body) }),
+  'POST /v1/disputes/{disputeId}/return-received': async ({ principal, path }) => ({ body: await returns.returnReceived(principal, path.disputeId) }),
+  'POST /v1/disputes/{disputeId}/return-problem': async ({ principal, path, body }) => ({ body: await returns.reportReturnProblem(principal, path.disputeId, body) }),
   'POST /v1/disputes/{disputeId}/appeal': async ({ principal, path, body }) => ({ body: await disputes.appealDispute(principal, path.disputeId, body) }),
   'POST /v1/admin/disputes/{disputeId}/decision': async ({ principal, path, body }) => ({ body: await disputes.adminDecides(principal, path.disputeId, body) }),
   'GET /v1/refunds/{refundId}': async ({ principal, path }) => ({ body: await disputes.viewRefund(principal, path.refundId) }),

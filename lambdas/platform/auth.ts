@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { Role } from '../../lib/manifest.js';
+import type { AuthMode, Role } from '../../lib/manifest.js';
 import { DomainError } from '../domain/errors.js';
 
 export interface Principal {
@@ -49,8 +49,9 @@ function bearerToken(event: APIGatewayProxyEventV2): string | undefined {
 /** Verifies a bearer token sent to a public route (see platform/bearer-tokens.ts) and returns its claims. */
 export type BearerVerifier = (token: string) => Promise<Claims>;
 
-export async function authenticate(event: APIGatewayProxyEventV2, mode: 'required' | 'optional' | 'none', verifyBearer?: BearerVerifier): Promise<Principal | undefined> {
-  if (mode === 'none') return undefined;
+export async function authenticate(event: APIGatewayProxyEventV2, mode: AuthMode, verifyBearer?: BearerVerifier): Promise<Principal | undefined> {
+  // A signed route's caller is a system proven by its signature (platform/http.ts), never a user.
+  if (mode === 'none' || mode === 'signed') return undefined;
   const claims = gatewayClaims(event);
   if (claims) return principalFromClaims(claims);
   if (mode === 'required') throw new DomainError('UNAUTHENTICATED', 'A bearer token is required.');

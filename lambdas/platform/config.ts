@@ -12,7 +12,27 @@ export const env = {
   JWT_ISSUER: 'JWT_ISSUER',
   JWT_JWKS_URL: 'JWT_JWKS_URL',
   JWT_CLIENT_IDS: 'JWT_CLIENT_IDS',
+  /** AWS: `{ <carrier slug>: <Secrets Manager secret ARN> }` (JSON), read once per cold start. */
+  CARRIER_SECRET_ARNS: 'CARRIER_SECRET_ARNS',
+  /** Local host only: `{ <carrier slug>: <secret> }` (JSON), generated per run. */
+  CARRIER_SECRETS: 'CARRIER_SECRETS',
 } as const;
+
+/**
+ * Carriers that may post tracking events (POST /v1/carrier-events/{carrier}), each with its own signing
+ * secret, and the format it speaks: ours (API.md), or an aggregator's documented webhook.
+ */
+export const carriers = {
+  ups: { format: 'aftersale' },
+  usps: { format: 'aftersale' },
+  fedex: { format: 'aftersale' },
+  dhl: { format: 'aftersale' },
+  aftership: { format: 'aftership' },
+} as const satisfies Record<string, { format: 'aftersale' | 'aftership' }>;
+export type CarrierSlug = keyof typeof carriers;
+export const carrierSlugs = Object.keys(carriers) as CarrierSlug[];
+/** The carriers that post in our own format (the `{carrier}` path of the webhook route). */
+export const ownFormatCarriers = carrierSlugs.filter((slug) => carriers[slug].format === 'aftersale');
 
 export const queueUrlVariable = (queue: QueueName): string => `QUEUE_URL_${queue.toUpperCase()}`;
 
@@ -44,6 +64,14 @@ export const policy = {
   reviewWindowMs: 30 * DAY,
   reviewEditWindowMs: 180 * DAY,
   disputeAfterCompletionMs: 15 * DAY,
+  /**
+   * Above about $250 a carrier's DELIVERED is proof only with a signature (`signedBy`). Per currency, in
+   * minor units, rounded equivalents; any other currency uses the default (decision 015-carrier-proof).
+   */
+  signatureRequiredAbove: { USD: 25_000, EUR: 25_000, GBP: 20_000, CAD: 35_000, AUD: 40_000, CHF: 25_000, JPY: 40_000, default: 25_000 } as Readonly<Record<string, number>>,
 } as const;
+
+/** The minor-unit amount above which a carrier delivery of an order in `currency` needs a signature. */
+export const signatureThreshold = (currency: string): number => policy.signatureRequiredAbove[currency] ?? (policy.signatureRequiredAbove.default as number);
 
 export const DAY_MS = DAY;

@@ -117,6 +117,22 @@ const authorization = (spec: RouteSpec, verifyBearer: BearerVerifier | undefined
   },
 });
 
+/** Checks a signed route's signature over the raw body, before the body is read; throws a 401 DomainError. */
+export type SignatureVerifier = (event: APIGatewayProxyEventV2, rawBody: string) => Promise<void>;
+
+/** The body as the sender signed it: the exact bytes, decoded from base64 if the gateway encoded them. */
+const rawBodyOf = (event: APIGatewayProxyEventV2): string => (event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? ''));
+
+const signature = (verify: SignatureVerifier): MiddlewareObj<APIGatewayProxyEventV2, Response> => ({
+  before: async ({ event }) => {
+    // Size first: nobody makes us hash 10 MB without a valid signature.
+    const encoded = event.body ?? '';
+    const size = event.isBase64Encoded ? Buffer.byteLength(encoded, 'base64') : Buffer.byteLength(encoded);
+    if (size > MAX_BODY_BYTES) throw new DomainError('PAYLOAD_TOO_LARGE', `JSON bodies are limited to 1 MB (${MAX_BODY_BYTES} bytes).`);
+    await verify(event, rawBodyOf(event));
+  },
+});
+
 /** `application/json` or a `+json` type, with parameters. */
 export const isJsonContentType = (contentType: string | undefined): boolean => /^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(contentType ?? '');
 
@@ -200,6 +216,8 @@ interface Options {
   idempotency?: IdempotencyStore;
   /** For groups with `auth: 'optional'` routes: platform/bearer-tokens.ts. */
   verifyBearer?: BearerVerifier;
+  /** For groups with `auth: 'signed'` routes (webhooks): checks the sender's signature. */
+  verifySignature?: SignatureVerifier;
 }
 
 function routeFunction<Spec extends RouteSpec>(routeKey: string, spec: Spec, handle: RouteHandler<Spec>, options: Options) {
@@ -211,7 +229,9 @@ function routeFunction<Spec extends RouteSpec>(routeKey: string, spec: Spec, han
     const request = { principal: state.principal, body: input.body, query: input.query, path: input.path, event } as HttpRequest<Spec>;
     return toResponse(await handle(request), spec);
   };
-  const stack = middy<APIGatewayProxyEventV2, Response>(core).use(correlation()).use(problemDetails()).use(authorization(spec, options.verifyBearer)).use(validation(spec));
+  if (spec.auth === 'signed' && !options.verifySignature) throw new Error(`${routeKey} is signed: pass verifySignature to httpFunction`);
+  const authenticated = middy<APIGatewayProxyEventV2, Response>(core).use(correlation()).use(problemDetails()).use(authorization(spec, options.verifyBearer));
+  const stack = (options.verifySignature && spec.auth === 'signed' ? authenticated.use(signature(options.verifySignature)) : authenticated).use(validation(spec));
   if (!spec.idempotent) return stack;
   // Declared idempotent but deployed without a store would silently create twice on a retry.
   if (!store) throw new Error(`${routeKey} is idempotent: pass the idempotency store to httpFunction`);

@@ -46,7 +46,7 @@ export function buildCaseFile(disputeId: string): Promise<'built' | 'stale'> {
       const proposal = proposeDecision(dispute, { order, trackingStatuses: tracking.map((event) => event.status), evidenceCount: evidence.length, messageCount: conversation.messageCount }, now);
       const caseFile = {
         builtAt: now,
-        order: { status: order.status, total: order.total, escrow: order.escrow, shipment: order.shipment, deliveredAt: order.deliveredAt, completedAt: order.completedAt, protectionEndsAt: order.protectionEndsAt },
+        order: { status: order.status, total: order.total, escrow: order.escrow, shipment: order.shipment, deliveredAt: order.deliveredAt, deliveryClaimedAt: order.deliveryClaimedAt ?? null, completedAt: order.completedAt, protectionEndsAt: order.protectionEndsAt },
         tracking,
         ledger,
         evidence: evidence.map((item) => ({ uploadId: item.uploadId, contentType: item.contentType })),

@@ -6,6 +6,7 @@
 import { DomainError, notFound } from '../domain/errors.js';
 import { orderAfterDispute, type DisputeLine } from '../domain/dispute-lines.js';
 import * as appeals from '../domain/dispute-appeals.js';
+import * as returns from '../domain/dispute-returns.js';
 import * as rules from '../domain/disputes.js';
 import type { DeadlineName, Dispute, DisputeChange, DisputeReason, Terms, TimelineEntry } from '../domain/disputes.js';
 import { money } from '../domain/money.js';
@@ -20,10 +21,10 @@ import { disputeWrites, getDisputeWithTimeline, getRefund, listDisputes, refundW
 import { keyRecordWrites, type IdempotentCreate, type StoredResponse } from '../store/idempotency.js';
 import { getOrder, transitionWrites } from '../store/orders.js';
 import { cancelTimer, setTimer, type Timer } from '../store/timers.js';
-import type { Write } from '../store/transactions.js';
+import type { GuardName, Write } from '../store/transactions.js';
 import { claimUploads } from '../store/uploads.js';
 import { caseFileRequests } from './case-files.js';
-import { runCommand, type AfterCommit, type Decision } from './command.js';
+import { runCommand, type AfterCommit, type Command, type Decision } from './command.js';
 import { buyersOrderForCreate } from './creates.js';
 import { disputeView, refundView } from './dispute-views.js';
 import { retireTimer } from './outbox.js';
@@ -41,7 +42,7 @@ const asTerms = (terms: { type: Terms['type']; amount: { amount: number; currenc
 const EVIDENCE_PATH = 'body.evidence';
 
 /** The caller's evidence uploads, adopted for the dispute: its transaction claims them (`evidenceClaim`). */
-const evidenceOf = (userId: string, uploadIds: readonly string[], disputeId: string) => resolveUploads(userId, uploadIds, 'dispute-evidence', EVIDENCE_PATH, disputeId);
+export const evidenceOf = (userId: string, uploadIds: readonly string[], disputeId: string) => resolveUploads(userId, uploadIds, 'dispute-evidence', EVIDENCE_PATH, disputeId);
 
 /**
  * Evidence is used by one dispute only: the change's transaction marks it used, and a request that lost
@@ -140,15 +141,16 @@ interface Changed {
  * the rule's own answer. Returns the dispute with its whole timeline after the change (so the caller
  * answers without reading it again), or null when the decision was that there is nothing to do.
  */
-function changeDispute(
+export function changeDispute<Done = never>(
   disputeId: string,
   principal: Principal | 'system',
   allowed: readonly (Party | 'system')[],
   decide: (dispute: Dispute, order: Order, now: string) => DisputeChange | null,
   evidence: readonly string[] = [],
-): Promise<Changed | null> {
+  more: ChangeExtras<Done> = {},
+): Promise<Changed | null | Done> {
   const claim = evidenceClaim(evidence, disputeId);
-  return runCommand({
+  return runCommand<{ dispute: Dispute; timeline: TimelineEntry[]; order: Order; as: Party | 'system' }, Changed | null | Done>({
     subject: 'dispute',
     load: async () => {
       const found = await loadDisputeAndOrder(disputeId);
@@ -160,10 +162,23 @@ function changeDispute(
       const change = decide(dispute, order, now);
       if (!change) return { writes: [], result: null };
       const decided = disputeDecision(dispute, order, change, now);
-      return { writes: [...decided.writes, ...claim.writes], result: { dispute: decided.dispute, timeline: [...timeline, ...change.timeline], as }, afterCommit: decided.afterCommit };
+      return {
+        writes: [...decided.writes, ...claim.writes, ...(more.writes?.(dispute) ?? [])],
+        result: { dispute: decided.dispute, timeline: [...timeline, ...change.timeline], as },
+        afterCommit: decided.afterCommit,
+      };
     },
-    refusals: claim.refusals,
+    refusals: { ...claim.refusals, ...more.refusals },
+    ...(more.alreadyDone && { alreadyDone: more.alreadyDone }),
   });
+}
+
+/** What a caller adds to a dispute change: more writes in its transaction, and what their guards mean. */
+export interface ChangeExtras<Done = never> {
+  writes?: (dispute: Dispute) => Write[];
+  refusals?: Command<unknown, unknown>['refusals'];
+  /** Guards whose failure means this work was done before (a carrier event seen twice): answer `result`. */
+  alreadyDone?: { guards: readonly GuardName[]; result: Done };
 }
 
 // ---- Routes ----
@@ -221,8 +236,8 @@ async function viewAfter(disputeId: string, principal: Principal) {
 
 export const viewDispute = (principal: Principal, disputeId: string) => viewAfter(disputeId, principal);
 
-async function act(principal: Principal, disputeId: string, allowed: readonly Party[], decide: (dispute: Dispute, order: Order, now: string) => DisputeChange, evidence: readonly string[] = []) {
-  const changed = await changeDispute(disputeId, principal, allowed, decide, evidence);
+export async function act(principal: Principal, disputeId: string, allowed: readonly Party[], decide: (dispute: Dispute, order: Order, now: string) => DisputeChange, evidence: readonly string[] = [], more: ChangeExtras = {}) {
+  const changed = await changeDispute(disputeId, principal, allowed, decide, evidence, more);
   if (!changed || changed.as === 'system') throw notFound('Dispute', disputeId);
   return disputeView(changed.dispute, changed.as, changed.timeline);
 }
@@ -249,11 +264,6 @@ export function escalate(principal: Principal, disputeId: string, message: strin
 }
 
 export const cancelDispute = (buyer: Principal, disputeId: string) => act(buyer, disputeId, ['buyer'], (dispute, _order, now) => rules.buyerCancels(dispute, now));
-
-export const shipReturn = (buyer: Principal, disputeId: string, shipment: { carrier: string; trackingNumber: string; estimatedDeliveryAt?: string | undefined }) =>
-  act(buyer, disputeId, ['buyer'], (dispute, _order, now) => rules.buyerShipsReturn(dispute, shipment, now));
-
-export const returnReceived = (seller: Principal, disputeId: string) => act(seller, disputeId, ['seller'], (dispute, _order, now) => rules.sellerReceivesReturn(dispute, now));
 
 type Cash = { amount: number; currency: string };
 
@@ -313,7 +323,9 @@ export async function viewRefund(principal: Principal, refundId: string) {
 export async function fireDeadline(timer: Timer): Promise<void> {
   const name = timer.payload?.deadline as DeadlineName | typeof APPEAL_WINDOW;
   const disputeId = String(timer.payload?.disputeId);
-  const changed = await changeDispute(disputeId, 'system', ['system'], (dispute, order, now) => (name === APPEAL_WINDOW ? appeals.appealWindowPassed(dispute, now) : rules.deadlinePassed(dispute, name, order, now)));
+  const changed = await changeDispute(disputeId, 'system', ['system'], (dispute, order, now) =>
+    name === APPEAL_WINDOW ? appeals.appealWindowPassed(dispute, now) : returns.isReturnDeadline(name) ? returns.returnDeadlinePassed(dispute, name, now) : rules.deadlinePassed(dispute, name, order, now),
+  );
   // Nothing to do (the deadline moved or no longer applies): retire this timer unless it was moved meanwhile.
   if (!changed) await retireTimer(timer);
 }

@@ -19,8 +19,9 @@ import { listingUnchanged } from '../store/products.js';
 import { getOrder, getOrderWith, listOrders, paymentUsedOnce, readForPlacing, trackingEventPut, transitionWrites, type TrackingEventRecord } from '../store/orders.js';
 import { countForSeller, getSellerProfile, sellerTakesOrders } from '../store/sellers.js';
 import { cancelTimer, setTimer } from '../store/timers.js';
+import { carrierEventSeen, findShipments, normalizeTrackingNumber, trackingNumberClaim, type CarrierEventRecord } from '../store/tracking-numbers.js';
 import type { Write } from '../store/transactions.js';
-import { runCommand, type AfterCommit } from './command.js';
+import { runCommand, type AfterCommit, type Command } from './command.js';
 import { trackedRefund } from './refunds.js';
 
 /** The order and which side of it the caller is on; not theirs is 404. The system may read any order. */
@@ -44,7 +45,12 @@ interface OrderDecision<R> {
  * A change of one order: its transition is written guarded by the version it was decided on, so a
  * lost race is decided again on fresh data and the loser gets the rule's own answer.
  */
-function changeOrder<R>(orderId: string, principal: Principal | 'system', decide: (order: Order, as: Viewer['role'] | 'system', now: string) => OrderDecision<R>): Promise<R> {
+function changeOrder<R>(
+  orderId: string,
+  principal: Principal | 'system',
+  decide: (order: Order, as: Viewer['role'] | 'system', now: string) => OrderDecision<R>,
+  guards: Pick<Command<{ order: Order; as: Viewer['role'] | 'system' }, R>, 'refusals' | 'alreadyDone'> = {},
+): Promise<R> {
   return runCommand({
     subject: 'order',
     load: () => loadFor(orderId, principal),
@@ -52,6 +58,7 @@ function changeOrder<R>(orderId: string, principal: Principal | 'system', decide
       const { transition, alsoWrite = [], result, afterCommit } = decide(order, as, now);
       return { writes: [...transitionWrites(order.version, transition), ...alsoWrite], result, ...(afterCommit && { afterCommit }) };
     },
+    ...guards,
   });
 }
 
@@ -201,18 +208,53 @@ export async function shipOrder(principal: Principal, orderId: string, shipment:
         setTimer({ kind: 'AUTO_CONFIRM', entityId: orderId, dueAt: shipped.protectionEndsAt as string }, now),
         cancelTimer('SHIP_BY', orderId),
         ...countForSeller(current.sellerId, now, { shipments: 1, lateShipments: shipped.shipment?.late ? 1 : 0 }),
+        // The carrier webhook finds the order by this number; one parcel cannot stand for two shipments.
+        trackingNumberClaim({ trackingNumber: shipment.trackingNumber, shipment: 'ORDER', orderId, disputeId: null }),
       ],
       result: shipped,
     };
-  });
+  }, { refusals: { trackingNumberUnused: trackingNumberRefusal(shipment.trackingNumber, orderId) } });
   return orders.orderView(order, 'seller');
+}
+
+/**
+ * A tracking number taken by another shipment is refused; taken by this very one, a concurrent request
+ * shipped it first, and deciding again gives the rule's own answer (ORDER_NOT_SHIPPABLE).
+ */
+export const trackingNumberRefusal = (trackingNumber: string, ownerId: string) => async (): Promise<DomainError | 'retry'> => {
+  const owner = (await findShipments([trackingNumber])).get(normalizeTrackingNumber(trackingNumber));
+  if (owner && (owner.disputeId ?? owner.orderId) === ownerId) return 'retry';
+  return new DomainError('TRACKING_NUMBER_IN_USE', 'This tracking number is already used by another shipment.', [{ path: 'body.trackingNumber', message: 'already in use' }]);
+};
+
+/**
+ * A carrier's tracking event for an order's outbound shipment (the signed webhook): recorded with the
+ * event's dedupe record in one transaction. 'duplicate' when the event was applied before.
+ */
+export function recordCarrierEvent(orderId: string, event: orders.TrackingEventInput & { location: string | null }, seen: CarrierEventRecord): Promise<'applied' | 'duplicate'> {
+  return changeOrder(
+    orderId,
+    'system',
+    (current, _as, now): OrderDecision<'applied' | 'duplicate'> => {
+      const transition = orders.recordTrackingEvent(current, event, now, 'carrier');
+      const record: TrackingEventRecord = { status: event.status, location: event.location, occurredAt: event.occurredAt, recordedAt: now, source: 'carrier', signedBy: event.signedBy ?? null };
+      return {
+        transition,
+        alsoWrite: [trackingEventPut(orderId, transition.order.version, record), carrierEventSeen(seen), ...returnWindowTimer(current, transition.order, now)],
+        result: 'applied',
+      };
+    },
+    { alreadyDone: { guards: ['carrierEventUnseen'], result: 'duplicate' } },
+  );
 }
 
 export function addTrackingEvent(principal: Principal, orderId: string, event: { status: orders.TrackingStatus; location?: string | undefined; occurredAt: string }) {
   return changeOrder(orderId, principal, (current, as, now): OrderDecision<TrackingEventRecord> => {
     requireSide(as, ['seller', 'admin'], orderId);
-    const transition = orders.recordTrackingEvent(current, event, now);
-    const record: TrackingEventRecord = { status: event.status, location: event.location ?? null, occurredAt: event.occurredAt, recordedAt: now, source: as === 'admin' ? 'admin' : 'seller' };
+    // A seller's DELIVERED is a claim; an admin's is proof (domain/orders.ts deliveryWeight).
+    const source = as === 'admin' ? 'admin' : 'seller';
+    const transition = orders.recordTrackingEvent(current, event, now, source);
+    const record: TrackingEventRecord = { status: event.status, location: event.location ?? null, occurredAt: event.occurredAt, recordedAt: now, source };
     return { transition, alsoWrite: [trackingEventPut(orderId, transition.order.version, record), ...returnWindowTimer(current, transition.order, now)], result: record };
   });
 }

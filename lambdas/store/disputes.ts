@@ -43,7 +43,7 @@ const DisputeSchema = schemaOf<Dispute>()(
     counterOffer: z.nullable(TermsSchema),
     agreement: z.nullable(z.object({ terms: TermsSchema, how: z.string(), at: z.string() })),
     returnShipment: z.nullable(
-      z.object({ status: z.enum(['AWAITING_SHIPMENT', 'SHIPPED', 'RECEIVED']), carrier: nullableString, trackingNumber: nullableString, shippedAt: nullableString, deliveredBy: nullableString }),
+      z.object({ status: z.enum(['AWAITING_SHIPMENT', 'SHIPPED', 'DELIVERED', 'RECEIVED']), carrier: nullableString, trackingNumber: nullableString, shippedAt: nullableString, deliveredAt: nullableString }),
     ),
     proposal: z.nullable(z.object({ refundAmount: z.int(), returnRequired: z.boolean(), rule: z.string(), rationale: z.string() })),
     caseFile: z.optional(z.nullable(z.record(z.string(), z.unknown()))),

@@ -64,6 +64,7 @@ const OrderSchema = schemaOf<Order>()(
     cancellation: z.nullable(z.object({ by: z.enum(['buyer', 'seller', 'system']), reason: z.string(), at: z.string(), rule: z.optional(z.string()), refundId: z.optional(z.string()) })),
     deliveredAt: nullableString,
     deliveryRecordedAt: z.optional(nullableString),
+    deliveryClaimedAt: z.optional(nullableString),
     completedAt: nullableString,
     completedBy: z.nullable(z.enum(['buyer', 'system'])),
     reviewWindowClosed: z.optional(z.boolean()),
@@ -97,12 +98,14 @@ export interface TrackingEventRecord {
   occurredAt: string;
   recordedAt: string;
   source: 'seller' | 'admin' | 'carrier';
+  /** Who signed for the parcel (carrier events). */
+  signedBy?: string | null;
 }
 
 export const trackingEntity = defineEntity({
   name: 'tracking',
   schema: schemaOf<TrackingEventRecord>()(
-    z.object({ status: z.enum(TRACKING_STATUSES), location: nullableString, occurredAt: z.string(), recordedAt: z.string(), source: z.enum(['seller', 'admin', 'carrier']) }),
+    z.object({ status: z.enum(TRACKING_STATUSES), location: nullableString, occurredAt: z.string(), recordedAt: z.string(), source: z.enum(['seller', 'admin', 'carrier']), signedBy: z.optional(nullableString) }),
   ),
   patterns: { PK: 'ORDER#<orderId>', SK: 'TRACK#<occurredAt>#<orderVersion:6>' },
   // The order's version after the event keeps two events at the same instant apart.

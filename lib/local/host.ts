@@ -9,7 +9,9 @@ import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
 import { jobs, type JobName, type JobSpec, type WorkerSpec } from '../manifest.js';
 import { DomainError } from '../../lambdas/domain/errors.js';
+import { carrierSecret, carrierSignatureHeaders } from '../../lambdas/platform/carriers.js';
 import { clock, moveClock } from '../../lambdas/platform/clock.js';
+import { carriers, carrierSlugs, env, type CarrierSlug } from '../../lambdas/platform/config.js';
 import { createDevTokenIssuer, LOCAL_CLIENT_ID, type DevTokenIssuer } from './dev-tokens.js';
 import { parseDurationMs } from './duration.js';
 import { startEngines, type Engines } from './engines.js';
@@ -40,8 +42,23 @@ const ClockRequest = z.union([z.strictObject({ advanceBy: z.string() }), z.stric
 
 const invalid = (detail: string) => new DomainError('VALIDATION_FAILED', detail);
 
-function localRoutes(host: { tokens: DevTokenIssuer; runJob: LocalHost['runJob']; drainQueues: LocalHost['drainQueues'] }): LocalRoute[] {
+function localRoutes(host: { tokens: DevTokenIssuer; runJob: LocalHost['runJob']; drainQueues: LocalHost['drainQueues']; url: string }): LocalRoute[] {
   return [
+    {
+      // Signs the body as the carrier would (its local secret, the platform clock's time), then sends it to
+      // the real webhook: people and tests post carrier events without computing HMACs.
+      method: 'POST',
+      pattern: /^\/local\/carrier-events\/([a-z0-9-]+)$/,
+      async handle({ params, body }) {
+        const carrier = params[0] as string;
+        if (!Object.hasOwn(carriers, carrier)) throw new DomainError('ROUTE_NOT_FOUND', `No carrier ${carrier}; carriers: ${Object.keys(carriers).join(', ')}.`);
+        const raw = JSON.stringify(body ?? {});
+        const secret = await carrierSecret(carrier as CarrierSlug);
+        const headers = carrierSignatureHeaders(carrier as CarrierSlug, raw, secret, Math.floor(clock.now().getTime() / 1000));
+        const response = await fetch(`${host.url}/v1/carrier-events/${carrier}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: raw });
+        return { status: response.status, body: (await response.json()) as unknown };
+      },
+    },
     {
       method: 'GET',
       pattern: /^\/local\/jwks\.json$/,
@@ -91,6 +108,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   // Handlers create their SDK clients on first use, after this: they find the engines like they find AWS.
   Object.assign(process.env, engines.environment, {
     CURSOR_SECRET: process.env.CURSOR_SECRET ?? randomBytes(32).toString('base64url'),
+    // Each carrier's webhook key, new every run (in AWS: Secrets Manager, lib/constructs/carrier-secrets.ts).
+    [env.CARRIER_SECRETS]: process.env[env.CARRIER_SECRETS] ?? JSON.stringify(Object.fromEntries(carrierSlugs.map((slug) => [slug, randomBytes(32).toString('base64url')]))),
     POWERTOOLS_SERVICE_NAME: 'aftersale',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
   });
@@ -121,11 +140,12 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
 
   let server: Server | undefined;
   let tokens: DevTokenIssuer | undefined;
-  const host = { runJob, drainQueues: () => pump.drain(), get tokens() { return tokens as DevTokenIssuer; } };
+  let url = '';
+  const host = { runJob, drainQueues: () => pump.drain(), get tokens() { return tokens as DevTokenIssuer; }, get url() { return url; } };
   server = createGatewayServer({ verifyToken: (token) => (tokens as DevTokenIssuer).verify(token), localRoutes: localRoutes(host), log });
   await new Promise<void>((resolve) => server!.listen(options.port ?? 0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
-  const url = `http://localhost:${port}`;
+  url = `http://localhost:${port}`;
   tokens = await createDevTokenIssuer(`${url}/local`);
   Object.assign(process.env, { JWT_ISSUER: tokens.issuer, JWT_JWKS_URL: `http://127.0.0.1:${port}/local/jwks.json`, JWT_CLIENT_IDS: LOCAL_CLIENT_ID });
 

@@ -4,8 +4,12 @@ import type { FunctionName } from '../manifest.js';
 
 export type Role = 'buyer' | 'seller' | 'admin';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-/** `required`: the gateway's JWT authorizer must pass. `optional`: public, richer when signed in. `none`: public. */
-export type AuthMode = 'required' | 'optional' | 'none';
+/**
+ * `required`: the gateway's JWT authorizer must pass. `optional`: public, richer when signed in. `none`:
+ * public. `signed`: no JWT; the function verifies the sender's HMAC signature over the raw body before it
+ * reads anything (a webhook, e.g. carrier events), and refuses an unsigned request with 401.
+ */
+export type AuthMode = 'required' | 'optional' | 'none' | 'signed';
 
 /** The contract (lambdas/contract/) is written with zod/mini; see shared.ts there for why. */
 export type Schema = z.ZodMiniType;

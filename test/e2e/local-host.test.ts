@@ -96,7 +96,9 @@ describe('npm start', () => {
       const orderId = placed.json().orderId as string;
       // The earlier walk moved the platform clock: estimates are relative to its now.
       const now = (await call('POST', '/local/clock', undefined, { advanceBy: 'PT0S' })).json().now as string;
-      await call('POST', `/v1/orders/${orderId}/shipment`, tokens.SELLER, { carrier: 'DHL', trackingNumber: 'JD014600006281230705', estimatedDeliveryAt: new Date(new Date(now).getTime() + 30 * 86_400_000).toISOString() });
+      // One tracking number names one parcel: each order ships its own.
+      const trackingNumber = `JD0146${Math.random().toString().slice(2, 16)}`;
+      await call('POST', `/v1/orders/${orderId}/shipment`, tokens.SELLER, { carrier: 'DHL', trackingNumber, estimatedDeliveryAt: new Date(new Date(now).getTime() + 30 * 86_400_000).toISOString() });
       return { orderId, total: (placed.json().total as { amount: number }).amount };
     };
 

@@ -11,6 +11,7 @@ import { defineAftersale, type Aftersale } from '../../bin/aftersale.js';
 import { cdkContext, type CfnResource, type Statement } from './support.js';
 import { routeThrottles, strictRoutes, throttleClassOf } from '../../lib/api-stack.js';
 import { functions, jobs, queues, routes, workers, type FunctionSpec, type RouteSpec } from '../../lib/manifest.js';
+import { carriers } from '../../lambdas/platform/config.js';
 
 
 let aftersale: Aftersale;
@@ -118,12 +119,26 @@ describe('functions', () => {
           'POWERTOOLS_SERVICE_NAME',
           'NODE_OPTIONS',
           ...(specOf(name).sendsTo ?? []).map((queue) => `QUEUE_URL_${queue.toUpperCase()}`),
+          ...(specOf(name).carrierSecrets ? ['CARRIER_SECRET_ARNS'] : []),
         ].sort(),
       );
       expect(variables['POWERTOOLS_SERVICE_NAME']).toBe('aftersale');
       expect(variables['NODE_OPTIONS']).toBe('--enable-source-maps');
       if (specOf(name).signsCursors) expect(JSON.stringify(variables['CURSOR_SECRET'])).toContain('{{resolve:secretsmanager:');
       expect(JSON.stringify(variables['JWT_JWKS_URL'])).toContain('/.well-known/jwks.json');
+    }
+  });
+
+  it("keeps one retained secret per carrier, readable only by the functions that verify carriers' signatures", () => {
+    const secrets = Object.entries(resources('AWS::SecretsManager::Secret')).filter(([, secret]) => String(secret.Properties['Description']).includes('signs its tracking webhooks'));
+    expect(secrets.map(([, secret]) => String(secret.Properties['Description']).match(/carrier '([a-z]+)'/)?.[1]).sort()).toEqual(Object.keys(carriers).sort());
+    for (const [id] of secrets) expect(api.toJSON().Resources[id].DeletionPolicy).toBe('Retain');
+    const readers = functionNames.filter((name) => specOf(name).carrierSecrets === 'read');
+    expect(readers).toEqual(['carrierEvents']);
+    for (const name of functionNames) {
+      const variables = (resources('AWS::Lambda::Function')[functionId(name)]?.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
+      const arns = JSON.stringify(variables['CARRIER_SECRET_ARNS'] ?? null);
+      for (const [id] of secrets) expect(arns.includes(id), `${name} knows ${id}`).toBe(readers.includes(name));
     }
   });
 

@@ -9,7 +9,7 @@ import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT, UnsecuredJW
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { type Role } from '../../lib/manifest.js';
-import { allRoutes, declared, entryOf, isImplemented, sampleIds, ULID, type Json, type Problem, type Route } from '../support/routes.js';
+import { allRoutes, carrierOf, declared, entryOf, isImplemented, sampleIds, ULID, type Json, type Problem, type Route } from '../support/routes.js';
 import { aListing, anAddress, anOrder, aShipment, useLocalApi, type Actor, type ApiResponse } from '../support/local-api.js';
 
 const local = useLocalApi();
@@ -43,6 +43,9 @@ const validBodies: Record<string, (ids: Ids) => Json> = {
   'POST /v1/disputes/{disputeId}/return-shipment': () => ({ carrier: 'UPS', trackingNumber: '1Z999AA10123456784' }),
   'POST /v1/conversations': (ids) => ({ sellerId: ids.sellerId ?? 'user-0001', productId: ids.productId ?? `prd_${ULID}` }),
   'POST /v1/conversations/{conversationId}/messages': () => ({ text: 'A message from somebody else entirely.' }),
+  'POST /v1/disputes/{disputeId}/return-problem': () => ({ problem: 'NOT_AS_SENT', message: 'The box came back with a different mug inside.', evidence: [] }),
+  'POST /v1/carrier-events/{carrier}': () => ({ events: [{ eventId: `evt-${Date.now()}`, trackingNumber: '1Z999AA10123456784', status: 'IN_TRANSIT', occurredAt: new Date().toISOString() }] }),
+  'POST /v1/carrier-events/aftership': () => ({ event: 'tracking_update', event_id: `evt-${Date.now()}`, ts: Math.floor(Date.now() / 1000), msg: { tracking_number: '1Z999AA10123456784', tag: 'InTransit', checkpoints: [] } }),
   'POST /v1/admin/disputes/{disputeId}/decision': () => ({ refundAmount: { amount: 100, currency: 'USD' }, returnRequired: false, rationale: 'The photos show the damage clearly.' }),
 };
 
@@ -155,11 +158,25 @@ beforeAll(async () => {
 });
 
 describe('public routes answer without a token', () => {
-  for (const route of allRoutes.filter((candidate) => candidate.spec.auth !== 'required')) {
+  for (const route of allRoutes.filter((candidate) => candidate.spec.auth === 'none' || candidate.spec.auth === 'optional')) {
     it(`answers ${route.key} without a token: 2xx, or 404 problem+json for an unknown id`, async () => {
       const response = await call(route, { ids: idsOf(pending) });
       if (response.status === 404) expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       else expect(response.status, response.text).toBeLessThan(300);
+    });
+  }
+});
+
+describe('signed webhooks take no token: only the sender’s signature gets in', () => {
+  for (const route of allRoutes.filter((candidate) => candidate.spec.auth === 'signed')) {
+    it(`answers 401 INVALID_SIGNATURE to ${route.key} unsigned, with or without a token`, async () => {
+      expectProblem(await call(route), 401, 'INVALID_SIGNATURE');
+      expectProblem(await call(route, { as: admin }), 401, 'INVALID_SIGNATURE');
+    });
+
+    it(`answers 202 to ${route.key} signed with its carrier's key`, async () => {
+      const response = await local.api.request(route.method, pathOf(route), { body: validBody(route), signAs: carrierOf(route) });
+      expect(response.status, response.text).toBe(202);
     });
   }
 });

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { type Role } from '../../lib/manifest.js';
 import { MAX_BODY_BYTES } from '../../lambdas/platform/http.js';
-import { allRoutes, declared, entryOf, isImplemented, sampleIds, ULID, type Json, type Problem, type Route } from '../support/routes.js';
+import { allRoutes, carrierOf, declared, entryOf, isImplemented, sampleIds, ULID, type Json, type Problem, type Route } from '../support/routes.js';
 import { aListing, anOrder, aReview, aShipment, useLocalApi, type Actor, type Api, type ApiResponse } from '../support/local-api.js';
 
 const local = useLocalApi();
@@ -45,6 +45,9 @@ const validBodies: Record<string, () => Json> = {
   'POST /v1/disputes/{disputeId}/return-shipment': () => ({ carrier: 'UPS', trackingNumber: '1Z999AA10123456784' }),
   'POST /v1/conversations': () => ({ sellerId: 'seller-0001', productId: `prd_${ULID}` }),
   'POST /v1/conversations/{conversationId}/messages': () => ({ text: 'Is this still available?', attachments: [] }),
+  'POST /v1/disputes/{disputeId}/return-problem': () => ({ problem: 'NOT_AS_SENT', message: 'The box came back with a different mug inside.', evidence: [] }),
+  'POST /v1/carrier-events/{carrier}': () => ({ events: [{ eventId: `evt-${Date.now()}`, trackingNumber: '1Z999AA10123456784', status: 'IN_TRANSIT', occurredAt: new Date().toISOString() }] }),
+  'POST /v1/carrier-events/aftership': () => ({ event: 'tracking_update', event_id: `evt-${Date.now()}`, ts: Math.floor(Date.now() / 1000), msg: { tracking_number: '1Z999AA10123456784', tag: 'InTransit', checkpoints: [] } }),
   'POST /v1/admin/disputes/{disputeId}/decision': () => ({ refundAmount: { amount: 100, currency: 'USD' }, returnRequired: false, rationale: 'The photos show the damage clearly.' }),
 };
 
@@ -83,7 +86,7 @@ function pathOf(route: Route, raw: Record<string, string> = {}): string {
 
 /** A signed-in user whose role the route allows (nobody for public routes). */
 async function callerOf(route: Route): Promise<Actor | undefined> {
-  if (route.spec.auth === 'none') return undefined;
+  if (route.spec.auth === 'none' || route.spec.auth === 'signed') return undefined;
   const role: Role = route.spec.roles?.[0] ?? 'buyer';
   return local.api.actor(role);
 }
@@ -100,7 +103,9 @@ interface SendOptions {
 async function send(route: Route, options: SendOptions = {}): Promise<ApiResponse<Problem>> {
   const body = 'body' in options ? options.body : options.rawBody === undefined ? validBody(route) : undefined;
   const path = (options.path ?? pathOf(route)) + (options.query === undefined ? '' : `?${options.query}`);
-  return local.api.request<Problem>(route.method, path, { as: options.as ?? (await callerOf(route)), body, rawBody: options.rawBody, headers: options.headers });
+  // A webhook is signed over whatever is sent, so what is judged is the input, not the signature.
+  const signAs = route.spec.auth === 'signed' ? carrierOf(route) : undefined;
+  return local.api.request<Problem>(route.method, path, { as: options.as ?? (await callerOf(route)), body, rawBody: options.rawBody, headers: options.headers, ...(signAs && { signAs }) });
 }
 
 /** Every refusal in this file: a 4xx problem+json with type, title, status and an UPPER_SNAKE code. */
@@ -173,6 +178,12 @@ for (const route of writeRoutes) describe(`${route.key} refuses a body that is n
   });
 });
 
+/**
+ * Objects of a third party's documented format that take fields we do not read: AfterShip's `msg` (its
+ * tracking object) grows over time, and refusing a new field would fail every delivery of its webhook.
+ */
+const openByDesign: Record<string, readonly string[]> = { 'POST /v1/carrier-events/aftership': ['msg'] };
+
 for (const route of bodyRoutes) describe(`${route.key} validates every field of its body`, () => {
   const shape = Object.entries(shapeOf(route.spec.body));
   const required = shape.filter(([, field]) => !field.safeParse(undefined).success).map(([name]) => name);
@@ -201,7 +212,7 @@ for (const route of bodyRoutes) describe(`${route.key} validates every field of 
     expectFieldError(await send(route, { body: { ...validBody(route), [name]: 'x'.repeat(10 * 1024) } }), `body.${name}`);
   });
 
-  it.each(objectFields)('answers 400 naming body.%s when it carries an unknown field', async (name) => {
+  it.each(objectFields.filter((name) => !openByDesign[route.key]?.includes(name)))('answers 400 naming body.%s when it carries an unknown field', async (name) => {
     const valid = validBody(route) ?? {};
     expectFieldError(await send(route, { body: { ...valid, [name]: { ...(valid[name] as Json), extra: 1 } } }), `body.${name}`);
   });

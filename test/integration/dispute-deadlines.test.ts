@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { recordDynamoCalls, type DynamoCall } from '../../lambdas/store/client.js';
-import { aShipment, anOrder, useLocalApi, type Actor, type Api } from '../support/local-api.js';
+import { aShipment, aTrackingNumber, anOrder, useLocalApi, type Actor, type Api } from '../support/local-api.js';
 
 const local = useLocalApi();
 afterEach(() => local.api.resetClock());
@@ -22,16 +22,16 @@ interface Money {
   amount: number;
   currency: string;
 }
-type DeadlineName = 'sellerResponse' | 'buyerResponse' | 'autoEscalate' | 'returnShipment' | 'returnReceipt';
+type DeadlineName = 'sellerResponse' | 'buyerResponse' | 'autoEscalate' | 'returnShipment' | 'returnReceipt' | 'returnDelivery';
 interface DisputeBody {
   disputeId: string;
   orderId: string;
   status: string;
   deadlines: Partial<Record<DeadlineName, string>>;
   agreement: { terms: { type: string; amount: Money }; how: string; at: string } | null;
-  returnShipment: { status: string; deliveredBy: string | null } | null;
+  returnShipment: { status: string; deliveredAt: string | null } | null;
   resolution: { outcome: string; refundAmount: Money; refundId: string | null; at: string } | null;
-  timeline: { action: string; actor: string; at: string }[];
+  timeline: { action: string; actor: string; at: string; message: string | null }[];
   openedAt: string;
 }
 interface OrderBody {
@@ -189,11 +189,23 @@ describe('buyer protection: not received by the estimated delivery', () => {
     expect(after.ledger).toEqual([`HOLD ${PRICE}`, `REFUND ${PRICE}`]);
   });
 
-  it('refunds nothing automatically when the seller recorded a delivery before the deadline', async () => {
+  it("refunds in full all the same when the seller only claims a delivery before the deadline", async () => {
     const { api } = local;
     const { buyer, seller, orderId, dispute } = await notReceivedWithCounterOffer(api);
     const now = await api.moveClock('PT1H');
-    const delivered = await api.post(`/v1/orders/${orderId}/tracking-events`, seller, { status: 'DELIVERED', occurredAt: now });
+    expect((await api.post(`/v1/orders/${orderId}/tracking-events`, seller, { status: 'DELIVERED', occurredAt: now })).status).toBe(201);
+    const after = await sweepThrough(api, 'sellerResponse', dispute, buyer);
+    expect(after.dispute).toMatchObject({ status: 'RESOLVED', agreement: { how: 'BUYER_PROTECTION_REFUND' } });
+    expect(after.ledger).toEqual([`HOLD ${PRICE}`, `REFUND ${PRICE}`]);
+    await api.expectEscrowBalanced(orderId, buyer);
+  });
+
+  it('refunds nothing automatically when a delivery was proven before the deadline', async () => {
+    const { api } = local;
+    const { buyer, orderId, dispute } = await notReceivedWithCounterOffer(api);
+    const admin = await api.actor('admin');
+    const now = await api.moveClock('PT1H');
+    const delivered = await api.post(`/v1/orders/${orderId}/tracking-events`, admin, { status: 'DELIVERED', occurredAt: now });
     expect(delivered.status, delivered.text).toBe(201);
 
     const after = await sweepThrough(api, 'sellerResponse', dispute, buyer);
@@ -249,20 +261,43 @@ describe('return deadlines', () => {
     expect(await api.expectEscrowBalanced(orderId, buyer)).toMatchObject({ held: 0, released: PRICE, refunded: 0 });
   });
 
-  it('refunds automatically 10 days after the return is delivered when the seller does not confirm it', async () => {
+  it('refunds automatically 10 days after the carrier delivered the return, citing the rule and the carrier event', async () => {
     const { api } = local;
     const { buyer, dispute } = await agreedReturn(api);
-    const now = await api.moveClock('P1D');
-    const shipped = await api.post<DisputeBody>(`/v1/disputes/${dispute.disputeId}/return-shipment`, buyer, { carrier: 'USPS', trackingNumber: '9400111899223', estimatedDeliveryAt: plus(now, 3 * DAY) });
+    await api.moveClock('P1D');
+    const trackingNumber = aTrackingNumber('9400');
+    const shipped = await api.post<DisputeBody & { returnShipment: { shippedAt: string } }>(`/v1/disputes/${dispute.disputeId}/return-shipment`, buyer, { carrier: 'USPS', trackingNumber });
     expect(shipped.status, shipped.text).toBe(200);
-    expect(shipped.body.returnShipment).toMatchObject({ status: 'SHIPPED', deliveredBy: plus(now, 3 * DAY) });
-    expect(shipped.body.deadlines).toEqual({ returnReceipt: plus(now, 13 * DAY) });
+    expect(shipped.body.returnShipment).toMatchObject({ status: 'SHIPPED', deliveredAt: null });
+    expect(shipped.body.deadlines).toEqual({ returnDelivery: plus(shipped.body.returnShipment.shippedAt, 20 * DAY) });
 
-    const after = await sweepThrough(api, 'returnReceipt', shipped.body, buyer);
+    const deliveredAt = await api.moveClock('P3D');
+    const event = await api.carrierEvents('usps', { events: [{ eventId: `ret-${trackingNumber}`, trackingNumber, status: 'DELIVERED', occurredAt: deliveredAt }] });
+    expect(event.body).toEqual({ matched: 1, unmatched: 0, duplicates: 0 });
+    const delivered = await getDispute(api, dispute.disputeId, buyer);
+    expect(delivered.returnShipment).toMatchObject({ status: 'DELIVERED', deliveredAt });
+    // Ten days from when the platform learned of the delivery, which the timeline records with the event.
+    const learned = delivered.timeline.find((entry) => entry.action === 'RETURN_DELIVERED');
+    expect(learned?.message).toContain(`event ret-${trackingNumber}`);
+    expect(delivered.deadlines).toEqual({ returnReceipt: plus(learned?.at ?? '', 10 * DAY) });
+
+    const after = await sweepThrough(api, 'returnReceipt', delivered, buyer);
     expect(after.dispute).toMatchObject({ status: 'RESOLVED', resolution: { outcome: 'REFUNDED', refundAmount: usd(PRICE) } });
-    expect(after.dispute.timeline.at(-1)).toMatchObject({ actor: 'system', action: 'AUTO_REFUND_RETURN_NOT_CONFIRMED' });
+    expect(after.dispute.timeline.at(-1)).toMatchObject({ actor: 'system', action: 'AUTO_REFUND_RETURN_NOT_CONFIRMED', message: expect.stringContaining(trackingNumber) });
     expect(after.order.status).toBe('CLOSED');
     expect(after.ledger).toEqual([`HOLD ${PRICE}`, `REFUND ${PRICE}`]);
+  });
+
+  it('escalates a return the carrier has not delivered 20 days after it shipped', async () => {
+    const { api } = local;
+    const { buyer, dispute } = await agreedReturn(api);
+    const trackingNumber = aTrackingNumber('9400');
+    const shipped = await api.post<DisputeBody>(`/v1/disputes/${dispute.disputeId}/return-shipment`, buyer, { carrier: 'USPS', trackingNumber });
+    expect(shipped.status, shipped.text).toBe(200);
+    const after = await sweepThrough(api, 'returnDelivery', shipped.body, buyer);
+    expect(after.dispute).toMatchObject({ status: 'ESCALATED', resolution: null, deadlines: {} });
+    expect(after.dispute.timeline.at(-1)).toMatchObject({ actor: 'system', action: 'AUTO_ESCALATED', message: expect.stringContaining(`no carrier delivery of the return (USPS ${trackingNumber})`) });
+    expect(after.ledger).toEqual([`HOLD ${PRICE}`]);
   });
 });
 
@@ -307,9 +342,10 @@ describe('the return window (15 days after delivery)', () => {
   it('refuses a return once the window has ended, but still allows a refund request', async () => {
     const { api } = local;
     const [early, late] = [await api.shippedOrder(), await api.shippedOrder()];
+    const admin = await api.actor('admin');
     const deliveredAt = await api.moveClock('PT1H');
     for (const order of [early, late]) {
-      const event = await api.post(`/v1/orders/${order.orderId}/tracking-events`, order.seller, { status: 'DELIVERED', occurredAt: deliveredAt });
+      const event = await api.post(`/v1/orders/${order.orderId}/tracking-events`, admin, { status: 'DELIVERED', occurredAt: deliveredAt });
       expect(event.status, event.text).toBe(201);
     }
     const windowEnd = plus(deliveredAt, 15 * DAY);

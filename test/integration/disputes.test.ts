@@ -6,7 +6,7 @@
 import { PurgeQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { getUploads } from '../../lambdas/store/uploads.js';
-import { anOrder, aShipment, PNG_BYTES, useLocalApi, type Actor, type ApiResponse } from '../support/local-api.js';
+import { anOrder, aShipment, aTrackingNumber, PNG_BYTES, useLocalApi, type Actor, type ApiResponse } from '../support/local-api.js';
 
 const local = useLocalApi();
 
@@ -32,9 +32,9 @@ interface DisputeBody {
   returnShipment: { status: string; carrier: string | null; trackingNumber: string | null } | null;
   decision: { refundAmount: Money; returnRequired: boolean; rationale: string } | null;
   proposal?: { refundAmount: Money; returnRequired: boolean; rule: string; rationale: string } | null;
-  caseFile?: { order: { status: string }; tracking: { status: string }[]; ledger: { type: string }[] } | null;
+  caseFile?: { order: { status: string; deliveredAt?: string | null; deliveryClaimedAt?: string | null }; tracking: { status: string; source?: string }[]; ledger: { type: string }[] } | null;
   resolution: { outcome: string; refundAmount: Money; refundId: string | null } | null;
-  deadlines: Partial<Record<'sellerResponse' | 'buyerResponse' | 'autoEscalate' | 'returnShipment' | 'returnReceipt', string>>;
+  deadlines: Partial<Record<'sellerResponse' | 'buyerResponse' | 'autoEscalate' | 'returnShipment' | 'returnReceipt' | 'returnDelivery', string>>;
   timeline?: TimelineEntry[];
   openedAt: string;
 }
@@ -60,7 +60,8 @@ const aDispute = (overrides: Record<string, unknown> = {}) => ({ reason: 'DAMAGE
 const ACCEPT = { action: 'ACCEPT', message: 'Sorry about that, refund approved.', evidence: [] };
 const aCounterOffer = (amount: number) => ({ action: 'COUNTER_OFFER', counterOffer: { type: 'REFUND', amount: usd(amount) }, message: 'We can refund part of it.', evidence: [] });
 const aDecision = (amount: number, returnRequired: boolean) => ({ refundAmount: usd(amount), returnRequired, rationale: 'The photos show the damage clearly.' });
-const aReturn = { carrier: 'USPS', trackingNumber: '9400-1000-0000' };
+/** A return shipment with a tracking number of its own (one number, one parcel). */
+const aReturn = () => ({ carrier: 'USPS', trackingNumber: aTrackingNumber('9400') });
 const ESCALATE = { message: 'We cannot agree; please decide.' };
 const at = (disputeId: string, action?: string) => `/v1/disputes/${disputeId}${action ? `/${action}` : ''}`;
 
@@ -131,10 +132,18 @@ describe('opening a dispute', () => {
     expectRefused(await api.post(`/v1/orders/${orderId}/disputes`, buyer, aDispute({ reason: 'WRONG_ITEM' })), 409, 'DISPUTE_ALREADY_OPEN');
   });
 
-  it('refuses NOT_RECEIVED once a DELIVERED tracking event exists with ALREADY_DELIVERED, but takes other reasons', async () => {
+  it("takes NOT_RECEIVED after the seller's own DELIVERED event: a claim is no proof", async () => {
     const { api } = local;
     const { buyer, seller, orderId } = await api.shippedOrder();
     expect((await api.post(`/v1/orders/${orderId}/tracking-events`, seller, { status: 'DELIVERED', occurredAt: new Date().toISOString() })).status).toBe(201);
+    expect((await api.post(`/v1/orders/${orderId}/disputes`, buyer, aDispute({ reason: 'NOT_RECEIVED' }))).status).toBe(201);
+  });
+
+  it('refuses NOT_RECEIVED once a delivery is proven with ALREADY_DELIVERED, but takes other reasons', async () => {
+    const { api } = local;
+    const { buyer, orderId } = await api.shippedOrder();
+    const admin = await api.actor('admin');
+    expect((await api.post(`/v1/orders/${orderId}/tracking-events`, admin, { status: 'DELIVERED', occurredAt: new Date().toISOString() })).status).toBe(201);
     expectRefused(await api.post(`/v1/orders/${orderId}/disputes`, buyer, aDispute({ reason: 'NOT_RECEIVED' })), 409, 'ALREADY_DELIVERED');
     expect((await api.post(`/v1/orders/${orderId}/disputes`, buyer, aDispute({ reason: 'NOT_AS_DESCRIBED' }))).status).toBe(201);
   });
@@ -261,9 +270,10 @@ describe('returns', () => {
     expect(await refundsOf(orderId, buyer)).toEqual([]);
     expectRefused(await api.post(at(disputeId, 'return-received'), seller), 409, 'RETURN_NOT_SHIPPED');
 
-    const shipped = await api.post<DisputeBody>(at(disputeId, 'return-shipment'), buyer, aReturn);
+    const sent = aReturn();
+    const shipped = await api.post<DisputeBody>(at(disputeId, 'return-shipment'), buyer, sent);
     expect(shipped.status, shipped.text).toBe(200);
-    expect(shipped.body.returnShipment).toMatchObject({ status: 'SHIPPED', ...aReturn });
+    expect(shipped.body.returnShipment).toMatchObject({ status: 'SHIPPED', ...sent });
     const received = await api.post<DisputeBody>(at(disputeId, 'return-received'), seller);
     expect(received.status, received.text).toBe(200);
     expect(received.body).toMatchObject({ status: 'RESOLVED', returnShipment: { status: 'RECEIVED' }, resolution: { outcome: 'REFUNDED', refundAmount: usd(TOTAL) } });
@@ -286,6 +296,9 @@ describe('escalation and arbitration', () => {
     const { buyer, seller, orderId } = await api.shippedOrder();
     const photo = await aPhoto(buyer);
     expect((await api.post(`/v1/orders/${orderId}/tracking-events`, seller, { status: 'IN_TRANSIT', occurredAt: new Date().toISOString() })).status).toBe(201);
+    // The seller's own DELIVERED: the case file shows it as a claim, not as a delivery.
+    const claimedAt = new Date().toISOString();
+    expect((await api.post(`/v1/orders/${orderId}/tracking-events`, seller, { status: 'DELIVERED', occurredAt: claimedAt })).status).toBe(201);
     const { disputeId } = (await api.post<DisputeBody>(`/v1/orders/${orderId}/disputes`, buyer, aDispute({ evidence: [photo] }))).body;
     expect((await api.post(at(disputeId, 'response'), seller, aCounterOffer(500))).status).toBe(200);
     const up = await api.post<DisputeBody>(at(disputeId, 'escalate'), buyer, ESCALATE);
@@ -298,7 +311,11 @@ describe('escalation and arbitration', () => {
     await api.drainQueues();
     const forAdmin = await api.get<DisputeBody>(at(disputeId), admin);
     expect(forAdmin.body.proposal).toMatchObject({ rule: 'DEFECT_WITH_EVIDENCE_RETURNABLE', rationale: expect.any(String), refundAmount: usd(1000), returnRequired: true });
-    expect(forAdmin.body.caseFile).toMatchObject({ order: { status: 'SHIPPED' }, tracking: [{ status: 'IN_TRANSIT' }], ledger: [{ type: 'HOLD' }] });
+    expect(forAdmin.body.caseFile).toMatchObject({
+      order: { status: 'SHIPPED', deliveredAt: null, deliveryClaimedAt: claimedAt },
+      tracking: [{ status: 'IN_TRANSIT' }, { status: 'DELIVERED', source: 'seller' }],
+      ledger: [{ type: 'HOLD' }],
+    });
     for (const party of [buyer, seller]) {
       const seen = await api.get<DisputeBody>(at(disputeId), party);
       expect(seen.body).not.toHaveProperty('proposal');
@@ -493,7 +510,7 @@ describe('simultaneous actions', () => {
     const { api } = local;
     const { buyer, seller, orderId, disputeId } = await disputed({ dispute: { request: { type: 'RETURN_AND_REFUND', amount: usd(1200) } } });
     expect((await api.post(at(disputeId, 'response'), seller, ACCEPT)).status).toBe(200);
-    expect((await api.post(at(disputeId, 'return-shipment'), buyer, aReturn)).status).toBe(200);
+    expect((await api.post(at(disputeId, 'return-shipment'), buyer, aReturn())).status).toBe(200);
     const responses = await Promise.all(Array.from({ length: 5 }, () => api.post(at(disputeId, 'return-received'), seller)));
     expect(winners(responses)).toEqual([200, 409, 409, 409, 409]);
     expect(await refundsOf(orderId, buyer)).toEqual([1200]);
@@ -514,7 +531,7 @@ describe('who sees a dispute', () => {
       [otherBuyer, 'escalate', ESCALATE],
       [otherSeller, 'escalate', ESCALATE],
       [otherBuyer, 'cancel'],
-      [otherBuyer, 'return-shipment', aReturn],
+      [otherBuyer, 'return-shipment', aReturn()],
       [otherSeller, 'return-received'],
     ];
     for (const [who, action, body] of attempts) {

@@ -292,20 +292,26 @@ describe('shipping and tracking', () => {
     expect(me.body.stats).toMatchObject({ shipments: 1, lateShipments: 1 });
   });
 
-  it('records tracking events oldest first, and DELIVERED moves the order to DELIVERED', async () => {
+  it("records tracking events oldest first; the seller's DELIVERED is a claim, an admin's moves the order to DELIVERED", async () => {
     const { api } = local;
     const { seller, buyer, orderId } = await api.shippedOrder();
     const admin = await api.actor('admin');
-    const t = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
+    const start = Date.now();
+    const t = (minutes: number) => new Date(start + minutes * 60_000).toISOString();
     const second = await api.post(`/v1/orders/${orderId}/tracking-events`, seller, { status: 'OUT_FOR_DELIVERY', location: 'Springfield', occurredAt: t(2) });
     const first = await api.post(`/v1/orders/${orderId}/tracking-events`, admin, { status: 'IN_TRANSIT', occurredAt: t(1) });
     expect([first.status, second.status]).toEqual([201, 201]);
     expect(first.body).toMatchObject({ status: 'IN_TRANSIT', source: 'admin', location: null });
     expect((await api.post(`/v1/orders/${orderId}/tracking-events`, seller, { status: 'DELIVERED', occurredAt: t(3) })).status).toBe(201);
-    const tracking = await api.get<{ items: { status: string }[] }>(`/v1/orders/${orderId}/tracking`, buyer);
-    expect(tracking.body.items.map((event) => event.status)).toEqual(['IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED']);
-    expect((await api.get<OrderBody>(`/v1/orders/${orderId}`, buyer)).body.status).toBe('DELIVERED');
-    const late = await api.post(`/v1/orders/${orderId}/tracking-events`, seller, { status: 'IN_TRANSIT', occurredAt: t(4) });
+    // The seller's own DELIVERED is shown to the buyer as a claim and moves nothing (issue 8, hole 1).
+    const claimed = (await api.get<OrderBody & { deliveryClaimedAt: string | null; deliveredAt: string | null }>(`/v1/orders/${orderId}`, buyer)).body;
+    expect(claimed).toMatchObject({ status: 'SHIPPED', deliveryClaimedAt: t(3), deliveredAt: null });
+    expect((await api.post(`/v1/orders/${orderId}/extend-protection`, buyer)).status).toBe(200);
+    expect((await api.post(`/v1/orders/${orderId}/tracking-events`, admin, { status: 'DELIVERED', occurredAt: t(4) })).status).toBe(201);
+    const tracking = await api.get<{ items: { status: string; source: string }[] }>(`/v1/orders/${orderId}/tracking`, buyer);
+    expect(tracking.body.items.map((event) => `${event.status} ${event.source}`)).toEqual(['IN_TRANSIT admin', 'OUT_FOR_DELIVERY seller', 'DELIVERED seller', 'DELIVERED admin']);
+    expect((await api.get<OrderBody>(`/v1/orders/${orderId}`, buyer)).body).toMatchObject({ status: 'DELIVERED', deliveredAt: t(4) });
+    const late = await api.post(`/v1/orders/${orderId}/tracking-events`, seller, { status: 'IN_TRANSIT', occurredAt: t(5) });
     expect(late.status).toBe(409);
     expect(late.body.code).toBe('ORDER_NOT_IN_TRANSIT');
   });

@@ -52,9 +52,15 @@ export const aReview = (productId: string, overrides: Record<string, unknown> = 
   ...overrides,
 });
 
-/** By default the estimate is 30 days after the platform clock's now (which tests move): in its future, within the 90-day bound. */
+/**
+ * By default the estimate is 30 days after the platform clock's now (which tests move): in its future, within
+ * the 90-day bound. Each shipment gets its own tracking number: one number names one parcel.
+ */
 export const aShipment = (estimatedDeliveryAt?: string) => ({
   carrier: 'UPS',
-  trackingNumber: '1Z999AA10123456784',
+  trackingNumber: aTrackingNumber('1Z'),
   estimatedDeliveryAt: estimatedDeliveryAt ?? new Date(clock.now().getTime() + 30 * 24 * 3600 * 1000).toISOString(),
 });
+
+/** A tracking number no other test uses (the carrier webhook matches shipments by it). */
+export const aTrackingNumber = (prefix = 'TRK'): string => `${prefix}${uniqueId('').replace(/[^A-Za-z0-9]/g, '').toUpperCase()}`;

@@ -8,9 +8,12 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { startLocalHost, type LocalHost } from '../../lib/local/host.js';
 import { contractViolations, matchRoute } from '../../lib/local/response-contract.js';
 import type { Role } from '../../lib/manifest.js';
+import { carrierSignatureHeaders } from '../../lambdas/platform/carriers.js';
+import { clock } from '../../lambdas/platform/clock.js';
+import { env, type CarrierSlug } from '../../lambdas/platform/config.js';
 import { aListing, anOrder, aShipment, uniqueId } from './bodies.js';
 
-export { aListing, anAddress, anOrder, aReview, aShipment, PNG_BYTES, reviewText, uniqueId } from './bodies.js';
+export { aListing, anAddress, anOrder, aReview, aShipment, aTrackingNumber, PNG_BYTES, reviewText, uniqueId } from './bodies.js';
 
 export interface ApiResponse<T = Record<string, unknown>> {
   status: number;
@@ -53,7 +56,7 @@ export class Api {
   async request<T = Record<string, unknown>>(
     method: string,
     path: string,
-    options: { as?: Actor; token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+    options: { as?: Actor; token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string>; signAs?: CarrierSlug } = {},
   ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
     const token = options.token ?? options.as?.token;
@@ -63,6 +66,8 @@ export class Api {
       body = JSON.stringify(options.body);
       headers['content-type'] ??= 'application/json';
     } else if (body !== undefined) headers['content-type'] ??= 'application/json';
+    // A carrier's webhook: signed over the exact bytes sent, with the carrier's key of this run.
+    if (options.signAs) Object.assign(headers, carrierSignatureHeaders(options.signAs, body ?? '', carrierSecretOfThisRun(options.signAs), Math.floor(clock.now().getTime() / 1000)));
     const response = await fetch(`${this.url}${path}`, { method, headers, body });
     const text = await response.text();
     let parsed: unknown = undefined;
@@ -79,6 +84,11 @@ export class Api {
   post = <T = Record<string, unknown>>(path: string, as: Actor | undefined, body?: unknown, headers?: Record<string, string>) =>
     this.request<T>('POST', path, { as, body: body ?? {}, headers });
   put = <T = Record<string, unknown>>(path: string, as: Actor | undefined, body: unknown) => this.request<T>('PUT', path, { as, body });
+
+  /** Carrier events as the carrier sends them, signed by the local host (POST /local/carrier-events/{carrier}). */
+  async carrierEvents<T = { matched: number; unmatched: number; duplicates: number }>(carrier: CarrierSlug, body: unknown): Promise<ApiResponse<T>> {
+    return this.request<T>('POST', `/local/carrier-events/${carrier}`, { body });
+  }
 
   async moveClock(advanceBy: string): Promise<string> {
     const response = await this.request<{ now: string }>('POST', '/local/clock', { body: { advanceBy } });
@@ -203,4 +213,12 @@ export function useLocalApi(): { readonly api: Api } {
     await host?.stop();
   });
   return holder;
+}
+
+/** The key the local host generated for a carrier this run (it shares this process's environment). */
+export function carrierSecretOfThisRun(carrier: CarrierSlug): string {
+  const secrets = JSON.parse(process.env[env.CARRIER_SECRETS] ?? '{}') as Record<string, string>;
+  const secret = secrets[carrier];
+  if (!secret) throw new Error(`no local secret for carrier ${carrier}: is the local host started?`);
+  return secret;
 }

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { functions, routes, splitRouteKey, type RouteSpec } from '../../lib/manifest.js';
+import type { CarrierSlug } from '../../lambdas/platform/config.js';
 
 export interface Problem {
   type: string;
@@ -29,4 +30,7 @@ export const allRoutes = declared.filter(isImplemented);
 
 export const ULID = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
 /** A syntactically valid id of every type, for routes whose path takes one. */
-export const sampleIds = ['ord', 'prd', 'rev', 'dsp', 'cnv', 'upl', 'rfd', 'msg'].map((prefix) => `${prefix}_${ULID}`);
+export const sampleIds = [...['ord', 'prd', 'rev', 'dsp', 'cnv', 'upl', 'rfd', 'msg'].map((prefix) => `${prefix}_${ULID}`), 'ups'];
+
+/** The carrier a signed webhook route speaks for: its `{carrier}` (a sample) or its literal last segment. */
+export const carrierOf = (route: Route): CarrierSlug => (route.path.endsWith('{carrier}') ? 'ups' : (route.path.split('/').at(-1) as CarrierSlug));

@@ -16,6 +16,7 @@ import { ledgerEntity, orderEntity, paymentEntity, trackingEntity } from '../../
 import { productEntity } from '../../lambdas/store/products.js';
 import * as reviews from '../../lambdas/domain/reviews.js';
 import { publicReviewEntity, publicReviewMediaEntity, reportEntity, reviewEntity, reviewGuardEntity, revisionEntity, textClaimEntity, voteEntity } from '../../lambdas/store/reviews.js';
+import { carrierEventEntity, trackingNumberEntity } from '../../lambdas/store/tracking-numbers.js';
 import { uploadEntity, uploadQuotaEntity } from '../../lambdas/store/uploads.js';
 import { sellerProfileEntity, sellerStatsEntity } from '../../lambdas/store/sellers.js';
 import { anOrder, at, T0 } from './order-builder.js';
@@ -110,6 +111,8 @@ const defined: { entity: Pick<Entity<never, never>, 'name' | 'patterns'>; keys: 
   { entity: conversationEntity, keys: [conversationEntity.key(conversation)], indexes: [conversationEntity.indexes(conversation), conversationEntity.indexes(supportCase)] },
   { entity: messageEntity, keys: [messageEntity.key({ conversationId: conversation.conversationId, sentAt: at(8.5), messageId: 'msg_01ARZ3NDEKTSV4RRFFQ69G5FB7' })], indexes: [] },
   { entity: conversationKeyEntity, keys: [conversationKeyEntity.key(conversation)], indexes: [] },
+  { entity: trackingNumberEntity, keys: [trackingNumberEntity.key({ trackingNumber: '1z 999-aa1' })], indexes: [] },
+  { entity: carrierEventEntity, keys: [carrierEventEntity.key({ carrier: 'ups', eventId: 'evt-1' })], indexes: [] },
   { entity: uploadQuotaEntity, keys: [uploadQuotaEntity.key({ userId: 'buyer-1', hour: at(7).slice(0, 13) })], indexes: [] },
 ];
 

@@ -35,7 +35,7 @@ describe('the OpenAPI document', () => {
     for (const [key, spec] of Object.entries(routes)) {
       const { method, path } = splitRouteKey(key);
       const operation = (paths[path] as Record<string, { security?: unknown }> | undefined)?.[method.toLowerCase()];
-      const expected = { none: [], optional: [{}, { bearer: [] }], required: [{ bearer: [] }] }[spec.auth];
+      const expected = { none: [], signed: [], optional: [{}, { bearer: [] }], required: [{ bearer: [] }] }[spec.auth];
       expect(operation?.security, key).toEqual(expected);
     }
   });

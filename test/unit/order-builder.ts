@@ -41,7 +41,7 @@ export class OrderBuilder {
   }
 
   delivered(onDay = 5): this {
-    this.order = orders.recordTrackingEvent(this.order, { status: 'DELIVERED', occurredAt: at(onDay) }, at(onDay)).order;
+    this.order = orders.recordTrackingEvent(this.order, { status: 'DELIVERED', occurredAt: at(onDay) }, at(onDay), 'admin').order;
     return this;
   }
 

@@ -171,22 +171,22 @@ describe('shipping', () => {
 describe('tracking events', () => {
   it('keeps the order SHIPPED for in-transit events and moves it to DELIVERED on delivery', () => {
     const shipped = anOrder().shipped(1).build();
-    expect(orders.recordTrackingEvent(shipped, { status: 'IN_TRANSIT', occurredAt: at(2) }, at(2)).order.status).toBe('SHIPPED');
-    expect(orders.recordTrackingEvent(shipped, { status: 'EXCEPTION', occurredAt: at(2) }, at(2)).order.status).toBe('SHIPPED');
-    const delivered = orders.recordTrackingEvent(shipped, { status: 'DELIVERED', occurredAt: at(4) }, at(4.1)).order;
+    expect(orders.recordTrackingEvent(shipped, { status: 'IN_TRANSIT', occurredAt: at(2) }, at(2), 'admin').order.status).toBe('SHIPPED');
+    expect(orders.recordTrackingEvent(shipped, { status: 'EXCEPTION', occurredAt: at(2) }, at(2), 'admin').order.status).toBe('SHIPPED');
+    const delivered = orders.recordTrackingEvent(shipped, { status: 'DELIVERED', occurredAt: at(4) }, at(4.1), 'admin').order;
     expect(delivered.status).toBe('DELIVERED');
     expect(delivered.deliveredAt).toBe(at(4));
   });
 
   it('refuses events for an order that is not in transit with ORDER_NOT_IN_TRANSIT', () => {
-    expect(refusal(() => orders.recordTrackingEvent(anOrder().build(), { status: 'IN_TRANSIT', occurredAt: T0 }, T0))).toBe('ORDER_NOT_IN_TRANSIT');
-    expect(refusal(() => orders.recordTrackingEvent(anOrder().shipped().delivered().build(), { status: 'DELIVERED', occurredAt: at(6) }, at(6)))).toBe('ORDER_NOT_IN_TRANSIT');
+    expect(refusal(() => orders.recordTrackingEvent(anOrder().build(), { status: 'IN_TRANSIT', occurredAt: T0 }, T0, 'admin'))).toBe('ORDER_NOT_IN_TRANSIT');
+    expect(refusal(() => orders.recordTrackingEvent(anOrder().shipped().delivered().build(), { status: 'DELIVERED', occurredAt: at(6) }, at(6), 'admin'))).toBe('ORDER_NOT_IN_TRANSIT');
   });
 
   it('refuses events from the future or from before the shipment', () => {
     const shipped = anOrder().shipped(1).build();
-    expect(refusal(() => orders.recordTrackingEvent(shipped, { status: 'IN_TRANSIT', occurredAt: at(3) }, at(2)))).toBe('VALIDATION_FAILED');
-    expect(refusal(() => orders.recordTrackingEvent(shipped, { status: 'IN_TRANSIT', occurredAt: at(0.5) }, at(2)))).toBe('VALIDATION_FAILED');
+    expect(refusal(() => orders.recordTrackingEvent(shipped, { status: 'IN_TRANSIT', occurredAt: at(3) }, at(2), 'admin'))).toBe('VALIDATION_FAILED');
+    expect(refusal(() => orders.recordTrackingEvent(shipped, { status: 'IN_TRANSIT', occurredAt: at(0.5) }, at(2), 'admin'))).toBe('VALIDATION_FAILED');
   });
 });
 
@@ -268,7 +268,7 @@ describe('the escrow invariant', () => {
       [(o) => orders.shipOrder(o, { carrier: 'c', trackingNumber: 't', estimatedDeliveryAt: at(9) }, at(1)), (o) => orders.confirmReceipt(o, 'buyer', at(3))],
       [
         (o) => orders.shipOrder(o, { carrier: 'c', trackingNumber: 't', estimatedDeliveryAt: at(9) }, at(1)),
-        (o) => orders.recordTrackingEvent(o, { status: 'DELIVERED', occurredAt: at(4) }, at(4)),
+        (o) => orders.recordTrackingEvent(o, { status: 'DELIVERED', occurredAt: at(4) }, at(4), 'admin'),
         (o) => orders.confirmReceipt(o, 'system', at(61)),
       ],
     ];
@@ -322,7 +322,7 @@ describe('delivery estimates', () => {
   });
 
   it('records when delivery was shown, apart from when the carrier says it happened', () => {
-    const delivered = orders.recordTrackingEvent(anOrder().shipped(1).build(), { status: 'DELIVERED', occurredAt: at(2) }, at(9)).order;
+    const delivered = orders.recordTrackingEvent(anOrder().shipped(1).build(), { status: 'DELIVERED', occurredAt: at(2) }, at(9), 'admin').order;
     expect(delivered).toMatchObject({ deliveredAt: at(2), deliveryRecordedAt: at(9) });
   });
 });
