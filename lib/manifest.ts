@@ -43,7 +43,7 @@ export interface FunctionSpec {
 
 export const functions = {
   operations: { entry: 'lambdas/http/operations.ts', description: 'Health, OpenAPI document and reference page', table: 'none' },
-  sellers: { entry: 'lambdas/http/sellers.ts', description: 'Seller store profiles', table: 'readWrite' },
+  sellers: { entry: 'lambdas/http/sellers.ts', description: 'Seller store profiles and identity verification', table: 'readWrite', signsCursors: true, privateDocuments: 'readWrite' },
   products: { entry: 'lambdas/http/products.ts', description: 'Listings', table: 'readWrite', signsCursors: true },
   orders: { entry: 'lambdas/http/orders.ts', description: 'Orders, shipment, tracking, escrow', table: 'readWrite', signsCursors: true, emits: ['OrderPlaced', 'ReceiptConfirmed'] },
   uploads: { entry: 'lambdas/http/uploads.ts', description: 'Presigned S3 uploads', table: 'readWrite', bucket: { incoming: 'write' } },

@@ -8,7 +8,10 @@ import { decodeCursor, encodeCursor } from '../platform/cursor.js';
 import { newId } from '../platform/ids.js';
 import { getProduct, listingEdit, listSellerProducts, newListing } from '../store/products.js';
 import { getSellerProfile, getSellerWithStats, saveSellerProfile } from '../store/sellers.js';
+import type { Verification } from '../domain/verification.js';
+import { getVerification, sellerVerified } from '../store/verification.js';
 import { runCommand } from './command.js';
+import { isVerified, verificationView } from './verification.js';
 
 export async function saveMyShop(seller: Principal, profile: { storeName: string; country: string }) {
   await saveSellerProfile(seller.userId, profile, clock.nowIso());
@@ -16,16 +19,25 @@ export async function saveMyShop(seller: Principal, profile: { storeName: string
 }
 
 export async function myShop(seller: Principal) {
-  const found = await getSellerWithStats(seller.userId);
+  const [found, verification] = await Promise.all([getSellerWithStats(seller.userId), getVerification(seller.userId)]);
   if (!found) throw notFound('Seller', seller.userId);
   const now = clock.nowIso();
-  return { ...publicProfile(found.profile, now), updatedAt: found.profile.updatedAt, stats: totalStats(found.months) };
+  return {
+    ...publicProfile(found.profile, now),
+    badges: badgesOf(verification),
+    updatedAt: found.profile.updatedAt,
+    stats: totalStats(found.months),
+    verification: await verificationView(verification),
+  };
 }
 
+/** The badges this issue awards: VERIFIED once the identity is verified (the reputation badges join them). */
+const badgesOf = (verification: Verification | undefined): string[] => (isVerified(verification) ? ['VERIFIED'] : []);
+
 export async function publicShop(sellerId: string) {
-  const profile = await getSellerProfile(sellerId);
+  const [profile, verification] = await Promise.all([getSellerProfile(sellerId), getVerification(sellerId)]);
   if (!profile) throw notFound('Seller', sellerId);
-  return publicProfile(profile, clock.nowIso());
+  return { ...publicProfile(profile, clock.nowIso()), badges: badgesOf(verification) };
 }
 
 export async function createMyListing(seller: Principal, input: ListingInput) {
@@ -34,9 +46,12 @@ export async function createMyListing(seller: Principal, input: ListingInput) {
     load: async () => undefined,
     decide: (_nothing, now) => {
       const created = createListing(newId('prd'), seller.userId, input, now);
-      return { writes: newListing(created), result: created };
+      return { writes: [...newListing(created), sellerVerified(seller.userId)], result: created };
     },
-    refusals: { shopExists: new DomainError('SELLER_PROFILE_REQUIRED', 'Create your shop profile (PUT /v1/sellers/me) before listing products.') },
+    refusals: {
+      shopExists: new DomainError('SELLER_PROFILE_REQUIRED', 'Create your shop profile (PUT /v1/sellers/me) before listing products.'),
+      sellerVerified: new DomainError('SELLER_NOT_VERIFIED', 'Only sellers with a verified identity list products: submit POST /v1/sellers/me/verification and wait for the decision.'),
+    },
   });
   return productView(product, 'owner');
 }

@@ -191,19 +191,23 @@ describe('least privilege', () => {
     }
   });
 
-  // The key layout the uploads code writes: client posts, platform copies, identity documents.
-  const prefixes = { incoming: '/incoming/*', owned: '/owned/*', privateDocuments: '/private/kyc/*' } as const;
+  // The key layout the uploads code writes: client posts per purpose, platform copies, identity documents.
+  const prefixes = { incoming: '/incoming/*', owned: '/owned/*', privateDocuments: '/private/kyc/*', incomingKyc: '/incoming/kyc/*' } as const;
+  const publicIncoming = ['/incoming/review-media/*', '/incoming/dispute-evidence/*', '/incoming/listing-images/*', '/incoming/messages/*'] as const;
   const actionsFor = { read: ['s3:GetObject'], write: ['s3:PutObject'], readWrite: ['s3:GetObject', 's3:PutObject'] } as const;
 
   it('grants media objects per prefix exactly as the manifest declares, never the whole bucket', () => {
     for (const name of functionNames) {
       const spec = specOf(name);
       const expected: Record<string, string[]> = {};
-      for (const prefix of ['incoming', 'owned'] as const) {
-        const access = spec.bucket?.[prefix];
-        if (access) expected[prefixes[prefix]] = [...actionsFor[access]].sort();
+      const incoming = spec.bucket?.incoming;
+      if (incoming === 'write') expected[prefixes.incoming] = [...actionsFor.write];
+      else if (incoming) for (const objects of publicIncoming) expected[objects] = [...actionsFor[incoming]].sort();
+      if (spec.bucket?.owned) expected[prefixes.owned] = [...actionsFor[spec.bucket.owned]].sort();
+      if (spec.privateDocuments) {
+        expected[prefixes.privateDocuments] = [...actionsFor[spec.privateDocuments]].sort();
+        expected[prefixes.incomingKyc] = ['s3:GetObject'];
       }
-      if (spec.privateDocuments) expected[prefixes.privateDocuments] = [...actionsFor[spec.privateDocuments]].sort();
       expect(objectGrants(name), name).toEqual(expected);
       const reads = Object.values(expected).some((actions) => actions.includes('s3:GetObject'));
       expect(allowedActions(name).includes('s3:ListBucket'), `${name} may list (a missing key answers 404) only if it reads`).toBe(reads);
@@ -211,17 +215,25 @@ describe('least privilege', () => {
     }
   });
 
-  it('keeps identity documents unreadable by every function: none adopts them until seller verification does', () => {
-    for (const name of functionNames) expect(objectGrants(name)[prefixes.privateDocuments], name).toBeUndefined();
+  it('lets only seller verification reach identity documents, as posted (incoming/kyc/) or as copied (private/kyc/)', () => {
+    const readers = functionNames.filter((name) => objectGrants(name)[prefixes.privateDocuments] || objectGrants(name)[prefixes.incomingKyc]);
+    expect(readers).toEqual(['sellers']);
+    expect(objectGrants('sellers')).toEqual({ [prefixes.privateDocuments]: ['s3:GetObject', 's3:PutObject'], [prefixes.incomingKyc]: ['s3:GetObject'] });
   });
 
   it('lets readers of media read the platform copies only, never what clients posted', () => {
     expect(objectGrants('reviews')).toEqual({ [prefixes.owned]: ['s3:GetObject'] });
   });
 
-  it('lets the functions that adopt uploads read client posts and write only platform copies', () => {
-    // Dispute evidence is checked and copied when a dispute names it (services/uploads.ts adoptUploads).
-    expect(objectGrants('disputes')).toEqual({ [prefixes.incoming]: ['s3:GetObject'], [prefixes.owned]: ['s3:GetObject', 's3:PutObject'] });
+  it('lets the functions that adopt uploads read the client posts of public purposes and write only platform copies', () => {
+    // Dispute evidence is checked and copied when a dispute names it (services/uploads.ts adoptUploads);
+    // the grants name each public purpose, so no wildcard reaches incoming/kyc/.
+    for (const name of ['disputes', 'moderationWorker'] as const) {
+      const grants = objectGrants(name);
+      expect(Object.keys(grants).filter((objects) => objects.startsWith('/incoming/')).sort(), name).toEqual([...publicIncoming].sort());
+      expect(grants[prefixes.incomingKyc], name).toBeUndefined();
+      expect(grants[prefixes.incoming], name).toBeUndefined();
+    }
     expect(objectGrants('uploads')).toEqual({ [prefixes.incoming]: ['s3:PutObject'] });
   });
 });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { startLocalHost, type LocalHost } from '../../lib/local/host.js';
 import { contractViolations, matchRoute } from '../../lib/local/response-contract.js';
 import type { Role } from '../../lib/manifest.js';
-import { aListing, anOrder, aShipment, uniqueId } from './bodies.js';
+import { aListing, anOrder, aShipment, PNG_BYTES, uniqueId } from './bodies.js';
 
 export { aListing, anAddress, anOrder, aReview, aShipment, PNG_BYTES, reviewText, uniqueId } from './bodies.js';
 
@@ -103,9 +103,20 @@ export class Api {
 
   // ---- Builders: a seller with a store and a listing, a buyer with an order in a given state. ----
 
+  /** A seller with a shop whose identity an admin verified, through the real paths (DOMAIN.md: only they list). */
+  async verifiedSeller(seller?: Actor): Promise<Actor> {
+    const actor = seller ?? (await this.actor('seller'));
+    expect((await this.put('/v1/sellers/me', actor, { storeName: `Store ${actor.userId}`.slice(0, 80), country: 'US' })).status).toBe(200);
+    const document = await this.upload(actor, PNG_BYTES, { purpose: 'kyc-document' });
+    const submitted = await this.post('/v1/sellers/me/verification', actor, { legalName: 'Sam Seller', documents: [document] });
+    expect(submitted.status, submitted.text).toBe(202);
+    const approved = await this.post(`/v1/admin/sellers/${actor.userId}/verification`, await this.actor('admin'), { decision: 'APPROVE' });
+    expect(approved.status, approved.text).toBe(200);
+    return actor;
+  }
+
   async sellerWithListing(overrides: Record<string, unknown> = {}): Promise<{ seller: Actor; productId: string; product: Record<string, unknown> }> {
-    const seller = await this.actor('seller');
-    expect((await this.put('/v1/sellers/me', seller, { storeName: `Store ${seller.userId}`.slice(0, 80), country: 'US' })).status).toBe(200);
+    const seller = await this.verifiedSeller();
     const created = await this.post('/v1/products', seller, aListing(overrides));
     expect(created.status, created.text).toBe(201);
     return { seller, productId: String(created.body.productId), product: created.body };

@@ -16,6 +16,8 @@ import * as reviews from '../../lambdas/domain/reviews.js';
 import { publicReviewEntity, publicReviewMediaEntity, reportEntity, reviewEntity, reviewGuardEntity, revisionEntity, textClaimEntity, voteEntity } from '../../lambdas/store/reviews.js';
 import { uploadEntity, uploadQuotaEntity } from '../../lambdas/store/uploads.js';
 import { sellerProfileEntity, sellerStatsEntity } from '../../lambdas/store/sellers.js';
+import { verificationEntity } from '../../lambdas/store/verification.js';
+import { submitVerification } from '../../lambdas/domain/verification.js';
 import { anOrder, at, T0 } from './order-builder.js';
 
 /**
@@ -77,6 +79,7 @@ const written = reviews.createReview({
 const review = reviews.applyModeration(written, 1, 'PUBLISHED', [], at(7.1)) ?? written;
 const projection = reviews.publicReviewOf(review);
 if (!projection) throw new Error('the published review has no public projection');
+const pendingVerification = submitVerification(undefined, 'seller-1', { legalName: 'Sam Seller', documents: [] }, T0);
 const counters = { ratingCount: 0, ratingSum: 0, ratingH1: 0, ratingH2: 0, ratingH3: 0, ratingH4: 0, ratingH5: 0, ratingWithMedia: 0 };
 
 /** Each defined entity with keys (and index keys) its builders make from real data. */
@@ -87,6 +90,7 @@ const defined: { entity: Pick<Entity<never, never>, 'name' | 'patterns'>; keys: 
   { entity: paymentEntity, keys: [paymentEntity.key({ paymentReference: order.paymentReference })], indexes: [] },
   { entity: productEntity, keys: [productEntity.key(listing)], indexes: [productEntity.indexes({ ...listingAttributes, ...counters })] },
   { entity: sellerProfileEntity, keys: [sellerProfileEntity.key({ sellerId: 'seller-1' })], indexes: [] },
+  { entity: verificationEntity, keys: [verificationEntity.key({ sellerId: 'seller-1' })], indexes: [verificationEntity.indexes(pendingVerification)] },
   { entity: sellerStatsEntity, keys: [sellerStatsEntity.key({ sellerId: 'seller-1', month: '2026-01' })], indexes: [] },
   { entity: idempotencyEntity, keys: [idempotencyEntity.key({ userId: 'buyer-1', idempotencyKey: 'checkout-1' })], indexes: [] },
   { entity: disputeEntity, keys: [disputeEntity.key(dispute)], indexes: [disputeEntity.indexes(dispute), disputeEntity.indexes(escalated)] },
