@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { RESTRICTIONS } from '../domain/penalties.js';
 import { VERIFICATION_STATUSES } from '../domain/verification.js';
 import { CountryCode, ListQuery, Timestamp, UserId, described, idParam, page, text } from './shared.js';
 
@@ -39,6 +40,26 @@ export const PendingVerification = described(z.extend(Verification, { sellerId: 
 export const PendingVerificationPage = page(PendingVerification, 'PendingVerificationPage');
 export const AdminSellersQuery = z.extend(ListQuery, { verification: z._default(z.enum(['PENDING']), 'PENDING') });
 
+export const PenaltyInput = described(z.strictObject({ points: z.int().check(z.minimum(1), z.maximum(48)), reason: text(3, 500) }), { id: 'PenaltyInput' });
+
+export const SellerPenalties = described(
+  z.object({
+    points: described(z.int(), { description: 'Points counting now (rolling 365 days).' }),
+    entries: z.array(
+      z.object({
+        entryId: z.string(),
+        points: z.int(),
+        reason: z.string(),
+        source: z.union([z.object({ kind: z.literal('ADMIN'), adminId: z.string() }), z.object({ kind: z.literal('LISTING_REJECTION'), productId: z.string() })]),
+        createdAt: Timestamp,
+        expiresAt: Timestamp,
+      }),
+    ),
+    restrictions: z.array(z.object({ code: z.enum(RESTRICTIONS), until: z.nullable(Timestamp), means: z.string() })),
+  }),
+  { id: 'SellerPenalties' },
+);
+
 export const PublicSellerProfile = described(
   z.object({
     sellerId: z.string(),
@@ -61,6 +82,7 @@ export const OwnSellerProfile = described(
       sellerCancellations: z.int(),
     }),
     verification: Verification,
+    penalties: SellerPenalties,
   }),
   { id: 'OwnSellerProfile' },
 );

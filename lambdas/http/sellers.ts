@@ -1,6 +1,7 @@
 import { sellerRoutes } from '../../lib/routes/sellers.js';
 import { httpFunction } from '../platform/http.js';
 import { myShop, publicShop, saveMyShop } from '../services/catalog.js';
+import { addPenalty } from '../services/penalties.js';
 import { decideSellerVerification, pendingVerifications, submitMyVerification } from '../services/verification.js';
 
 export const handler = httpFunction(sellerRoutes, {
@@ -10,4 +11,5 @@ export const handler = httpFunction(sellerRoutes, {
   'GET /v1/sellers/{sellerId}': async ({ path }) => ({ body: await publicShop(path.sellerId) }),
   'GET /v1/admin/sellers': async ({ query }) => ({ body: await pendingVerifications(query) }),
   'POST /v1/admin/sellers/{sellerId}/verification': async ({ principal, path, body }) => ({ body: await decideSellerVerification(principal, path.sellerId, body) }),
+  'POST /v1/admin/sellers/{sellerId}/penalties': async ({ principal, path, body }) => ({ body: await addPenalty(principal, path.sellerId, body) }),
 });

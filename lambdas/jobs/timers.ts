@@ -15,6 +15,8 @@ import { addMs } from '../domain/time.js';
 import { businessEvent } from '../platform/business-events.js';
 import { clock } from '../platform/clock.js';
 import { logger } from '../platform/logger.js';
+import { retryListingReview } from '../services/listing-review.js';
+import { expirePenalty } from '../services/penalties.js';
 import { retryModeration } from '../services/moderation.js';
 import { confirmReceipt } from '../services/orders.js';
 import { closeReturnWindow, closeReviewWindow } from '../store/orders.js';
@@ -36,6 +38,8 @@ const fireByKind: Record<TimerKind, (timer: Timer) => Promise<unknown>> = {
   DISPUTE_DEADLINE: (timer) => fireDeadline(timer),
   CASE_FILE: (timer) => retryCaseFile(timer),
   REFUND_PROGRESS: (timer) => progressRefund(timer),
+  LISTING_REVIEW: (timer) => retryListingReview(timer),
+  PENALTY_EXPIRY: (timer) => expirePenalty(timer),
 };
 
 /** Applies a due timer's rule: the service of its kind, which settles or moves the timer in its own transaction. */

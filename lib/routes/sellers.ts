@@ -13,4 +13,5 @@ export const sellerRoutes = {
   'GET /v1/sellers/{sellerId}': { fn: 'sellers', tag: 'Sellers', summary: 'Public seller profile', auth: 'none', path: sellers.SellerPathParams, success: { status: 200, body: sellers.PublicSellerProfile } },
   'GET /v1/admin/sellers': { fn: 'sellers', tag: 'Admin', summary: 'Identity verifications waiting for a decision, oldest first', auth: 'required', roles: admin, query: sellers.AdminSellersQuery, success: { status: 200, body: sellers.PendingVerificationPage } },
   'POST /v1/admin/sellers/{sellerId}/verification': { fn: 'sellers', tag: 'Admin', summary: "Decide a seller's identity verification", auth: 'required', roles: admin, path: sellers.SellerPathParams, body: sellers.VerificationDecision, success: { status: 200, body: sellers.Verification } },
+  'POST /v1/admin/sellers/{sellerId}/penalties': { fn: 'sellers', tag: 'Admin', summary: 'Add penalty points to a seller', auth: 'required', roles: admin, path: sellers.SellerPathParams, body: sellers.PenaltyInput, success: { status: 200, body: sellers.SellerPenalties } },
 } as const satisfies Record<string, RouteSpec>;

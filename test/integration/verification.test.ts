@@ -68,7 +68,7 @@ describe('identity verification', () => {
     expect(again.body).toMatchObject({ status: 'PENDING', legalName: 'Samantha Seller', reasons: [] });
     expect((await api.post(`/v1/admin/sellers/${seller.userId}/verification`, admin, { decision: 'APPROVE' })).status).toBe(200);
     expect((await api.get<{ badges: string[] }>(`/v1/sellers/${seller.userId}`)).body.badges).toEqual(['VERIFIED']);
-    expect((await api.post('/v1/products', seller, aListing())).status).toBe(201);
+    expect((await api.post('/v1/products', seller, aListing({ images: [await api.listingImage(seller)] }))).status).toBe(201);
     // Decided once: there is nothing left to decide, and nothing to resubmit.
     expect((await api.post(`/v1/admin/sellers/${seller.userId}/verification`, admin, { decision: 'REJECT', reasons: ['Changed my mind'] })).body.code).toBe('NOTHING_TO_DECIDE');
     expect((await submit(seller)).body).toMatchObject({ code: 'ALREADY_VERIFIED' });

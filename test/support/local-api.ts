@@ -115,11 +115,28 @@ export class Api {
     return actor;
   }
 
+  /** A listing photo uploaded by the seller, real PNG bytes. */
+  async listingImage(seller: Actor): Promise<string> {
+    return this.upload(seller, PNG_BYTES, { purpose: 'listing-image' });
+  }
+
+  /** Submits a listing (with a freshly uploaded photo unless `images` is given) and lets the listing-review worker decide it. */
+  async reviewedListing(seller: Actor, overrides: Record<string, unknown> = {}): Promise<{ productId: string; product: Record<string, unknown> }> {
+    const images = overrides.images ?? [await this.listingImage(seller)];
+    const created = await this.post('/v1/products', seller, aListing({ ...overrides, images }));
+    expect(created.status, created.text).toBe(201);
+    const productId = String(created.body.productId);
+    await this.drainQueues();
+    const reviewed = await this.get(`/v1/products/${productId}`, seller);
+    return { productId, product: reviewed.body };
+  }
+
+  /** A verified seller with an approved listing (through verification and the listing-review worker). */
   async sellerWithListing(overrides: Record<string, unknown> = {}): Promise<{ seller: Actor; productId: string; product: Record<string, unknown> }> {
     const seller = await this.verifiedSeller();
-    const created = await this.post('/v1/products', seller, aListing(overrides));
-    expect(created.status, created.text).toBe(201);
-    return { seller, productId: String(created.body.productId), product: created.body };
+    const { productId, product } = await this.reviewedListing(seller, overrides);
+    expect(product.status, JSON.stringify(product.review)).toBe('APPROVED');
+    return { seller, productId, product };
   }
 
   async placedOrder(options: { quantity?: number; listing?: Record<string, unknown> } = {}) {
