@@ -228,7 +228,7 @@ describe('least privilege', () => {
   it('lets the functions that adopt uploads read the client posts of public purposes and write only platform copies', () => {
     // Dispute evidence is checked and copied when a dispute names it (services/uploads.ts adoptUploads);
     // the grants name each public purpose, so no wildcard reaches incoming/kyc/.
-    for (const name of ['disputes', 'moderationWorker'] as const) {
+    for (const name of ['disputes', 'moderationWorker', 'listingReviewWorker'] as const) {
       const grants = objectGrants(name);
       expect(Object.keys(grants).filter((objects) => objects.startsWith('/incoming/')).sort(), name).toEqual([...publicIncoming].sort());
       expect(grants[prefixes.incomingKyc], name).toBeUndefined();
@@ -338,6 +338,18 @@ describe('workers and jobs', () => {
   it('bounds the timer shard workers by the event source, as the manifest declares', () => {
     api.hasResourceProperties('AWS::Lambda::EventSourceMapping', { FunctionName: Match.anyValue(), BatchSize: 1, ScalingConfig: { MaximumConcurrency: 16 } });
     expect(workers.find((worker) => worker.queue === 'timerShards')).toMatchObject({ fn: 'timerShardWorker', batchSize: 1, maxConcurrency: 16 });
+  });
+
+  it('delivers the listing-review queue to its own worker, with partial batch failures and a DLQ after 5 receives', () => {
+    const stateful = Template.fromStack(aftersale.stateful);
+    const queueId = aftersale.stateful.getLogicalId(aftersale.stateful.queues.listingReview.queue.node.defaultChild as CfnElement);
+    const dlqId = aftersale.stateful.getLogicalId(aftersale.stateful.queues.listingReview.deadLetterQueue.node.defaultChild as CfnElement);
+    expect(stateful.findResources('AWS::SQS::Queue')[queueId]?.Properties).toMatchObject({ RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: 5 } });
+    const mappings = Object.values(resources('AWS::Lambda::EventSourceMapping')).filter((mapping) => JSON.stringify(mapping.Properties['FunctionName']).includes(aliasId('listingReviewWorker')));
+    expect(mappings.map((mapping) => mapping.Properties)).toEqual([expect.objectContaining({ BatchSize: 5, FunctionResponseTypes: ['ReportBatchItemFailures'] })]);
+    // Only the functions that ask for a review (and the outbox retries) may send to it.
+    const senders = functionNames.filter((name) => (specOf(name).sendsTo as readonly string[] | undefined)?.includes('listingReview'));
+    expect(senders.sort()).toEqual(['products', 'timerShardWorker']);
   });
 
   it('gives each worker queue a visibility timeout of at least 6× its worker timeout (AWS guidance for SQS event sources)', () => {
