@@ -3,18 +3,18 @@
  * queue of listings the automated review left to a person (services/listing-review.ts decides the rest).
  */
 import { DomainError, notFound } from '../domain/errors.js';
+import { isRestricted, type Standing } from '../domain/penalties.js';
 import { createListing, decideByAdmin, editListing, isListed, keepReviewedImages, productView, type ListingImage, type ListingInput, type Product, type ProductViewer } from '../domain/products.js';
 import type { Principal } from '../platform/auth.js';
+import { clock } from '../platform/clock.js';
 import { decodeCursor, encodeCursor } from '../platform/cursor.js';
 import { newId } from '../platform/ids.js';
 import { isOwnedKey, presignDownload } from '../store/files.js';
+import { getStanding, sellerMayList } from '../store/penalties.js';
 import { getProduct, listingEdit, listNeedsHuman, listSellerProducts, newListing } from '../store/products.js';
 import { claimUploads } from '../store/uploads.js';
 import { getVerification, sellerVerified } from '../store/verification.js';
 import { runCommand } from './command.js';
-import { isRestricted, type Standing } from '../domain/penalties.js';
-import { clock } from '../platform/clock.js';
-import { getStanding, sellerMayList } from '../store/penalties.js';
 import { listingReviewOutbox, listingReviewRequest } from './listing-review.js';
 import { rejectionPenaltyWrites, restrictedError } from './penalties.js';
 import { claimRefusals, resolveUploads } from './uploads.js';
