@@ -50,6 +50,23 @@ describe('penalty points', () => {
     expect((await penaltiesOf(seller)).points).toBe(4);
   });
 
+  it('counts an admin\'s rejections of a listing like the worker\'s', async () => {
+    const { api } = local;
+    const seller = await api.verifiedSeller();
+    const admin = await api.actor('admin');
+    const branded = aListing({ images: [await api.listingImage(seller)], title: 'Sony wireless headphones', category: 'audio' });
+    const { productId } = await api.reviewedListing(seller, branded);
+    for (let rejection = 1; rejection <= 3; rejection++) {
+      if (rejection > 1) {
+        expect((await api.put(`/v1/products/${productId}`, seller, branded)).status).toBe(200);
+        await api.drainQueues();
+      }
+      const rejected = await api.post(`/v1/admin/products/${productId}/decision`, admin, { decision: 'REJECT', reasons: ['No proof you may sell this brand'] });
+      expect(rejected.status, rejected.text).toBe(200);
+      expect((await penaltiesOf(seller)).points).toBe(rejection < 3 ? 0 : 2);
+    }
+  });
+
   it('at 12 points refuses new listings for 7 days with SELLER_RESTRICTED, explained in the seller\'s view', async () => {
     const { api } = local;
     const seller = await api.verifiedSeller();
