@@ -47,8 +47,9 @@ export interface FunctionSpec {
 
 export const functions = {
   operations: { entry: 'lambdas/http/operations.ts', description: 'Health, OpenAPI document and reference page', table: 'none' },
-  sellers: { entry: 'lambdas/http/sellers.ts', description: 'Seller store profiles', table: 'readWrite' },
-  products: { entry: 'lambdas/http/products.ts', description: 'Listings', table: 'readWrite', signsCursors: true },
+  sellers: { entry: 'lambdas/http/sellers.ts', description: 'Seller store profiles and identity verification', table: 'readWrite', signsCursors: true, privateDocuments: 'readWrite' },
+  products: { entry: 'lambdas/http/products.ts', description: 'Listings and their review queue', table: 'readWrite', signsCursors: true, bucket: { owned: 'read' }, sendsTo: ['listingReview'] },
+  listingReviewWorker: { entry: 'lambdas/workers/listing-review.ts', description: 'Reviews listing submissions: rules, images by their bytes, penalty points', table: 'readWrite', bucket: { incoming: 'read', owned: 'readWrite' }, timeoutSeconds: 30 },
   orders: { entry: 'lambdas/http/orders.ts', description: 'Orders, shipment, tracking, escrow', table: 'readWrite', signsCursors: true, emits: ['OrderPlaced', 'ReceiptConfirmed', 'RefundIssued'] },
   uploads: { entry: 'lambdas/http/uploads.ts', description: 'Presigned S3 uploads', table: 'readWrite', bucket: { incoming: 'write' } },
   reviews: { entry: 'lambdas/http/reviews.ts', description: 'Reviews, replies, votes, reports and their moderation queue', table: 'readWrite', signsCursors: true, bucket: { owned: 'read' }, sendsTo: ['moderation'], emits: ['ReviewPublished'] },
@@ -58,7 +59,7 @@ export const functions = {
   carrierEvents: { entry: 'lambdas/http/carrier-events.ts', description: 'Signed carrier tracking webhooks: proof of delivery for orders and returns', table: 'readWrite', carrierSecrets: 'read', timeoutSeconds: 30 },
   caseFileWorker: { entry: 'lambdas/workers/case-file.ts', description: 'Builds the case file of an escalated dispute and proposes a decision', table: 'readWrite', timeoutSeconds: 30 },
   timersJob: { entry: 'lambdas/jobs/timers.ts', description: 'Plans the timer sweep: the timer lag, and one work item per shard of the due index', table: 'read', sendsTo: ['timerShards'], timeoutSeconds: 60, reservedConcurrency: 1 },
-  timerShardWorker: { entry: 'lambdas/workers/timer-shard.ts', description: 'Fires the due timers of one shard: auto-confirm, auto-cancel, windows, dispute deadlines, refunds, outbox retries', table: 'readWrite', sendsTo: ['moderation', 'disputes'], emits: ['ReceiptConfirmed', 'DisputeEscalated', 'RefundIssued', 'TimerParked', 'OrderAutoCancelled', 'ArbitrationOverdue'], timeoutSeconds: 120 },
+  timerShardWorker: { entry: 'lambdas/workers/timer-shard.ts', description: 'Fires the due timers of one shard: auto-confirm, auto-cancel, windows, dispute deadlines, refunds, outbox retries, listing-review retries, penalty expiry', table: 'readWrite', sendsTo: ['moderation', 'disputes', 'listingReview'], emits: ['ReceiptConfirmed', 'DisputeEscalated', 'RefundIssued', 'TimerParked', 'OrderAutoCancelled', 'ArbitrationOverdue'], timeoutSeconds: 120 },
 } as const satisfies Record<string, FunctionSpec>;
 export type FunctionName = keyof typeof functions;
 
@@ -66,6 +67,7 @@ export type FunctionName = keyof typeof functions;
 export const queues = {
   moderation: { description: 'Reviews and replies awaiting automated moderation', visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
   disputes: { description: 'Escalated disputes awaiting a case file', visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
+  listingReview: { description: 'Listing submissions awaiting the automated review', visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
   timerShards: { description: 'Shards of the due-timer index a sweep has to fire', visibilityTimeoutSeconds: 720, maxReceiveCount: 5 },
 } as const;
 export type QueueName = keyof typeof queues;
@@ -81,6 +83,7 @@ export interface WorkerSpec {
 export const workers: readonly WorkerSpec[] = [
   { queue: 'moderation', fn: 'moderationWorker', batchSize: 10 },
   { queue: 'disputes', fn: 'caseFileWorker', batchSize: 5 },
+  { queue: 'listingReview', fn: 'listingReviewWorker', batchSize: 5 },
   // One shard per invocation; the concurrency bounds the table's write rate (docs/scale.md).
   { queue: 'timerShards', fn: 'timerShardWorker', batchSize: 1, maxConcurrency: 16 },
 ];

@@ -10,7 +10,7 @@
  *   4. timers sweep against open disputes, not-due ones seeded (bench/dispute-sweep.ts), and against
  *      unshipped orders, not-due ship-by timers seeded (bench/ship-by-sweep.ts)
  *   5. a product's review page at 10 and 10,000 reviews, seeded (bench/review-scale.ts)
- *   6. moderation worker throughput (bench/moderation.ts)
+ *   6. moderation worker throughput (bench/moderation.ts), listing-review worker throughput (bench/listing-review.ts)
  *   7. local HTTP throughput (bench/throughput.ts; skipped with --quick)
  *   8. cost per million requests of a stated mix at AWS list prices, from the units of 2 (bench/cost.ts)
  *   9. timers at scale: 10,000 due timers fired by the sharded sweep, with 0 and 10,000 not due
@@ -39,6 +39,7 @@ import { measureMessagingScale, messagingScaleSection } from './bench/messaging-
 import { disputeSweepSection, measureDisputeSweep } from './bench/dispute-sweep.js';
 import { measureShipBySweep, shipBySweepSection } from './bench/ship-by-sweep.js';
 import { costSection, measureRouteCosts } from './bench/dynamo-costs.js';
+import { listingReviewSection, measureListingReview } from './bench/listing-review.js';
 import { measureModeration, moderationSection } from './bench/moderation.js';
 import { countUnits } from './bench/recorder.js';
 import { renderSection, writeBetweenMarkers, type Section } from './bench/report.js';
@@ -51,8 +52,8 @@ import { measureThroughput, throughputSection } from './bench/throughput.js';
 const quick = process.argv.includes('--quick');
 const root = fileURLToPath(new URL('..', import.meta.url));
 const settings = quick
-  ? { coldStartRuns: 3, notDue: 100, due: 10, reviews: 1_000, notDueDisputes: 1_000, moderated: 200, dueTimers: 1_000, notDueTimers: 1_000, throughput: undefined }
-  : { coldStartRuns: 5, notDue: 1_000, due: 10, reviews: 10_000, notDueDisputes: 10_000, moderated: 500, dueTimers: 10_000, notDueTimers: 10_000, throughput: { clients: 10, seconds: 5 } };
+  ? { coldStartRuns: 3, notDue: 100, due: 10, reviews: 1_000, notDueDisputes: 1_000, moderated: 200, reviewedListings: 50, dueTimers: 1_000, notDueTimers: 1_000, throughput: undefined }
+  : { coldStartRuns: 5, notDue: 1_000, due: 10, reviews: 10_000, notDueDisputes: 10_000, moderated: 500, reviewedListings: 200, dueTimers: 10_000, notDueTimers: 10_000, throughput: { clients: 10, seconds: 5 } };
 
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
@@ -89,6 +90,8 @@ try {
   const moderation = await measureModeration(host, client, { reviews: settings.moderated });
   progress(`  built in ${(moderation.buildOrdersSeconds + moderation.writeReviews.seconds).toFixed(1)} s, drained in ${moderation.drain.seconds.toFixed(1)} s`);
   // 100,000 due timers take minutes here: `npx tsx scripts/bench/timer-scale.ts --full` measures them alone.
+  progress(`listing-review worker: ${settings.reviewedListings} listings`);
+  const listingReview = await measureListingReview(host, client, { listings: settings.reviewedListings });
   progress(`timers at scale: ${settings.dueTimers} due timers with 0 and ${settings.notDueTimers} not due`);
   const timerScale = await measureTimerScale(host, { due: [settings.dueTimers], notDue: settings.notDueTimers, progress });
   progress(`messaging pages with 10 and ${settings.reviews} messages and conversations (seeding)`);
@@ -104,6 +107,7 @@ try {
     shipBySweepSection(shipBySweep),
     reviewScaleSection(reviewScale),
     moderationSection(moderation),
+    listingReviewSection(listingReview),
     timerScaleSection(timerScale),
     messagingScaleSection(messagingScale),
   );

@@ -1,9 +1,64 @@
 import * as z from 'zod/mini';
-import { CountryCode, Timestamp, UserId, described, text } from './shared.js';
+import { RESTRICTIONS } from '../domain/penalties.js';
+import { VERIFICATION_STATUSES } from '../domain/verification.js';
+import { CountryCode, ListQuery, Timestamp, UserId, described, idParam, page, text } from './shared.js';
 
 export const PutSellerProfile = described(z.strictObject({ storeName: text(2, 80), country: CountryCode }), { id: 'PutSellerProfile' });
 
 export const SellerPathParams = z.strictObject({ sellerId: UserId });
+
+export const SubmitVerification = described(
+  z.strictObject({
+    legalName: text(2, 200),
+    documents: described(z.array(idParam('upl')).check(z.minLength(1), z.maxLength(5)), { description: 'kyc-document uploads (JPEG, PNG or PDF).' }),
+  }),
+  { id: 'SubmitVerification' },
+);
+
+export const VerificationDecision = described(
+  z.strictObject({ decision: z.enum(['APPROVE', 'REJECT']), reasons: z.optional(z.array(text(1, 500)).check(z.maxLength(10))) }),
+  { id: 'VerificationDecision' },
+);
+
+export const Verification = described(
+  z.object({
+    status: z.enum(['NOT_SUBMITTED', ...VERIFICATION_STATUSES]),
+    legalName: z.optional(z.string()),
+    reasons: z.array(z.string()),
+    submittedAt: z.optional(Timestamp),
+    decidedAt: z.optional(z.nullable(Timestamp)),
+    /** The admin who decided. */
+    decidedBy: z.optional(z.nullable(z.string())),
+    documents: described(z.array(z.object({ uploadId: z.string(), contentType: z.string(), url: z.string(), expiresAt: Timestamp })), {
+      description: 'Short-lived links to the private documents, for the seller and admins only.',
+    }),
+  }),
+  { id: 'Verification' },
+);
+
+export const PendingVerification = described(z.extend(Verification, { sellerId: z.string() }), { id: 'PendingVerification' });
+export const PendingVerificationPage = page(PendingVerification, 'PendingVerificationPage');
+export const AdminSellersQuery = z.extend(ListQuery, { verification: z._default(z.enum(['PENDING']), 'PENDING') });
+
+export const PenaltyInput = described(z.strictObject({ points: z.int().check(z.minimum(1), z.maximum(48)), reason: text(3, 500) }), { id: 'PenaltyInput' });
+
+export const SellerPenalties = described(
+  z.object({
+    points: described(z.int(), { description: 'Points counting now (rolling 365 days).' }),
+    entries: z.array(
+      z.object({
+        entryId: z.string(),
+        points: z.int(),
+        reason: z.string(),
+        source: z.union([z.object({ kind: z.literal('ADMIN'), adminId: z.string() }), z.object({ kind: z.literal('LISTING_REJECTION'), productId: z.string() })]),
+        createdAt: Timestamp,
+        expiresAt: Timestamp,
+      }),
+    ),
+    restrictions: z.array(z.object({ code: z.enum(RESTRICTIONS), until: z.nullable(Timestamp), means: z.string() })),
+  }),
+  { id: 'SellerPenalties' },
+);
 
 export const PublicSellerProfile = described(
   z.object({
@@ -12,6 +67,7 @@ export const PublicSellerProfile = described(
     country: z.string(),
     memberSince: Timestamp,
     yearsActive: z.int(),
+    badges: described(z.array(z.string()), { description: 'VERIFIED once the identity is verified.' }),
   }),
   { id: 'PublicSellerProfile' },
 );
@@ -25,6 +81,8 @@ export const OwnSellerProfile = described(
       lateShipments: z.int(),
       sellerCancellations: z.int(),
     }),
+    verification: Verification,
+    penalties: SellerPenalties,
   }),
   { id: 'OwnSellerProfile' },
 );

@@ -23,6 +23,8 @@ const statusByCode = {
   FORBIDDEN_ROLE: 403,
   /** No self-dealing: nobody buys from its own store, nor reviews, votes on or reports reviews of its own products. */
   OWN_PRODUCT: 403,
+  /** Listing needs a verified identity (DOMAIN.md "Listings and seller verification"). */
+  SELLER_NOT_VERIFIED: 403,
   // 404: does not exist, or is not the caller's.
   ORDER_NOT_FOUND: 404,
   PRODUCT_NOT_FOUND: 404,
@@ -43,6 +45,8 @@ const statusByCode = {
   PRODUCT_NOT_AVAILABLE: 409,
   SELLER_PROFILE_REQUIRED: 409,
   SELLER_RESTRICTED: 409,
+  VERIFICATION_PENDING: 409,
+  ALREADY_VERIFIED: 409,
   PAYMENT_ALREADY_USED: 409,
   CONCURRENT_UPDATE: 409,
   ORDER_NOT_COMPLETED: 409,

@@ -36,8 +36,9 @@ export interface UploadRule {
   /** Kept where only the verification code may read it (DOMAIN.md: identity documents are private). */
   private: boolean;
   /**
-   * Where the bytes are checked: when a body names the upload (refused with 400), or by review moderation,
-   * which rejects the review with a reason its author can read (DOMAIN.md "Reviews").
+   * Where the bytes are checked: when a body names the upload (refused with 400), or by the asynchronous
+   * review of what uses it (review moderation, the listing review), which rejects it with a reason its
+   * author can read (DOMAIN.md "Reviews", "Listings and seller verification").
    */
   checkedBy: 'adoption' | 'moderation';
 }
@@ -52,7 +53,8 @@ export const uploadRules: Record<UploadPurpose, UploadRule> = {
     private: false,
     checkedBy: 'adoption',
   },
-  'listing-image': { keyPrefix: 'listing-images', uploaders: ['seller'], types: { ...images }, private: false, checkedBy: 'adoption' },
+  // Checked by the listing-review worker, which rejects the listing with an `images` reason the seller reads.
+  'listing-image': { keyPrefix: 'listing-images', uploaders: ['seller'], types: { ...images }, private: false, checkedBy: 'moderation' },
   // WebP is left out of identity documents: reviewers and KYC tooling expect a photo or a scan.
   'kyc-document': {
     keyPrefix: 'kyc',

@@ -15,6 +15,8 @@ import { addMs } from '../domain/time.js';
 import { businessEvent } from '../platform/business-events.js';
 import { clock } from '../platform/clock.js';
 import { logger } from '../platform/logger.js';
+import { retryListingReview } from '../services/listing-review.js';
+import { expirePenalty } from '../services/penalties.js';
 import { retryModeration } from '../services/moderation.js';
 import { autoCancelOrder, confirmReceipt } from '../services/orders.js';
 import { closeReturnWindow, closeReviewWindow } from '../store/orders.js';
@@ -38,6 +40,8 @@ const fireByKind: Record<TimerKind, (timer: Timer) => Promise<unknown>> = {
   REFUND_PROGRESS: (timer) => progressRefund(timer),
   // Every cancellation removes this timer; one still here finds an order that shipped meanwhile and retires.
   SHIP_BY: (timer) => autoCancelOrder(timer.entityId),
+  LISTING_REVIEW: (timer) => retryListingReview(timer),
+  PENALTY_EXPIRY: (timer) => expirePenalty(timer),
 };
 
 /** Applies a due timer's rule: the service of its kind, which settles or moves the timer in its own transaction. */

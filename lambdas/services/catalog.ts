@@ -1,14 +1,13 @@
-/** Seller shops and listings: the seller side of the marketplace. */
-import { DomainError, notFound } from '../domain/errors.js';
-import { createListing, editListing, productView, type ListingInput } from '../domain/products.js';
+/** Seller shops: the profile a seller keeps, and what the public and the seller see of it (listings: services/listings.ts). */
+import { notFound } from '../domain/errors.js';
 import { publicProfile, totalStats } from '../domain/sellers.js';
 import type { Principal } from '../platform/auth.js';
 import { clock } from '../platform/clock.js';
-import { decodeCursor, encodeCursor } from '../platform/cursor.js';
-import { newId } from '../platform/ids.js';
-import { getProduct, listingEdit, listSellerProducts, newListing } from '../store/products.js';
 import { getSellerProfile, getSellerWithStats, saveSellerProfile } from '../store/sellers.js';
-import { runCommand } from './command.js';
+import type { Verification } from '../domain/verification.js';
+import { getVerification } from '../store/verification.js';
+import { penaltiesView } from './penalties.js';
+import { isVerified, verificationView } from './verification.js';
 
 export async function saveMyShop(seller: Principal, profile: { storeName: string; country: string }) {
   await saveSellerProfile(seller.userId, profile, clock.nowIso());
@@ -16,65 +15,24 @@ export async function saveMyShop(seller: Principal, profile: { storeName: string
 }
 
 export async function myShop(seller: Principal) {
-  const found = await getSellerWithStats(seller.userId);
+  const [found, verification, penalties] = await Promise.all([getSellerWithStats(seller.userId), getVerification(seller.userId), penaltiesView(seller.userId)]);
   if (!found) throw notFound('Seller', seller.userId);
   const now = clock.nowIso();
-  return { ...publicProfile(found.profile, now), updatedAt: found.profile.updatedAt, stats: totalStats(found.months) };
+  return {
+    ...publicProfile(found.profile, now),
+    badges: badgesOf(verification),
+    updatedAt: found.profile.updatedAt,
+    stats: totalStats(found.months),
+    verification: await verificationView(verification),
+    penalties,
+  };
 }
+
+/** The badges this issue awards: VERIFIED once the identity is verified (the reputation badges join them). */
+const badgesOf = (verification: Verification | undefined): string[] => (isVerified(verification) ? ['VERIFIED'] : []);
 
 export async function publicShop(sellerId: string) {
-  const profile = await getSellerProfile(sellerId);
+  const [profile, verification] = await Promise.all([getSellerProfile(sellerId), getVerification(sellerId)]);
   if (!profile) throw notFound('Seller', sellerId);
-  return publicProfile(profile, clock.nowIso());
-}
-
-export async function createMyListing(seller: Principal, input: ListingInput) {
-  const product = await runCommand({
-    subject: 'listing',
-    load: async () => undefined,
-    decide: (_nothing, now) => {
-      const created = createListing(newId('prd'), seller.userId, input, now);
-      return { writes: newListing(created), result: created };
-    },
-    refusals: { shopExists: new DomainError('SELLER_PROFILE_REQUIRED', 'Create your shop profile (PUT /v1/sellers/me) before listing products.') },
-  });
-  return productView(product, 'owner');
-}
-
-export async function editMyListing(seller: Principal, productId: string, input: ListingInput) {
-  const edited = await runCommand({
-    subject: 'listing',
-    load: async () => {
-      const current = await getProduct(productId);
-      if (!current || current.sellerId !== seller.userId) throw notFound('Product', productId);
-      return current;
-    },
-    decide: (current, now) => {
-      const next = editListing(current, input, now);
-      return { writes: [listingEdit(next, current.version)], result: next };
-    },
-    // An edit replaces every listing field: applied over another edit made meanwhile, it would undo it
-    // unseen, so the seller reloads instead.
-    maxAttempts: 1,
-  });
-  return productView(edited, 'owner');
-}
-
-const viewerOf = (principal: Principal | undefined, sellerId: string): 'owner' | 'admin' | 'public' =>
-  principal?.roles.includes('admin') ? 'admin' : principal?.roles.includes('seller') && principal.userId === sellerId ? 'owner' : 'public';
-
-export async function viewListing(principal: Principal | undefined, productId: string) {
-  const product = await getProduct(productId);
-  const viewer = product && viewerOf(principal, product.sellerId);
-  // Listings that are not approved exist only for their owner and admins.
-  if (!product || (viewer === 'public' && product.status !== 'APPROVED')) throw notFound('Product', productId);
-  return productView(product, viewer ?? 'public');
-}
-
-export async function listShopListings(principal: Principal | undefined, sellerId: string, query: { limit: number; cursor?: string | undefined }) {
-  const viewer = viewerOf(principal, sellerId);
-  const scope = viewer === 'public' ? 'listed' : 'all';
-  const cursorScope = `products:${sellerId}:${scope}`;
-  const { products, lastKey } = await listSellerProducts(sellerId, scope, query.limit, decodeCursor(query.cursor, cursorScope));
-  return { items: products.map((product) => productView(product, viewer)), nextCursor: encodeCursor(lastKey, cursorScope) };
+  return { ...publicProfile(profile, clock.nowIso()), badges: badgesOf(verification) };
 }

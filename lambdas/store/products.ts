@@ -1,7 +1,8 @@
 /**
- * Listings in the single table: the listing and its rating aggregate in one item, indexed by seller
- * (every listing, for the owner) and, sparsely, by seller for approved listings only (the public view).
- * The keys are in the entity definition below; docs/architecture.md lists them.
+ * Listings in the single table: the listing (latest submission, approved version) and its rating
+ * aggregate in one item, indexed by seller (every listing, for the owner), sparsely by seller for listings
+ * with an approved version (the public view), and sparsely for the admins' NEEDS_HUMAN queue. The keys are
+ * in the entity definition below; docs/architecture.md lists them.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
@@ -10,7 +11,7 @@ import type { RatingDelta } from '../domain/reviews.js';
 import { tableName } from '../platform/config.js';
 import { batchGetItems } from './batch.js';
 import { documentClient } from './client.js';
-import { defineEntity, MoneySchema, schemaOf } from './entity.js';
+import { defineEntity, MoneySchema, nullableString, schemaOf } from './entity.js';
 import { indexPage } from './reads.js';
 import { shopExists } from './sellers.js';
 import { conditionCheck, guarded, putNew, update, type Guarded, type TransactItem, type Write } from './transactions.js';
@@ -33,6 +34,21 @@ type ProductRecord = Omit<Product, 'rating'> & Record<(typeof RATING_COUNTERS)[n
 
 const counter = () => z._default(z.number(), 0);
 
+const ImageSchema = z.object({ uploadId: z.string(), key: z.string(), contentType: z.string() });
+const GuaranteeSchema = z.object({ returnable: z.boolean(), returnWindowDays: z.int(), protectionDays: z.int() });
+const ApprovedSchema = z.object({
+  title: z.string(),
+  description: z.string(),
+  price: MoneySchema,
+  images: z.array(ImageSchema),
+  category: z.string(),
+  guarantee: GuaranteeSchema,
+  handlingDays: z.int(),
+  approvedAt: z.string(),
+});
+
+const NEEDS_HUMAN_QUEUE = 'LISTINGS#NEEDS_HUMAN';
+
 export const productEntity = defineEntity({
   name: 'product',
   schema: schemaOf<ProductRecord>()(
@@ -42,12 +58,15 @@ export const productEntity = defineEntity({
       title: z.string(),
       description: z.string(),
       price: MoneySchema,
-      images: z.array(z.string()),
+      images: z.array(ImageSchema),
       category: z.string(),
-      guarantee: z.object({ returnable: z.boolean(), returnWindowDays: z.int(), protectionDays: z.int() }),
+      guarantee: GuaranteeSchema,
       handlingDays: z.int(),
       status: z.enum(PRODUCT_STATUSES),
       reviewReasons: z.array(z.object({ field: z.string(), code: z.string(), message: z.string() })),
+      reviewedBy: z._default(nullableString, null),
+      approved: z._default(z.nullable(ApprovedSchema), null),
+      rejections: counter(),
       createdAt: z.string(),
       updatedAt: z.string(),
       version: z.int(),
@@ -61,15 +80,23 @@ export const productEntity = defineEntity({
       ratingWithMedia: counter(),
     }),
   ),
-  patterns: { PK: 'PRODUCT#<productId>', SK: 'PRODUCT', GSI1: 'SELLER#<sellerId>#PRODUCTS / <createdAt>#<productId>', GSI2: 'SELLER#<sellerId>#LISTED / <createdAt>#<productId>' },
+  patterns: {
+    PK: 'PRODUCT#<productId>',
+    SK: 'PRODUCT',
+    GSI1: 'SELLER#<sellerId>#PRODUCTS / <createdAt>#<productId>',
+    GSI2: 'SELLER#<sellerId>#LISTED / <createdAt>#<productId>',
+    GSI3: 'LISTINGS#NEEDS_HUMAN / <updatedAt>#<productId>',
+  },
   key: ({ productId }: { productId: string }) => ({ PK: `PRODUCT#${productId}`, SK: 'PRODUCT' }),
   indexes: (product) => {
     const sortKey = `${product.createdAt}#${product.productId}`;
     return {
       GSI1PK: `SELLER#${product.sellerId}#PRODUCTS`,
       GSI1SK: sortKey,
-      // Only approved listings are in the public index (sparse).
-      ...(product.status === 'APPROVED' && { GSI2PK: `SELLER#${product.sellerId}#LISTED`, GSI2SK: sortKey }),
+      // Only listings with an approved version are in the public index (sparse).
+      ...(product.approved && { GSI2PK: `SELLER#${product.sellerId}#LISTED`, GSI2SK: sortKey }),
+      // Only submissions waiting for a person are in the admins' queue (sparse).
+      ...(product.status === 'NEEDS_HUMAN' && { GSI3PK: NEEDS_HUMAN_QUEUE, GSI3SK: `${product.updatedAt}#${product.productId}` }),
     };
   },
 });
@@ -97,24 +124,36 @@ export function addToRating(productId: string, delta: RatingDelta): TransactItem
   );
 }
 
-/** A new listing, written only if its seller has a shop. */
+/** A new listing, written only if its seller has a shop (the caller adds the verification and restriction checks). */
 export const newListing = (product: Product): Write[] => [shopExists(product.sellerId), putNew(productEntity.item(toRecord(product)))];
 
-/** The listing fields an edit replaces; the rating counters are left to the review publications ADDing to them. */
-const EDITED = ['title', 'description', 'price', 'images', 'category', 'guarantee', 'handlingDays', 'status', 'reviewReasons', 'updatedAt', 'version'] as const satisfies readonly (keyof Product)[];
+/** The listing fields an edit or a review decision replaces; the rating counters are left to the review publications ADDing to them. */
+const EDITED = ['title', 'description', 'price', 'images', 'category', 'guarantee', 'handlingDays', 'status', 'reviewReasons', 'reviewedBy', 'approved', 'rejections', 'updatedAt', 'version'] as const satisfies readonly (keyof Product)[];
+/** The sparse indexes a change moves the listing in or out of. */
+const SPARSE = ['GSI2', 'GSI3'] as const;
 
-/** Saves an edit of the listing read at `previousVersion`, moving it in or out of the public index. */
+/** Saves an edit or a review decision over the listing read at `previousVersion`, moving it in or out of the sparse indexes. */
 export function listingEdit(product: Product, previousVersion: number): Guarded {
-  const { GSI2PK, GSI2SK } = productEntity.indexes(toRecord(product));
+  const indexes: Record<string, string | undefined> = productEntity.indexes(toRecord(product));
   const names = Object.fromEntries(EDITED.map((field, index) => [`#f${index}`, field]));
   const values: Record<string, unknown> = Object.fromEntries(EDITED.map((field, index) => [`:f${index}`, product[field]]));
   const sets = EDITED.map((_, index) => `#f${index} = :f${index}`);
-  if (GSI2PK && GSI2SK) {
-    sets.push('GSI2PK = :listedPk', 'GSI2SK = :listedSk');
-    Object.assign(values, { ':listedPk': GSI2PK, ':listedSk': GSI2SK });
+  const removes: string[] = [];
+  for (const gsi of SPARSE) {
+    const [pk, sk] = [indexes[`${gsi}PK`], indexes[`${gsi}SK`]];
+    if (pk && sk) {
+      sets.push(`${gsi}PK = :${gsi}pk`, `${gsi}SK = :${gsi}sk`);
+      Object.assign(values, { [`:${gsi}pk`]: pk, [`:${gsi}sk`]: sk });
+    } else removes.push(`${gsi}PK`, `${gsi}SK`);
   }
-  const expression = `SET ${sets.join(', ')}${GSI2PK ? '' : ' REMOVE GSI2PK, GSI2SK'}`;
+  const expression = `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`;
   return guarded('productVersion', update(productKey(product.productId), expression, names, values, { expression: 'version = :previous', values: { ':previous': previousVersion } }));
+}
+
+/** The admins' queue of listings waiting for a person, oldest first. */
+export async function listNeedsHuman(limit: number, startKey?: Record<string, unknown>) {
+  const { items, lastKey } = await indexPage({ index: 'GSI3', partition: NEEDS_HUMAN_QUEUE, limit, startKey, oldestFirst: true });
+  return { products: items.map(productFromItem), lastKey };
 }
 
 export async function getProduct(productId: string): Promise<Product | undefined> {
@@ -127,9 +166,9 @@ export async function getProducts(productIds: string[]): Promise<Product[]> {
   return (await batchGetItems(productIds.map(productKey), { consistent: true })).map(productFromItem);
 }
 
-/** Guards a price snapshot: the order is written only if each listing is unchanged since it was read. */
+/** Guards a price snapshot: the order is written only if each listing is unchanged since it was read and has an approved version. */
 export const listingUnchanged = (product: Product): Guarded =>
-  guarded('listingUnchanged', conditionCheck(productKey(product.productId), 'version = :version AND #status = :approved', { '#status': 'status' }, { ':version': product.version, ':approved': 'APPROVED' }));
+  guarded('listingUnchanged', conditionCheck(productKey(product.productId), 'version = :version AND attribute_type(approved, :map)', undefined, { ':version': product.version, ':map': 'M' }));
 
 export async function listSellerProducts(sellerId: string, scope: 'all' | 'listed', limit: number, startKey?: Record<string, unknown>) {
   const { items, lastKey } = scope === 'all' ? await indexPage({ index: 'GSI1', partition: `SELLER#${sellerId}#PRODUCTS`, limit, startKey }) : await indexPage({ index: 'GSI2', partition: `SELLER#${sellerId}#LISTED`, limit, startKey });

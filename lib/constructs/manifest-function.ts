@@ -13,7 +13,7 @@ import { Construct } from 'constructs';
 import { env, queueUrlVariable } from '../../lambdas/platform/config.js';
 import type { FunctionSpec, ObjectAccess, QueueName } from '../manifest.js';
 import { tableKeys } from '../table.js';
-import { mediaPrefixes, type MediaPrefix } from './media-prefixes.js';
+import { objectGrantsOf } from './media-prefixes.js';
 
 export const DEFAULT_MEMORY_MB = 1024;
 export const DEFAULT_TIMEOUT_SECONDS = 10;
@@ -46,11 +46,6 @@ const objectActions = {
   write: ['s3:PutObject'],
   readWrite: ['s3:GetObject', 's3:PutObject'],
 } as const satisfies Record<ObjectAccess, readonly string[]>;
-
-/** A function's object access per media prefix, from its manifest entry. */
-function mediaAccessOf(spec: FunctionSpec): Partial<Record<MediaPrefix, ObjectAccess>> {
-  return { ...spec.bucket, ...(spec.privateDocuments && { privateDocuments: spec.privateDocuments }) };
-}
 
 /** The CloudWatch namespace of the business metrics (orders placed, reviews published, …). */
 export const BUSINESS_METRICS_NAMESPACE = 'Aftersale';
@@ -214,15 +209,14 @@ export class ManifestFunction extends Construct {
 
     // Per prefix, never the whole bucket: identity documents (private/kyc/) stay out of reach of every
     // function that does not declare them.
-    const media = Object.entries(mediaAccessOf(spec)) as [MediaPrefix, ObjectAccess][];
-    for (const [prefix, access] of media) {
-      const objects = `${mediaPrefixes[prefix]}*`;
+    const media = Object.entries(objectGrantsOf(spec)) as [string, ObjectAccess][];
+    for (const [objects, access] of media) {
       this.role.addToPrincipalPolicy(
         new PolicyStatement({ actions: [...objectActions[access]], resources: [Fn.join('', [Fn.importValue(resources.bucketArnExportName), `/${objects}`])] }),
       );
       Validations.of(this.role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${resources.bucketArnExportName}/${objects}]`,
-        reason: `Object keys under ${mediaPrefixes[prefix]} are generated per upload, so ${name} must address any key of that prefix; the actions there are limited to ${objectActions[access].join(', ')}.`,
+        reason: `Object keys under ${objects.slice(0, -1)} are generated per upload, so ${name} must address any key of that prefix; the actions there are limited to ${objectActions[access].join(', ')}.`,
       });
     }
     if (media.some(([, access]) => access !== 'write')) {

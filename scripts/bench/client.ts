@@ -5,7 +5,7 @@
  */
 import type { LocalHost } from '../../lib/local/host.js';
 import type { Role } from '../../lib/manifest.js';
-import { aListing, anOrder, aShipment, uniqueId } from '../../test/support/bodies.js';
+import { aListing, anOrder, aShipment, PNG_BYTES, uniqueId } from '../../test/support/bodies.js';
 
 export { aListing, anOrder, aReview, aShipment, PNG_BYTES, reviewText, uniqueId } from '../../test/support/bodies.js';
 
@@ -71,15 +71,29 @@ export class BenchClient {
 
   // ---- Builders ----
 
+  /** A seller with a shop whose identity an admin verified (only they list: DOMAIN.md). */
   async seller(): Promise<Actor> {
     const seller = await this.actor('seller');
     await this.expect(200, 'PUT', '/v1/sellers/me', { as: seller, body: { storeName: `Store ${seller.userId}`.slice(0, 80), country: 'US' } });
+    const document = await this.upload(seller, 'kyc-document', PNG_BYTES);
+    await this.expect(202, 'POST', '/v1/sellers/me/verification', { as: seller, body: { legalName: 'Bench Seller', documents: [document] } });
+    await this.expect(200, 'POST', `/v1/admin/sellers/${seller.userId}/verification`, { as: await this.actor('admin'), body: { decision: 'APPROVE' } });
     return seller;
   }
 
+  /** A listing body with a freshly uploaded photo. */
+  async listingBody(seller: Actor, overrides: Json = {}): Promise<Json> {
+    return aListing({ images: [await this.upload(seller, 'listing-image', PNG_BYTES)], ...overrides });
+  }
+
+  /** A listing the listing-review worker approved (its queue delivered before this returns). */
   async listing(seller: Actor, overrides: Json = {}): Promise<string> {
-    const created = await this.expect(201, 'POST', '/v1/products', { as: seller, body: aListing(overrides) });
-    return stringField(created.body, 'productId');
+    const created = await this.expect(201, 'POST', '/v1/products', { as: seller, body: await this.listingBody(seller, overrides) });
+    const productId = stringField(created.body, 'productId');
+    await this.host.drainQueues();
+    const reviewed = await this.expect(200, 'GET', `/v1/products/${productId}`, { as: seller });
+    if (reviewed.body.status !== 'APPROVED') throw new Error(`listing ${productId} is ${String(reviewed.body.status)}: ${JSON.stringify(reviewed.body.review)}`);
+    return productId;
   }
 
   async sellerWithListing(overrides: Json = {}): Promise<{ seller: Actor; productId: string }> {

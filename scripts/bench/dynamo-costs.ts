@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { functions, routes, type RouteKey, type RouteSpec } from '../../lib/manifest.js';
 import { clock } from '../../lambdas/platform/clock.js';
-import { aListing, anOrder, aShipment, stringField, type Actor, type BenchClient, type Reply, type RequestOptions } from './client.js';
+import { anOrder, aShipment, PNG_BYTES, stringField, type Actor, type BenchClient, type Reply, type RequestOptions } from './client.js';
 import { describeOperations, recorded, type CallSummary } from './recorder.js';
 import { fmt, okMark, table, type Section } from './report.js';
 
@@ -83,21 +83,34 @@ export async function measureRouteCosts(client: BenchClient): Promise<CostRow[]>
   await run({ label: 'OpenAPI document', route: 'GET /v1/openapi.json', maxCalls: 0, status: 200, path: '/v1/openapi.json' });
   await run({ label: 'reference page', route: 'GET /docs', maxCalls: 0, status: 200, path: '/docs' });
 
-  // Sellers.
+  // Sellers and their identity verification.
   const seller: Actor = await client.actor('seller');
+  const admin: Actor = await client.actor('admin');
   const profile = { storeName: `Store ${seller.userId}`.slice(0, 80), country: 'US' };
-  await run({ label: 'save my shop profile', route: 'PUT /v1/sellers/me', maxCalls: 2, status: 200, path: '/v1/sellers/me', options: { as: seller, body: profile } });
-  await run({ label: 'my shop profile + stats', route: 'GET /v1/sellers/me', maxCalls: 1, status: 200, path: '/v1/sellers/me', options: { as: seller } });
-  await run({ label: 'public seller profile', route: 'GET /v1/sellers/{sellerId}', maxCalls: 1, status: 200, path: `/v1/sellers/${seller.userId}` });
+  await run({ label: 'save my shop profile', route: 'PUT /v1/sellers/me', maxCalls: 4, status: 200, path: '/v1/sellers/me', options: { as: seller, body: profile } });
+  const document = await client.upload(seller, 'kyc-document', PNG_BYTES);
+  await run({ label: 'submit identity verification', route: 'POST /v1/sellers/me/verification', maxCalls: 3, status: 202, path: '/v1/sellers/me/verification', options: { as: seller, body: { legalName: 'Bench Seller', documents: [document] } } });
+  await run({ label: 'verification queue, page (admin)', route: 'GET /v1/admin/sellers', maxCalls: 1, status: 200, path: '/v1/admin/sellers?verification=PENDING&limit=20', options: { as: admin } });
+  await run({ label: 'decide a verification (admin)', route: 'POST /v1/admin/sellers/{sellerId}/verification', maxCalls: 2, status: 200, path: `/v1/admin/sellers/${seller.userId}/verification`, options: { as: admin, body: { decision: 'APPROVE' } } });
+  await run({ label: 'my shop profile + stats, verification, penalties', route: 'GET /v1/sellers/me', maxCalls: 3, status: 200, path: '/v1/sellers/me', options: { as: seller } });
+  await run({ label: 'public seller profile (+ VERIFIED badge)', route: 'GET /v1/sellers/{sellerId}', maxCalls: 2, status: 200, path: `/v1/sellers/${seller.userId}` });
 
-  // Products.
-  const created = await run({ label: 'create listing', route: 'POST /v1/products', maxCalls: 2, status: 201, path: '/v1/products', options: { as: seller, body: aListing() } });
+  // Products: submissions, decided by the listing-review worker between the probes (not counted here; see its own section).
+  const created = await run({ label: 'create listing', route: 'POST /v1/products', maxCalls: 4, status: 201, path: '/v1/products', options: { as: seller, body: await client.listingBody(seller) } });
   const productId = stringField(created.body, 'productId');
-  await run({ label: 'edit listing', route: 'PUT /v1/products/{productId}', maxCalls: 2, status: 200, path: `/v1/products/${productId}`, options: { as: seller, body: aListing() } });
-  await run({ label: 'get listing (public)', route: 'GET /v1/products/{productId}', maxCalls: 1, status: 200, path: `/v1/products/${productId}` });
+  await client.host.drainQueues();
+  await run({ label: 'edit listing', route: 'PUT /v1/products/{productId}', maxCalls: 3, status: 200, path: `/v1/products/${productId}`, options: { as: seller, body: await client.listingBody(seller) } });
+  await client.host.drainQueues();
+  await run({ label: 'get listing (public)', route: 'GET /v1/products/{productId}', maxCalls: 2, status: 200, path: `/v1/products/${productId}` });
   await run({ label: 'get listing (owner, signed in)', route: 'GET /v1/products/{productId}', maxCalls: 1, status: 200, path: `/v1/products/${productId}`, options: { as: seller } });
-  await run({ label: "seller's listings, page (public)", route: 'GET /v1/sellers/{sellerId}/products', maxCalls: 1, status: 200, path: `/v1/sellers/${seller.userId}/products?limit=20` });
+  await run({ label: "seller's listings, page (public)", route: 'GET /v1/sellers/{sellerId}/products', maxCalls: 2, status: 200, path: `/v1/sellers/${seller.userId}/products?limit=20` });
   await run({ label: "seller's listings, page (owner)", route: 'GET /v1/sellers/{sellerId}/products', maxCalls: 1, status: 200, path: `/v1/sellers/${seller.userId}/products?limit=20`, options: { as: seller } });
+  const branded = await client.expect(201, 'POST', '/v1/products', { as: seller, body: await client.listingBody(seller, { title: 'Sony wireless headphones', category: 'audio' }) });
+  await client.host.drainQueues();
+  await run({ label: 'listings waiting for a person, page (admin)', route: 'GET /v1/admin/products', maxCalls: 1, status: 200, path: '/v1/admin/products?status=NEEDS_HUMAN&limit=20', options: { as: admin } });
+  await run({ label: 'decide a listing (admin)', route: 'POST /v1/admin/products/{productId}/decision', maxCalls: 2, status: 200, path: `/v1/admin/products/${stringField(branded.body, 'productId')}/decision`, options: { as: admin, body: { decision: 'APPROVE' } } });
+  const penalized = await client.seller();
+  await run({ label: 'add penalty points (admin)', route: 'POST /v1/admin/sellers/{sellerId}/penalties', maxCalls: 3, status: 200, path: `/v1/admin/sellers/${penalized.userId}/penalties`, options: { as: admin, body: { points: 2, reason: 'Misleading photos' } } });
 
   // Orders.
   const buyer = await client.actor('buyer');
@@ -158,8 +171,9 @@ export function costSection(rows: readonly CostRow[]): Section {
         'Targets without `*` are the issue\'s (a product\'s review page: "one Query plus at most one batch read", so ≤ 2); `*` marks targets derived from its rule ("each read is one call; each state change is one transaction", plus the read(s) that decide a change).',
         'Placing an order, opening a dispute, writing a review, starting a conversation and sending a message with an Idempotency-Key read the key\'s record with what the create reads anyway (one BatchGetItem) and write it in the create\'s own transaction (a replay is that one read); the other creates with a key (listing, upload) still claim and complete it around the handler, two single-item writes more. A review with a photo (and a dispute with evidence) adds the read that checks the named uploads are the caller\'s own, made for this purpose (BatchGetItem).',
         `Dispute actions (response, accept-offer, escalate, cancel, return-shipment, return-received, admin decision): the derived target is ≤ ${DISPUTE_ACTION_CALLS} * — the one transaction plus the two reads that decide it, the dispute with its timeline (one Query, which also gives the answer) and then its order (the order id is known only from the dispute, so the two cannot be one batch).${rereads.length > 0 ? ` ${rereads.length} of ${actions.length} make more calls than that.` : ''}`,
+        'Listings (issue 10): creating one reads the verification (GetItem) and the penalty standing (Query) to refuse early with the rule\'s answer, then the named photo records (BatchGetItem), then writes one transaction (listing, verified / not-restricted / shop checks, upload claims, the review outbox timer) — 4 calls; an edit reads the listing instead of the two checks (3). A public read of a listing or a shop\'s list adds one Query of the seller\'s standing (hidden or closed store); the owner\'s does not. `GET /v1/sellers/me` reads the profile with its counters, the verification and the penalties in parallel (3).',
         'A failed conditional write is counted as a call with 0 units: DynamoDB bills it a write unit, but an error answer carries no ConsumedCapacity.',
-        'dynalite charges the table only: on DynamoDB every write of an item that carries index keys (orders: GSI1 and GSI2; timers: GSI3; listings: GSI1, GSI2; reviews: GSI1, GSI2 once published, GSI3 while queued; public review projections: GSI1, GSI2 and GSI3; disputes: GSI1, GSI2, GSI3 while escalated) also costs write units in each index, so real write costs are higher than shown.',
+        'dynalite charges the table only: on DynamoDB every write of an item that carries index keys (orders: GSI1 and GSI2; timers: GSI3; listings: GSI1, GSI2 once approved, GSI3 while waiting for a person; verifications: GSI1 while pending; reviews: GSI1, GSI2 once published, GSI3 while queued; public review projections: GSI1, GSI2 and GSI3; disputes: GSI1, GSI2, GSI3 while escalated) also costs write units in each index, so real write costs are higher than shown.',
         missing.length === 0 ? `Every manifest route is measured.${notBuilt.length > 0 ? ` Declared but without a handler file yet (not measurable): ${list(notBuilt)}.` : ''}` : `Routes this bench does not exercise: ${list(missing)}.${notBuilt.length > 0 ? ` Declared but without a handler file yet (not measurable): ${list(notBuilt)}.` : ''}`,
         misses.length === 0 ? 'Every measured operation meets its target.' : `Over target: ${misses.map((row) => `${row.label} (${row.summary.calls} calls, ${describeOperations(row.summary.byOperation)})`).join('; ')}.`,
       ].join('\n'),

@@ -10,8 +10,8 @@
  * Timeline of one scenario (platform clock, moved in-process):
  *   (before)  the clock jumps 400 days ahead and a sweep fires whatever earlier scenarios left
  *   T         N reviews (version 0) and their EDIT_WINDOW timers due over the next hour, positioned at their
- *             deadlines as `setTimer` places them, written with BatchWriteItem; the not-due timers, due
- *             from T+2d over 10 days
+ *             deadlines as `setTimer` places them, written with BatchWriteItem; the not-due timers (half
+ *             EDIT_WINDOW, half PENALTY_EXPIRY), due from T+2d over 10 days
  *   T+1h+1m   the measured sweep (`host.runJob('timers')`: plan, fan out, workers)
  */
 import { fileURLToPath } from 'node:url';
@@ -60,7 +60,12 @@ async function seed(due: number, notDue: number, start: number): Promise<TableKe
   const timer = (i: number, dueAt: string): Timer => ({ kind: 'EDIT_WINDOW', entityId: `${prefix}${i}`, dueAt });
   await batchPut(Array.from({ length: due }, (_, i) => ({ ...reviewEntity.key({ reviewId: `${prefix}${i}` }), version: 0 })));
   await batchPut(putItemsOf(Array.from({ length: due }, (_, i) => setTimer(timer(i, at(start, 1000 + Math.floor((i * HOUR_MS) / due))), now))));
-  const notDueTimers = Array.from({ length: notDue }, (_, i) => timer(due + i, at(start, 2 * DAY_MS + Math.floor((i * 10 * DAY_MS) / Math.max(1, notDue)))));
+  // Half of the not-due timers are penalty expiries (one per penalty entry, issue 10), in the same shards
+  // and months as the edit windows: the sweep must read none of them either.
+  const notDueTimers = Array.from({ length: notDue }, (_, i): Timer => {
+    const dueAt = at(start, 2 * DAY_MS + Math.floor((i * 10 * DAY_MS) / Math.max(1, notDue)));
+    return i % 2 === 0 ? timer(due + i, dueAt) : { kind: 'PENALTY_EXPIRY', entityId: `seller-scale#pen_${prefix}${i}`, dueAt, payload: { sellerId: 'seller-scale', entryId: `pen_${prefix}${i}`, createdAt: now } };
+  });
   await batchPut(putItemsOf(notDueTimers.map((item) => setTimer(item, now))));
   return notDueTimers.map((item) => timerKey(item.kind, item.entityId));
 }

@@ -206,19 +206,23 @@ describe('least privilege', () => {
     }
   });
 
-  // The key layout the uploads code writes: client posts, platform copies, identity documents.
-  const prefixes = { incoming: '/incoming/*', owned: '/owned/*', privateDocuments: '/private/kyc/*' } as const;
+  // The key layout the uploads code writes: client posts per purpose, platform copies, identity documents.
+  const prefixes = { incoming: '/incoming/*', owned: '/owned/*', privateDocuments: '/private/kyc/*', incomingKyc: '/incoming/kyc/*' } as const;
+  const publicIncoming = ['/incoming/review-media/*', '/incoming/dispute-evidence/*', '/incoming/listing-images/*', '/incoming/messages/*'] as const;
   const actionsFor = { read: ['s3:GetObject'], write: ['s3:PutObject'], readWrite: ['s3:GetObject', 's3:PutObject'] } as const;
 
   it('grants media objects per prefix exactly as the manifest declares, never the whole bucket', () => {
     for (const name of functionNames) {
       const spec = specOf(name);
       const expected: Record<string, string[]> = {};
-      for (const prefix of ['incoming', 'owned'] as const) {
-        const access = spec.bucket?.[prefix];
-        if (access) expected[prefixes[prefix]] = [...actionsFor[access]].sort();
+      const incoming = spec.bucket?.incoming;
+      if (incoming === 'write') expected[prefixes.incoming] = [...actionsFor.write];
+      else if (incoming) for (const objects of publicIncoming) expected[objects] = [...actionsFor[incoming]].sort();
+      if (spec.bucket?.owned) expected[prefixes.owned] = [...actionsFor[spec.bucket.owned]].sort();
+      if (spec.privateDocuments) {
+        expected[prefixes.privateDocuments] = [...actionsFor[spec.privateDocuments]].sort();
+        expected[prefixes.incomingKyc] = ['s3:GetObject'];
       }
-      if (spec.privateDocuments) expected[prefixes.privateDocuments] = [...actionsFor[spec.privateDocuments]].sort();
       expect(objectGrants(name), name).toEqual(expected);
       const reads = Object.values(expected).some((actions) => actions.includes('s3:GetObject'));
       expect(allowedActions(name).includes('s3:ListBucket'), `${name} may list (a missing key answers 404) only if it reads`).toBe(reads);
@@ -226,17 +230,25 @@ describe('least privilege', () => {
     }
   });
 
-  it('keeps identity documents unreadable by every function: none adopts them until seller verification does', () => {
-    for (const name of functionNames) expect(objectGrants(name)[prefixes.privateDocuments], name).toBeUndefined();
+  it('lets only seller verification reach identity documents, as posted (incoming/kyc/) or as copied (private/kyc/)', () => {
+    const readers = functionNames.filter((name) => objectGrants(name)[prefixes.privateDocuments] || objectGrants(name)[prefixes.incomingKyc]);
+    expect(readers).toEqual(['sellers']);
+    expect(objectGrants('sellers')).toEqual({ [prefixes.privateDocuments]: ['s3:GetObject', 's3:PutObject'], [prefixes.incomingKyc]: ['s3:GetObject'] });
   });
 
   it('lets readers of media read the platform copies only, never what clients posted', () => {
     expect(objectGrants('reviews')).toEqual({ [prefixes.owned]: ['s3:GetObject'] });
   });
 
-  it('lets the functions that adopt uploads read client posts and write only platform copies', () => {
-    // Dispute evidence is checked and copied when a dispute names it (services/uploads.ts adoptUploads).
-    expect(objectGrants('disputes')).toEqual({ [prefixes.incoming]: ['s3:GetObject'], [prefixes.owned]: ['s3:GetObject', 's3:PutObject'] });
+  it('lets the functions that adopt uploads read the client posts of public purposes and write only platform copies', () => {
+    // Dispute evidence is checked and copied when a dispute names it (services/uploads.ts adoptUploads);
+    // the grants name each public purpose, so no wildcard reaches incoming/kyc/.
+    for (const name of ['disputes', 'moderationWorker', 'listingReviewWorker'] as const) {
+      const grants = objectGrants(name);
+      expect(Object.keys(grants).filter((objects) => objects.startsWith('/incoming/')).sort(), name).toEqual([...publicIncoming].sort());
+      expect(grants[prefixes.incomingKyc], name).toBeUndefined();
+      expect(grants[prefixes.incoming], name).toBeUndefined();
+    }
     expect(objectGrants('uploads')).toEqual({ [prefixes.incoming]: ['s3:PutObject'] });
   });
 });
@@ -341,6 +353,18 @@ describe('workers and jobs', () => {
   it('bounds the timer shard workers by the event source, as the manifest declares', () => {
     api.hasResourceProperties('AWS::Lambda::EventSourceMapping', { FunctionName: Match.anyValue(), BatchSize: 1, ScalingConfig: { MaximumConcurrency: 16 } });
     expect(workers.find((worker) => worker.queue === 'timerShards')).toMatchObject({ fn: 'timerShardWorker', batchSize: 1, maxConcurrency: 16 });
+  });
+
+  it('delivers the listing-review queue to its own worker, with partial batch failures and a DLQ after 5 receives', () => {
+    const stateful = Template.fromStack(aftersale.stateful);
+    const queueId = aftersale.stateful.getLogicalId(aftersale.stateful.queues.listingReview.queue.node.defaultChild as CfnElement);
+    const dlqId = aftersale.stateful.getLogicalId(aftersale.stateful.queues.listingReview.deadLetterQueue.node.defaultChild as CfnElement);
+    expect(stateful.findResources('AWS::SQS::Queue')[queueId]?.Properties).toMatchObject({ RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: 5 } });
+    const mappings = Object.values(resources('AWS::Lambda::EventSourceMapping')).filter((mapping) => JSON.stringify(mapping.Properties['FunctionName']).includes(aliasId('listingReviewWorker')));
+    expect(mappings.map((mapping) => mapping.Properties)).toEqual([expect.objectContaining({ BatchSize: 5, FunctionResponseTypes: ['ReportBatchItemFailures'] })]);
+    // Only the functions that ask for a review (and the outbox retries) may send to it.
+    const senders = functionNames.filter((name) => (specOf(name).sendsTo as readonly string[] | undefined)?.includes('listingReview'));
+    expect(senders.sort()).toEqual(['products', 'timerShardWorker']);
   });
 
   it('gives each worker queue a visibility timeout of at least 6× its worker timeout (AWS guidance for SQS event sources)', () => {

@@ -93,12 +93,12 @@ describe('queue worker', () => {
     expect(variables['QUEUE_URL_MODERATION']).toBeUndefined();
   });
 
-  it('reads owned media and identity documents, and may list the bucket (so a missing key answers 404), nothing more', () => {
+  it('reads owned media and identity documents (copied, and as posted under incoming/kyc/ only), and may list the bucket (so a missing key answers 404), nothing more', () => {
     const s3 = workerPolicy().filter((statement) => [statement.Action].flat().some((action) => action.startsWith('s3:')));
     const objects = (prefix: string) => ({ 'Fn::Join': ['', [{ 'Fn::ImportValue': aftersale.stateful.bucketArnExportName }, `/${prefix}*`]] });
     expect(s3.flatMap((statement) => [statement.Action].flat()).sort()).toEqual(['s3:GetObject', 's3:ListBucket']);
-    expect(s3.find((statement) => statement.Action === 's3:GetObject')?.Resource).toEqual(expect.arrayContaining([objects('owned/'), objects('private/kyc/')]));
-    expect([s3.find((statement) => statement.Action === 's3:GetObject')?.Resource].flat()).toHaveLength(2);
+    expect(s3.find((statement) => statement.Action === 's3:GetObject')?.Resource).toEqual(expect.arrayContaining([objects('owned/'), objects('private/kyc/'), objects('incoming/kyc/')]));
+    expect([s3.find((statement) => statement.Action === 's3:GetObject')?.Resource].flat()).toHaveLength(3);
     expect(s3.find((statement) => statement.Action === 's3:ListBucket')?.Resource).toEqual({ 'Fn::ImportValue': aftersale.stateful.bucketArnExportName });
   });
 

@@ -22,7 +22,11 @@ const allRoles: readonly Role[] = ['buyer', 'seller', 'admin'];
 /** One valid body per route that takes one, naming the real ids of the resource under test. */
 const validBodies: Record<string, (ids: Ids) => Json> = {
   'PUT /v1/sellers/me': () => ({ storeName: 'A valid store', country: 'US' }),
+  'POST /v1/sellers/me/verification': () => ({ legalName: 'Somebody Else', documents: [`upl_${ULID}`] }),
+  'POST /v1/admin/sellers/{sellerId}/verification': () => ({ decision: 'REJECT', reasons: ['Decided by a stranger'] }),
+  'POST /v1/admin/sellers/{sellerId}/penalties': () => ({ points: 48, reason: 'Decided by a stranger' }),
   'POST /v1/products': () => aListing(),
+  'POST /v1/admin/products/{productId}/decision': () => ({ decision: 'REJECT', reasons: ['Decided by a stranger'] }),
   'PUT /v1/products/{productId}': () => aListing({ title: 'Somebody else wants this title' }),
   'POST /v1/orders': (ids) => anOrder(ids.productId ?? `prd_${ULID}`),
   'POST /v1/orders/{orderId}/cancel': () => ({ reason: 'Changed my mind' }),

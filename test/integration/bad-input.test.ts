@@ -24,6 +24,10 @@ const inAMonth = () => new Date(Date.now() + 30 * 86_400_000).toISOString();
 /** One valid body per route that takes one. The manifest's schema is the judge (see the first test). */
 const validBodies: Record<string, () => Json> = {
   'PUT /v1/sellers/me': () => ({ storeName: 'A valid store', country: 'US' }),
+  'POST /v1/sellers/me/verification': () => ({ legalName: 'Sam Seller', documents: [`upl_${ULID}`] }),
+  'POST /v1/admin/sellers/{sellerId}/verification': () => ({ decision: 'REJECT', reasons: ['The document is unreadable'] }),
+  'POST /v1/admin/sellers/{sellerId}/penalties': () => ({ points: 2, reason: 'Misleading listing photos' }),
+  'POST /v1/admin/products/{productId}/decision': () => ({ decision: 'APPROVE' }),
   'POST /v1/products': () => aListing(),
   'PUT /v1/products/{productId}': () => aListing(),
   'POST /v1/orders': () => anOrder(`prd_${ULID}`),
@@ -292,7 +296,7 @@ const listFixtures: Record<string, (api: Api) => Promise<ListFixture>> = {
   },
   'GET /v1/sellers/{sellerId}/products': async (api) => {
     const [mine, theirs] = [await api.sellerWithListing(), await api.sellerWithListing()];
-    for (const { seller } of [mine, theirs]) expect((await api.post('/v1/products', seller, aListing())).status).toBe(201);
+    for (const { seller } of [mine, theirs]) expect((await api.reviewedListing(seller)).product.status).toBe('APPROVED');
     return { path: `/v1/sellers/${mine.seller.userId}/products`, otherPath: `/v1/sellers/${theirs.seller.userId}/products` };
   },
   'GET /v1/products/{productId}/reviews': async (api) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aListing, useLocalApi } from '../support/local-api.js';
+import { aListing, PNG_BYTES, useLocalApi } from '../support/local-api.js';
 
 const local = useLocalApi();
 
@@ -25,7 +25,7 @@ describe('seller shop profiles', () => {
     expect(updated.body.memberSince).toBe(saved.body.memberSince);
     const publicView = await api.get(`/v1/sellers/${seller.userId}`);
     expect(publicView.status).toBe(200);
-    expect(publicView.body).toEqual({ sellerId: seller.userId, storeName: 'Gadget Corner GmbH', country: 'DE', memberSince: saved.body.memberSince, yearsActive: 0 });
+    expect(publicView.body).toEqual({ sellerId: seller.userId, storeName: 'Gadget Corner GmbH', country: 'DE', memberSince: saved.body.memberSince, yearsActive: 0, badges: [] });
   });
 
   it('answers 404 for a seller without a shop', async () => {
@@ -37,16 +37,20 @@ describe('seller shop profiles', () => {
 });
 
 describe('listings', () => {
-  it('approves a valid listing at once, with platform defaults for its guarantee and handling time', async () => {
+  it('puts up a listing the review approved, with platform defaults for its guarantee and handling time', async () => {
     const { api } = local;
     const { productId, seller, product } = await api.sellerWithListing();
-    expect(product).toMatchObject({ status: 'APPROVED', sellerId: seller.userId, handlingDays: 7, guarantee: { returnable: true, returnWindowDays: 15, protectionDays: 60 }, review: { status: 'APPROVED', reasons: [] } });
-    const publicView = await api.get<ProductBody>(`/v1/products/${productId}`);
+    expect(product).toMatchObject({ status: 'APPROVED', sellerId: seller.userId, handlingDays: 7, guarantee: { returnable: true, returnWindowDays: 15, protectionDays: 60 }, review: { status: 'APPROVED', reasons: [], decidedBy: null } });
+    const publicView = await api.get<ProductBody & { images: { url: string | null }[] }>(`/v1/products/${productId}`);
     expect(publicView.status).toBe(200);
     expect(publicView.body.ratingSummary).toEqual({ count: 0, average: null, histogram: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 }, withMedia: 0 });
+    // The photo is the platform's checked copy, linked for a short while.
+    const photo = await fetch(publicView.body.images[0]?.url ?? '');
+    expect(photo.status).toBe(200);
+    expect(new Uint8Array(await photo.arrayBuffer())).toEqual(PNG_BYTES);
     // Only the owner sees the review outcome.
     expect(publicView.body.review).toBeUndefined();
-    expect((await api.get<ProductBody>(`/v1/products/${productId}`, seller)).body.review).toEqual({ status: 'APPROVED', reasons: [] });
+    expect((await api.get<ProductBody>(`/v1/products/${productId}`, seller)).body.review).toEqual({ status: 'APPROVED', reasons: [], decidedBy: null });
   });
 
   it('has no return window for a product that is not returnable', async () => {
@@ -55,22 +59,22 @@ describe('listings', () => {
     expect(product).toMatchObject({ guarantee: { returnable: false, returnWindowDays: 0 } });
   });
 
-  it('refuses a listing from a seller without a shop with SELLER_PROFILE_REQUIRED', async () => {
+  it('refuses a listing from a seller without a shop', async () => {
     const { api } = local;
     const refused = await api.post('/v1/products', await api.actor('seller'), aListing());
-    expect(refused.status).toBe(409);
-    expect(refused.body.code).toBe('SELLER_PROFILE_REQUIRED');
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe('SELLER_NOT_VERIFIED');
   });
 
   it('lets the owner edit a listing, and nobody else', async () => {
     const { api } = local;
     const { productId, seller } = await api.sellerWithListing();
-    const edited = await api.put<ProductBody>(`/v1/products/${productId}`, seller, aListing({ price: { amount: 1999, currency: 'USD' }, handlingDays: 3 }));
-    expect(edited.status).toBe(200);
-    expect(edited.body).toMatchObject({ price: { amount: 1999 }, handlingDays: 3 });
-    const other = await api.actor('seller');
-    await api.put('/v1/sellers/me', other, { storeName: 'Other store', country: 'US' });
-    const refused = await api.put(`/v1/products/${productId}`, other, aListing());
+    const edited = await api.put<ProductBody>(`/v1/products/${productId}`, seller, aListing({ images: [await api.listingImage(seller)], price: { amount: 1999, currency: 'USD' }, handlingDays: 3 }));
+    expect(edited.status, edited.text).toBe(200);
+    expect(edited.body).toMatchObject({ price: { amount: 1999 }, handlingDays: 3, status: 'PENDING_REVIEW' });
+    await api.drainQueues();
+    const other = await api.verifiedSeller();
+    const refused = await api.put(`/v1/products/${productId}`, other, aListing({ images: [await api.listingImage(other)] }));
     expect(refused.status).toBe(404);
     expect((await api.get<ProductBody>(`/v1/products/${productId}`)).body.price.amount).toBe(1999);
   });
@@ -78,8 +82,8 @@ describe('listings', () => {
   it("pages a shop's listings newest first", async () => {
     const { api } = local;
     const { seller, productId: first } = await api.sellerWithListing();
-    const second = (await api.post<ProductBody>('/v1/products', seller, aListing({ title: 'Second listing of this shop' }))).body.productId;
-    const third = (await api.post<ProductBody>('/v1/products', seller, aListing({ title: 'Third listing of this shop' }))).body.productId;
+    const second = (await api.reviewedListing(seller, { title: 'Second listing of this shop' })).productId;
+    const third = (await api.reviewedListing(seller, { title: 'Third listing of this shop' })).productId;
     const page1 = await api.get<{ items: ProductBody[]; nextCursor: string | null }>(`/v1/sellers/${seller.userId}/products?limit=2`);
     expect(page1.body.items.map((p) => p.productId)).toEqual([third, second]);
     const page2 = await api.get<{ items: ProductBody[]; nextCursor: string | null }>(`/v1/sellers/${seller.userId}/products?limit=2&cursor=${encodeURIComponent(page1.body.nextCursor as string)}`);

@@ -5,7 +5,7 @@
  * negotiation rounds that end in escalation 15 days after opening.
  */
 import { describe, expect, it } from 'vitest';
-import { aListing, anAddress, uniqueId } from '../support/bodies.js';
+import { anAddress, uniqueId } from '../support/bodies.js';
 import { logLines } from '../support/log-lines.js';
 import { aShipment, PNG_BYTES, useLocalApi, type Actor, type ApiResponse } from '../support/local-api.js';
 
@@ -36,9 +36,7 @@ function expectRefused(response: ApiResponse<unknown>, status: number, code: str
 async function mixedOrder(mug: { returnable: boolean; returnWindowDays?: number } = { returnable: true, returnWindowDays: 30 }) {
   const { api } = local;
   const { seller, productId: dripper } = await api.sellerWithListing();
-  const created = await api.post('/v1/products', seller, aListing({ title: 'Stoneware mug', price: usd(1200), guarantee: mug }));
-  expect(created.status, created.text).toBe(201);
-  const mugId = String(created.body.productId);
+  const mugId = (await api.reviewedListing(seller, { title: 'Stoneware mug', price: usd(1200), guarantee: mug })).productId;
   const buyer = await api.actor('buyer');
   const placed = await api.post('/v1/orders', buyer, { items: [{ productId: dripper, quantity: 2 }, { productId: mugId, quantity: 2 }], shippingAddress: anAddress(), paymentReference: `pay_${uniqueId('ref')}` });
   expect(placed.status, placed.text).toBe(201);

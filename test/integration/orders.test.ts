@@ -46,7 +46,9 @@ describe('placing an order', () => {
   it('keeps the price it was sold at when the listing changes later', async () => {
     const { api } = local;
     const { seller, productId, orderId, buyer } = await api.placedOrder();
-    expect((await api.put(`/v1/products/${productId}`, seller, aListing({ price: { amount: 9999, currency: 'USD' } }))).status).toBe(200);
+    expect((await api.put(`/v1/products/${productId}`, seller, aListing({ images: [await api.listingImage(seller)], price: { amount: 9999, currency: 'USD' } }))).status).toBe(200);
+    await api.drainQueues();
+    expect((await api.get<{ price: { amount: number } }>(`/v1/products/${productId}`)).body.price.amount).toBe(9999);
     const order = await api.get<OrderBody>(`/v1/orders/${orderId}`, buyer);
     expect(order.body.total.amount).toBe(2450);
   });

@@ -13,7 +13,8 @@ export const aListing = (overrides: Record<string, unknown> = {}) => ({
   title: 'Ceramic pour-over coffee dripper',
   description: 'Hand-glazed ceramic, fits standard #2 filters.',
   price: { amount: 2450, currency: 'USD' },
-  images: ['upl-placeholder'],
+  // A well-formed upload id nobody uploaded: tests that need a listing up upload a real image (Api.sellerWithListing).
+  images: ['upl_01ARZ3NDEKTSV4RRFFQ69G5FAV'],
   category: 'kitchen',
   guarantee: { returnable: true },
   ...overrides,

@@ -11,7 +11,7 @@ import type { Role } from '../../lib/manifest.js';
 import { carrierSignatureHeaders } from '../../lambdas/platform/carriers.js';
 import { clock } from '../../lambdas/platform/clock.js';
 import { env, type CarrierSlug } from '../../lambdas/platform/config.js';
-import { aListing, anOrder, aShipment, uniqueId } from './bodies.js';
+import { aListing, anOrder, aShipment, PNG_BYTES, uniqueId } from './bodies.js';
 
 export { aListing, anAddress, anOrder, aReview, aShipment, aTrackingNumber, PNG_BYTES, reviewText, uniqueId } from './bodies.js';
 
@@ -113,12 +113,40 @@ export class Api {
 
   // ---- Builders: a seller with a store and a listing, a buyer with an order in a given state. ----
 
-  async sellerWithListing(overrides: Record<string, unknown> = {}): Promise<{ seller: Actor; productId: string; product: Record<string, unknown> }> {
-    const seller = await this.actor('seller');
-    expect((await this.put('/v1/sellers/me', seller, { storeName: `Store ${seller.userId}`.slice(0, 80), country: 'US' })).status).toBe(200);
-    const created = await this.post('/v1/products', seller, aListing(overrides));
+  /** A seller with a shop whose identity an admin verified, through the real paths (DOMAIN.md: only they list). */
+  async verifiedSeller(seller?: Actor): Promise<Actor> {
+    const actor = seller ?? (await this.actor('seller'));
+    expect((await this.put('/v1/sellers/me', actor, { storeName: `Store ${actor.userId}`.slice(0, 80), country: 'US' })).status).toBe(200);
+    const document = await this.upload(actor, PNG_BYTES, { purpose: 'kyc-document' });
+    const submitted = await this.post('/v1/sellers/me/verification', actor, { legalName: 'Sam Seller', documents: [document] });
+    expect(submitted.status, submitted.text).toBe(202);
+    const approved = await this.post(`/v1/admin/sellers/${actor.userId}/verification`, await this.actor('admin'), { decision: 'APPROVE' });
+    expect(approved.status, approved.text).toBe(200);
+    return actor;
+  }
+
+  /** A listing photo uploaded by the seller, real PNG bytes. */
+  async listingImage(seller: Actor): Promise<string> {
+    return this.upload(seller, PNG_BYTES, { purpose: 'listing-image' });
+  }
+
+  /** Submits a listing (with a freshly uploaded photo unless `images` is given) and lets the listing-review worker decide it. */
+  async reviewedListing(seller: Actor, overrides: Record<string, unknown> = {}): Promise<{ productId: string; product: Record<string, unknown> }> {
+    const images = overrides.images ?? [await this.listingImage(seller)];
+    const created = await this.post('/v1/products', seller, aListing({ ...overrides, images }));
     expect(created.status, created.text).toBe(201);
-    return { seller, productId: String(created.body.productId), product: created.body };
+    const productId = String(created.body.productId);
+    await this.drainQueues();
+    const reviewed = await this.get(`/v1/products/${productId}`, seller);
+    return { productId, product: reviewed.body };
+  }
+
+  /** A verified seller with an approved listing (through verification and the listing-review worker). */
+  async sellerWithListing(overrides: Record<string, unknown> = {}): Promise<{ seller: Actor; productId: string; product: Record<string, unknown> }> {
+    const seller = await this.verifiedSeller();
+    const { productId, product } = await this.reviewedListing(seller, overrides);
+    expect(product.status, JSON.stringify(product.review)).toBe('APPROVED');
+    return { seller, productId, product };
   }
 
   async placedOrder(options: { quantity?: number; listing?: Record<string, unknown> } = {}) {

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as disputes from '../../lambdas/domain/disputes.js';
+import * as products from '../../lambdas/domain/products.js';
 import { createListing } from '../../lambdas/domain/products.js';
 import type { Entity, KeyPatterns } from '../../lambdas/store/entity.js';
 import * as conversations from '../../lambdas/domain/conversations.js';
@@ -19,6 +20,9 @@ import { publicReviewEntity, publicReviewMediaEntity, reportEntity, reviewEntity
 import { carrierEventEntity, trackingNumberEntity } from '../../lambdas/store/tracking-numbers.js';
 import { uploadEntity, uploadQuotaEntity } from '../../lambdas/store/uploads.js';
 import { sellerProfileEntity, sellerStatsEntity } from '../../lambdas/store/sellers.js';
+import { verificationEntity } from '../../lambdas/store/verification.js';
+import { penaltyEntryEntity, standingEntity } from '../../lambdas/store/penalties.js';
+import { submitVerification } from '../../lambdas/domain/verification.js';
 import { anOrder, at, T0 } from './order-builder.js';
 
 /**
@@ -66,8 +70,13 @@ function patternRegex(pattern: string): RegExp {
 const order = anOrder().shipped().build();
 const { dispute } = disputes.openDispute({ disputeId: 'dsp_01ARZ3NDEKTSV4RRFFQ69G5FB2', order, reason: 'DAMAGED', request: { type: 'REFUND', amount: 1000 }, description: 'cracked', evidence: [], now: at(2) });
 const escalated: disputes.Dispute = { ...dispute, status: 'ESCALATED', escalatedAt: at(5) };
-const listing = createListing('prd_01ARZ3NDEKTSV4RRFFQ69G5FAV', 'seller-1', { title: 'Pour-over coffee dripper', description: 'Ceramic', price: { amount: 2450, currency: 'USD' }, images: ['img'], category: 'kitchen', guarantee: { returnable: true } }, T0);
+const listing = createListing('prd_01ARZ3NDEKTSV4RRFFQ69G5FAV', 'seller-1', { title: 'Pour-over coffee dripper', description: 'Ceramic', price: { amount: 2450, currency: 'USD' }, images: [{ uploadId: 'upl_1', key: 'owned/listing-images/upl_1.0a1b2c3d4e5f', contentType: 'image/png' }], category: 'kitchen', guarantee: { returnable: true } }, T0);
 const { rating: _rating, ...listingAttributes } = listing;
+// Approved (in the public index), and an edit of it left to a person (in the admins' queue).
+const approvedListing = products.applyReview(listing, { version: 0, outcome: 'APPROVED', reasons: [], images: listing.images, by: null }, at(1)) ?? listing;
+const { rating: _approvedRating, ...approvedAttributes } = approvedListing;
+const needsHuman = products.applyReview(products.editListing(approvedListing, { ...approvedListing }, at(2)), { version: 2, outcome: 'NEEDS_HUMAN', reasons: [], images: listing.images, by: null }, at(3)) ?? listing;
+const { rating: _queuedRating, ...queuedAttributes } = needsHuman;
 const completed = anOrder().shipped(1).completed(6).build();
 const written = reviews.createReview({
   reviewId: 'rev_01ARZ3NDEKTSV4RRFFQ69G5FB4',
@@ -82,6 +91,7 @@ const projection = reviews.publicReviewOf(review);
 if (!projection) throw new Error('the published review has no public projection');
 const conversation = conversations.openConversation({ conversationId: 'cnv_01ARZ3NDEKTSV4RRFFQ69G5FB6', buyerId: completed.buyerId, sellerId: completed.sellerId, subject: { kind: 'order', id: completed.orderId }, now: at(8) });
 const supportCase: conversations.Conversation = { ...conversation, escalatedAt: at(9) };
+const pendingVerification = submitVerification(undefined, 'seller-1', { legalName: 'Sam Seller', documents: [] }, T0);
 const counters = { ratingCount: 0, ratingSum: 0, ratingH1: 0, ratingH2: 0, ratingH3: 0, ratingH4: 0, ratingH5: 0, ratingWithMedia: 0 };
 
 /** Each defined entity with keys (and index keys) its builders make from real data. */
@@ -90,8 +100,11 @@ const defined: { entity: Pick<Entity<never, never>, 'name' | 'patterns'>; keys: 
   { entity: ledgerEntity, keys: [ledgerEntity.key({ orderId: order.orderId, seq: 1 })], indexes: [] },
   { entity: trackingEntity, keys: [trackingEntity.key({ orderId: order.orderId, occurredAt: at(3), orderVersion: 3 })], indexes: [] },
   { entity: paymentEntity, keys: [paymentEntity.key({ paymentReference: order.paymentReference })], indexes: [] },
-  { entity: productEntity, keys: [productEntity.key(listing)], indexes: [productEntity.indexes({ ...listingAttributes, ...counters })] },
+  { entity: productEntity, keys: [productEntity.key(listing)], indexes: [productEntity.indexes({ ...listingAttributes, ...counters }), productEntity.indexes({ ...approvedAttributes, ...counters }), productEntity.indexes({ ...queuedAttributes, ...counters })] },
   { entity: sellerProfileEntity, keys: [sellerProfileEntity.key({ sellerId: 'seller-1' })], indexes: [] },
+  { entity: standingEntity, keys: [standingEntity.key({ sellerId: 'seller-1' })], indexes: [] },
+  { entity: penaltyEntryEntity, keys: [penaltyEntryEntity.key({ sellerId: 'seller-1', createdAt: T0, entryId: 'pen_01ARZ3NDEKTSV4RRFFQ69G5FB6' })], indexes: [] },
+  { entity: verificationEntity, keys: [verificationEntity.key({ sellerId: 'seller-1' })], indexes: [verificationEntity.indexes(pendingVerification)] },
   { entity: sellerStatsEntity, keys: [sellerStatsEntity.key({ sellerId: 'seller-1', month: '2026-01' })], indexes: [] },
   { entity: idempotencyEntity, keys: [idempotencyEntity.key({ userId: 'buyer-1', idempotencyKey: 'checkout-1' })], indexes: [] },
   { entity: disputeEntity, keys: [disputeEntity.key(dispute)], indexes: [disputeEntity.indexes(dispute), disputeEntity.indexes(escalated)] },

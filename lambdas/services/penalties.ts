@@ -1,0 +1,90 @@
+/**
+ * Penalty points: an admin's penalty, the points a repeatedly rejected listing costs, their expiry by the
+ * timers job, and the seller's own view of points and restrictions (DOMAIN.md "Listings and seller
+ * verification"). Every change writes the entry, its expiry timer and the standing in one transaction.
+ */
+import { DomainError, notFound } from '../domain/errors.js';
+import { activeRestrictions, addPoints, emptyStanding, expirePoints, penaltyEntry, rejectionPenalty, type PenaltyEntry, type PenaltySource, type Standing } from '../domain/penalties.js';
+import type { Product } from '../domain/products.js';
+import type { Principal } from '../platform/auth.js';
+import { clock } from '../platform/clock.js';
+import { logger } from '../platform/logger.js';
+import { newId } from '../platform/ids.js';
+import { ExpiryPayload, expiryWrites, getPenalties, penaltyWrites } from '../store/penalties.js';
+import { getSellerProfile } from '../store/sellers.js';
+import type { Timer } from '../store/timers.js';
+import type { Write } from '../store/transactions.js';
+import { runCommand } from './command.js';
+import { retireTimer } from './outbox.js';
+
+/**
+ * The writes of a new penalty entry over the standing as it is now (read here with the entries, in one
+ * Query; the write is guarded by the standing's version), and the standing and entries it leaves.
+ */
+async function pointsWrites(sellerId: string, points: number, reason: string, source: PenaltySource, now: string): Promise<{ writes: Write[]; standing: Standing; entries: PenaltyEntry[] }> {
+  const { standing: before, entries } = await getPenalties(sellerId);
+  const entry = penaltyEntry(sellerId, newId('pen'), points, reason, source, now);
+  const { standing, started } = addPoints(before ?? emptyStanding(sellerId), points, now);
+  if (started.length > 0) logger.info('Seller restrictions started', { sellerId, started, points: standing.points });
+  return { writes: penaltyWrites(entry, before, standing, now), standing, entries: [...entries, entry] };
+}
+
+/** Written with a listing's rejection: the third and every later one costs points (none before). */
+export async function rejectionPenaltyWrites(before: Product, after: Product, now: string): Promise<Write[]> {
+  if (after.status !== 'REJECTED' || after.rejections === before.rejections) return [];
+  const points = rejectionPenalty(after.rejections);
+  if (points === 0) return [];
+  return (await pointsWrites(after.sellerId, points, `Listing ${after.productId} was rejected ${after.rejections} times.`, { kind: 'LISTING_REJECTION', productId: after.productId }, now)).writes;
+}
+
+export async function addPenalty(admin: Principal, sellerId: string, penalty: { points: number; reason: string }) {
+  const { standing, entries } = await runCommand({
+    subject: 'seller standing',
+    load: async () => {
+      if (!(await getSellerProfile(sellerId))) throw notFound('Seller', sellerId);
+    },
+    decide: async (_nothing, now) => {
+      const { writes, ...result } = await pointsWrites(sellerId, penalty.points, penalty.reason, { kind: 'ADMIN', adminId: admin.userId }, now);
+      return { writes, result };
+    },
+  });
+  return viewOf(standing, entries);
+}
+
+/** The PENALTY_EXPIRY timer fired: the entry's points stop counting (once: the entry goes with them). */
+export async function expirePenalty(timer: Timer): Promise<void> {
+  const payload = ExpiryPayload.safeParse(timer.payload);
+  if (!payload.success) {
+    logger.error('Penalty expiry timer without its entry', { timer });
+    await retireTimer(timer);
+    return;
+  }
+  const { sellerId, entryId } = payload.data;
+  await runCommand({
+    subject: 'seller standing',
+    load: () => getPenalties(sellerId),
+    decide: ({ standing, entries }) => {
+      const entry = entries.find((candidate) => candidate.entryId === entryId);
+      // Already expired by an earlier firing: only the timer is left to settle.
+      if (!entry || !standing) return { writes: [], result: 'gone' as const, afterCommit: [() => retireTimer(timer)] };
+      return { writes: expiryWrites(entry, standing, expirePoints(standing, entry.points), timer), result: 'expired' as const };
+    },
+  });
+}
+
+const viewOf = (standing: Standing | undefined, entries: readonly PenaltyEntry[]) => ({
+  points: standing?.points ?? 0,
+  entries: entries.map(({ entryId, points, reason, source, createdAt, expiresAt }) => ({ entryId, points, reason, source, createdAt, expiresAt })),
+  restrictions: activeRestrictions(standing, clock.nowIso()),
+});
+
+/** Points still counting (each entry with its reason and expiry) and the restrictions running now. */
+export async function penaltiesView(sellerId: string) {
+  const { standing, entries } = await getPenalties(sellerId);
+  return viewOf(standing, entries);
+}
+
+/** The answer to a seller whose restriction forbids what they asked. */
+export const restrictedError = (what: string, until: string | null): DomainError =>
+  new DomainError('SELLER_RESTRICTED', until ? `${what} until ${until} (penalty points; see GET /v1/sellers/me).` : `${what}: this store is closed (penalty points; see GET /v1/sellers/me).`);
+
