@@ -7,12 +7,15 @@
  * copy of one real completed order, with its own order id and buyer) and written with the store's own
  * `reviewWrites`: 200 real orders would take minutes over HTTP and add nothing to what is tested here.
  */
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createReview, reviewChange, type Review, type RevisionContent } from '../../lambdas/domain/reviews.js';
 import type { Order } from '../../lambdas/domain/orders.js';
 import { clock } from '../../lambdas/platform/clock.js';
+import { tableName } from '../../lambdas/platform/config.js';
 import { newId } from '../../lambdas/platform/ids.js';
 import { moderate, moderationRequest } from '../../lambdas/services/moderation.js';
+import { documentClient } from '../../lambdas/store/client.js';
 import { getOrder } from '../../lambdas/store/orders.js';
 import { productKey } from '../../lambdas/store/products.js';
 import { partitionItems } from '../../lambdas/store/reads.js';
@@ -106,6 +109,32 @@ describe('a burst of publications on one product', () => {
     expect(partition.find((item) => item.SK === 'PRODUCT')).toEqual(listingBefore[0]);
   }, BURST_TIMEOUT_MS);
 
+  it('shows the same summary in the shop’s list of listings (its shards read in a batch for the page)', async () => {
+    const { api } = local;
+    const { productId, reviews, order } = await pendingReviews(30);
+    await Promise.all(reviews.map((review) => moderate(moderationRequest(review, 'review'))));
+    const list = await api.get<{ items: { productId: string; ratingSummary: Summary }[] }>(`/v1/sellers/${order.sellerId}/products`);
+    expect(list.status, list.text).toBe(200);
+    expect(list.body.items.find((item) => item.productId === productId)?.ratingSummary).toEqual(await summaryOf(productId));
+    expect((await summaryOf(productId)).count).toBe(30);
+  }, BURST_TIMEOUT_MS);
+
+  it('still counts what was added on the listing item itself before the shards (no migration needed)', async () => {
+    const { productId, reviews } = await pendingReviews(5);
+    // A listing written before this change: publications had ADDed to its own counters.
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: productKey(productId),
+        UpdateExpression: 'SET ratingCount = :count, ratingSum = :sum, ratingH5 = :five, ratingH1 = :one, ratingWithMedia = :media',
+        ExpressionAttributeValues: { ':count': 3, ':sum': 11, ':five': 2, ':one': 1, ':media': 1 },
+      }),
+    );
+    await Promise.all(reviews.map((review) => moderate(moderationRequest(review, 'review'))));
+    const legacy = [{ rating: 5, media: 1 }, { rating: 5, media: 0 }, { rating: 1, media: 0 }];
+    expect(await summaryOf(productId)).toEqual(expectedSummary([...legacy, ...reviews.map((review) => ({ rating: review.latest.rating, media: review.latest.media.length }))]));
+  }, BURST_TIMEOUT_MS);
+
   it('stays exact when published reviews are revised and removed at once, and a listing edit in the burst succeeds', async () => {
     const { api } = local;
     const { seller, productId, reviews } = await pendingReviews(60);
@@ -165,4 +194,13 @@ describe('a burst on one shop’s month', () => {
     expect(shop.status, shop.text).toBe(200);
     expect(shop.body.stats).toMatchObject({ ordersPlaced: 1, shipments: 1 });
   }, BURST_TIMEOUT_MS);
+
+  it('still counts a month stored as one unsharded item before this change', async () => {
+    const { api } = local;
+    const { seller } = await api.completedOrder();
+    const month = clock.nowIso().slice(0, 7);
+    await documentClient().send(new PutCommand({ TableName: tableName(), Item: { PK: `SELLER#${seller.userId}`, SK: `STATS#${month}`, ordersPlaced: 7, shipments: 6, lateShipments: 2 } }));
+    const shop = await api.get<{ stats: Record<string, number> }>('/v1/sellers/me', seller);
+    expect(shop.body.stats).toEqual({ ordersPlaced: 8, shipments: 7, lateShipments: 2, sellerCancellations: 0 });
+  });
 });
