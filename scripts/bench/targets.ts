@@ -3,6 +3,7 @@ import { bundleTargetRows, type BundleReport } from './bundles.js';
 import { disputeSweepChecks, type DisputeSweepResult } from './dispute-sweep.js';
 import { DISPUTE_ACTION_CALLS, isDisputeAction, type CostRow } from './dynamo-costs.js';
 import type { ModerationResult } from './moderation.js';
+import { publicationChecks, type PublicationScaleResult } from './publication-scale.js';
 import { describeOperations } from './recorder.js';
 import { fmt, int, okMark, table, type Cell, type Section } from './report.js';
 import { reviewPageChecks, type ReviewScaleResult } from './review-scale.js';
@@ -15,6 +16,7 @@ export interface TargetInputs {
   reviewScale: ReviewScaleResult;
   disputeSweep: DisputeSweepResult;
   moderation: ModerationResult;
+  publicationScale: PublicationScaleResult;
 }
 
 export function targetsSection(input: TargetInputs): Section {
@@ -76,6 +78,12 @@ export function targetsSection(input: TargetInputs): Section {
     okMark(disputeChecks.every((check) => check.ok) && disputesFired),
   ]);
   const { drain, reviews } = input.moderation;
+  const publications = publicationChecks(input.publicationScale);
+  rows.push([
+    `${int(input.publicationScale.reviews)} publications on one product: the summary exact, no transaction retried`,
+    `count ${int(input.publicationScale.summary.count)}, average ${String(input.publicationScale.summary.average)}; ${int(publications.transactions)} TransactWriteItems (${int(publications.retries)} retried)`,
+    okMark(publications.exact && publications.retries === 0),
+  ]);
   rows.push(['moderation worker throughput (no target)', `${reviews} reviews in ${fmt(drain.seconds)} s: ${fmt(drain.delivered / drain.seconds, 0)} messages/s, ${fmt(drain.summary.calls / reviews, 2)} calls per review`, '—']);
 
   return {
