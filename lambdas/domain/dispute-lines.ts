@@ -1,6 +1,6 @@
 /**
  * Which order lines a dispute is about, and what the order remembers of past disputes per line (DOMAIN.md
- * "Disputes, returns and refunds"; decision 015): the refund cap is those lines' value less what was
+ * "Disputes, returns and refunds"; decision 016): the refund cap is those lines' value less what was
  * already refunded on them, returnability and the return window are each line's product's, and a line
  * whose dispute was decided (agreed or arbitrated) takes no new dispute — only an appeal of that one. A
  * withdrawn dispute may be opened again once. Pure: the service writes the order it returns with the

@@ -66,7 +66,7 @@ export const policy = {
   disputeAfterCompletionMs: 15 * DAY,
   /**
    * Above about $250 a carrier's DELIVERED is proof only with a signature (`signedBy`). Per currency, in
-   * minor units, rounded equivalents; any other currency uses the default (decision 015-carrier-proof).
+   * minor units, rounded equivalents; any other currency uses the default (decision 018-carrier-proof).
    */
   signatureRequiredAbove: { USD: 25_000, EUR: 25_000, GBP: 20_000, CAD: 35_000, AUD: 40_000, CHF: 25_000, JPY: 40_000, default: 25_000 } as Readonly<Record<string, number>>,
 } as const;

@@ -93,9 +93,10 @@ export type RequestOutcome = 'decided' | 'stale';
 const stale: Decision<RequestOutcome> = { writes: [], result: 'stale' };
 
 /**
- * Decisions on reviews of one product all update its rating item, so a batch's records can cancel each
- * other's transactions: a lost race is decided again on fresh data at once rather than after a visibility
- * timeout. After these attempts the request throws and its message is redelivered.
+ * Decisions on reviews of one product ADD to its rating shards (and the shop's month shards): two of a
+ * batch's records whose reviews hash to the same shard can still cancel each other's transactions, so a
+ * lost race is decided again on fresh data at once rather than after a visibility timeout. After these
+ * attempts the request throws and its message is redelivered.
  */
 const ATTEMPTS = 5;
 

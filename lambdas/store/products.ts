@@ -1,19 +1,18 @@
 /**
- * Listings in the single table: the listing (latest submission, approved version) and its rating
- * aggregate in one item, indexed by seller (every listing, for the owner), sparsely by seller for listings
- * with an approved version (the public view), and sparsely for the admins' NEEDS_HUMAN queue. The keys are
- * in the entity definition below; docs/architecture.md lists them.
+ * Listings in the single table: the listing (latest submission, approved version) indexed by seller (every
+ * listing, for the owner), sparsely by seller for listings with an approved version (the public view), and
+ * sparsely for the admins' NEEDS_HUMAN queue; next to it in its partition the write-sharded rating summary
+ * (`RATING#<shard>`, store/sharded-counter.ts). The keys are in the entity definitions below;
+ * docs/architecture.md lists them.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { PRODUCT_STATUSES, type Product } from '../domain/products.js';
 import type { RatingDelta } from '../domain/reviews.js';
-import { tableName } from '../platform/config.js';
 import { batchGetItems } from './batch.js';
-import { documentClient } from './client.js';
 import { defineEntity, MoneySchema, nullableString, schemaOf } from './entity.js';
-import { indexPage } from './reads.js';
+import { indexPage, partitionItems } from './reads.js';
 import { shopExists } from './sellers.js';
+import { shardedCounter, type Counts } from './sharded-counter.js';
 import { conditionCheck, guarded, putNew, update, type Guarded, type TransactItem, type Write } from './transactions.js';
 
 declare module './transactions.js' {
@@ -26,11 +25,14 @@ declare module './transactions.js' {
 }
 
 /**
- * The rating aggregate is stored as flat counters so that review publications can ADD to them in their
- * own transactions without reading the listing.
+ * The rating summary is stored as flat counters so that review publications can ADD to them in their
+ * own transactions without reading the listing. Publications ADD to the summary's shards; the same
+ * counters on the listing item are what publications added there before the shards (0 on listings
+ * created since) and are summed with the shards on every read (docs/decisions/021-hot-counters.md).
  */
 const RATING_COUNTERS = ['ratingCount', 'ratingSum', 'ratingH1', 'ratingH2', 'ratingH3', 'ratingH4', 'ratingH5', 'ratingWithMedia'] as const;
-type ProductRecord = Omit<Product, 'rating'> & Record<(typeof RATING_COUNTERS)[number], number>;
+type RatingCounter = (typeof RATING_COUNTERS)[number];
+type ProductRecord = Omit<Product, 'rating'> & Record<RatingCounter, number>;
 
 const counter = () => z._default(z.number(), 0);
 
@@ -101,33 +103,62 @@ export const productEntity = defineEntity({
   },
 });
 
+/** The rating summary's shards: a burst of publications on one product spreads over them (docs/scale.md). */
+export const ratingShards = shardedCounter<RatingCounter, { productId: string }>({
+  name: 'ratingShard',
+  fields: RATING_COUNTERS,
+  patterns: { PK: 'PRODUCT#<productId>', SK: 'RATING#<shard:2>' },
+  partition: ({ productId }) => `PRODUCT#${productId}`,
+  prefix: () => 'RATING',
+});
+
 function toRecord(product: Product): ProductRecord {
   const { rating, ...listing } = product;
   const { histogram: h } = rating;
   return { ...listing, ratingCount: rating.count, ratingSum: rating.sum, ratingH1: h[1], ratingH2: h[2], ratingH3: h[3], ratingH4: h[4], ratingH5: h[5], ratingWithMedia: rating.withMedia };
 }
 
-export function productFromItem(item: Record<string, unknown>): Product {
+/** The listing from its item, its rating summary the listing's own counters plus the given shard items. */
+function productWithShards(item: Record<string, unknown>, shards: readonly Record<string, unknown>[]): Product {
   const { ratingCount, ratingSum, ratingH1, ratingH2, ratingH3, ratingH4, ratingH5, ratingWithMedia, ...listing } = productEntity.parse(item);
-  return { ...listing, rating: { count: ratingCount, sum: ratingSum, histogram: { 1: ratingH1, 2: ratingH2, 3: ratingH3, 4: ratingH4, 5: ratingH5 }, withMedia: ratingWithMedia } };
+  const own: Counts<RatingCounter> = { ratingCount, ratingSum, ratingH1, ratingH2, ratingH3, ratingH4, ratingH5, ratingWithMedia };
+  const sharded = ratingShards.sum(shards);
+  const total = Object.fromEntries(RATING_COUNTERS.map((field) => [field, own[field] + sharded[field]])) as Counts<RatingCounter>;
+  return { ...listing, rating: { count: total.ratingCount, sum: total.ratingSum, histogram: { 1: total.ratingH1, 2: total.ratingH2, 3: total.ratingH3, 4: total.ratingH4, 5: total.ratingH5 }, withMedia: total.ratingWithMedia } };
 }
+
+/**
+ * The listing from its item alone: its rating summary lacks the shards. Only order placement reads
+ * listings this way (for their price and version), and it does not show the summary.
+ */
+export const productFromItem = (item: Record<string, unknown>): Product => productWithShards(item, []);
 
 export const productKey = (productId: string) => productEntity.key({ productId });
 
-/** Adds a review publication's change to the listing's rating aggregate. */
-export function addToRating(productId: string, delta: RatingDelta): TransactItem {
-  return update(
-    productKey(productId),
-    'ADD ratingCount :count, ratingSum :sum, ratingH1 :h1, ratingH2 :h2, ratingH3 :h3, ratingH4 :h4, ratingH5 :h5, ratingWithMedia :media',
-    undefined,
-    { ':count': delta.count, ':sum': delta.sum, ':h1': delta.histogram[1], ':h2': delta.histogram[2], ':h3': delta.histogram[3], ':h4': delta.histogram[4], ':h5': delta.histogram[5], ':media': delta.withMedia },
-  );
+/**
+ * Adds a review's publication change to the rating summary: to the shard of the review, so a later
+ * change of the same review (a revision replacing it, an unpublication) subtracts from the item its
+ * contribution was added to. No condition and no listing write: publications neither conflict with
+ * each other on one item nor with listing edits.
+ */
+export function addToRating(productId: string, reviewId: string, delta: RatingDelta): TransactItem[] {
+  const h = delta.histogram;
+  return ratingShards.add({ productId }, reviewId, {
+    ratingCount: delta.count,
+    ratingSum: delta.sum,
+    ratingH1: h[1],
+    ratingH2: h[2],
+    ratingH3: h[3],
+    ratingH4: h[4],
+    ratingH5: h[5],
+    ratingWithMedia: delta.withMedia,
+  });
 }
 
 /** A new listing, written only if its seller has a shop (the caller adds the verification and restriction checks). */
 export const newListing = (product: Product): Write[] => [shopExists(product.sellerId), putNew(productEntity.item(toRecord(product)))];
 
-/** The listing fields an edit or a review decision replaces; the rating counters are left to the review publications ADDing to them. */
+/** The listing fields an edit or a review decision replaces; the listing's own (pre-shard) rating counters are never written after its creation. */
 const EDITED = ['title', 'description', 'price', 'images', 'category', 'guarantee', 'handlingDays', 'status', 'reviewReasons', 'reviewedBy', 'approved', 'rejections', 'updatedAt', 'version'] as const satisfies readonly (keyof Product)[];
 /** The sparse indexes a change moves the listing in or out of. */
 const SPARSE = ['GSI2', 'GSI3'] as const;
@@ -156,9 +187,25 @@ export async function listNeedsHuman(limit: number, startKey?: Record<string, un
   return { products: items.map(productFromItem), lastKey };
 }
 
+/** The listing with its rating summary in one Query: `PRODUCT` sorts just before the `RATING#` shards. */
 export async function getProduct(productId: string): Promise<Product | undefined> {
-  const { Item } = await documentClient().send(new GetCommand({ TableName: tableName(), Key: productKey(productId), ConsistentRead: true }));
-  return Item ? productFromItem(Item) : undefined;
+  const key = productKey(productId);
+  const { to } = ratingShards.range({ productId });
+  const items = await partitionItems(key.PK, { from: key.SK, to });
+  const listing = items.find((item) => item.SK === key.SK);
+  return listing ? productWithShards(listing, items.filter((item) => ratingShards.isShard({ productId }, item))) : undefined;
+}
+
+/**
+ * The rating shards of a page of listings in one BatchGetItem per 100 keys (sent together), not a Query
+ * per listing (docs/decisions/021-hot-counters.md).
+ */
+async function withRatings(items: readonly Record<string, unknown>[]): Promise<Product[]> {
+  const owners = items.map((item) => ({ productId: productEntity.parse(item).productId }));
+  const keys = owners.flatMap((owner) => ratingShards.keys(owner));
+  const chunks = Array.from({ length: Math.ceil(keys.length / 100) }, (_, index) => keys.slice(index * 100, (index + 1) * 100));
+  const shards = (await Promise.all(chunks.map((chunk) => batchGetItems(chunk)))).flat();
+  return items.map((item, index) => productWithShards(item, shards.filter((shard) => ratingShards.isShard(owners[index]!, shard))));
 }
 
 /** The listings an order names, in one BatchGetItem. */
@@ -172,5 +219,5 @@ export const listingUnchanged = (product: Product): Guarded =>
 
 export async function listSellerProducts(sellerId: string, scope: 'all' | 'listed', limit: number, startKey?: Record<string, unknown>) {
   const { items, lastKey } = scope === 'all' ? await indexPage({ index: 'GSI1', partition: `SELLER#${sellerId}#PRODUCTS`, limit, startKey }) : await indexPage({ index: 'GSI2', partition: `SELLER#${sellerId}#LISTED`, limit, startKey });
-  return { products: items.map(productFromItem), lastKey };
+  return { products: await withRatings(items), lastKey };
 }

@@ -259,7 +259,7 @@ export function reviewWrites(change: ReviewChange): Write[] {
     ...change.revisions.map((revision) => put(revisionEntity.item(revision, { reviewId }))),
     ...(change.projection ? projectionWrites(change.projection, reviewId) : []),
     ...(change.aggregates
-      ? [addToRating(change.aggregates.productId, change.aggregates.rating), ...countForSeller(change.aggregates.sellerId, change.aggregates.month, change.aggregates.feedback)]
+      ? [...addToRating(change.aggregates.productId, reviewId, change.aggregates.rating), ...countForSeller(change.aggregates.sellerId, change.aggregates.month, change.aggregates.feedback, reviewId)]
       : []),
   ];
 }

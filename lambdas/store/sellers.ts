@@ -1,6 +1,8 @@
 /**
  * Sellers: the shop profile and its monthly counters, in one partition so the owner's view is one Query.
- * The keys are in the entity definitions below; docs/architecture.md lists them.
+ * Each month's counters are write-sharded (store/sharded-counter.ts): a big seller's orders, shipments
+ * and feedback of one month spread over the month's shards. The keys are in the entity definitions
+ * below; docs/architecture.md lists them.
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
@@ -11,7 +13,8 @@ import { tableName } from '../platform/config.js';
 import { documentClient } from './client.js';
 import { defineEntity, schemaOf } from './entity.js';
 import { partitionItems } from './reads.js';
-import { conditionCheck, guarded, update, type Guarded, type TransactItem } from './transactions.js';
+import { shardedCounter } from './sharded-counter.js';
+import { conditionCheck, guarded, type Guarded, type TransactItem } from './transactions.js';
 
 declare module './transactions.js' {
   interface Guards {
@@ -40,26 +43,46 @@ export const sellerProfileEntity = defineEntity({
   key: ({ sellerId }: { sellerId: string }) => ({ PK: `SELLER#${sellerId}`, SK: 'PROFILE' }),
 });
 
-/** Counters start at nothing and are only ever ADDed to, so a month stores those that moved. */
-const counter = () => z._default(z.number(), 0);
-
-export const sellerStatsEntity = defineEntity({
-  name: 'sellerStats',
-  schema: schemaOf<SellerStats>()(z.object({ ordersPlaced: counter(), shipments: counter(), lateShipments: counter(), sellerCancellations: counter() })),
-  patterns: { PK: 'SELLER#<sellerId>', SK: 'STATS#<yyyy-mm>' },
-  key: ({ sellerId, month }: { sellerId: string; month: string }) => ({ PK: `SELLER#${sellerId}`, SK: `STATS#${month}` }),
-});
-
-/** Messaging's first-response counters are written here for reputation (domain/conversations.ts); nothing reads them yet. */
+/** Messaging's first-response counters are counted here too, for reputation (domain/conversations.ts). */
 export type SellerCounter = keyof SellerStats | keyof FeedbackDelta | keyof ResponseCounters;
 
-/** Adds to the counters of the month of `at` (an ISO time or a yyyy-mm month), inside the transaction of the event being counted. */
-export function countForSeller(sellerId: string, at: string, counters: Partial<Record<SellerCounter, number>>): TransactItem[] {
-  const entries = Object.entries(counters).filter(([, value]) => value !== 0);
-  if (entries.length === 0) return [];
-  const names = Object.fromEntries(entries.map(([name], index) => [`#c${index}`, name]));
-  const values = Object.fromEntries(entries.map(([, value], index) => [`:c${index}`, value]));
-  return [update(sellerStatsEntity.key({ sellerId, month: at.slice(0, 7) }), `ADD ${entries.map((_, index) => `#c${index} :c${index}`).join(', ')}`, names, values)];
+const SELLER_COUNTERS = [
+  'ordersPlaced',
+  'shipments',
+  'lateShipments',
+  'sellerCancellations',
+  'feedbackPositive',
+  'feedbackNeutral',
+  'feedbackNegative',
+  'dsrCount',
+  'dsrItemAsDescribed',
+  'dsrCommunication',
+  'dsrShippingSpeed',
+  'buyerConversations',
+  'firstResponses',
+  'firstResponsesWithin24h',
+  'firstResponseMinutes',
+  'firstResponsesWithin1h',
+  'firstResponsesWithin4h',
+] as const satisfies readonly SellerCounter[];
+
+/** A month's counters, `STATS#<yyyy-mm>#<shard>`; a month's unsharded `STATS#<yyyy-mm>` item, if any, is summed with them. */
+export const sellerStatsShards = shardedCounter<SellerCounter, { sellerId: string; month: string }>({
+  name: 'sellerStats',
+  fields: SELLER_COUNTERS,
+  patterns: { PK: 'SELLER#<sellerId>', SK: 'STATS#<yyyy-mm>#<shard:2>' },
+  partition: ({ sellerId }) => `SELLER#${sellerId}`,
+  prefix: ({ month }) => `STATS#${month}`,
+});
+
+/**
+ * Adds to the counters of the month of `at` (an ISO time or a yyyy-mm month), inside the transaction of
+ * the event being counted, on the shard of `source`: the counted entity's id where the caller has it
+ * (a review, whose later revisions then subtract from the same item), else the event's instant, which
+ * differs between the events of a burst just as well.
+ */
+export function countForSeller(sellerId: string, at: string, counters: Partial<Record<SellerCounter, number>>, source: string = at): TransactItem[] {
+  return sellerStatsShards.add({ sellerId, month: at.slice(0, 7) }, source, counters);
 }
 
 /** Creates the shop or changes its name and country; penalties and the creation date are kept. */
@@ -81,12 +104,22 @@ export async function getSellerProfile(sellerId: string): Promise<SellerProfile 
   return Item ? sellerProfileEntity.parse(Item) : undefined;
 }
 
-/** Profile plus every month of counters in one Query (PROFILE sorts just before STATS#). */
+/** Profile plus every month of counters in one Query (PROFILE sorts just before STATS#), each month's shards summed. */
 export async function getSellerWithStats(sellerId: string): Promise<{ profile: SellerProfile; months: (SellerStats & { month: string })[] } | undefined> {
   const items = await partitionItems(sellerProfileEntity.key({ sellerId }).PK, { from: 'PROFILE', to: 'STATS#~' });
   const profile = items.find((item) => item.SK === 'PROFILE');
   if (!profile) return undefined;
-  const months = items.filter((item) => String(item.SK).startsWith('STATS#')).map((item) => ({ month: String(item.SK).slice('STATS#'.length), ...sellerStatsEntity.parse(item) }));
+  const byMonth = new Map<string, Record<string, unknown>[]>();
+  for (const item of items) {
+    const sk = String(item.SK);
+    if (!sk.startsWith('STATS#')) continue;
+    const month = sk.slice('STATS#'.length, 'STATS#yyyy-mm'.length);
+    byMonth.set(month, [...(byMonth.get(month) ?? []), item]);
+  }
+  const months = [...byMonth].map(([month, shards]) => {
+    const { ordersPlaced, shipments, lateShipments, sellerCancellations } = sellerStatsShards.sum(shards);
+    return { month, ordersPlaced, shipments, lateShipments, sellerCancellations };
+  });
   return { profile: sellerProfileEntity.parse(profile), months };
 }
 

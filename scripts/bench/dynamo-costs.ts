@@ -13,6 +13,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { functions, routes, type RouteKey, type RouteSpec } from '../../lib/manifest.js';
 import { clock } from '../../lambdas/platform/clock.js';
+import { counterShards } from '../../lambdas/store/sharded-counter.js';
 import { anOrder, aShipment, PNG_BYTES, stringField, type Actor, type BenchClient, type Reply, type RequestOptions } from './client.js';
 import { describeOperations, recorded, type CallSummary } from './recorder.js';
 import { fmt, okMark, table, type Section } from './report.js';
@@ -103,8 +104,10 @@ export async function measureRouteCosts(client: BenchClient): Promise<CostRow[]>
   await client.host.drainQueues();
   await run({ label: 'get listing (public)', route: 'GET /v1/products/{productId}', maxCalls: 2, status: 200, path: `/v1/products/${productId}` });
   await run({ label: 'get listing (owner, signed in)', route: 'GET /v1/products/{productId}', maxCalls: 1, status: 200, path: `/v1/products/${productId}`, options: { as: seller } });
-  await run({ label: "seller's listings, page (public)", route: 'GET /v1/sellers/{sellerId}/products', maxCalls: 2, status: 200, path: `/v1/sellers/${seller.userId}/products?limit=20` });
-  await run({ label: "seller's listings, page (owner)", route: 'GET /v1/sellers/{sellerId}/products', maxCalls: 1, status: 200, path: `/v1/sellers/${seller.userId}/products?limit=20`, options: { as: seller } });
+  // A page of listings and, batched, their rating shards: 1 Query + one BatchGetItem per 100 shard keys (decision 021).
+  const listingPageCalls = 1 + Math.ceil((20 * counterShards()) / 100);
+  await run({ label: "seller's listings, page (public)", route: 'GET /v1/sellers/{sellerId}/products', maxCalls: listingPageCalls, status: 200, path: `/v1/sellers/${seller.userId}/products?limit=20` });
+  await run({ label: "seller's listings, page (owner)", route: 'GET /v1/sellers/{sellerId}/products', maxCalls: listingPageCalls, status: 200, path: `/v1/sellers/${seller.userId}/products?limit=20`, options: { as: seller } });
   const branded = await client.expect(201, 'POST', '/v1/products', { as: seller, body: await client.listingBody(seller, { title: 'Sony wireless headphones', category: 'audio' }) });
   await client.host.drainQueues();
   await run({ label: 'listings waiting for a person, page (admin)', route: 'GET /v1/admin/products', maxCalls: 1, status: 200, path: '/v1/admin/products?status=NEEDS_HUMAN&limit=20', options: { as: admin } });

@@ -14,12 +14,12 @@ import { conversationEntity, conversationKeyEntity, messageEntity } from '../../
 import { disputeEntity, refundEntity, timelineEntity } from '../../lambdas/store/disputes.js';
 import { idempotencyEntity } from '../../lambdas/store/idempotency.js';
 import { ledgerEntity, orderEntity, paymentEntity, trackingEntity } from '../../lambdas/store/orders.js';
-import { productEntity } from '../../lambdas/store/products.js';
+import { productEntity, ratingShards } from '../../lambdas/store/products.js';
 import * as reviews from '../../lambdas/domain/reviews.js';
 import { publicReviewEntity, publicReviewMediaEntity, reportEntity, reviewEntity, reviewGuardEntity, revisionEntity, textClaimEntity, voteEntity } from '../../lambdas/store/reviews.js';
 import { carrierEventEntity, trackingNumberEntity } from '../../lambdas/store/tracking-numbers.js';
 import { uploadEntity, uploadQuotaEntity } from '../../lambdas/store/uploads.js';
-import { sellerProfileEntity, sellerStatsEntity } from '../../lambdas/store/sellers.js';
+import { sellerProfileEntity, sellerStatsShards } from '../../lambdas/store/sellers.js';
 import { verificationEntity } from '../../lambdas/store/verification.js';
 import { penaltyEntryEntity, standingEntity } from '../../lambdas/store/penalties.js';
 import { submitVerification } from '../../lambdas/domain/verification.js';
@@ -101,11 +101,12 @@ const defined: { entity: Pick<Entity<never, never>, 'name' | 'patterns'>; keys: 
   { entity: trackingEntity, keys: [trackingEntity.key({ orderId: order.orderId, occurredAt: at(3), orderVersion: 3 })], indexes: [] },
   { entity: paymentEntity, keys: [paymentEntity.key({ paymentReference: order.paymentReference })], indexes: [] },
   { entity: productEntity, keys: [productEntity.key(listing)], indexes: [productEntity.indexes({ ...listingAttributes, ...counters }), productEntity.indexes({ ...approvedAttributes, ...counters }), productEntity.indexes({ ...queuedAttributes, ...counters })] },
+  { entity: ratingShards.entity, keys: ratingShards.keys({ productId: listing.productId }), indexes: [] },
   { entity: sellerProfileEntity, keys: [sellerProfileEntity.key({ sellerId: 'seller-1' })], indexes: [] },
   { entity: standingEntity, keys: [standingEntity.key({ sellerId: 'seller-1' })], indexes: [] },
   { entity: penaltyEntryEntity, keys: [penaltyEntryEntity.key({ sellerId: 'seller-1', createdAt: T0, entryId: 'pen_01ARZ3NDEKTSV4RRFFQ69G5FB6' })], indexes: [] },
   { entity: verificationEntity, keys: [verificationEntity.key({ sellerId: 'seller-1' })], indexes: [verificationEntity.indexes(pendingVerification)] },
-  { entity: sellerStatsEntity, keys: [sellerStatsEntity.key({ sellerId: 'seller-1', month: '2026-01' })], indexes: [] },
+  { entity: sellerStatsShards.entity, keys: sellerStatsShards.keys({ sellerId: 'seller-1', month: '2026-01' }), indexes: [] },
   { entity: idempotencyEntity, keys: [idempotencyEntity.key({ userId: 'buyer-1', idempotencyKey: 'checkout-1' })], indexes: [] },
   { entity: disputeEntity, keys: [disputeEntity.key(dispute)], indexes: [disputeEntity.indexes(dispute), disputeEntity.indexes(escalated)] },
   { entity: timelineEntity, keys: [timelineEntity.key({ disputeId: dispute.disputeId, at: at(2), disputeVersion: 1, n: 0 })], indexes: [] },
