@@ -38,7 +38,8 @@ const counter = () => z._default(z.number(), 0);
 
 const ImageSchema = z.object({ uploadId: z.string(), key: z.string(), contentType: z.string() });
 const GuaranteeSchema = z.object({ returnable: z.boolean(), returnWindowDays: z.int(), protectionDays: z.int() });
-const ApprovedSchema = z.object({
+/** What a seller submits, stored twice: the latest submission and the approved version buyers see. */
+const listingFields = {
   title: z.string(),
   description: z.string(),
   price: MoneySchema,
@@ -46,8 +47,8 @@ const ApprovedSchema = z.object({
   category: z.string(),
   guarantee: GuaranteeSchema,
   handlingDays: z.int(),
-  approvedAt: z.string(),
-});
+};
+const ApprovedSchema = z.object({ ...listingFields, approvedAt: z.string() });
 
 const NEEDS_HUMAN_QUEUE = 'LISTINGS#NEEDS_HUMAN';
 
@@ -57,13 +58,7 @@ export const productEntity = defineEntity({
     z.object({
       productId: z.string(),
       sellerId: z.string(),
-      title: z.string(),
-      description: z.string(),
-      price: MoneySchema,
-      images: z.array(ImageSchema),
-      category: z.string(),
-      guarantee: GuaranteeSchema,
-      handlingDays: z.int(),
+      ...listingFields,
       status: z.enum(PRODUCT_STATUSES),
       reviewReasons: z.array(z.object({ field: z.string(), code: z.string(), message: z.string() })),
       reviewedBy: z._default(nullableString, null),

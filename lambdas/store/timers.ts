@@ -16,6 +16,7 @@ import { clock } from '../platform/clock.js';
 import { tableName } from '../platform/config.js';
 import { batchGetItems } from './batch.js';
 import { documentClient } from './client.js';
+import { shardFor } from './sharded-counter.js';
 import { put, remove, type TransactItem } from './transactions.js';
 
 export type TimerKind = 'AUTO_CONFIRM' | 'REVIEW_WINDOW' | 'EDIT_WINDOW' | 'MODERATION' | 'RETURN_WINDOW' | 'DISPUTE_DEADLINE' | 'CASE_FILE' | 'REFUND_PROGRESS' | 'SHIP_BY' | 'LISTING_REVIEW' | 'PENALTY_EXPIRY';
@@ -70,17 +71,11 @@ export function timerShards(): number {
 }
 
 /**
- * A timer's shard: a stable hash (32-bit FNV-1a) of its key, so setting, moving, retrying or releasing a
- * timer keeps it in the same shard, and the timers of one kind set in the same second spread evenly.
+ * A timer's shard: a stable hash of its key (the counters' FNV-1a, store/sharded-counter.ts), so setting,
+ * moving, retrying or releasing a timer keeps it in the same shard, and the timers of one kind set in the
+ * same second spread evenly.
  */
-export function shardOf(kind: TimerKind, entityId: string, shards = timerShards()): number {
-  let hash = 0x811c9dc5;
-  for (const char of `${kind}#${entityId}`) {
-    hash ^= char.codePointAt(0)!;
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash % shards;
-}
+export const shardOf = (kind: TimerKind, entityId: string, shards = timerShards()): number => shardFor(`${kind}#${entityId}`, shards);
 
 const PARKED = 'TIMERS#PARKED';
 export const timerKey = (kind: TimerKind, entityId: string) => ({ PK: `TIMER#${kind}#${entityId}`, SK: 'TIMER' });

@@ -1,7 +1,7 @@
 /**
  * The timers sweep against open disputes: "reads ∝ due items", and a sweep after an outage costs what is
  * due plus one Query per calendar month it spans, not one per hour. 10 real disputes whose seller-response
- * deadline comes due, with 0 and with N other open disputes whose deadlines are not due.
+ * deadline comes due, with 0 and with N other open disputes whose deadlines, of every kind, are not due.
  *
  * The N not-due disputes are not built over HTTP (far too slow at 10,000): only what the sweep can see
  * of them is written — their DISPUTE_DEADLINE timer items, built by `setTimer` exactly as opening a
@@ -18,12 +18,13 @@
  *   T+5d+1h   the measured sweep; each due deadline auto-accepts its dispute (a refund)
  */
 import type { LocalHost } from '../../lib/local/host.js';
+import { DEADLINE_NAMES } from '../../lambdas/domain/disputes.js';
 import { clock, moveClock } from '../../lambdas/platform/clock.js';
 import { newId } from '../../lambdas/platform/ids.js';
 import { setTimer, timerShards } from '../../lambdas/store/timers.js';
 import { mapLimit, stringField, usd, type BenchClient } from './client.js';
-import { monthsSpanned, sweepOwnQueries } from './scaling.js';
-import { countOf, describeOperations, recorded, type CallSummary } from './recorder.js';
+import { monthsSpanned, notDueChecks, sweepOwnQueries, withAndWithoutNotDue, type NotDueSweepRun } from './scaling.js';
+import { countOf, describeOperations, recorded } from './recorder.js';
 import { fmt, int, okMark, table, type Section } from './report.js';
 import { batchDelete, batchPut, pendingTimerKeys, putItemsOf, type TableKey } from './seed.js';
 
@@ -32,37 +33,33 @@ const DAY_MS = 24 * HOUR_MS;
 const RESPONSE_MS = 5 * DAY_MS;
 const OUTAGE_MS = 15 * DAY_MS;
 
-export interface DisputeSweepRun {
-  notDue: number;
-  due: number;
-  label: string;
-  processed: number;
-  summary: CallSummary;
-  /** The measured sweep resolved exactly the due disputes; a catch-up sweep fired nothing. */
-  expected: boolean;
-  /** Calendar months from the previous sweep to this one: the sweep's own Queries, two per shard each. */
-  months: number;
-}
-
 export interface DisputeSweepResult {
-  runs: DisputeSweepRun[];
+  runs: NotDueSweepRun[];
   notDue: number;
   due: number;
   seedSeconds: number;
 }
 
-/** The timer items of `count` open disputes whose seller-response deadline is after `after`. */
+/**
+ * Every deadline a dispute can wait on, the not-due ones taking turns: the response windows, the 15-day
+ * auto-escalation, the return's shipment, carrier delivery (20 days) and receipt, the 48 h arbitration
+ * SLA and the 30-day appeal window (`appeal`, services/disputes.ts) — each the same timer item shape.
+ */
+export const NOT_DUE_DEADLINES = [...DEADLINE_NAMES, 'appeal'] as const;
+
+/** The timer items of `count` open disputes whose deadline (of every kind in turn) is after `after`. */
 function notDueTimers(count: number, after: number): { items: Record<string, unknown>[]; keys: TableKey[] } {
   const now = clock.nowIso();
   const items = Array.from({ length: count }, (_, i) => {
     const disputeId = newId('dsp');
+    const deadline = NOT_DUE_DEADLINES[i % NOT_DUE_DEADLINES.length]!;
     const dueAt = new Date(after + (i % 240) * HOUR_MS + ((i * 37) % 60) * 60_000).toISOString();
-    return putItemsOf([setTimer({ kind: 'DISPUTE_DEADLINE', entityId: `${disputeId}#sellerResponse`, dueAt, payload: { disputeId, deadline: 'sellerResponse' } }, now)])[0] as Record<string, unknown>;
+    return putItemsOf([setTimer({ kind: 'DISPUTE_DEADLINE', entityId: `${disputeId}#${deadline}`, dueAt, payload: { disputeId, deadline } }, now)])[0] as Record<string, unknown>;
   });
   return { items, keys: items.map((item) => ({ PK: String(item.PK), SK: String(item.SK) })) };
 }
 
-async function scenario(host: LocalHost, client: BenchClient, notDue: number, due: number): Promise<{ runs: DisputeSweepRun[]; seedSeconds: number }> {
+async function scenario(host: LocalHost, client: BenchClient, notDue: number, due: number): Promise<{ runs: NotDueSweepRun[]; seedSeconds: number }> {
   await batchDelete(await pendingTimerKeys());
   const seedStarted = performance.now();
   const seeded = notDueTimers(notDue, clock.now().getTime() + OUTAGE_MS + RESPONSE_MS + 2 * HOUR_MS);
@@ -103,29 +100,14 @@ async function scenario(host: LocalHost, client: BenchClient, notDue: number, du
 }
 
 export async function measureDisputeSweep(host: LocalHost, client: BenchClient, options: { notDue: number; due: number }): Promise<DisputeSweepResult> {
-  const without = await scenario(host, client, 0, options.due);
-  const withMany = await scenario(host, client, options.notDue, options.due);
-  return { runs: [...without.runs, ...withMany.runs], notDue: options.notDue, due: options.due, seedSeconds: withMany.seedSeconds };
+  const { runs, seedSeconds } = await withAndWithoutNotDue((notDue) => scenario(host, client, notDue, options.due), options.notDue);
+  return { runs, notDue: options.notDue, due: options.due, seedSeconds };
 }
 
-/** Per kind of sweep: the Query calls with 0 and with N not-due disputes, equal or not. */
-export function disputeSweepChecks(result: DisputeSweepResult): { label: string; queries: number[]; ok: boolean }[] {
-  const labels = [...new Set(result.runs.map((run) => run.label))];
-  return labels.map((label) => {
-    const runs = result.runs.filter((run) => run.label === label);
-    const queries = runs.map((run) => countOf(run.summary, 'Query'));
-    // Two Queries per shard and calendar month spanned are the sweep's own; the rest must not move with not-due disputes.
-    const beyondMonths = (run: DisputeSweepRun, count: number) => count - sweepOwnQueries(run.months);
-    return {
-      label,
-      queries,
-      ok: new Set(runs.map((run) => beyondMonths(run, countOf(run.summary, 'Query')))).size === 1 && new Set(runs.map((run) => beyondMonths(run, run.summary.calls))).size === 1,
-    };
-  });
-}
+export const disputeSweepChecks = (result: DisputeSweepResult) => notDueChecks(result.runs);
 
 /** The measured sweep's calls minus its own (markers BatchGetItem and a PutItem per shard, its Queries), per due deadline. */
-function perDeadline(run: DisputeSweepRun, due: number): string {
+function perDeadline(run: NotDueSweepRun, due: number): string {
   const own: Record<string, number> = { BatchGetItem: 1, PutItem: timerShards(), Query: sweepOwnQueries(run.months) };
   const rest = Object.entries(run.summary.byOperation)
     .map(([operation, count]): [string, number] => [operation, (count - (own[operation] ?? 0)) / Math.max(1, due)])
@@ -140,7 +122,7 @@ export function disputeSweepSection(result: DisputeSweepResult): Section {
   const measured = result.runs.find((run) => run.label.startsWith('sweep with due'));
   const outageRuns = result.runs.filter((run) => run.label.startsWith('sweep after'));
   return {
-    title: `Timers sweep with open disputes: ${result.due} due seller-response deadlines, with 0 and ${int(result.notDue)} not-due open disputes`,
+    title: `Timers sweep with open disputes: ${result.due} due seller-response deadlines, with 0 and ${int(result.notDue)} not-due open disputes (their deadlines: ${NOT_DUE_DEADLINES.join(', ')})`,
     body: [
       table(
         ['sweep', 'not-due disputes', 'timers fired', 'calls', 'by operation', 'Query calls', 'capacity units'],

@@ -1,16 +1,20 @@
 /**
- * The listing-review worker's throughput: N listing submissions queued by the real route (one verified
- * seller, each listing with its own uploaded photo), then the local queue drained (`host.drainQueues()`:
+ * The listing-review worker's throughput: N listing submissions queued by the real route (verified
+ * sellers of up to 99 listings each — a seller's hourly upload quota after its identity document — each
+ * listing with its own uploaded photo), then the local queue drained (`host.drainQueues()`:
  * the listingReview queue's worker, batches of 5 as in the manifest) while the recorder counts the
  * worker's DynamoDB calls. S3 work per listing (one CopyObject and one ranged GET of the photo) is not
  * counted here.
  */
 import type { LocalHost } from '../../lib/local/host.js';
-import { mapLimit, type BenchClient } from './client.js';
+import { UPLOADS_PER_HOUR } from '../../lambdas/domain/media.js';
+import { mapLimit, type Actor, type BenchClient } from './client.js';
 import { recorded, type CallSummary } from './recorder.js';
 import { fmt, okMark, table, type Section } from './report.js';
 
 const CONCURRENCY = 4;
+/** Listings per seller: one hour's upload quota less the verification document, and one page of listings. */
+const PER_SELLER = Math.min(UPLOADS_PER_HOUR - 1, 100);
 
 export interface ListingReviewResult {
   listings: number;
@@ -21,18 +25,22 @@ export interface ListingReviewResult {
 
 export async function measureListingReview(host: LocalHost, client: BenchClient, options: { listings: number }): Promise<ListingReviewResult> {
   await host.drainQueues(); // start from empty queues: everything drained below is this section's
-  const seller = await client.seller();
-  const bodies = await mapLimit(Array.from({ length: options.listings }), CONCURRENCY, () => client.listingBody(seller));
+  const sellers: Actor[] = [];
+  for (let i = 0; i < Math.ceil(options.listings / PER_SELLER); i++) sellers.push(await client.seller());
+  const submissions = await mapLimit(Array.from({ length: options.listings }, (_, i) => sellers[Math.floor(i / PER_SELLER)]!), CONCURRENCY, async (seller) => ({ seller, body: await client.listingBody(seller) }));
   let started = performance.now();
-  const submitted = await recorded(() => mapLimit(bodies, CONCURRENCY, (body) => client.expect(201, 'POST', '/v1/products', { as: seller, body })));
+  const submitted = await recorded(() => mapLimit(submissions, CONCURRENCY, ({ seller, body }) => client.expect(201, 'POST', '/v1/products', { as: seller, body })));
   const submitSeconds = (performance.now() - started) / 1000;
 
   started = performance.now();
   const drained = await recorded(() => host.drainQueues());
   const drainSeconds = (performance.now() - started) / 1000;
 
-  const listed = await client.expect(200, 'GET', `/v1/sellers/${seller.userId}/products?limit=100`);
-  const approved = Array.isArray(listed.body.items) ? listed.body.items.length : 0;
+  let approved = 0;
+  for (const seller of sellers) {
+    const listed = await client.expect(200, 'GET', `/v1/sellers/${seller.userId}/products?limit=${PER_SELLER}`);
+    approved += Array.isArray(listed.body.items) ? listed.body.items.length : 0;
+  }
   return { listings: options.listings, submit: { seconds: submitSeconds, summary: submitted.summary }, drain: { seconds: drainSeconds, delivered: drained.result, summary: drained.summary }, approved };
 }
 

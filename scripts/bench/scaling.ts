@@ -182,3 +182,40 @@ export function listSection(result: ScalingResult): Section {
     ],
   };
 }
+
+/** One sweep of a "0 vs N not-due" scenario (dispute deadlines, ship-by timers). */
+export interface NotDueSweepRun {
+  notDue: number;
+  due: number;
+  label: string;
+  processed: number;
+  summary: CallSummary;
+  /** The measured sweep fired exactly the due timers; a catch-up sweep fired nothing. */
+  expected: boolean;
+  /** Calendar months from the previous sweep to this one: the sweep's own Queries, two per shard each. */
+  months: number;
+}
+
+/** Runs a scenario with 0 and with `notDue` not-due items, the seeding time of the second. */
+export async function withAndWithoutNotDue(scenario: (notDue: number) => Promise<{ runs: NotDueSweepRun[]; seedSeconds: number }>, notDue: number) {
+  const without = await scenario(0);
+  const withMany = await scenario(notDue);
+  return { runs: [...without.runs, ...withMany.runs], seedSeconds: withMany.seedSeconds };
+}
+
+/**
+ * Per kind of sweep: its Query calls with 0 and with N not-due items, and whether they (and all its
+ * calls), beyond the sweep's own two Queries per shard and calendar month spanned, are the same.
+ */
+export function notDueChecks(runs: NotDueSweepRun[]): { label: string; queries: number[]; ok: boolean }[] {
+  const labels = [...new Set(runs.map((run) => run.label))];
+  return labels.map((label) => {
+    const same = runs.filter((run) => run.label === label);
+    const beyondOwn = (run: NotDueSweepRun, count: number) => count - sweepOwnQueries(run.months);
+    return {
+      label,
+      queries: same.map((run) => countOf(run.summary, 'Query')),
+      ok: new Set(same.map((run) => beyondOwn(run, countOf(run.summary, 'Query')))).size === 1 && new Set(same.map((run) => beyondOwn(run, run.summary.calls))).size === 1,
+    };
+  });
+}

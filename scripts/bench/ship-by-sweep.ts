@@ -23,9 +23,9 @@ import { clock, moveClock } from '../../lambdas/platform/clock.js';
 import { newId } from '../../lambdas/platform/ids.js';
 import { setTimer } from '../../lambdas/store/timers.js';
 import { BenchClient, mapLimit, stringField } from './client.js';
-import { countOf, describeOperations, recorded, type CallSummary } from './recorder.js';
+import { countOf, describeOperations, recorded } from './recorder.js';
 import { fmt, int, okMark, renderSection, table, type Section } from './report.js';
-import { monthsSpanned, sweepOwnQueries } from './scaling.js';
+import { monthsSpanned, notDueChecks, withAndWithoutNotDue, type NotDueSweepRun } from './scaling.js';
 import { batchDelete, batchPut, pendingTimerKeys, putItemsOf } from './seed.js';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -33,19 +33,8 @@ const DAY_MS = 24 * HOUR_MS;
 /** The default handling time (7 days) plus the 3 days after which an unshipped order is cancelled. */
 const SHIP_BY_MS = 10 * DAY_MS;
 
-export interface ShipBySweepRun {
-  notDue: number;
-  due: number;
-  label: string;
-  processed: number;
-  summary: CallSummary;
-  /** The measured sweep cancelled exactly the due orders; a catch-up sweep fired nothing. */
-  expected: boolean;
-  months: number;
-}
-
 export interface ShipBySweepResult {
-  runs: ShipBySweepRun[];
+  runs: NotDueSweepRun[];
   notDue: number;
   due: number;
   seedSeconds: number;
@@ -60,7 +49,7 @@ function notDueTimers(count: number, after: number): Record<string, unknown>[] {
   });
 }
 
-async function scenario(host: LocalHost, client: BenchClient, notDue: number, due: number): Promise<{ runs: ShipBySweepRun[]; seedSeconds: number }> {
+async function scenario(host: LocalHost, client: BenchClient, notDue: number, due: number): Promise<{ runs: NotDueSweepRun[]; seedSeconds: number }> {
   await batchDelete(await pendingTimerKeys());
   const placedAt = clock.now().getTime();
   const seedStarted = performance.now();
@@ -91,24 +80,11 @@ async function scenario(host: LocalHost, client: BenchClient, notDue: number, du
 }
 
 export async function measureShipBySweep(host: LocalHost, client: BenchClient, options: { notDue: number; due: number }): Promise<ShipBySweepResult> {
-  const without = await scenario(host, client, 0, options.due);
-  const withMany = await scenario(host, client, options.notDue, options.due);
-  return { runs: [...without.runs, ...withMany.runs], notDue: options.notDue, due: options.due, seedSeconds: withMany.seedSeconds };
+  const { runs, seedSeconds } = await withAndWithoutNotDue((notDue) => scenario(host, client, notDue, options.due), options.notDue);
+  return { runs, notDue: options.notDue, due: options.due, seedSeconds };
 }
 
-/** Per kind of sweep: Query calls and all calls beyond the sweep's own, with 0 and with N not-due orders, equal or not. */
-export function shipBySweepChecks(result: ShipBySweepResult): { label: string; queries: number[]; ok: boolean }[] {
-  const labels = [...new Set(result.runs.map((run) => run.label))];
-  return labels.map((label) => {
-    const runs = result.runs.filter((run) => run.label === label);
-    const beyondMonths = (run: ShipBySweepRun, count: number) => count - sweepOwnQueries(run.months);
-    return {
-      label,
-      queries: runs.map((run) => countOf(run.summary, 'Query')),
-      ok: new Set(runs.map((run) => beyondMonths(run, countOf(run.summary, 'Query')))).size === 1 && new Set(runs.map((run) => beyondMonths(run, run.summary.calls))).size === 1,
-    };
-  });
-}
+export const shipBySweepChecks = (result: ShipBySweepResult) => notDueChecks(result.runs);
 
 export function shipBySweepSection(result: ShipBySweepResult): Section {
   const unexpected = result.runs.filter((run) => !run.expected);
