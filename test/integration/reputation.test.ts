@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { anAddress, aReview, aShipment, useLocalApi, type Actor } from '../support/local-api.js';
+
+const local = useLocalApi();
+
+interface PositiveRate {
+  months: number;
+  positiveRate: number | null;
+  positive: number;
+  neutral: number;
+  negative: number;
+  count: number;
+}
+interface PublicShop {
+  badges: { code: string; reason: string }[];
+  reputation: {
+    feedback: PositiveRate;
+    sellerRatings: { count: number; itemAsDescribed: number | null; communication: number | null; shippingSpeed: number | null };
+    disputes: { orders: number; disputed: number; disputeRate: number | null };
+    shipping: { shipments: number; onTime: number; onTimeRate: number | null };
+    history: PositiveRate[];
+  };
+}
+
+/** One completed order of `seller` for the given products (one of each), by a new buyer. */
+async function completedOrderOf(seller: Actor, productIds: string[]): Promise<{ buyer: Actor; orderId: string }> {
+  const { api } = local;
+  const buyer = await api.actor('buyer');
+  const placed = await api.post('/v1/orders', buyer, { items: productIds.map((productId) => ({ productId, quantity: 1 })), shippingAddress: anAddress(), paymentReference: `pay_${buyer.userId}` });
+  expect(placed.status, placed.text).toBe(201);
+  const orderId = String(placed.body.orderId);
+  expect((await api.post(`/v1/orders/${orderId}/shipment`, seller, aShipment())).status).toBe(200);
+  expect((await api.post(`/v1/orders/${orderId}/confirm-receipt`, buyer)).status).toBe(200);
+  return { buyer, orderId };
+}
+
+async function review(buyer: Actor, orderId: string, productId: string, rating: number, sellerRatings = { itemAsDescribed: 5, communication: 4, shippingSpeed: 5 }): Promise<string> {
+  const { api } = local;
+  const created = await api.post<{ reviewId: string }>(`/v1/orders/${orderId}/reviews`, buyer, aReview(productId, { rating, sellerRatings }));
+  expect(created.status, created.text).toBe(201);
+  await api.drainQueues();
+  const read = await api.get<{ status: string }>(`/v1/reviews/${created.body.reviewId}`, buyer);
+  expect(read.body.status).toBe('PUBLISHED');
+  return created.body.reviewId;
+}
+
+const shopOf = async (seller: Actor): Promise<PublicShop> => {
+  const shop = await local.api.get<PublicShop>(`/v1/sellers/${seller.userId}`);
+  expect(shop.status, shop.text).toBe(200);
+  return shop.body;
+};
+
+describe('feedback, one per order', () => {
+  it('shows a positive rate of 66.7 % from 2 positive, 1 neutral and 1 negative order, the lowest line deciding an order', async () => {
+    const { api } = local;
+    const { seller, productId } = await api.sellerWithListing();
+    const { productId: second } = await api.reviewedListing(seller);
+    // Two lines rated 5 and 2: one negative order, not one positive and one negative.
+    const mixed = await completedOrderOf(seller, [productId, second]);
+    await review(mixed.buyer, mixed.orderId, productId, 5, { itemAsDescribed: 4, communication: 4, shippingSpeed: 4 });
+    await review(mixed.buyer, mixed.orderId, second, 2, { itemAsDescribed: 1, communication: 1, shippingSpeed: 1 });
+    for (const rating of [5, 4, 3]) {
+      const order = await completedOrderOf(seller, [productId]);
+      await review(order.buyer, order.orderId, productId, rating, { itemAsDescribed: 5, communication: 5, shippingSpeed: 5 });
+    }
+
+    const { reputation } = await shopOf(seller);
+    expect(reputation.feedback).toEqual({ months: 6, positiveRate: 66.7, positive: 2, neutral: 1, negative: 1, count: 4 });
+    // The detailed ratings of each order's first published review: (4 + 5 + 5 + 5) / 4.
+    expect(reputation.sellerRatings).toEqual({ count: 4, itemAsDescribed: 4.75, communication: 4.75, shippingSpeed: 4.75 });
+    expect(reputation.history.map((window) => [window.months, window.count, window.positiveRate])).toEqual([
+      [1, 4, 66.7],
+      [3, 4, 66.7],
+      [6, 4, 66.7],
+      [12, 4, 66.7],
+    ]);
+    expect(reputation.shipping).toMatchObject({ shipments: 4, onTime: 4, onTimeRate: 100 });
+  });
+
+  it('moves an order’s class once when its lowest line is taken down', async () => {
+    const { api } = local;
+    const { seller, productId } = await api.sellerWithListing();
+    const { productId: second } = await api.reviewedListing(seller);
+    const order = await completedOrderOf(seller, [productId, second]);
+    await review(order.buyer, order.orderId, productId, 5);
+    const low = await review(order.buyer, order.orderId, second, 1);
+    expect((await shopOf(seller)).reputation.feedback).toMatchObject({ positive: 0, negative: 1, count: 1 });
+
+    const admin = await api.actor('admin');
+    expect((await api.post(`/v1/admin/reviews/${low}/decision`, admin, { decision: 'REMOVE', reason: 'Written for a competitor.' })).status).toBe(200);
+    expect((await shopOf(seller)).reputation.feedback).toMatchObject({ positive: 1, negative: 0, count: 1, positiveRate: 100 });
+  });
+});
