@@ -91,3 +91,45 @@ describe('feedback, one per order', () => {
     expect((await shopOf(seller)).reputation.feedback).toMatchObject({ positive: 1, negative: 0, count: 1, positiveRate: 100 });
   });
 });
+
+describe('a dispute the buyer lost in arbitration', () => {
+  it('takes the order’s feedback out of the counts and keeps it out; the review still shows; the order counts in the dispute rate', async () => {
+    const { api } = local;
+    const { seller, productId } = await api.sellerWithListing();
+    const { productId: second } = await api.reviewedListing(seller);
+    const { buyer, orderId } = await completedOrderOf(seller, [productId, second]);
+    const reviewId = await review(buyer, orderId, productId, 1);
+    expect((await shopOf(seller)).reputation.feedback).toMatchObject({ negative: 1, count: 1 });
+
+    const opened = await api.post<{ disputeId: string }>(`/v1/orders/${orderId}/disputes`, buyer, {
+      reason: 'DAMAGED',
+      request: { type: 'REFUND', amount: { amount: 1000, currency: 'USD' } },
+      description: 'The lid arrived cracked in two places.',
+      evidence: [],
+    });
+    expect(opened.status, opened.text).toBe(201);
+    const disputeId = opened.body.disputeId;
+    const countered = await api.post(`/v1/disputes/${disputeId}/response`, seller, { action: 'COUNTER_OFFER', counterOffer: { type: 'REFUND', amount: { amount: 500, currency: 'USD' } }, message: 'We can refund part of it.', evidence: [] });
+    expect(countered.status, countered.text).toBe(200);
+    expect((await api.post(`/v1/disputes/${disputeId}/escalate`, buyer, { message: 'We cannot agree; please decide.' })).status).toBe(200);
+    const admin = await api.actor('admin');
+    const decided = await api.post<{ status: string; resolution: { outcome: string } }>(`/v1/admin/disputes/${disputeId}/decision`, admin, {
+      refundAmount: { amount: 0, currency: 'USD' },
+      returnRequired: false,
+      rationale: 'The photos show a lid that was intact on delivery.',
+    });
+    expect(decided.status, decided.text).toBe(200);
+    expect(decided.body).toMatchObject({ status: 'RESOLVED', resolution: { outcome: 'NO_REFUND' } });
+    await api.runJob('timers');
+
+    const { reputation } = await shopOf(seller);
+    expect(reputation.feedback).toMatchObject({ positive: 0, neutral: 0, negative: 0, count: 0 });
+    expect(reputation.sellerRatings.count).toBe(0);
+    expect(reputation.disputes).toEqual({ orders: 1, disputed: 1, disputeRate: 100 });
+    expect((await api.get(`/v1/reviews/${reviewId}`)).status).toBe(200);
+
+    // A review of the order's other line published later does not count either.
+    await review(buyer, orderId, second, 5);
+    expect((await shopOf(seller)).reputation.feedback).toMatchObject({ positive: 0, count: 0 });
+  });
+});
