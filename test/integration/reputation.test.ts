@@ -1,7 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { anAddress, aReview, aShipment, useLocalApi, type Actor } from '../support/local-api.js';
 
 const local = useLocalApi();
+
+afterEach(async () => {
+  await local.api.resetClock();
+});
 
 interface PositiveRate {
   months: number;
@@ -131,5 +135,31 @@ describe('a dispute the buyer lost in arbitration', () => {
     // A review of the order's other line published later does not count either.
     await review(buyer, orderId, second, 5);
     expect((await shopOf(seller)).reputation.feedback).toMatchObject({ positive: 0, count: 0 });
+  });
+});
+
+describe('the store’s reviews', () => {
+  it('lists its published reviews newest first, in cursor pages, with the reviewer masked and no reviewer or order id', async () => {
+    const { api } = local;
+    const { seller, productId } = await api.sellerWithListing();
+    const first = await completedOrderOf(seller, [productId]);
+    const older = await review(first.buyer, first.orderId, productId, 4);
+    await api.moveClock('PT1H');
+    const second = await completedOrderOf(seller, [productId]);
+    const newer = await review(second.buyer, second.orderId, productId, 2);
+    // Another shop's review stays out of this one's list.
+    const other = await api.completedOrder();
+    await review(other.buyer, other.orderId, other.productId, 5);
+
+    const page1 = await api.get<{ items: { reviewId: string; reviewer: { displayName: string } }[]; nextCursor: string | null }>(`/v1/sellers/${seller.userId}/reviews?limit=1`);
+    expect(page1.status, page1.text).toBe(200);
+    expect(page1.body.items.map((item) => item.reviewId)).toEqual([newer]);
+    expect(page1.body.nextCursor).toBeTruthy();
+    const page2 = await api.get<{ items: { reviewId: string }[]; nextCursor: string | null }>(`/v1/sellers/${seller.userId}/reviews?limit=1&cursor=${encodeURIComponent(String(page1.body.nextCursor))}`);
+    expect(page2.body.items.map((item) => item.reviewId)).toEqual([older]);
+
+    const text = page1.text + page2.text;
+    for (const secret of [first.buyer.userId, second.buyer.userId, first.orderId, second.orderId]) expect(text).not.toContain(secret);
+    expect(page1.body.items[0]?.reviewer.displayName).toMatch(/\*\*\*/);
   });
 });
