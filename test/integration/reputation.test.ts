@@ -163,3 +163,37 @@ describe('the store’s reviews', () => {
     expect(page1.body.items[0]?.reviewer.displayName).toMatch(/\*\*\*/);
   });
 });
+
+describe('response rate and the RESPONSIVE badge', () => {
+  async function buyerWrites(seller: Actor, productId: string): Promise<string> {
+    const { api } = local;
+    const buyer = await api.actor('buyer');
+    const started = await api.post<{ conversationId: string }>('/v1/conversations', buyer, { sellerId: seller.userId, productId });
+    expect(started.status, started.text).toBe(201);
+    const sent = await api.post(`/v1/conversations/${started.body.conversationId}/messages`, buyer, { text: 'Does the kettle work on induction?', attachments: [] });
+    expect(sent.status, sent.text).toBe(201);
+    return started.body.conversationId;
+  }
+  const sellerReplies = async (seller: Actor, conversationId: string) => {
+    const sent = await local.api.post(`/v1/conversations/${conversationId}/messages`, seller, { text: 'Yes, it does.', attachments: [] });
+    expect(sent.status, sent.text).toBe(201);
+  };
+
+  it('counts only replies within 24 h, and grants RESPONSIVE with its reason while the rate is at least 90 %', async () => {
+    const { api } = local;
+    const { seller, productId } = await api.sellerWithListing();
+    const quick = await buyerWrites(seller, productId);
+    await api.moveClock('PT2H');
+    await sellerReplies(seller, quick);
+    const answered = await shopOf(seller);
+    expect(answered.reputation.responses).toEqual({ conversations: 1, responseRate: 100, medianFirstResponse: 'PT4H' });
+    expect(answered.badges).toContainEqual({ code: 'RESPONSIVE', reason: 'answered 100 % of 1 buyer conversations within 24 h' });
+
+    const slow = await buyerWrites(seller, productId);
+    await api.moveClock('PT25H');
+    await sellerReplies(seller, slow);
+    const late = await shopOf(seller);
+    expect(late.reputation.responses).toMatchObject({ conversations: 2, responseRate: 50 });
+    expect(late.badges.map((badge) => badge.code)).not.toContain('RESPONSIVE');
+  });
+});
