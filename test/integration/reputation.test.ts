@@ -20,6 +20,7 @@ interface PublicShop {
   reputation: {
     feedback: PositiveRate;
     sellerRatings: { count: number; itemAsDescribed: number | null; communication: number | null; shippingSpeed: number | null };
+    responses: { conversations: number; responseRate: number | null; medianFirstResponse: string | null };
     disputes: { orders: number; disputed: number; disputeRate: number | null };
     shipping: { shipments: number; onTime: number; onTimeRate: number | null };
     history: PositiveRate[];
