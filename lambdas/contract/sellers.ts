@@ -60,6 +60,34 @@ export const SellerPenalties = described(
   { id: 'SellerPenalties' },
 );
 
+const percent = (description: string) => described(z.nullable(z.number()), { description: `${description}, in percent with one decimal; null when there is nothing to divide by.` });
+
+const PositiveRate = described(
+  z.object({ months: z.int(), positiveRate: percent('positive ÷ (positive + negative) feedback'), positive: z.int(), neutral: z.int(), negative: z.int(), count: z.int() }),
+  { id: 'PositiveRate', description: 'Feedback over the last `months` calendar months (the current one included), one per order: the class of its lowest-rated published review.' },
+);
+
+const rating = z.nullable(z.number());
+
+export const SellerReputation = described(
+  z.object({
+    feedback: PositiveRate,
+    sellerRatings: described(z.object({ count: z.int(), itemAsDescribed: rating, communication: rating, shippingSpeed: rating }), {
+      description: 'Means of the detailed seller ratings over the same 6 months (the first published review of each order).',
+    }),
+    responses: described(
+      z.object({ conversations: z.int(), responseRate: percent('buyer-started conversations answered within 24 h'), medianFirstResponse: described(z.nullable(z.enum(['PT1H', 'PT4H', 'PT24H', 'P1D+'])), { description: 'The bucket (within 1 h, 4 h, 24 h, later) holding the median first response.' }) }),
+      { description: 'This calendar month and the previous one (at least the last 30 days).' },
+    ),
+    disputes: z.object({ orders: z.int(), disputed: z.int(), disputeRate: percent('orders with a dispute ÷ orders, 6 months') }),
+    shipping: z.object({ shipments: z.int(), onTime: z.int(), onTimeRate: percent('shipments within the handling days, 6 months') }),
+    history: described(z.array(PositiveRate), { description: 'The positive rate and count over the last 1, 3, 6 and 12 months.' }),
+  }),
+  { id: 'SellerReputation' },
+);
+
+export const Badge = described(z.object({ code: z.enum(['TOP_RATED', 'FAST_SHIPPER', 'RESPONSIVE', 'VERIFIED']), reason: z.string() }), { id: 'Badge' });
+
 export const PublicSellerProfile = described(
   z.object({
     sellerId: z.string(),
@@ -67,7 +95,8 @@ export const PublicSellerProfile = described(
     country: z.string(),
     memberSince: Timestamp,
     yearsActive: z.int(),
-    badges: described(z.array(z.string()), { description: 'VERIFIED once the identity is verified.' }),
+    badges: described(z.array(Badge), { description: 'TOP_RATED, FAST_SHIPPER and RESPONSIVE from the reputation, VERIFIED once the identity is verified; each with why.' }),
+    reputation: SellerReputation,
   }),
   { id: 'PublicSellerProfile' },
 );

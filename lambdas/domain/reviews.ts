@@ -382,8 +382,11 @@ export interface ReviewChange {
   revisions: Revision[];
   /** The public projection when it changed: written anew (`after`), or gone (`after: null`). */
   projection: { before: PublicReview | null; after: PublicReview | null } | null;
-  /** The product's rating and the seller's monthly feedback, moved only when what is published changed. */
-  aggregates: { productId: string; rating: RatingDelta; sellerId: string; month: string; feedback: FeedbackDelta } | null;
+  /**
+   * The product's rating, moved only when what is published changed; the seller's feedback is the
+   * order's, counted once per order from the order's feedback (domain/reputation.ts, store/reviews.ts).
+   */
+  aggregates: { productId: string; rating: RatingDelta; sellerId: string; month: string } | null;
 }
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
@@ -401,7 +404,7 @@ export function reviewChange(before: Review | null, after: Review, superseded?: 
     // The month of first publication keeps a review's feedback in one month's counters, whatever happens later.
     aggregates:
       publicationChanged(publication) && after.statsMonth
-        ? { productId: after.productId, rating: ratingDelta(publication), sellerId: after.sellerId, month: after.statsMonth, feedback: feedbackDelta(publication) }
+        ? { productId: after.productId, rating: ratingDelta(publication), sellerId: after.sellerId, month: after.statsMonth }
         : null,
   };
 }
@@ -440,6 +443,7 @@ export type FeedbackClass = 'positive' | 'neutral' | 'negative';
 /** 4–5 stars positive, 3 neutral, 1–2 negative (DOMAIN.md "Seller reputation"). */
 export const feedbackClass = (rating: number): FeedbackClass => (rating >= 4 ? 'positive' : rating === 3 ? 'neutral' : 'negative');
 
+/** What an order's feedback adds to the seller's month counters (domain/reputation.ts feedbackCounts). */
 export interface FeedbackDelta {
   feedbackPositive: number;
   feedbackNeutral: number;
@@ -448,22 +452,6 @@ export interface FeedbackDelta {
   dsrItemAsDescribed: number;
   dsrCommunication: number;
   dsrShippingSpeed: number;
-}
-
-export function feedbackDelta(publication: Publication): FeedbackDelta {
-  const delta: FeedbackDelta = { feedbackPositive: 0, feedbackNeutral: 0, feedbackNegative: 0, dsrCount: 0, dsrItemAsDescribed: 0, dsrCommunication: 0, dsrShippingSpeed: 0 };
-  const apply = (revision: Revision | null, sign: 1 | -1) => {
-    if (!revision) return;
-    const key = `feedback${feedbackClass(revision.rating).replace(/^./, (c) => c.toUpperCase())}` as keyof FeedbackDelta;
-    delta[key] += sign;
-    delta.dsrCount += sign;
-    delta.dsrItemAsDescribed += sign * revision.sellerRatings.itemAsDescribed;
-    delta.dsrCommunication += sign * revision.sellerRatings.communication;
-    delta.dsrShippingSpeed += sign * revision.sellerRatings.shippingSpeed;
-  };
-  apply(publication.before, -1);
-  apply(publication.after, 1);
-  return delta;
 }
 
 export const publicationChanged = (publication: Publication): boolean => publication.before?.revision !== publication.after?.revision || (publication.before === null) !== (publication.after === null);

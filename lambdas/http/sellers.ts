@@ -2,6 +2,7 @@ import { sellerRoutes } from '../../lib/routes/sellers.js';
 import { httpFunction } from '../platform/http.js';
 import { myShop, publicShop, saveMyShop } from '../services/catalog.js';
 import { addPenalty } from '../services/penalties.js';
+import { storeReviews } from '../services/reputation.js';
 import { decideSellerVerification, pendingVerifications, submitMyVerification } from '../services/verification.js';
 
 export const handler = httpFunction(sellerRoutes, {
@@ -9,6 +10,7 @@ export const handler = httpFunction(sellerRoutes, {
   'GET /v1/sellers/me': async ({ principal }) => ({ body: await myShop(principal) }),
   'POST /v1/sellers/me/verification': async ({ principal, body }) => ({ body: await submitMyVerification(principal, body) }),
   'GET /v1/sellers/{sellerId}': async ({ path }) => ({ body: await publicShop(path.sellerId) }),
+  'GET /v1/sellers/{sellerId}/reviews': async ({ path, query }) => ({ body: await storeReviews(path.sellerId, query) }),
   'GET /v1/admin/sellers': async ({ query }) => ({ body: await pendingVerifications(query) }),
   'POST /v1/admin/sellers/{sellerId}/verification': async ({ principal, path, body }) => ({ body: await decideSellerVerification(principal, path.sellerId, body) }),
   'POST /v1/admin/sellers/{sellerId}/penalties': async ({ principal, path, body }) => ({ body: await addPenalty(principal, path.sellerId, body) }),

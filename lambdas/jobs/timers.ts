@@ -23,6 +23,7 @@ import { closeReturnWindow, closeReviewWindow } from '../store/orders.js';
 import { retryCaseFile } from '../services/case-files.js';
 import { fireDeadline } from '../services/disputes.js';
 import { progressRefund } from '../services/refunds.js';
+import { excludeLostArbitration } from '../services/reputation.js';
 import { closeEditWindow } from '../store/reviews.js';
 import { sendToQueue } from '../store/queue.js';
 import { dueTimers, markSwept, monthsToSweep, oldestDue, recordFailedAttempt, settleTimer, sweptUntil, type DueTimer, type Timer, type TimerKind } from '../store/timers.js';
@@ -42,6 +43,7 @@ const fireByKind: Record<TimerKind, (timer: Timer) => Promise<unknown>> = {
   SHIP_BY: (timer) => autoCancelOrder(timer.entityId),
   LISTING_REVIEW: (timer) => retryListingReview(timer),
   PENALTY_EXPIRY: (timer) => expirePenalty(timer),
+  FEEDBACK_EXCLUSION: (timer) => excludeLostArbitration(timer),
 };
 
 /** Applies a due timer's rule: the service of its kind, which settles or moves the timer in its own transaction. */

@@ -20,6 +20,7 @@ import { newId } from '../platform/ids.js';
 import { disputeWrites, getDisputeWithTimeline, getRefund, listDisputes, refundWrite, type DisputeList } from '../store/disputes.js';
 import { keyRecordWrites, type IdempotentCreate, type StoredResponse } from '../store/idempotency.js';
 import { getOrder, transitionWrites } from '../store/orders.js';
+import { countForSeller } from '../store/sellers.js';
 import { cancelTimer, setTimer, type Timer } from '../store/timers.js';
 import type { GuardName, Write } from '../store/transactions.js';
 import { claimUploads } from '../store/uploads.js';
@@ -28,6 +29,7 @@ import { runCommand, type AfterCommit, type Command, type Decision } from './com
 import { buyersOrderForCreate } from './creates.js';
 import { disputeView, refundView } from './dispute-views.js';
 import { retireTimer } from './outbox.js';
+import { lostArbitrationTimer } from './reputation.js';
 import { claimRefusals, resolveUploads } from './uploads.js';
 
 type Party = orders.Viewer['role'];
@@ -95,6 +97,7 @@ function disputeDecision(before: Dispute | null, order: Order, change: DisputeCh
       ...deadlineTimers(before, dispute, now),
       ...appealWindowTimer(before, dispute, now),
       ...(caseFile ? [caseFile.write] : []),
+      ...(lostInArbitration(before, dispute) ? [lostArbitrationTimer(order.orderId, now)] : []),
     ],
     afterCommit: [
       ...(refund ? [() => businessEvent('RefundIssued', { disputeId: dispute.disputeId, refundId: refund.refundId, amount: refund.amount.amount, currency: dispute.currency })] : []),
@@ -104,6 +107,10 @@ function disputeDecision(before: Dispute | null, order: Order, change: DisputeCh
     ],
   };
 }
+
+/** The platform decided (on escalation or appeal) that the buyer gets nothing: the order's feedback stops counting (reputation). */
+const lostInArbitration = (before: Dispute | null, after: Dispute): boolean =>
+  (before?.status === 'ESCALATED' || before?.status === 'APPEALED') && after.status === 'RESOLVED' && after.resolution?.outcome === 'NO_REFUND';
 
 const APPEAL_WINDOW = 'appeal';
 
@@ -218,7 +225,7 @@ export async function openDispute(
       const view = await disputeView(dispute, 'buyer', change.timeline);
       return {
         // A concurrent request with the same key loses on the record's guard, and its retry replays this one.
-        writes: [...writes, ...claim.writes, ...keyRecordWrites(idempotency, view)],
+        writes: [...writes, ...claim.writes, ...keyRecordWrites(idempotency, view), ...firstDisputeCounted(order, now)],
         result: { dispute: view },
         afterCommit: [...afterCommit, () => businessEvent('DisputeOpened', { disputeId, orderId, reason: dispute.reason })],
       };
@@ -226,6 +233,9 @@ export async function openDispute(
     refusals: { idempotencyKeyUnused: () => 'retry' as const, ...claim.refusals },
   });
 }
+
+/** The seller's dispute rate counts orders, not disputes: only an order's first dispute is counted (reputation). */
+const firstDisputeCounted = (order: Order, now: string): Write[] => (order.disputeId ? [] : countForSeller(order.sellerId, now, { ordersDisputed: 1 }, order.orderId));
 
 async function viewAfter(disputeId: string, principal: Principal) {
   const found = await getDisputeWithTimeline(disputeId);

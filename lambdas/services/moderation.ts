@@ -13,6 +13,8 @@ import { decideModeration, duplicateFingerprint, duplicateTextFinding, mediaFind
 import { applyModeration, applyReplyModeration, reviewChange, type Review } from '../domain/reviews.js';
 import { businessEvent } from '../platform/business-events.js';
 import { logger } from '../platform/logger.js';
+import type { OrderFeedback } from '../domain/reputation.js';
+import { getOrderFeedback } from '../store/reputation.js';
 import { claimText, getReview, reviewWrites, textOwner } from '../store/reviews.js';
 import { cancelTimer, type Timer } from '../store/timers.js';
 import { runCommand, type Decision } from './command.js';
@@ -119,6 +121,8 @@ function moderateReply(request: Extract<ModerationRequest, { kind: 'reply' }>): 
 
 interface RevisionToDecide {
   review: Review;
+  /** The order's feedback, which a publication moves. */
+  feedback: OrderFeedback | null;
   /** The review with its media replaced by the platform's own copies: what is checked and published. */
   pinned: Review;
   fingerprint: string | undefined;
@@ -130,7 +134,8 @@ async function revisionToDecide(request: Extract<ModerationRequest, { kind: 'rev
   const review = await getReview(request.reviewId);
   if (!review || !stillWaiting(review, request)) return undefined;
   const fingerprint = fingerprintOf(review.latest.text);
-  return { review, fingerprint, ...(await reviewFindings(review, fingerprint)) };
+  const [feedback, found] = await Promise.all([getOrderFeedback(review.orderId), reviewFindings(review, fingerprint)]);
+  return { review, fingerprint, feedback, ...found };
 }
 
 function moderateRevision(request: Extract<ModerationRequest, { kind: 'review' }>): Promise<RequestOutcome> {
@@ -140,14 +145,14 @@ function moderateRevision(request: Extract<ModerationRequest, { kind: 'review' }
     load: () => revisionToDecide(request),
     decide: (loaded, now): Decision<RequestOutcome> => {
       if (!loaded) return stale;
-      const { review, pinned, fingerprint } = loaded;
+      const { review, pinned, fingerprint, feedback } = loaded;
       const { outcome, reasons } = decideModeration(loaded.findings);
       const next = applyModeration(pinned, request.revision, outcome, reasons, now);
       if (!next) return stale;
       const published = outcome === 'PUBLISHED';
       return {
         writes: [
-          ...reviewWrites(reviewChange(review, next)),
+          ...reviewWrites(reviewChange(review, next), { feedback }),
           answered(request),
           // The first review to publish a text owns it; a copy published meanwhile fails here and is decided again.
           ...(published && fingerprint ? [claimText(fingerprint, review.reviewId)] : []),

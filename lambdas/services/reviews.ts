@@ -15,6 +15,7 @@ import { keyRecordWrites, type IdempotentCreate, type StoredResponse } from '../
 import * as store from '../store/reviews.js';
 import { setTimer } from '../store/timers.js';
 import { claimUploads } from '../store/uploads.js';
+import { getOrderFeedback } from '../store/reputation.js';
 import { runCommand, type Decision } from './command.js';
 import { buyersOrderForCreate } from './creates.js';
 import { claimRefusals, resolveUploads } from './uploads.js';
@@ -256,14 +257,15 @@ export async function report(principal: Principal, reviewId: string, body: { rea
     load: async () => {
       const review = await store.getReview(reviewId);
       reviews.assertCanReport(review, reviewId, principal.userId);
-      return review;
+      // Reports may take the review down, which moves its order's feedback.
+      return { review, feedback: await getOrderFeedback(review.orderId) };
     },
-    decide: (review, now) => {
+    decide: ({ review, feedback }, now) => {
       const { review: next, superseded } = reviews.recordReport(review, now);
       return {
         writes: [
           store.recordReportWrite(reviewId, { userId: principal.userId, reason: body.reason, details: body.details ?? null, at: now }),
-          ...store.reviewWrites(reviews.reviewChange(review, next, superseded)),
+          ...store.reviewWrites(reviews.reviewChange(review, next, superseded), { feedback }),
           // An overtaken edit's moderation request has nothing left to decide.
           ...(superseded ? [moderationOutbox.done({ kind: 'review', reviewId, revision: superseded.revision })] : []),
         ],
@@ -293,14 +295,14 @@ export async function decide(admin: Principal, reviewId: string, decision: Moder
     load: async () => {
       const review = await store.getReview(reviewId);
       if (!review) throw notFound('Review', reviewId);
-      return review;
+      return { review, feedback: await getOrderFeedback(review.orderId) };
     },
-    decide: (review, now) => {
+    decide: ({ review, feedback }, now) => {
       const next = reviews.moderatorDecides(review, decision, admin.userId, now);
       const republished = decision.target === 'REVIEW' && decision.decision === 'PUBLISH';
       return {
         writes: [
-          ...store.reviewWrites(reviews.reviewChange(review, next)),
+          ...store.reviewWrites(reviews.reviewChange(review, next), { feedback }),
           // A removed review has nothing left for automated moderation to decide.
           ...(next.status === 'REMOVED' ? [moderationOutbox.done(moderationRequest(next, 'review')), moderationOutbox.done(moderationRequest(next, 'reply'))] : []),
         ],

@@ -6,6 +6,7 @@
  */
 import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
+import { withReview, type OrderFeedback } from '../domain/reputation.js';
 import { moderationQueueOf, REVIEW_STATUSES, type ModerationQueue, type PublicReview, type Review, type ReviewChange, type Revision } from '../domain/reviews.js';
 import { tableName } from '../platform/config.js';
 import { documentClient } from './client.js';
@@ -13,7 +14,7 @@ import { defineEntity, nullableString, pad, schemaOf } from './entity.js';
 import { orderEntity } from './orders.js';
 import { indexPage, partitionItems } from './reads.js';
 import { addToRating } from './products.js';
-import { countForSeller } from './sellers.js';
+import { orderFeedbackWrites } from './reputation.js';
 import { conditionCheck, ConflictError, guarded, put, putNew, putVersioned, remove, transact, update, type TransactItem, type Write } from './transactions.js';
 
 declare module './transactions.js' {
@@ -250,16 +251,20 @@ function projectionWrites({ before, after }: NonNullable<ReviewChange['projectio
 /**
  * Everything one change of a review writes, for one transaction: the review (a new one, or guarded by the
  * version it was read at), the revisions, the public projection and the aggregates the domain decided.
+ * A change of what is published also moves the order's feedback: `order.feedback` is that item as the
+ * command's load read it (store/reputation.ts getOrderFeedback), null when there is none yet.
  */
-export function reviewWrites(change: ReviewChange): Write[] {
+export function reviewWrites(change: ReviewChange, order?: { feedback: OrderFeedback | null }): Write[] {
   const { before, after } = change;
   const reviewId = after.reviewId;
+  // A change that (un)publishes moves the order's feedback, which only a load that read it can write.
+  if (change.aggregates && !order) throw new Error(`review ${reviewId}: a change of what is published needs its order's feedback read`);
   return [
     putVersioned('reviewVersion', reviewEntity.item(after), before === null ? null : before.version),
     ...change.revisions.map((revision) => put(revisionEntity.item(revision, { reviewId }))),
     ...(change.projection ? projectionWrites(change.projection, reviewId) : []),
     ...(change.aggregates
-      ? [...addToRating(change.aggregates.productId, reviewId, change.aggregates.rating), ...countForSeller(change.aggregates.sellerId, change.aggregates.month, change.aggregates.feedback, reviewId)]
+      ? [...addToRating(change.aggregates.productId, reviewId, change.aggregates.rating), ...orderFeedbackWrites(order?.feedback ?? null, withReview(order?.feedback ?? null, after, after.updatedAt))]
       : []),
   ];
 }

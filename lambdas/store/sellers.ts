@@ -44,7 +44,8 @@ export const sellerProfileEntity = defineEntity({
 });
 
 /** Messaging's first-response counters are counted here too, for reputation (domain/conversations.ts). */
-export type SellerCounter = keyof SellerStats | keyof FeedbackDelta | keyof ResponseCounters;
+/** `ordersDisputed`: orders whose first dispute was opened that month (reputation's dispute rate). */
+export type SellerCounter = keyof SellerStats | keyof FeedbackDelta | keyof ResponseCounters | 'ordersDisputed';
 
 const SELLER_COUNTERS = [
   'ordersPlaced',
@@ -64,6 +65,7 @@ const SELLER_COUNTERS = [
   'firstResponseMinutes',
   'firstResponsesWithin1h',
   'firstResponsesWithin4h',
+  'ordersDisputed',
 ] as const satisfies readonly SellerCounter[];
 
 /** A month's counters, `STATS#<yyyy-mm>#<shard>`; a month's unsharded `STATS#<yyyy-mm>` item, if any, is summed with them. */
@@ -105,7 +107,7 @@ export async function getSellerProfile(sellerId: string): Promise<SellerProfile 
 }
 
 /** Profile plus every month of counters in one Query (PROFILE sorts just before STATS#), each month's shards summed. */
-export async function getSellerWithStats(sellerId: string): Promise<{ profile: SellerProfile; months: (SellerStats & { month: string })[] } | undefined> {
+export async function getSellerWithStats(sellerId: string): Promise<{ profile: SellerProfile; months: (Record<SellerCounter, number> & { month: string })[] } | undefined> {
   const items = await partitionItems(sellerProfileEntity.key({ sellerId }).PK, { from: 'PROFILE', to: 'STATS#~' });
   const profile = items.find((item) => item.SK === 'PROFILE');
   if (!profile) return undefined;
@@ -116,10 +118,7 @@ export async function getSellerWithStats(sellerId: string): Promise<{ profile: S
     const month = sk.slice('STATS#'.length, 'STATS#yyyy-mm'.length);
     byMonth.set(month, [...(byMonth.get(month) ?? []), item]);
   }
-  const months = [...byMonth].map(([month, shards]) => {
-    const { ordersPlaced, shipments, lateShipments, sellerCancellations } = sellerStatsShards.sum(shards);
-    return { month, ordersPlaced, shipments, lateShipments, sellerCancellations };
-  });
+  const months = [...byMonth].map(([month, shards]) => ({ month, ...sellerStatsShards.sum(shards) }));
   return { profile: sellerProfileEntity.parse(profile), months };
 }
 

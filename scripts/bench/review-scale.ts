@@ -13,6 +13,7 @@
  * photo, publication times are 10 ms apart (the platform clock then moves past the last one).
  */
 import { createReview, applyModeration, reviewChange, type FeedbackDelta, type RatingDelta } from '../../lambdas/domain/reviews.js';
+import { feedbackCounts, withReview } from '../../lambdas/domain/reputation.js';
 import { clock, moveClock } from '../../lambdas/platform/clock.js';
 import { newId } from '../../lambdas/platform/ids.js';
 import { getOrder } from '../../lambdas/store/orders.js';
@@ -66,9 +67,10 @@ async function seedReviews(order: Order, productId: string, count: number): Prom
     const decided = applyModeration(written, 1, 'PUBLISHED', [], at);
     if (!decided) throw new Error('a seeded review could not be published');
     const change = reviewChange(null, { ...decided, helpfulCount: (i * 7919) % 97 });
-    items.push(...putItemsOf(reviewWrites(change).map((write) => ('guard' in write ? write.item : write))));
+    items.push(...putItemsOf(reviewWrites(change, { feedback: null }).map((write) => ('guard' in write ? write.item : write))));
     if (!change.aggregates) throw new Error('a seeded publication moves no aggregate');
-    const { rating: delta, month, feedback: monthly } = change.aggregates;
+    const { rating: delta, month } = change.aggregates;
+    const monthly = feedbackCounts(withReview(null, decided, at));
     rating = rating ? addRating(rating, delta) : delta;
     const before = feedback.get(month);
     feedback.set(month, before ? addCounts<keyof FeedbackDelta>(before, monthly) : monthly);

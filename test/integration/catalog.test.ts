@@ -25,7 +25,7 @@ describe('seller shop profiles', () => {
     expect(updated.body.memberSince).toBe(saved.body.memberSince);
     const publicView = await api.get(`/v1/sellers/${seller.userId}`);
     expect(publicView.status).toBe(200);
-    expect(publicView.body).toEqual({ sellerId: seller.userId, storeName: 'Gadget Corner GmbH', country: 'DE', memberSince: saved.body.memberSince, yearsActive: 0, badges: [] });
+    expect(publicView.body).toEqual({ sellerId: seller.userId, storeName: 'Gadget Corner GmbH', country: 'DE', memberSince: saved.body.memberSince, yearsActive: 0, badges: [], reputation: expect.objectContaining({ feedback: { months: 6, positiveRate: null, positive: 0, neutral: 0, negative: 0, count: 0 } }) });
   });
 
   it('answers 404 for a seller without a shop', async () => {

@@ -58,7 +58,7 @@ describe('identity verification', () => {
 
     const rejected = await api.post<VerificationBody>(`/v1/admin/sellers/${seller.userId}/verification`, admin, { decision: 'REJECT', reasons: ['The document is unreadable'] });
     expect(rejected.status).toBe(200);
-    const mine = await api.get<{ verification: VerificationBody; badges: string[] }>('/v1/sellers/me', seller);
+    const mine = await api.get<{ verification: VerificationBody; badges: { code: string }[] }>('/v1/sellers/me', seller);
     expect(mine.body.verification).toMatchObject({ status: 'REJECTED', reasons: ['The document is unreadable'], decidedBy: admin.userId });
     expect(mine.body.badges).toEqual([]);
     const queued = await api.get<{ items: { sellerId: string }[] }>('/v1/admin/sellers?limit=100', admin);
@@ -67,7 +67,7 @@ describe('identity verification', () => {
     const again = await submit(seller, 'Samantha Seller');
     expect(again.body).toMatchObject({ status: 'PENDING', legalName: 'Samantha Seller', reasons: [] });
     expect((await api.post(`/v1/admin/sellers/${seller.userId}/verification`, admin, { decision: 'APPROVE' })).status).toBe(200);
-    expect((await api.get<{ badges: string[] }>(`/v1/sellers/${seller.userId}`)).body.badges).toEqual(['VERIFIED']);
+    expect((await api.get<{ badges: { code: string }[] }>(`/v1/sellers/${seller.userId}`)).body.badges).toEqual([{ code: 'VERIFIED', reason: 'identity verified by the platform' }]);
     expect((await api.post('/v1/products', seller, aListing({ images: [await api.listingImage(seller)] }))).status).toBe(201);
     // Decided once: there is nothing left to decide, and nothing to resubmit.
     expect((await api.post(`/v1/admin/sellers/${seller.userId}/verification`, admin, { decision: 'REJECT', reasons: ['Changed my mind'] })).body.code).toBe('NOTHING_TO_DECIDE');

@@ -85,7 +85,6 @@ describe('aggregates move by the change in what is published', () => {
     const edited = reviews.applyModeration(pendingEdit, 2, 'PUBLISHED', [], at(9.1)) as Review;
     const reRated = reviews.reviewChange(pendingEdit, edited).aggregates;
     expect(reRated?.rating).toEqual({ count: 0, sum: -2, histogram: { 1: 0, 2: 1, 3: 0, 4: -1, 5: 0 }, withMedia: -1 });
-    expect(reRated?.feedback).toMatchObject({ feedbackPositive: -1, feedbackNegative: 1, dsrCount: 0 });
     expect(reviews.reviewChange(edited, remove(edited)).aggregates?.rating).toMatchObject({ count: -1, sum: -2 });
   });
 
