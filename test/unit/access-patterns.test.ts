@@ -14,6 +14,7 @@ import { conversationEntity, conversationKeyEntity, messageEntity } from '../../
 import { disputeEntity, refundEntity, timelineEntity } from '../../lambdas/store/disputes.js';
 import { idempotencyEntity } from '../../lambdas/store/idempotency.js';
 import { ledgerEntity, orderEntity, paymentEntity, trackingEntity } from '../../lambdas/store/orders.js';
+import { simulatedFailuresEntity, simulatedPaymentEntity } from '../../lambdas/store/payments.js';
 import { productEntity, ratingShards } from '../../lambdas/store/products.js';
 import * as reviews from '../../lambdas/domain/reviews.js';
 import { publicReviewEntity, publicReviewMediaEntity, reportEntity, reviewEntity, reviewGuardEntity, revisionEntity, textClaimEntity, voteEntity } from '../../lambdas/store/reviews.js';
@@ -99,7 +100,9 @@ const defined: { entity: Pick<Entity<never, never>, 'name' | 'patterns'>; keys: 
   { entity: orderEntity, keys: [orderEntity.key(order)], indexes: [orderEntity.indexes(order)] },
   { entity: ledgerEntity, keys: [ledgerEntity.key({ orderId: order.orderId, seq: 1 })], indexes: [] },
   { entity: trackingEntity, keys: [trackingEntity.key({ orderId: order.orderId, occurredAt: at(3), orderVersion: 3 })], indexes: [] },
-  { entity: paymentEntity, keys: [paymentEntity.key({ paymentReference: order.paymentReference })], indexes: [] },
+  { entity: paymentEntity, keys: [paymentEntity.key({ provider: 'simulated', paymentReference: order.paymentReference })], indexes: [] },
+  { entity: simulatedPaymentEntity, keys: [simulatedPaymentEntity.key({ reference: order.paymentReference })], indexes: [] },
+  { entity: simulatedFailuresEntity, keys: [simulatedFailuresEntity.key({})], indexes: [] },
   { entity: productEntity, keys: [productEntity.key(listing)], indexes: [productEntity.indexes({ ...listingAttributes, ...counters }), productEntity.indexes({ ...approvedAttributes, ...counters }), productEntity.indexes({ ...queuedAttributes, ...counters })] },
   { entity: ratingShards.entity, keys: ratingShards.keys({ productId: listing.productId }), indexes: [] },
   { entity: sellerProfileEntity, keys: [sellerProfileEntity.key({ sellerId: 'seller-1' })], indexes: [] },
