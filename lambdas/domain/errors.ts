@@ -52,6 +52,8 @@ const statusByCode = {
   VERIFICATION_PENDING: 409,
   ALREADY_VERIFIED: 409,
   PAYMENT_ALREADY_USED: 409,
+  /** Only a FAILED refund is retried or marked paid by an admin. */
+  REFUND_NOT_FAILED: 409,
   CONCURRENT_UPDATE: 409,
   ORDER_NOT_COMPLETED: 409,
   ORDER_CANCELLED: 409,

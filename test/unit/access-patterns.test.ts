@@ -24,6 +24,7 @@ import { sellerProfileEntity, sellerStatsShards } from '../../lambdas/store/sell
 import { verificationEntity } from '../../lambdas/store/verification.js';
 import { penaltyEntryEntity, standingEntity } from '../../lambdas/store/penalties.js';
 import { submitVerification } from '../../lambdas/domain/verification.js';
+import { requestRefund } from '../../lambdas/domain/refunds.js';
 import { anOrder, at, T0 } from './order-builder.js';
 
 /**
@@ -95,6 +96,11 @@ const supportCase: conversations.Conversation = { ...conversation, escalatedAt: 
 const pendingVerification = submitVerification(undefined, 'seller-1', { legalName: 'Sam Seller', documents: [] }, T0);
 const counters = { ratingCount: 0, ratingSum: 0, ratingH1: 0, ratingH2: 0, ratingH3: 0, ratingH4: 0, ratingH5: 0, ratingWithMedia: 0 };
 
+const failedRefund = {
+  ...requestRefund({ refundId: 'rfd_01ARZ3NDEKTSV4RRFFQ69G5FB3', orderId: order.orderId, disputeId: null, buyerId: order.buyerId, sellerId: order.sellerId, amount: order.total, paymentReference: order.paymentReference }, T0),
+  status: 'FAILED' as const,
+};
+
 /** Each defined entity with keys (and index keys) its builders make from real data. */
 const defined: { entity: Pick<Entity<never, never>, 'name' | 'patterns'>; keys: { PK: string; SK: string }[]; indexes: Record<string, string | undefined>[] }[] = [
   { entity: orderEntity, keys: [orderEntity.key(order)], indexes: [orderEntity.indexes(order)] },
@@ -113,7 +119,7 @@ const defined: { entity: Pick<Entity<never, never>, 'name' | 'patterns'>; keys: 
   { entity: idempotencyEntity, keys: [idempotencyEntity.key({ userId: 'buyer-1', idempotencyKey: 'checkout-1' })], indexes: [] },
   { entity: disputeEntity, keys: [disputeEntity.key(dispute)], indexes: [disputeEntity.indexes(dispute), disputeEntity.indexes(escalated)] },
   { entity: timelineEntity, keys: [timelineEntity.key({ disputeId: dispute.disputeId, at: at(2), disputeVersion: 1, n: 0 })], indexes: [] },
-  { entity: refundEntity, keys: [refundEntity.key({ refundId: 'rfd_01ARZ3NDEKTSV4RRFFQ69G5FB3' })], indexes: [] },
+  { entity: refundEntity, keys: [refundEntity.key({ refundId: failedRefund.refundId })], indexes: [refundEntity.indexes(failedRefund)] },
   // The written review is in the moderation queue (GSI3), the published one in the seller's list (GSI2).
   { entity: reviewEntity, keys: [reviewEntity.key(review)], indexes: [reviewEntity.indexes(written), reviewEntity.indexes(review)] },
   { entity: revisionEntity, keys: [revisionEntity.key({ reviewId: review.reviewId, revision: review.latest.revision })], indexes: [] },
