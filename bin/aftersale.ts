@@ -12,6 +12,7 @@ import { App, type Environment, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ApiStack, type HostManifest } from '../lib/api-stack.js';
 import { StatefulStack } from '../lib/stateful-stack.js';
+import { PAYMENT_PROVIDERS, type PaymentProviderName } from '../lambdas/payments/port.js';
 
 export interface AftersaleOptions {
   /** Manifest override (tests); defaults to lib/manifest.ts. */
@@ -56,6 +57,7 @@ export function defineAftersale(app: App, options: AftersaleOptions = {}): After
       ...optionalString(app, 'alarmWebhookUrl'),
     },
     ...cursorSecretVersionOf(app.node.tryGetContext('cursorSecretVersion')),
+    ...paymentProviderOf(app.node.tryGetContext('paymentProvider')),
     ...(options.manifest ? { manifest: options.manifest } : {}),
   });
 
@@ -63,6 +65,13 @@ export function defineAftersale(app: App, options: AftersaleOptions = {}): After
   const nag = new AwsSolutionsChecks(app);
   Validations.of(app).addPlugins(nag);
   return { app, stage, stateful, api, nag };
+}
+
+/** Context `paymentProvider`: `simulated` or `stripe` (the default); anything else fails the synth. */
+function paymentProviderOf(value: unknown): { paymentProvider?: PaymentProviderName } {
+  if (value === undefined) return {};
+  if (!(PAYMENT_PROVIDERS as readonly unknown[]).includes(value)) throw new Error(`-c paymentProvider must be one of ${PAYMENT_PROVIDERS.join(', ')}`);
+  return { paymentProvider: value as PaymentProviderName };
 }
 
 /**

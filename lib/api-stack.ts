@@ -27,6 +27,8 @@ import type { AuthMode, BusinessEvent, FunctionSpec, QueueName } from './manifes
 import type { StatefulResources } from './stateful-stack.js';
 import { CanaryDeployment, deploymentStrategyOf } from './constructs/canary-deployment.js';
 import { CarrierSecrets } from './constructs/carrier-secrets.js';
+import { PaymentSecret } from './constructs/payment-secret.js';
+import type { PaymentProviderName } from '../lambdas/payments/port.js';
 import { OperationsDashboard } from './constructs/dashboard.js';
 import { BUSINESS_METRICS_NAMESPACE, ManifestFunction } from './constructs/manifest-function.js';
 import { QueueWorker } from './constructs/queue-worker.js';
@@ -71,8 +73,8 @@ export function throttleClassOf(routeKey: string): ThrottleClass {
 
 /**
  * Business events that need a person: one occurrence in 5 minutes raises an alarm. The alarm exists
- * whether or not a function emits the event yet (RefundFailed comes with later work): it turns red
- * the day one does, without a change here.
+ * whether or not a function emits the event yet: it turns red
+ * the day one does (RefundFailed: the timer-shard worker, when a refund's fourth attempt fails).
  */
 export const alarmingEvents: readonly BusinessEvent[] = ['TimerParked', 'ArbitrationOverdue', 'RefundFailed'];
 
@@ -108,6 +110,11 @@ export interface ApiStackProps extends StackProps {
   readonly alarmSubscriptions?: AlarmSubscriptions;
   /** `-c cursorSecretVersion=<id>`: resolve this version of the cursor key (rotation, docs/runbook.md). */
   readonly cursorSecretVersion?: string;
+  /**
+   * `-c paymentProvider=simulated|stripe` (default stripe). Simulated accepts any `pay_…` reference: only
+   * for a stage nobody pays on.
+   */
+  readonly paymentProvider?: PaymentProviderName;
 }
 
 export class ApiStack extends Stack {
@@ -167,6 +174,14 @@ export class ApiStack extends Stack {
     if (signers.length > 0) {
       const carrierSecrets = new CarrierSecrets(this, 'CarrierSecrets', { stage: props.stage });
       for (const [, fn] of signers) carrierSecrets.grantTo(fn);
+    }
+    // The payment provider: its name for the functions that use it and, on Stripe, read access to the key.
+    const payers = [...functions].filter(([name]) => (spec.functions[name] as FunctionSpec | undefined)?.paymentProvider === 'use');
+    const paymentProvider = props.paymentProvider ?? 'stripe';
+    for (const [, fn] of payers) fn.function.addEnvironment(env.PAYMENT_PROVIDER, paymentProvider);
+    if (payers.length > 0 && paymentProvider === 'stripe') {
+      const paymentSecret = new PaymentSecret(this, 'PaymentSecret', { stage: props.stage });
+      for (const [, fn] of payers) paymentSecret.grantTo(fn);
     }
     const application = new LambdaApplication(this, 'Deployments', { applicationName: `aftersale-${props.stage}` });
     // All at once in the dev stage, a canary in every other (lib/constructs/canary-deployment.ts).

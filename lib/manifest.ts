@@ -43,6 +43,8 @@ export interface FunctionSpec {
   reservedConcurrency?: number;
   /** The carriers' webhook signing secrets (Secrets Manager, one per carrier slug in platform/config.ts). */
   carrierSecrets?: 'read';
+  /** Talks to the payment provider (lambdas/payments/): gets PAYMENT_PROVIDER and, on Stripe stages, the key. */
+  paymentProvider?: 'use';
 }
 
 export const functions = {
@@ -50,7 +52,7 @@ export const functions = {
   sellers: { entry: 'lambdas/http/sellers.ts', description: 'Seller store profiles and identity verification', table: 'readWrite', signsCursors: true, privateDocuments: 'readWrite' },
   products: { entry: 'lambdas/http/products.ts', description: 'Listings and their review queue', table: 'readWrite', signsCursors: true, bucket: { owned: 'read' }, sendsTo: ['listingReview'] },
   listingReviewWorker: { entry: 'lambdas/workers/listing-review.ts', description: 'Reviews listing submissions: rules, images by their bytes, penalty points', table: 'readWrite', bucket: { incoming: 'read', owned: 'readWrite' }, timeoutSeconds: 30 },
-  orders: { entry: 'lambdas/http/orders.ts', description: 'Orders, shipment, tracking, escrow', table: 'readWrite', signsCursors: true, emits: ['OrderPlaced', 'ReceiptConfirmed', 'RefundIssued'] },
+  orders: { entry: 'lambdas/http/orders.ts', description: 'Orders, shipment, tracking, escrow', table: 'readWrite', signsCursors: true, emits: ['OrderPlaced', 'ReceiptConfirmed', 'RefundIssued'], paymentProvider: 'use' },
   uploads: { entry: 'lambdas/http/uploads.ts', description: 'Presigned S3 uploads', table: 'readWrite', bucket: { incoming: 'write' } },
   reviews: { entry: 'lambdas/http/reviews.ts', description: 'Reviews, replies, votes, reports and their moderation queue', table: 'readWrite', signsCursors: true, bucket: { owned: 'read' }, sendsTo: ['moderation'], emits: ['ReviewPublished'] },
   moderationWorker: { entry: 'lambdas/workers/moderation.ts', description: 'Moderates review revisions and seller replies', table: 'readWrite', bucket: { incoming: 'read', owned: 'readWrite' }, emits: ['ReviewPublished'], timeoutSeconds: 30 },
@@ -59,7 +61,7 @@ export const functions = {
   carrierEvents: { entry: 'lambdas/http/carrier-events.ts', description: 'Signed carrier tracking webhooks: proof of delivery for orders and returns', table: 'readWrite', carrierSecrets: 'read', timeoutSeconds: 30 },
   caseFileWorker: { entry: 'lambdas/workers/case-file.ts', description: 'Builds the case file of an escalated dispute and proposes a decision', table: 'readWrite', timeoutSeconds: 30 },
   timersJob: { entry: 'lambdas/jobs/timers.ts', description: 'Plans the timer sweep: the timer lag, and one work item per shard of the due index', table: 'read', sendsTo: ['timerShards'], timeoutSeconds: 60, reservedConcurrency: 1 },
-  timerShardWorker: { entry: 'lambdas/workers/timer-shard.ts', description: 'Fires the due timers of one shard: auto-confirm, auto-cancel, windows, dispute deadlines, refunds, outbox retries, listing-review retries, penalty expiry', table: 'readWrite', sendsTo: ['moderation', 'disputes', 'listingReview'], emits: ['ReceiptConfirmed', 'DisputeEscalated', 'RefundIssued', 'TimerParked', 'OrderAutoCancelled', 'ArbitrationOverdue'], timeoutSeconds: 120 },
+  timerShardWorker: { entry: 'lambdas/workers/timer-shard.ts', description: 'Fires the due timers of one shard: auto-confirm, auto-cancel, windows, dispute deadlines, refunds, outbox retries, listing-review retries, penalty expiry', table: 'readWrite', sendsTo: ['moderation', 'disputes', 'listingReview'], emits: ['ReceiptConfirmed', 'DisputeEscalated', 'RefundIssued', 'TimerParked', 'OrderAutoCancelled', 'ArbitrationOverdue', 'RefundFailed'], paymentProvider: 'use', timeoutSeconds: 120 },
 } as const satisfies Record<string, FunctionSpec>;
 export type FunctionName = keyof typeof functions;
 

@@ -137,6 +137,7 @@ export const Refund = described(
     status: enumOf<RefundStatus>()(['REQUESTED', 'PROCESSING', 'COMPLETED', 'FAILED']),
     requestedAt: Timestamp,
     expectedBy: Timestamp,
+    attempts: described(z.int(), { description: 'Attempts so far to have the payment provider pay it (a failed one is retried with backoff, 4 in all, then FAILED).' }),
     history: z.array(z.object({ status: z.string(), at: Timestamp })),
   }),
   { id: 'Refund' },

@@ -17,6 +17,10 @@ const statusByCode = {
   FILE_TOO_LARGE: 400,
   /** A message with contact details, links or offensive language (DOMAIN.md "Messaging"); the reasons are in errors[]. */
   MESSAGE_NOT_ALLOWED: 400,
+  // 402: the payment behind an order (lambdas/payments/). A made-up reference, another buyer's and one of
+  // another amount all get PAYMENT_NOT_VERIFIED, so whether a reference exists is never revealed.
+  PAYMENT_DECLINED: 402,
+  PAYMENT_NOT_VERIFIED: 402,
   // 401/403: who is asking.
   UNAUTHENTICATED: 401,
   INVALID_SIGNATURE: 401,
@@ -48,6 +52,8 @@ const statusByCode = {
   VERIFICATION_PENDING: 409,
   ALREADY_VERIFIED: 409,
   PAYMENT_ALREADY_USED: 409,
+  /** Only a FAILED refund is retried or marked paid by an admin. */
+  REFUND_NOT_FAILED: 409,
   CONCURRENT_UPDATE: 409,
   ORDER_NOT_COMPLETED: 409,
   ORDER_CANCELLED: 409,

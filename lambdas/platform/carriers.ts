@@ -21,9 +21,10 @@ const parseMap = (name: string): Record<string, string> | undefined => {
 
 /**
  * GetSecretValue, signed with the function's role credentials and sent with fetch: one JSON call does
- * not justify the Secrets Manager client in the bundle (the reasoning of decision 009).
+ * not justify the Secrets Manager client in the bundle (the reasoning of decision 009). The payment
+ * provider's key is read the same way (lambdas/payments/provider.ts).
  */
-async function getSecretValue(secretId: string): Promise<string> {
+export async function getSecretValue(secretId: string): Promise<string> {
   const host = `secretsmanager.${region()}.amazonaws.com`;
   const body = JSON.stringify({ SecretId: secretId });
   const request = new HttpRequest({
@@ -37,9 +38,9 @@ async function getSecretValue(secretId: string): Promise<string> {
   const signer = new SignatureV4({ credentials: fromEnv(), region: region(), service: 'secretsmanager', sha256: Hash.bind(null, 'sha256') });
   const signed = await signer.sign(request);
   const response = await fetch(`https://${host}/`, { method: 'POST', headers: signed.headers, body });
-  if (!response.ok) throw new Error(`Reading a carrier secret failed: ${response.status}`);
+  if (!response.ok) throw new Error(`Reading secret ${secretId} failed: ${response.status}`);
   const { SecretString } = (await response.json()) as { SecretString?: string };
-  if (!SecretString) throw new Error('A carrier secret has no string value');
+  if (!SecretString) throw new Error(`Secret ${secretId} has no string value`);
   return SecretString;
 }
 

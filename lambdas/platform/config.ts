@@ -16,6 +16,10 @@ export const env = {
   CARRIER_SECRET_ARNS: 'CARRIER_SECRET_ARNS',
   /** Local host only: `{ <carrier slug>: <secret> }` (JSON), generated per run. */
   CARRIER_SECRETS: 'CARRIER_SECRETS',
+  /** `simulated` (local host, tests) or `stripe` (lambdas/payments/provider.ts); no default, so no stage takes made-up payments by omission. */
+  PAYMENT_PROVIDER: 'PAYMENT_PROVIDER',
+  /** AWS, stripe stages: the Secrets Manager secret ARN holding the Stripe secret API key, read once per cold start. */
+  STRIPE_SECRET_ARN: 'STRIPE_SECRET_ARN',
 } as const;
 
 /**

@@ -61,6 +61,12 @@ export function refundView(refund: Refund) {
     status: refund.status,
     requestedAt: refund.requestedAt,
     expectedBy: refund.expectedBy,
+    attempts: refund.attempts,
     history: refund.history,
   };
+}
+
+/** What admins see of a refund: the buyer's view, why it failed, and who paid it by hand. */
+export function adminRefundView(refund: Refund) {
+  return { ...refundView(refund), lastFailure: refund.lastFailure, paidManually: refund.paidManually };
 }

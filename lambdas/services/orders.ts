@@ -21,6 +21,8 @@ import { countForSeller, getSellerProfile, sellerTakesOrders } from '../store/se
 import { cancelTimer, setTimer } from '../store/timers.js';
 import { carrierEventSeen, findShipments, normalizeTrackingNumber, trackingNumberClaim, type CarrierEventRecord } from '../store/tracking-numbers.js';
 import type { Write } from '../store/transactions.js';
+import type { ExpectedPayment, PaymentProvider } from '../payments/port.js';
+import { paymentProvider } from '../payments/provider.js';
 import { runCommand, type AfterCommit, type Command } from './command.js';
 import { trackedRefund } from './refunds.js';
 
@@ -85,6 +87,13 @@ export interface PlaceOrderRequest {
 
 export type OrderView = ReturnType<typeof orders.orderView>;
 
+/** Refuses (402) an order whose payment the provider does not hold for this buyer, amount and currency. */
+async function verifiedPayment(provider: PaymentProvider, reference: string, expected: ExpectedPayment, now: string): Promise<void> {
+  const verification = await provider.verify(reference, expected, now);
+  if (verification === 'declined') throw new DomainError('PAYMENT_DECLINED', 'The payment provider declined this payment.');
+  if (verification === 'unknown') throw new DomainError('PAYMENT_NOT_VERIFIED', 'No payment of this order\'s total by you matches this payment reference.');
+}
+
 /**
  * Places an order: two calls, the listings (with the Idempotency-Key's record, if any) in one read and
  * everything written in one transaction — the key's record included, so no order commits without it.
@@ -96,7 +105,7 @@ export function placeOrder(buyer: Principal, request: PlaceOrderRequest, idempot
   return runCommand<Awaited<ReturnType<typeof readForPlacing>>, Placed>({
     subject: 'order',
     load: () => readForPlacing(request.items.map((item) => item.productId), idempotency?.request),
-    decide: ({ products, record }, now) => {
+    decide: async ({ products, record }, now) => {
       const replay = idempotency && replayFor(idempotency.request, record);
       if (replay) return { writes: [], result: { replay } };
       const transition = orders.placeOrder({
@@ -109,6 +118,9 @@ export function placeOrder(buyer: Principal, request: PlaceOrderRequest, idempot
         now,
       });
       const placed = transition.order;
+      // Escrow holds only money the provider holds for this buyer: checked before anything is written.
+      const provider = paymentProvider();
+      await verifiedPayment(provider, request.paymentReference, { buyerId: buyer.userId, amount: placed.total }, now);
       const view = orders.orderView(placed, 'buyer');
       return {
         // The seller is known only once the listings are read, so whether the shop takes orders is checked
@@ -117,7 +129,7 @@ export function placeOrder(buyer: Principal, request: PlaceOrderRequest, idempot
           ...transitionWrites(null, transition),
           ...products.map(listingUnchanged),
           sellerTakesOrders(placed.sellerId, now),
-          paymentUsedOnce(request.paymentReference, placed.orderId),
+          paymentUsedOnce(provider.name, request.paymentReference, placed.orderId),
           ...countForSeller(placed.sellerId, now, { ordersPlaced: 1 }),
           // Not shipped by then, the platform cancels it: written with the order, so no order escapes it.
           setTimer({ kind: 'SHIP_BY', entityId: placed.orderId, dueAt: orders.shipByOf(placed) }, now),

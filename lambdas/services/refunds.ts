@@ -1,15 +1,23 @@
 /**
  * Tracked refunds (DOMAIN.md "Money and escrow"): every refund, a dispute's or a cancellation's, gets a
- * record the buyer can follow, REQUESTED → PROCESSING → COMPLETED, moved along by its REFUND_PROGRESS
- * timer. The money left escrow in the transaction that approved the refund; this only pays it out.
+ * record the buyer can follow, REQUESTED → PROCESSING → COMPLETED | FAILED, moved along by its
+ * REFUND_PROGRESS timer through the payment provider. The money left escrow in the transaction that
+ * approved the refund; this only pays it out.
  */
 import { money } from '../domain/money.js';
 import type { Order } from '../domain/orders.js';
-import { advanceRefund, requestRefund, type Refund } from '../domain/refunds.js';
-import { getRefund, refundWrite } from '../store/disputes.js';
+import { notFound } from '../domain/errors.js';
+import { afterAttempt, afterCheck, nextRefundStep, requestRefund, retryFailedRefund, type Refund } from '../domain/refunds.js';
+import type { PaymentProvider } from '../payments/port.js';
+import { paymentProvider } from '../payments/provider.js';
+import type { Principal } from '../platform/auth.js';
+import { businessEvent } from '../platform/business-events.js';
+import { decodeCursor, encodeCursor } from '../platform/cursor.js';
+import { getRefund, listFailedRefunds, refundWrite } from '../store/disputes.js';
 import { setTimer, settleTimer, type Timer } from '../store/timers.js';
 import { guarded, type Write } from '../store/transactions.js';
 import { runCommand } from './command.js';
+import { adminRefundView } from './dispute-views.js';
 
 /**
  * The record of a refund approved now and what starts paying it: written in the same transaction as the
@@ -31,19 +39,62 @@ export function trackedRefund(order: Order, refund: { refundId: string; amount: 
   return { refund: requested, writes: [refundWrite(requested, null), setTimer({ kind: 'REFUND_PROGRESS', entityId: requested.refundId, dueAt: now }, now)] };
 }
 
-/** The refunds job's step for one refund (REFUND_PROGRESS timer): submit, then report it completed. */
-export function progressRefund(timer: Timer): Promise<void> {
+/**
+ * The refunds job's step for one refund (REFUND_PROGRESS timer): have the provider pay it, or ask whether
+ * what it accepted has settled. A failed attempt is tried again later (domain/refunds.ts backoff) until
+ * the round of attempts is used up: then FAILED, into the admins' queue, with a RefundFailed event. The
+ * ledger is never touched here: its entry was written once, when the refund was approved.
+ */
+export function progressRefund(timer: Timer, provider: PaymentProvider = paymentProvider()): Promise<void> {
   return runCommand({
     subject: 'refund',
     load: () => getRefund(timer.entityId),
-    decide: (refund, now) => {
-      const step = refund && advanceRefund(refund, now);
+    decide: async (refund, now) => {
+      const step = refund && nextRefundStep(refund);
       // Nothing left to do: the refund is gone or settled, and the timer goes with it.
       if (!refund || !step) return { writes: [guarded('timerUnmoved', settleTimer(timer))], result: undefined };
-      const nextTimer = step.nextCheckAt ? setTimer({ ...timer, dueAt: step.nextCheckAt }, now, { ifDueAt: timer.dueAt }) : settleTimer(timer);
-      return { writes: [refundWrite(step.refund, refund.version), guarded('timerUnmoved', nextTimer)], result: undefined };
+      const outcome =
+        step === 'attempt'
+          ? afterAttempt(refund, await provider.refund({ refundId: refund.refundId, reference: refund.paymentReference, amount: refund.amount }), now)
+          : afterCheck(refund, await provider.settlement(refund.providerRefundId as string), now);
+      const nextTimer = outcome.nextCheckAt ? setTimer({ ...timer, dueAt: outcome.nextCheckAt }, now, { ifDueAt: timer.dueAt }) : settleTimer(timer);
+      const failed = outcome.refund.status === 'FAILED';
+      return {
+        writes: [refundWrite(outcome.refund, refund.version), guarded('timerUnmoved', nextTimer)],
+        result: undefined,
+        ...(failed && { afterCommit: [() => businessEvent('RefundFailed', { refundId: refund.refundId, orderId: refund.orderId, attempts: outcome.refund.attempts, reason: outcome.refund.lastFailure })] }),
+      };
     },
     // A concurrent sweep took this step (and moved or removed the timer) first.
     alreadyDone: { guards: ['timerUnmoved'], result: undefined },
   });
+}
+
+export type RetryRequest = { markPaid: true; reference: string } | { markPaid?: false };
+
+/**
+ * An admin's answer to a FAILED refund (POST /v1/admin/refunds/{refundId}/retry): another round of
+ * attempts, starting now, or marked paid by hand with the payment's reference.
+ */
+export function retryRefund(admin: Principal, refundId: string, request: RetryRequest) {
+  return runCommand<Refund | undefined, ReturnType<typeof adminRefundView>>({
+    subject: 'refund',
+    load: () => getRefund(refundId),
+    decide: (refund, now) => {
+      if (!refund) throw notFound('Refund', refundId);
+      const action = request.markPaid ? { markPaid: true as const, reference: request.reference, by: admin.userId } : { markPaid: false as const };
+      const next = retryFailedRefund(refund, action, now);
+      const writes = [refundWrite(next, refund.version)];
+      if (next.status === 'PROCESSING') writes.push(setTimer({ kind: 'REFUND_PROGRESS', entityId: refundId, dueAt: now }, now));
+      return { writes, result: adminRefundView(next) };
+    },
+  });
+}
+
+const CURSOR_SCOPE = 'refunds:FAILED';
+
+/** The admins' queue of FAILED refunds, oldest first. */
+export async function failedRefunds(query: { limit: number; cursor?: string | undefined }) {
+  const { refunds, lastKey } = await listFailedRefunds(query.limit, decodeCursor(query.cursor, CURSOR_SCOPE));
+  return { items: refunds.map(adminRefundView), nextCursor: encodeCursor(lastKey, CURSOR_SCOPE) };
 }

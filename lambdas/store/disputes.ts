@@ -6,7 +6,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { DEADLINE_NAMES, DISPUTE_REASONS, DISPUTE_STATUSES, type Dispute, type TimelineEntry } from '../domain/disputes.js';
-import { REFUND_STATUSES, type Refund } from '../domain/refunds.js';
+import { MAX_ATTEMPTS, REFUND_STATUSES, type Refund } from '../domain/refunds.js';
 import { tableName } from '../platform/config.js';
 import { documentClient } from './client.js';
 import { defineEntity, MoneySchema, nullableString, pad, schemaOf } from './entity.js';
@@ -130,14 +130,28 @@ export const refundEntity = defineEntity({
       status: z.enum(REFUND_STATUSES),
       requestedAt: z.string(),
       expectedBy: z.string(),
+      // Refunds stored before the provider port had none of these: they read as never attempted.
+      attempts: z._default(z.int(), 0),
+      attemptLimit: z._default(z.int(), MAX_ATTEMPTS),
+      providerRefundId: z._default(nullableString, null),
+      lastFailure: z._default(nullableString, null),
+      paidManually: z._default(z.nullable(z.object({ reference: z.string(), by: z.string() })), null),
       history: z.array(z.object({ status: z.enum(REFUND_STATUSES), at: z.string() })),
       updatedAt: z.string(),
       version: z.int(),
     }),
   ),
-  patterns: { PK: 'REFUND#<refundId>', SK: 'REFUND' },
+  patterns: { PK: 'REFUND#<refundId>', SK: 'REFUND', GSI1: 'REFUNDS#FAILED / <updatedAt>#<refundId>' },
   key: ({ refundId }: { refundId: string }) => ({ PK: `REFUND#${refundId}`, SK: 'REFUND' }),
+  // The admins' queue of FAILED refunds (sparse: a refund leaves it when retried or marked paid).
+  indexes: (refund) => (refund.status === 'FAILED' ? { GSI1PK: 'REFUNDS#FAILED', GSI1SK: `${refund.updatedAt}#${refund.refundId}` } : {}),
 });
+
+/** The FAILED refunds, oldest first: the admins' queue (GET /v1/admin/refunds?status=FAILED). */
+export async function listFailedRefunds(limit: number, startKey: Record<string, unknown> | undefined) {
+  const { items, lastKey } = await indexPage({ index: 'GSI1', partition: 'REFUNDS#FAILED', limit, startKey, oldestFirst: true });
+  return { refunds: items.map(refundEntity.parse), lastKey };
+}
 
 /** The dispute (guarded by the version it was read at) and its new timeline entries. */
 export function disputeWrites(previousVersion: number | null, dispute: Dispute, timeline: TimelineEntry[]): Write[] {

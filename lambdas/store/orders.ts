@@ -115,8 +115,9 @@ export const trackingEntity = defineEntity({
 export const paymentEntity = defineEntity({
   name: 'payment',
   schema: schemaOf<{ orderId: string }>()(z.object({ orderId: z.string() })),
-  patterns: { PK: 'PAYMENT#<paymentReference>', SK: 'PAYMENT' },
-  key: ({ paymentReference }: { paymentReference: string }) => ({ PK: `PAYMENT#${paymentReference}`, SK: 'PAYMENT' }),
+  // Per provider: references are the provider's, and two providers may issue the same one.
+  patterns: { PK: 'PAYMENT#<provider>#<paymentReference>', SK: 'PAYMENT' },
+  key: ({ provider, paymentReference }: { provider: string; paymentReference: string }) => ({ PK: `PAYMENT#${provider}#${paymentReference}`, SK: 'PAYMENT' }),
 });
 
 /** Items that write a transition: the order (guarded by the version it was read at) and its new ledger entries. */
@@ -206,8 +207,9 @@ export const closeReviewWindow = (orderId: string): TransactItem =>
 export const closeReturnWindow = (orderId: string): TransactItem =>
   update(orderEntity.key({ orderId }), 'SET returnWindowClosed = :yes, version = version + :one', undefined, { ':yes': true, ':one': 1 });
 
-/** A payment reference backs one order, written with the order. */
-export const paymentUsedOnce = (paymentReference: string, orderId: string): Write => guarded('paymentUnused', putNew(paymentEntity.item({ orderId }, { paymentReference })));
+/** A provider's payment reference backs one order, written with the order. */
+export const paymentUsedOnce = (provider: string, paymentReference: string, orderId: string): Write =>
+  guarded('paymentUnused', putNew(paymentEntity.item({ orderId }, { provider, paymentReference })));
 
 /**
  * What placing an order reads, in one BatchGetItem: the listings it names and, for a request with an

@@ -10,6 +10,7 @@ import * as z from 'zod';
 import { jobs, type JobName, type JobSpec, type WorkerSpec } from '../manifest.js';
 import { DomainError } from '../../lambdas/domain/errors.js';
 import { carrierSecret, carrierSignatureHeaders } from '../../lambdas/platform/carriers.js';
+import { setSimulatedFailures } from '../../lambdas/store/payments.js';
 import { clock, moveClock } from '../../lambdas/platform/clock.js';
 import { carriers, carrierSlugs, env, type CarrierSlug } from '../../lambdas/platform/config.js';
 import { createDevTokenIssuer, LOCAL_CLIENT_ID, type DevTokenIssuer } from './dev-tokens.js';
@@ -39,6 +40,8 @@ type JobHandler = (event: unknown, context: unknown) => Promise<{ processed?: nu
 
 const TokenRequest = z.strictObject({ userId: z.string().min(1).max(128).regex(/^[A-Za-z0-9_.@:-]+$/), role: z.enum(['buyer', 'seller', 'admin']), name: z.string().min(1).max(100).optional() });
 const ClockRequest = z.union([z.strictObject({ advanceBy: z.string() }), z.strictObject({ now: z.iso.datetime() })]);
+
+const FailuresRequest = z.strictObject({ count: z.number().int().min(0).max(1000) });
 
 const invalid = (detail: string) => new DomainError('VALIDATION_FAILED', detail);
 
@@ -95,6 +98,17 @@ function localRoutes(host: { tokens: DevTokenIssuer; runJob: LocalHost['runJob']
       },
     },
     {
+      // The simulated payment provider fails the next `count` refund attempts (a refund's retries, FAILED).
+      method: 'POST',
+      pattern: /^\/local\/payments\/failures$/,
+      async handle({ body }) {
+        const parsed = FailuresRequest.safeParse(body);
+        if (!parsed.success) throw invalid('Send { count: integer 0..1000 }.');
+        await setSimulatedFailures(parsed.data.count);
+        return { status: 200, body: { count: parsed.data.count } };
+      },
+    },
+    {
       method: 'POST',
       pattern: /^\/local\/queues\/drain$/,
       handle: async () => ({ status: 200, body: { delivered: await host.drainQueues() } }),
@@ -110,6 +124,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     CURSOR_SECRET: process.env.CURSOR_SECRET ?? randomBytes(32).toString('base64url'),
     // Each carrier's webhook key, new every run (in AWS: Secrets Manager, lib/constructs/carrier-secrets.ts).
     [env.CARRIER_SECRETS]: process.env[env.CARRIER_SECRETS] ?? JSON.stringify(Object.fromEntries(carrierSlugs.map((slug) => [slug, randomBytes(32).toString('base64url')]))),
+    // The local stand-in for the payment provider (lambdas/payments/simulated.ts).
+    [env.PAYMENT_PROVIDER]: 'simulated',
     POWERTOOLS_SERVICE_NAME: 'aftersale',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
   });

@@ -3,6 +3,7 @@
  * so its bundle carries only the schemas it validates.
  */
 import * as disputes from '../../lambdas/contract/disputes.js';
+import * as refunds from '../../lambdas/contract/refunds.js';
 import { buyer, seller, parties, admin } from './roles.js';
 import type { RouteSpec } from './spec.js';
 
@@ -21,4 +22,6 @@ export const disputeRoutes = {
   'POST /v1/disputes/{disputeId}/return-problem': { fn: 'disputes', tag: 'Disputes', summary: 'Seller: the return did not arrive, or is not what was sent (→ ESCALATED)', auth: 'required', roles: seller, path: disputes.DisputePathParams, body: disputes.ReturnProblem, success: { status: 200, body: disputes.Dispute } },
   'POST /v1/admin/disputes/{disputeId}/decision': { fn: 'disputes', tag: 'Admin', summary: 'Decide an escalated dispute, or (another admin) an appealed one', auth: 'required', roles: admin, path: disputes.DisputePathParams, body: disputes.AdminDisputeDecision, success: { status: 200, body: disputes.Dispute } },
   'GET /v1/refunds/{refundId}': { fn: 'disputes', tag: 'Disputes', summary: 'A refund and when to expect it', auth: 'required', roles: parties, path: disputes.RefundPathParams, success: { status: 200, body: disputes.Refund } },
+  'GET /v1/admin/refunds': { fn: 'disputes', tag: 'Admin', summary: 'Refunds the payment provider failed to pay (FAILED), oldest first', auth: 'required', roles: admin, query: refunds.AdminRefundsQuery, success: { status: 200, body: refunds.AdminRefundPage } },
+  'POST /v1/admin/refunds/{refundId}/retry': { fn: 'disputes', tag: 'Admin', summary: 'A FAILED refund: another round of attempts, or marked paid by hand', auth: 'required', roles: admin, path: disputes.RefundPathParams, body: refunds.RetryRefund, success: { status: 200, body: refunds.AdminRefund } },
 } as const satisfies Record<string, RouteSpec>;

@@ -120,6 +120,7 @@ describe('functions', () => {
           'NODE_OPTIONS',
           ...(specOf(name).sendsTo ?? []).map((queue) => `QUEUE_URL_${queue.toUpperCase()}`),
           ...(specOf(name).carrierSecrets ? ['CARRIER_SECRET_ARNS'] : []),
+          ...(specOf(name).paymentProvider ? ['PAYMENT_PROVIDER', 'STRIPE_SECRET_ARN'] : []),
         ].sort(),
       );
       expect(variables['POWERTOOLS_SERVICE_NAME']).toBe('aftersale');
@@ -140,6 +141,23 @@ describe('functions', () => {
       const arns = JSON.stringify(variables['CARRIER_SECRET_ARNS'] ?? null);
       for (const [id] of secrets) expect(arns.includes(id), `${name} knows ${id}`).toBe(readers.includes(name));
     }
+  });
+
+  it('gives the Stripe key (a retained secret) and PAYMENT_PROVIDER=stripe only to the functions that use the payment provider', () => {
+    const secrets = Object.entries(resources('AWS::SecretsManager::Secret')).filter(([, secret]) => String(secret.Properties['Description']).includes('Stripe secret API key'));
+    expect(secrets).toHaveLength(1);
+    const [secretId] = secrets[0] as [string, unknown];
+    expect(api.toJSON().Resources[secretId].DeletionPolicy).toBe('Retain');
+    const users = functionNames.filter((name) => specOf(name).paymentProvider === 'use');
+    expect(users.sort()).toEqual(['orders', 'timerShardWorker']);
+    for (const name of functionNames) {
+      const variables = (resources('AWS::Lambda::Function')[functionId(name)]?.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
+      expect(variables['PAYMENT_PROVIDER'], name).toBe(users.includes(name) ? 'stripe' : undefined);
+      expect(JSON.stringify(variables['STRIPE_SECRET_ARN'] ?? null).includes(secretId), name).toBe(users.includes(name));
+    }
+    // Read access goes with the ARN: a policy naming the secret for each user, none for the others.
+    const policies = JSON.stringify(resources('AWS::IAM::Policy'));
+    expect(policies).toContain(secretId);
   });
 
   it('declares signsCursors exactly on the functions with a route taking a cursor query parameter', () => {

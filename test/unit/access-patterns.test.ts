@@ -14,6 +14,7 @@ import { conversationEntity, conversationKeyEntity, messageEntity } from '../../
 import { disputeEntity, refundEntity, timelineEntity } from '../../lambdas/store/disputes.js';
 import { idempotencyEntity } from '../../lambdas/store/idempotency.js';
 import { ledgerEntity, orderEntity, paymentEntity, trackingEntity } from '../../lambdas/store/orders.js';
+import { simulatedFailuresEntity, simulatedPaymentEntity } from '../../lambdas/store/payments.js';
 import { productEntity, ratingShards } from '../../lambdas/store/products.js';
 import * as reviews from '../../lambdas/domain/reviews.js';
 import { publicReviewEntity, publicReviewMediaEntity, reportEntity, reviewEntity, reviewGuardEntity, revisionEntity, textClaimEntity, voteEntity } from '../../lambdas/store/reviews.js';
@@ -24,6 +25,7 @@ import { orderFeedbackEntity } from '../../lambdas/store/reputation.js';
 import { verificationEntity } from '../../lambdas/store/verification.js';
 import { penaltyEntryEntity, standingEntity } from '../../lambdas/store/penalties.js';
 import { submitVerification } from '../../lambdas/domain/verification.js';
+import { requestRefund } from '../../lambdas/domain/refunds.js';
 import { anOrder, at, T0 } from './order-builder.js';
 
 /**
@@ -95,12 +97,19 @@ const supportCase: conversations.Conversation = { ...conversation, escalatedAt: 
 const pendingVerification = submitVerification(undefined, 'seller-1', { legalName: 'Sam Seller', documents: [] }, T0);
 const counters = { ratingCount: 0, ratingSum: 0, ratingH1: 0, ratingH2: 0, ratingH3: 0, ratingH4: 0, ratingH5: 0, ratingWithMedia: 0 };
 
+const failedRefund = {
+  ...requestRefund({ refundId: 'rfd_01ARZ3NDEKTSV4RRFFQ69G5FB3', orderId: order.orderId, disputeId: null, buyerId: order.buyerId, sellerId: order.sellerId, amount: order.total, paymentReference: order.paymentReference }, T0),
+  status: 'FAILED' as const,
+};
+
 /** Each defined entity with keys (and index keys) its builders make from real data. */
 const defined: { entity: Pick<Entity<never, never>, 'name' | 'patterns'>; keys: { PK: string; SK: string }[]; indexes: Record<string, string | undefined>[] }[] = [
   { entity: orderEntity, keys: [orderEntity.key(order)], indexes: [orderEntity.indexes(order)] },
   { entity: ledgerEntity, keys: [ledgerEntity.key({ orderId: order.orderId, seq: 1 })], indexes: [] },
   { entity: trackingEntity, keys: [trackingEntity.key({ orderId: order.orderId, occurredAt: at(3), orderVersion: 3 })], indexes: [] },
-  { entity: paymentEntity, keys: [paymentEntity.key({ paymentReference: order.paymentReference })], indexes: [] },
+  { entity: paymentEntity, keys: [paymentEntity.key({ provider: 'simulated', paymentReference: order.paymentReference })], indexes: [] },
+  { entity: simulatedPaymentEntity, keys: [simulatedPaymentEntity.key({ reference: order.paymentReference })], indexes: [] },
+  { entity: simulatedFailuresEntity, keys: [simulatedFailuresEntity.key({})], indexes: [] },
   { entity: productEntity, keys: [productEntity.key(listing)], indexes: [productEntity.indexes({ ...listingAttributes, ...counters }), productEntity.indexes({ ...approvedAttributes, ...counters }), productEntity.indexes({ ...queuedAttributes, ...counters })] },
   { entity: ratingShards.entity, keys: ratingShards.keys({ productId: listing.productId }), indexes: [] },
   { entity: sellerProfileEntity, keys: [sellerProfileEntity.key({ sellerId: 'seller-1' })], indexes: [] },
@@ -111,7 +120,7 @@ const defined: { entity: Pick<Entity<never, never>, 'name' | 'patterns'>; keys: 
   { entity: idempotencyEntity, keys: [idempotencyEntity.key({ userId: 'buyer-1', idempotencyKey: 'checkout-1' })], indexes: [] },
   { entity: disputeEntity, keys: [disputeEntity.key(dispute)], indexes: [disputeEntity.indexes(dispute), disputeEntity.indexes(escalated)] },
   { entity: timelineEntity, keys: [timelineEntity.key({ disputeId: dispute.disputeId, at: at(2), disputeVersion: 1, n: 0 })], indexes: [] },
-  { entity: refundEntity, keys: [refundEntity.key({ refundId: 'rfd_01ARZ3NDEKTSV4RRFFQ69G5FB3' })], indexes: [] },
+  { entity: refundEntity, keys: [refundEntity.key({ refundId: failedRefund.refundId })], indexes: [refundEntity.indexes(failedRefund)] },
   // The written review is in the moderation queue (GSI3), the published one in the seller's list (GSI2).
   { entity: reviewEntity, keys: [reviewEntity.key(review)], indexes: [reviewEntity.indexes(written), reviewEntity.indexes(review)] },
   { entity: revisionEntity, keys: [revisionEntity.key({ reviewId: review.reviewId, revision: review.latest.revision })], indexes: [] },

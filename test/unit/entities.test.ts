@@ -57,7 +57,7 @@ describe('the entities stored with an order', () => {
     expect(trackingEntity.parse(stored(item))).toEqual(event);
   });
 
-  it('keys the payment guard by the payment reference alone', () => {
-    expect(paymentEntity.item({ orderId: order.orderId }, { paymentReference: 'pay_1' })).toEqual({ PK: 'PAYMENT#pay_1', SK: 'PAYMENT', entity: 'payment', orderId: order.orderId });
+  it('keys the payment guard by the provider and its payment reference, so single use is per provider', () => {
+    expect(paymentEntity.item({ orderId: order.orderId }, { provider: 'simulated', paymentReference: 'pay_1' })).toEqual({ PK: 'PAYMENT#simulated#pay_1', SK: 'PAYMENT', entity: 'payment', orderId: order.orderId });
   });
 });

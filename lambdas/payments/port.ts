@@ -1,0 +1,42 @@
+/**
+ * The payment-provider port (DOMAIN.md "Money and escrow"): the one place the platform talks to whoever
+ * actually moves the money. Two adapters, chosen by the stage's configuration (`PAYMENT_PROVIDER`):
+ * `simulated` (the local host and the tests) and `stripe`.
+ */
+import type { Money } from '../domain/money.js';
+
+export const PAYMENT_PROVIDERS = ['simulated', 'stripe'] as const;
+export type PaymentProviderName = (typeof PAYMENT_PROVIDERS)[number];
+
+/** What an order needs of the payment that backs it. */
+export interface ExpectedPayment {
+  buyerId: string;
+  amount: Money;
+}
+
+/**
+ * `verified`: the provider holds (or took) exactly this amount from this buyer. `declined`: the provider
+ * refused the payment. `unknown`: no such payment for this buyer and amount — a made-up reference and
+ * another buyer's real one get this same answer, so a reference's existence is never revealed.
+ */
+export type Verification = 'verified' | 'declined' | 'unknown';
+
+export interface RefundRequest {
+  /** Ours: the provider's idempotency key, so a repeated attempt never pays twice. */
+  refundId: string;
+  reference: string;
+  amount: Money;
+}
+
+/** A refund handed to the provider, or refused by it (worth another attempt later). */
+export type RefundAttempt = { outcome: 'submitted'; providerRefundId: string } | { outcome: 'failed'; reason: string };
+
+/** Where a submitted refund is at the provider. */
+export type RefundSettlement = 'settled' | 'pending' | 'failed';
+
+export interface PaymentProvider {
+  readonly name: PaymentProviderName;
+  verify(reference: string, expected: ExpectedPayment, now: string): Promise<Verification>;
+  refund(request: RefundRequest): Promise<RefundAttempt>;
+  settlement(providerRefundId: string): Promise<RefundSettlement>;
+}
