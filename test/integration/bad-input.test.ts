@@ -10,7 +10,7 @@ import * as z from 'zod/mini';
 import { type Role } from '../../lib/manifest.js';
 import { MAX_BODY_BYTES } from '../../lambdas/platform/http.js';
 import { allRoutes, carrierOf, declared, entryOf, isImplemented, sampleIds, ULID, type Json, type Problem, type Route } from '../support/routes.js';
-import { aListing, anOrder, aReview, aShipment, useLocalApi, type Actor, type Api, type ApiResponse } from '../support/local-api.js';
+import { aListing, anOrder, aReview, aShipment, PNG_BYTES, useLocalApi, type Actor, type Api, type ApiResponse } from '../support/local-api.js';
 
 const local = useLocalApi();
 
@@ -361,6 +361,32 @@ const listFixtures: Record<string, (api: Api) => Promise<ListFixture>> = {
     await api.resetClock();
     // The admin's other list: the messages of one of those conversations.
     return { path: '/v1/admin/conversations?escalated=true', as: admin, otherPath: waiting[0]?.path ?? '', otherAs: admin };
+  },
+  'GET /v1/sellers/{sellerId}/reviews': async (api) => {
+    const [mine, theirs] = [await api.sellerWithListing(), await api.sellerWithListing()];
+    for (const listing of [mine, mine, theirs, theirs]) await reviewedPurchase(api, listing.seller, listing.productId, await api.actor('buyer'));
+    await api.drainQueues();
+    return { path: `/v1/sellers/${mine.seller.userId}/reviews`, otherPath: `/v1/sellers/${theirs.seller.userId}/reviews` };
+  },
+  'GET /v1/admin/sellers': async (api) => {
+    for (const seller of [await api.actor('seller'), await api.actor('seller')]) {
+      expect((await api.put('/v1/sellers/me', seller, { storeName: `Store ${seller.userId}`.slice(0, 80), country: 'US' })).status).toBe(200);
+      const document = await api.upload(seller, PNG_BYTES, { purpose: 'kyc-document' });
+      expect((await api.post('/v1/sellers/me/verification', seller, { legalName: 'Sam Seller', documents: [document] })).status).toBe(202);
+    }
+    const admin = await api.actor('admin');
+    return { path: '/v1/admin/sellers?verification=PENDING', as: admin, otherPath: '/v1/admin/products?status=NEEDS_HUMAN', otherAs: admin };
+  },
+  'GET /v1/admin/products': async (api) => {
+    const seller = await api.verifiedSeller();
+    // A protected brand in the title: the listing-review worker leaves the decision to a person.
+    for (const title of ['Sony wireless headphones, black', 'Sony wireless headphones, white']) {
+      const created = await api.post('/v1/products', seller, aListing({ title, category: 'audio', images: [await api.listingImage(seller)] }));
+      expect(created.status, created.text).toBe(201);
+    }
+    await api.drainQueues();
+    const admin = await api.actor('admin');
+    return { path: '/v1/admin/products?status=NEEDS_HUMAN', as: admin, otherPath: '/v1/admin/sellers?verification=PENDING', otherAs: admin };
   },
 };
 
