@@ -8,7 +8,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runBadgeJob } from '../../lambdas/jobs/badges.js';
 import { clock } from '../../lambdas/platform/clock.js';
 import { documentClient, recordDynamoCalls } from '../../lambdas/store/client.js';
-import { sellerBadgesEntity } from '../../lambdas/store/reputation-badges.js';
+import { markReputationDirty, reputationMarkEntity, sellerBadgesEntity } from '../../lambdas/store/reputation-badges.js';
+import { partitionItems } from '../../lambdas/store/reads.js';
+import { shardFor } from '../../lambdas/store/sharded-counter.js';
+import { transact } from '../../lambdas/store/transactions.js';
+import { recomputeBadges } from '../../lambdas/services/badges.js';
 import { sellerProfileEntity, sellerStatsShards } from '../../lambdas/store/sellers.js';
 import { anAddress, useLocalApi, type Actor } from '../support/local-api.js';
 
@@ -25,6 +29,14 @@ const badgesOf = async (seller: Actor) => {
   const shop = await local.api.get<Shop>(`/v1/sellers/${seller.userId}`);
   expect(shop.status, shop.text).toBe(200);
   return shop.body.badges;
+};
+
+const marksOf = async (sellerId: string) =>
+  (await partitionItems(`SELLER#${sellerId}`, { from: 'DIRTY#REPUTATION#', to: 'DIRTY#REPUTATION#~' })).map(reputationMarkEntity.parse);
+
+/** A source id that the counters (and the marks) put on `shard`. */
+const sourceOnShard = (shard: number): string => {
+  for (let i = 0; ; i++) if (shardFor(`source-${i}`) === shard) return `source-${i}`;
 };
 
 /** A buyer writes to the seller and the seller answers two hours later: a response within 24 h. */
@@ -83,6 +95,24 @@ describe('the badge job', () => {
     expect(placed.status, placed.text).toBe(201);
     expect(await runBadgeJob()).toEqual({ processed: 1, changed: 0, deferred: 0 });
     expect(await stored()).toEqual(before);
+  });
+
+  it('keeps a mark written while the job computed, so the newer count is recomputed by the next run', async () => {
+    const { api } = local;
+    const { seller, productId } = await api.sellerWithListing();
+    await runBadgeJob();
+    await answeredConversation(seller, productId);
+    const read = await marksOf(seller.userId);
+    expect(read.length).toBeGreaterThan(0);
+    // The seller is counted again on every shard it was marked on, between the job's read and its write.
+    await transact(read.map((mark) => markReputationDirty(seller.userId, sourceOnShard(mark.shard))));
+    expect(await recomputeBadges(seller.userId, read)).toBe('deferred');
+    expect(await badgesOf(seller)).toEqual([{ code: 'VERIFIED', reason: 'identity verified by the platform' }]);
+    expect((await marksOf(seller.userId)).map((mark) => mark.shard)).toEqual(read.map((mark) => mark.shard));
+
+    expect(await runBadgeJob()).toMatchObject({ processed: 1, changed: 1, deferred: 0 });
+    expect(await badgesOf(seller)).toContainEqual({ code: 'RESPONSIVE', reason: 'answered 100 % of 1 buyer conversations within 24 h' });
+    expect(await marksOf(seller.userId)).toEqual([]);
   });
 
   it('costs the same calls with 0 and with 200 idle sellers', async () => {
