@@ -180,7 +180,7 @@ export function reputationOf(months: readonly ReputationMonth[], now: string) {
 
 export type Reputation = ReturnType<typeof reputationOf>;
 
-// ---- Badges (shown as computed from the figures at read time; see decision 022) ----
+// ---- Badges (recomputed by the daily badge job, lambdas/jobs/badges.ts; see decision 022) ----
 
 export type BadgeCode = 'TOP_RATED' | 'FAST_SHIPPER' | 'RESPONSIVE' | 'VERIFIED';
 export interface Badge {
@@ -205,3 +205,34 @@ export function reputationBadges(reputation: Reputation): Badge[] {
   }
   return badges;
 }
+
+export const VERIFIED_BADGE: Badge = { code: 'VERIFIED', reason: 'identity verified by the platform' };
+
+/** Every badge the seller holds now: the reputation's, and VERIFIED once the identity is verified. */
+export const badgesOf = (reputation: Reputation, verified: boolean): Badge[] => [...reputationBadges(reputation), ...(verified ? [VERIFIED_BADGE] : [])];
+
+/** A seller's badges as the badge job last stored them; the public profile shows these. */
+export interface SellerBadges {
+  sellerId: string;
+  badges: Badge[];
+  computedAt: string;
+  /** When the figures' window next moves (a month boundary), if anything is in it: the job recomputes then. */
+  windowMovesAt: string | null;
+  version: number;
+}
+
+/**
+ * The next instant the badges' figures can change with no new event: the next calendar month boundary,
+ * when the oldest month leaves the 6-month window (and the response window moves). None when no month
+ * in the window counted anything: moving an empty window changes nothing.
+ */
+export function windowMovesAt(months: readonly ReputationMonth[], now: string): string | null {
+  const counted = window(months, now, REPUTATION_MONTHS).some((month) => Object.entries(month).some(([field, value]) => field !== 'month' && value !== 0));
+  if (!counted) return null;
+  const date = new Date(now);
+  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1)).toISOString();
+}
+
+/** Whether the stored badges must be rewritten: a badge or a reason changed, or the window's next move. */
+export const badgesChanged = (stored: SellerBadges | null, badges: readonly Badge[], movesAt: string | null): boolean =>
+  !stored || stored.windowMovesAt !== movesAt || JSON.stringify(stored.badges) !== JSON.stringify(badges);

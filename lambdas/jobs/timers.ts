@@ -23,6 +23,7 @@ import { closeReturnWindow, closeReviewWindow } from '../store/orders.js';
 import { retryCaseFile } from '../services/case-files.js';
 import { fireDeadline } from '../services/disputes.js';
 import { progressRefund } from '../services/refunds.js';
+import { windowMoved } from '../services/badges.js';
 import { excludeLostArbitration } from '../services/reputation.js';
 import { closeEditWindow } from '../store/reviews.js';
 import { sendToQueue } from '../store/queue.js';
@@ -44,6 +45,7 @@ const fireByKind: Record<TimerKind, (timer: Timer) => Promise<unknown>> = {
   LISTING_REVIEW: (timer) => retryListingReview(timer),
   PENALTY_EXPIRY: (timer) => expirePenalty(timer),
   FEEDBACK_EXCLUSION: (timer) => excludeLostArbitration(timer),
+  BADGES_WINDOW: (timer) => windowMoved(timer),
 };
 
 /** Applies a due timer's rule: the service of its kind, which settles or moves the timer in its own transaction. */

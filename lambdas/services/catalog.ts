@@ -1,14 +1,13 @@
 /** Seller shops: the profile a seller keeps, and what the public and the seller see of it (listings: services/listings.ts). */
 import { notFound } from '../domain/errors.js';
-import { reputationBadges, reputationOf, type Badge, type Reputation } from '../domain/reputation.js';
+import { reputationOf } from '../domain/reputation.js';
 import { publicProfile, totalStats } from '../domain/sellers.js';
 import type { Principal } from '../platform/auth.js';
 import { clock } from '../platform/clock.js';
 import { getSellerWithStats, saveSellerProfile } from '../store/sellers.js';
-import type { Verification } from '../domain/verification.js';
 import { getVerification } from '../store/verification.js';
 import { penaltiesView } from './penalties.js';
-import { isVerified, verificationView } from './verification.js';
+import { verificationView } from './verification.js';
 
 export async function saveMyShop(seller: Principal, profile: { storeName: string; country: string }) {
   await saveSellerProfile(seller.userId, profile, clock.nowIso());
@@ -22,7 +21,7 @@ export async function myShop(seller: Principal) {
   const reputation = reputationOf(found.months, now);
   return {
     ...publicProfile(found.profile, now),
-    badges: badgesOf(reputation, verification),
+    badges: found.badges?.badges ?? [],
     reputation,
     updatedAt: found.profile.updatedAt,
     stats: totalStats(found.months),
@@ -31,17 +30,13 @@ export async function myShop(seller: Principal) {
   };
 }
 
-/** The reputation badges (domain/reputation.ts) and VERIFIED once the identity is verified. */
-const badgesOf = (reputation: Reputation, verification: Verification | undefined): Badge[] => [
-  ...reputationBadges(reputation),
-  ...(isVerified(verification) ? [{ code: 'VERIFIED' as const, reason: 'identity verified by the platform' }] : []),
-];
-
-/** The public profile with its reputation: the profile and every month's counters are one Query. */
+/**
+ * The public profile with its reputation: the profile, the badges the daily badge job stored
+ * (lambdas/jobs/badges.ts) and every month's counters are one Query.
+ */
 export async function publicShop(sellerId: string) {
-  const [found, verification] = await Promise.all([getSellerWithStats(sellerId), getVerification(sellerId)]);
+  const found = await getSellerWithStats(sellerId);
   if (!found) throw notFound('Seller', sellerId);
   const now = clock.nowIso();
-  const reputation = reputationOf(found.months, now);
-  return { ...publicProfile(found.profile, now), badges: badgesOf(reputation, verification), reputation };
+  return { ...publicProfile(found.profile, now), badges: found.badges?.badges ?? [], reputation: reputationOf(found.months, now) };
 }

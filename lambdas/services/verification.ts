@@ -7,6 +7,7 @@ import { decideVerification, submitVerification, verificationUse, type Verificat
 import type { Principal } from '../platform/auth.js';
 import { decodeCursor, encodeCursor } from '../platform/cursor.js';
 import { DOWNLOAD_TTL_SECONDS, presignDownload } from '../store/files.js';
+import { markReputationDirty } from '../store/reputation-badges.js';
 import { shopExists } from '../store/sellers.js';
 import { claimUploads } from '../store/uploads.js';
 import { getVerification, listPendingVerifications, verificationWrite } from '../store/verification.js';
@@ -51,7 +52,8 @@ export async function decideSellerVerification(admin: Principal, sellerId: strin
     load: () => getVerification(sellerId),
     decide: (current, now) => {
       const next = decideVerification(current, decision, admin.userId, now);
-      return { writes: [verificationWrite(next, current)], result: next };
+      // VERIFIED may come or go: the badge job recomputes this seller.
+      return { writes: [verificationWrite(next, current), markReputationDirty(sellerId, now)], result: next };
     },
   });
   return verificationView(decided);

@@ -8,11 +8,13 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import type { ResponseCounters } from '../domain/conversations.js';
 import type { FeedbackDelta } from '../domain/reviews.js';
+import type { SellerBadges } from '../domain/reputation.js';
 import type { SellerProfile, SellerStats } from '../domain/sellers.js';
 import { tableName } from '../platform/config.js';
 import { documentClient } from './client.js';
 import { defineEntity, schemaOf } from './entity.js';
 import { partitionItems } from './reads.js';
+import { markReputationDirty, sellerBadgesEntity } from './reputation-badges.js';
 import { shardedCounter } from './sharded-counter.js';
 import { conditionCheck, guarded, type Guarded, type TransactItem } from './transactions.js';
 
@@ -81,10 +83,13 @@ export const sellerStatsShards = shardedCounter<SellerCounter, { sellerId: strin
  * Adds to the counters of the month of `at` (an ISO time or a yyyy-mm month), inside the transaction of
  * the event being counted, on the shard of `source`: the counted entity's id where the caller has it
  * (a review, whose later revisions then subtract from the same item), else the event's instant, which
- * differs between the events of a burst just as well.
+ * differs between the events of a burst just as well. With it, the seller's dirty mark on the same shard
+ * (store/reputation-badges.ts), so one transaction counts for a seller at most once.
  */
 export function countForSeller(sellerId: string, at: string, counters: Partial<Record<SellerCounter, number>>, source: string = at): TransactItem[] {
-  return sellerStatsShards.add({ sellerId, month: at.slice(0, 7) }, source, counters);
+  const adds = sellerStatsShards.add({ sellerId, month: at.slice(0, 7) }, source, counters);
+  // The figures moved: the badge job recomputes this seller (and only the sellers so marked).
+  return adds.length === 0 ? [] : [...adds, markReputationDirty(sellerId, source)];
 }
 
 /** Creates the shop or changes its name and country; penalties and the creation date are kept. */
@@ -106,8 +111,13 @@ export async function getSellerProfile(sellerId: string): Promise<SellerProfile 
   return Item ? sellerProfileEntity.parse(Item) : undefined;
 }
 
-/** Profile plus every month of counters in one Query (PROFILE sorts just before STATS#), each month's shards summed. */
-export async function getSellerWithStats(sellerId: string): Promise<{ profile: SellerProfile; months: (Record<SellerCounter, number> & { month: string })[] } | undefined> {
+/**
+ * Profile, stored badges and every month of counters in one Query (PROFILE, then PROFILE#BADGES, sort
+ * just before STATS#), each month's shards summed.
+ */
+export async function getSellerWithStats(
+  sellerId: string,
+): Promise<{ profile: SellerProfile; badges: SellerBadges | null; months: (Record<SellerCounter, number> & { month: string })[] } | undefined> {
   const items = await partitionItems(sellerProfileEntity.key({ sellerId }).PK, { from: 'PROFILE', to: 'STATS#~' });
   const profile = items.find((item) => item.SK === 'PROFILE');
   if (!profile) return undefined;
@@ -119,7 +129,8 @@ export async function getSellerWithStats(sellerId: string): Promise<{ profile: S
     byMonth.set(month, [...(byMonth.get(month) ?? []), item]);
   }
   const months = [...byMonth].map(([month, shards]) => ({ month, ...sellerStatsShards.sum(shards) }));
-  return { profile: sellerProfileEntity.parse(profile), months };
+  const badges = items.find((item) => item.SK === sellerBadgesEntity.key({ sellerId }).SK);
+  return { profile: sellerProfileEntity.parse(profile), badges: badges ? sellerBadgesEntity.parse(badges) : null, months };
 }
 
 /** The write-time check that the seller has a shop, for what may only be written by one (a listing). */

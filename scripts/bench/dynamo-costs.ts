@@ -94,7 +94,7 @@ export async function measureRouteCosts(client: BenchClient): Promise<CostRow[]>
   await run({ label: 'verification queue, page (admin)', route: 'GET /v1/admin/sellers', maxCalls: 1, status: 200, path: '/v1/admin/sellers?verification=PENDING&limit=20', options: { as: admin } });
   await run({ label: 'decide a verification (admin)', route: 'POST /v1/admin/sellers/{sellerId}/verification', maxCalls: 2, status: 200, path: `/v1/admin/sellers/${seller.userId}/verification`, options: { as: admin, body: { decision: 'APPROVE' } } });
   await run({ label: 'my shop profile + stats, verification, penalties', route: 'GET /v1/sellers/me', maxCalls: 3, status: 200, path: '/v1/sellers/me', options: { as: seller } });
-  await run({ label: 'public seller profile with reputation and badges', route: 'GET /v1/sellers/{sellerId}', maxCalls: 2, status: 200, path: `/v1/sellers/${seller.userId}` });
+  await run({ label: 'public seller profile with reputation and badges', route: 'GET /v1/sellers/{sellerId}', maxCalls: 1, status: 200, path: `/v1/sellers/${seller.userId}` });
   await run({ label: "a store's reviews, page (public)", route: 'GET /v1/sellers/{sellerId}/reviews', maxCalls: 1, status: 200, path: `/v1/sellers/${seller.userId}/reviews?limit=20` });
 
   // Products: submissions, decided by the listing-review worker between the probes (not counted here; see its own section).

@@ -36,7 +36,14 @@ async function batchWrite(requests: readonly WriteRequest[]): Promise<void> {
   });
 }
 
-export const batchPut = (items: readonly Item[]): Promise<void> => batchWrite(items.map((Item) => ({ PutRequest: { Item } })));
+/**
+ * Puts the items, the last of those sharing a key winning (as in sequence): seeded changes may put the same
+ * idempotent item (a seller's dirty mark) again, and one BatchWriteItem refuses a key twice.
+ */
+export function batchPut(items: readonly Item[]): Promise<void> {
+  const byKey = new Map(items.map((Item) => [`${String(Item.PK)}\u0000${String(Item.SK)}`, Item]));
+  return batchWrite([...byKey.values()].map((Item) => ({ PutRequest: { Item } })));
+}
 export const batchDelete = (keys: readonly TableKey[]): Promise<void> => batchWrite(keys.map((Key) => ({ DeleteRequest: { Key } })));
 
 /** Keys of every pending timer (a Scan: bench housekeeping only, never a path the platform takes). */

@@ -1,4 +1,5 @@
 /** The issue's targets, each with what this run measured and whether it holds. */
+import { badgeJobChecks, type BadgeJobResult } from './badge-job.js';
 import { bundleTargetRows, type BundleReport } from './bundles.js';
 import { disputeSweepChecks, type DisputeSweepResult } from './dispute-sweep.js';
 import { DISPUTE_ACTION_CALLS, isDisputeAction, type CostRow } from './dynamo-costs.js';
@@ -19,6 +20,7 @@ export interface TargetInputs {
   moderation: ModerationResult;
   messagingScale?: MessagingScaleResult;
   publicationScale: PublicationScaleResult;
+  badgeJob?: BadgeJobResult;
 }
 
 export function targetsSection(input: TargetInputs): Section {
@@ -82,6 +84,10 @@ export function targetsSection(input: TargetInputs): Section {
   if (input.messagingScale) {
     const messaging = messagingPageChecks(input.messagingScale);
     rows.push([`conversation list and message pages flat (${int(input.messagingScale.small)} vs ${int(input.messagingScale.large)} messages / conversations)`, messaging.text, okMark(messaging.ok)]);
+  }
+  if (input.badgeJob) {
+    const badges = badgeJobChecks(input.badgeJob);
+    rows.push([`the badge job ∝ marked sellers (0 vs ${int(input.badgeJob.idle)} idle sellers)`, badges.text, okMark(badges.ok)]);
   }
   const { drain, reviews } = input.moderation;
   const publications = publicationChecks(input.publicationScale);

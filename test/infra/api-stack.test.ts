@@ -420,6 +420,12 @@ describe('workers and jobs', () => {
       ]);
     }
   });
+
+  it('runs the badge job once a day (DOMAIN.md: badges recomputed daily), on its own function with one run at a time', () => {
+    const daily = Object.values(resources('AWS::Events::Rule')).filter((rule) => rule.Properties['ScheduleExpression'] === 'cron(15 0 * * ? *)');
+    expect(daily.map((rule) => rule.Properties['Targets'])).toEqual([[expect.objectContaining({ Arn: { Ref: aliasId('badgesJob') } })]]);
+    expect(resources('AWS::Lambda::Function')[functionId('badgesJob')]?.Properties['ReservedConcurrentExecutions']).toBe(1);
+  });
 });
 
 describe('alarms', () => {

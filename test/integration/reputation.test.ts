@@ -186,6 +186,9 @@ describe('response rate and the RESPONSIVE badge', () => {
     const quick = await buyerWrites(seller, productId);
     await api.moveClock('PT2H');
     await sellerReplies(seller, quick);
+    // Badges are the daily job's: none before it runs.
+    expect((await shopOf(seller)).badges.map((badge) => badge.code)).not.toContain('RESPONSIVE');
+    await api.runJob('badges');
     const answered = await shopOf(seller);
     expect(answered.reputation.responses).toEqual({ conversations: 1, responseRate: 100, medianFirstResponse: 'PT4H' });
     expect(answered.badges).toContainEqual({ code: 'RESPONSIVE', reason: 'answered 100 % of 1 buyer conversations within 24 h' });
@@ -193,6 +196,7 @@ describe('response rate and the RESPONSIVE badge', () => {
     const slow = await buyerWrites(seller, productId);
     await api.moveClock('PT25H');
     await sellerReplies(seller, slow);
+    await api.runJob('badges');
     const late = await shopOf(seller);
     expect(late.reputation.responses).toMatchObject({ conversations: 2, responseRate: 50 });
     expect(late.badges.map((badge) => badge.code)).not.toContain('RESPONSIVE');

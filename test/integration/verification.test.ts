@@ -67,6 +67,9 @@ describe('identity verification', () => {
     const again = await submit(seller, 'Samantha Seller');
     expect(again.body).toMatchObject({ status: 'PENDING', legalName: 'Samantha Seller', reasons: [] });
     expect((await api.post(`/v1/admin/sellers/${seller.userId}/verification`, admin, { decision: 'APPROVE' })).status).toBe(200);
+    // The decision marks the seller; the daily badge job grants VERIFIED.
+    expect((await api.get<{ badges: { code: string }[] }>(`/v1/sellers/${seller.userId}`)).body.badges).toEqual([]);
+    await api.runJob('badges');
     expect((await api.get<{ badges: { code: string }[] }>(`/v1/sellers/${seller.userId}`)).body.badges).toEqual([{ code: 'VERIFIED', reason: 'identity verified by the platform' }]);
     expect((await api.post('/v1/products', seller, aListing({ images: [await api.listingImage(seller)] }))).status).toBe(201);
     // Decided once: there is nothing left to decide, and nothing to resubmit.

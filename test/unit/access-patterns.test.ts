@@ -22,6 +22,7 @@ import { carrierEventEntity, trackingNumberEntity } from '../../lambdas/store/tr
 import { uploadEntity, uploadQuotaEntity } from '../../lambdas/store/uploads.js';
 import { sellerProfileEntity, sellerStatsShards } from '../../lambdas/store/sellers.js';
 import { orderFeedbackEntity } from '../../lambdas/store/reputation.js';
+import { reputationMarkEntity, sellerBadgesEntity } from '../../lambdas/store/reputation-badges.js';
 import { verificationEntity } from '../../lambdas/store/verification.js';
 import { penaltyEntryEntity, standingEntity } from '../../lambdas/store/penalties.js';
 import { submitVerification } from '../../lambdas/domain/verification.js';
@@ -129,6 +130,8 @@ const defined: { entity: Pick<Entity<never, never>, 'name' | 'patterns'>; keys: 
   { entity: voteEntity, keys: [voteEntity.key({ reviewId: review.reviewId, userId: 'buyer-2' })], indexes: [] },
   { entity: reportEntity, keys: [reportEntity.key({ reviewId: review.reviewId, userId: 'buyer-2' })], indexes: [] },
   { entity: orderFeedbackEntity, keys: [orderFeedbackEntity.key({ orderId: completed.orderId })], indexes: [] },
+  { entity: sellerBadgesEntity, keys: [sellerBadgesEntity.key({ sellerId: 'seller-1' })], indexes: [] },
+  { entity: reputationMarkEntity, keys: [reputationMarkEntity.key({ sellerId: 'seller-1', shard: 3 })], indexes: [reputationMarkEntity.indexes({ sellerId: 'seller-1', shard: 3, mark: 'm-1' })] },
   { entity: reviewGuardEntity, keys: [reviewGuardEntity.key({ orderId: completed.orderId, productId: review.productId })], indexes: [] },
   { entity: textClaimEntity, keys: [textClaimEntity.key({ fingerprint: 'q1w2e3r4t5y6u7i8o9p0a1s2d3f4g5h6j7k8l9z0x1c' })], indexes: [] },
   { entity: uploadEntity, keys: [uploadEntity.key({ uploadId: 'upl_01ARZ3NDEKTSV4RRFFQ69G5FB5' })], indexes: [] },

@@ -115,3 +115,30 @@ it('excludes an order with no feedback yet, so that later reviews do not count',
   const excluded: OrderFeedback = reputation.excludeFeedback(null, order, at(20));
   expect(excluded).toMatchObject({ orderId: order.orderId, sellerId: order.sellerId, excluded: true, lines: {} });
 });
+
+describe('the badge job’s rules', () => {
+  const now = '2026-07-14T09:30:00.000Z';
+
+  it('moves the window at the next month boundary while a month of the last six counted anything, and never for an empty window', () => {
+    expect(reputation.windowMovesAt([month('2026-02', { shipments: 1 })], now)).toBe('2026-08-01T00:00:00.000Z');
+    expect(reputation.windowMovesAt([month('2026-01', { shipments: 40 })], now)).toBeNull();
+    expect(reputation.windowMovesAt([month('2026-07', {})], now)).toBeNull();
+    expect(reputation.windowMovesAt([month('2026-12', { ordersPlaced: 1 })], '2026-12-31T23:59:59.000Z')).toBe('2027-01-01T00:00:00.000Z');
+  });
+
+  it('adds VERIFIED with its reason to the reputation’s badges for a verified seller', () => {
+    const fast = reputation.reputationOf([month('2026-07', { shipments: 20, lateShipments: 1 })], now);
+    expect(reputation.badgesOf(fast, true).map((badge) => badge.code)).toEqual(['FAST_SHIPPER', 'VERIFIED']);
+    expect(reputation.badgesOf(fast, false).map((badge) => badge.code)).toEqual(['FAST_SHIPPER']);
+  });
+
+  it('rewrites stored badges only when a badge, a reason or the window’s next move changed', () => {
+    const badges = [reputation.VERIFIED_BADGE];
+    const stored = { sellerId: 'seller-1', badges, computedAt: now, windowMovesAt: '2026-08-01T00:00:00.000Z', version: 3 };
+    expect(reputation.badgesChanged(stored, [{ ...reputation.VERIFIED_BADGE }], '2026-08-01T00:00:00.000Z')).toBe(false);
+    expect(reputation.badgesChanged(stored, [], '2026-08-01T00:00:00.000Z')).toBe(true);
+    expect(reputation.badgesChanged(stored, [{ code: 'VERIFIED', reason: 'another reason' }], '2026-08-01T00:00:00.000Z')).toBe(true);
+    expect(reputation.badgesChanged(stored, badges, null)).toBe(true);
+    expect(reputation.badgesChanged(null, [], null)).toBe(true);
+  });
+});
