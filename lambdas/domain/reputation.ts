@@ -2,6 +2,7 @@
  * Seller reputation (DOMAIN.md "Seller reputation"): the one feedback of an order, and the figures the
  * public profile shows, from the seller's monthly counters. Pure: no I/O, the time is passed in.
  */
+import type { ResponseCounters } from './conversations.js';
 import type { FeedbackDelta, Review } from './reviews.js';
 import { feedbackClass } from './reviews.js';
 
@@ -85,18 +86,13 @@ export const excludeFeedback = (before: OrderFeedback | null, order: { orderId: 
 
 // ---- Figures ----
 
-export interface ReputationMonth extends FeedbackDelta {
+/** A month of a seller's counters: feedback, orders and shipments, and messaging's first responses. */
+export interface ReputationMonth extends FeedbackDelta, ResponseCounters {
   month: string;
   ordersPlaced: number;
   ordersDisputed: number;
   shipments: number;
   lateShipments: number;
-  buyerConversations: number;
-  firstResponses: number;
-  firstResponsesWithin24h: number;
-  firstResponseMinutes: number;
-  firstResponsesWithin1h: number;
-  firstResponsesWithin4h: number;
 }
 
 /** `yyyy-mm` of the month `back` months before the month of `now`. */

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { anAddress, aReview, aShipment, useLocalApi, type Actor } from '../support/local-api.js';
+import type { PositiveRate } from '../../lambdas/domain/reputation.js';
 
 const local = useLocalApi();
 
@@ -7,14 +8,6 @@ afterEach(async () => {
   await local.api.resetClock();
 });
 
-interface PositiveRate {
-  months: number;
-  positiveRate: number | null;
-  positive: number;
-  neutral: number;
-  negative: number;
-  count: number;
-}
 interface PublicShop {
   badges: { code: string; reason: string }[];
   reputation: {
