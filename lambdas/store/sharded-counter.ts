@@ -26,11 +26,14 @@ const DEFAULT_COUNTER_SHARDS = 16;
 /** Two digits in the sort key, and one owner's shards within one BatchGetItem. */
 const MAX_COUNTER_SHARDS = 99;
 
-export function counterShards(): number {
-  const configured = process.env[COUNTER_SHARDS_VARIABLE];
-  if (configured === undefined || configured === '') return DEFAULT_COUNTER_SHARDS;
+export const counterShards = (): number => shardCountSetting(COUNTER_SHARDS_VARIABLE, DEFAULT_COUNTER_SHARDS, MAX_COUNTER_SHARDS);
+
+/** A shard count from the environment (the counters' and the timers'): `fallback` unless set, else an integer 1 … max. */
+export function shardCountSetting(variable: string, fallback: number, max: number): number {
+  const configured = process.env[variable];
+  if (configured === undefined || configured === '') return fallback;
   const count = Number(configured);
-  if (!Number.isInteger(count) || count < 1 || count > MAX_COUNTER_SHARDS) throw new Error(`${COUNTER_SHARDS_VARIABLE} must be an integer from 1 to ${MAX_COUNTER_SHARDS}, not '${configured}'`);
+  if (!Number.isInteger(count) || count < 1 || count > max) throw new Error(`${variable} must be an integer from 1 to ${max}, not '${configured}'`);
   return count;
 }
 

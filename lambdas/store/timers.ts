@@ -16,7 +16,7 @@ import { clock } from '../platform/clock.js';
 import { tableName } from '../platform/config.js';
 import { batchGetItems } from './batch.js';
 import { documentClient } from './client.js';
-import { shardFor } from './sharded-counter.js';
+import { shardCountSetting, shardFor } from './sharded-counter.js';
 import { put, remove, type TransactItem } from './transactions.js';
 
 export type TimerKind = 'AUTO_CONFIRM' | 'REVIEW_WINDOW' | 'EDIT_WINDOW' | 'MODERATION' | 'RETURN_WINDOW' | 'DISPUTE_DEADLINE' | 'CASE_FILE' | 'REFUND_PROGRESS' | 'SHIP_BY' | 'LISTING_REVIEW' | 'PENALTY_EXPIRY' | 'FEEDBACK_EXCLUSION' | 'BADGES_WINDOW';
@@ -62,13 +62,7 @@ export const TIMER_SHARDS_VARIABLE = 'TIMER_SHARDS';
 const DEFAULT_TIMER_SHARDS = 8;
 /** One BatchGetItem reads every shard's progress marker: at most 100 keys. */
 const MAX_TIMER_SHARDS = 100;
-export function timerShards(): number {
-  const configured = process.env[TIMER_SHARDS_VARIABLE];
-  if (configured === undefined || configured === '') return DEFAULT_TIMER_SHARDS;
-  const count = Number(configured);
-  if (!Number.isInteger(count) || count < 1 || count > MAX_TIMER_SHARDS) throw new Error(`${TIMER_SHARDS_VARIABLE} must be an integer from 1 to ${MAX_TIMER_SHARDS}, not '${configured}'`);
-  return count;
-}
+export const timerShards = (): number => shardCountSetting(TIMER_SHARDS_VARIABLE, DEFAULT_TIMER_SHARDS, MAX_TIMER_SHARDS);
 
 /**
  * A timer's shard: a stable hash of its key (the counters' FNV-1a, store/sharded-counter.ts), so setting,

@@ -19,6 +19,7 @@ import { clock } from '../../lambdas/platform/clock.js';
 import { markReputationDirty, sellerBadgesEntity } from '../../lambdas/store/reputation-badges.js';
 import { sellerProfileEntity, sellerStatsShards } from '../../lambdas/store/sellers.js';
 import { transact } from '../../lambdas/store/transactions.js';
+import { numberOption } from './client.js';
 import { describeOperations, recorded, type CallSummary } from './recorder.js';
 import { fmt, int, okMark, renderSection, table, type Section } from './report.js';
 import { batchPut } from './seed.js';
@@ -105,13 +106,9 @@ export function badgeJobSection(result: BadgeJobResult): Section {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const option = (name: string, fallback: number) => {
-    const at = process.argv.indexOf(name);
-    return at === -1 ? fallback : Number(process.argv[at + 1]);
-  };
   const host = await startLocalHost();
   try {
-    const result = await measureBadgeJob(host, { idle: option('--idle', 10_000), marked: option('--marked', 10) });
+    const result = await measureBadgeJob(host, { idle: numberOption('--idle', 10_000), marked: numberOption('--marked', 10) });
     process.stdout.write(`${renderSection(badgeJobSection(result))}\n`);
   } finally {
     await host.stop();

@@ -17,7 +17,7 @@ import { openConversation, postMessage, type Conversation } from '../../lambdas/
 import { clock, moveClock } from '../../lambdas/platform/clock.js';
 import { newId } from '../../lambdas/platform/ids.js';
 import { conversationEntity, getConversation, messageEntity } from '../../lambdas/store/conversations.js';
-import { BenchClient, reviewText, stringField, type Actor } from './client.js';
+import { BenchClient, numberOption, reviewText, stringField, type Actor } from './client.js';
 import { countOf, describeOperations, recorded, type CallSummary } from './recorder.js';
 import { fmt, int, okMark, renderSection, table, type Section } from './report.js';
 import { batchPut } from './seed.js';
@@ -148,13 +148,9 @@ export function messagingScaleSection(result: MessagingScaleResult): Section {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const option = (name: string, fallback: number) => {
-    const at = process.argv.indexOf(name);
-    return at === -1 ? fallback : Number(process.argv[at + 1]);
-  };
   const host = await startLocalHost();
   try {
-    const result = await measureMessagingScale(new BenchClient(host), { small: option('--small', 10), large: option('--large', 10_000) });
+    const result = await measureMessagingScale(new BenchClient(host), { small: numberOption('--small', 10), large: numberOption('--large', 10_000) });
     process.stdout.write(`${renderSection(messagingScaleSection(result))}\n`);
   } finally {
     await host.stop();
