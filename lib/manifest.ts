@@ -59,10 +59,11 @@ export const functions = {
   disputes: { entry: 'lambdas/http/disputes.ts', description: 'Disputes, returns, arbitration and refunds', table: 'readWrite', signsCursors: true, bucket: { incoming: 'read', owned: 'readWrite' }, sendsTo: ['disputes'], emits: ['DisputeOpened', 'DisputeEscalated', 'RefundIssued'] },
   conversations: { entry: 'lambdas/http/conversations.ts', description: 'Buyer and seller conversations, messages and the support queue', table: 'readWrite', signsCursors: true, bucket: { incoming: 'read', owned: 'readWrite' } },
   carrierEvents: { entry: 'lambdas/http/carrier-events.ts', description: 'Signed carrier tracking webhooks: proof of delivery for orders and returns', table: 'readWrite', carrierSecrets: 'read', timeoutSeconds: 30 },
+  webhookWorker: { entry: 'lambdas/workers/webhook-delivery.ts', description: 'Delivers notifications to their recipients\' webhooks', table: 'readWrite', timeoutSeconds: 30 },
   caseFileWorker: { entry: 'lambdas/workers/case-file.ts', description: 'Builds the case file of an escalated dispute and proposes a decision', table: 'readWrite', timeoutSeconds: 30 },
   timersJob: { entry: 'lambdas/jobs/timers.ts', description: 'Plans the timer sweep: the timer lag, and one work item per shard of the due index', table: 'read', sendsTo: ['timerShards'], timeoutSeconds: 60, reservedConcurrency: 1 },
   badgesJob: { entry: 'lambdas/jobs/badges.ts', description: 'Recomputes the badges of the sellers marked since the last run (counted, verified, or their window moved)', table: 'readWrite', timeoutSeconds: 900, reservedConcurrency: 1 },
-  timerShardWorker: { entry: 'lambdas/workers/timer-shard.ts', description: 'Fires the due timers of one shard: auto-confirm, auto-cancel, windows, dispute deadlines, refunds, outbox retries, listing-review retries, penalty expiry, badge windows', table: 'readWrite', sendsTo: ['moderation', 'disputes', 'listingReview'], emits: ['ReceiptConfirmed', 'DisputeEscalated', 'RefundIssued', 'TimerParked', 'OrderAutoCancelled', 'ArbitrationOverdue', 'RefundFailed'], paymentProvider: 'use', timeoutSeconds: 120 },
+  timerShardWorker: { entry: 'lambdas/workers/timer-shard.ts', description: 'Fires the due timers of one shard: auto-confirm, auto-cancel, windows, dispute deadlines, refunds, outbox retries, listing-review retries, penalty expiry, badge windows, notification re-sends', table: 'readWrite', sendsTo: ['moderation', 'disputes', 'listingReview', 'webhookDeliveries'], emits: ['ReceiptConfirmed', 'DisputeEscalated', 'RefundIssued', 'TimerParked', 'OrderAutoCancelled', 'ArbitrationOverdue', 'RefundFailed'], paymentProvider: 'use', timeoutSeconds: 120 },
 } as const satisfies Record<string, FunctionSpec>;
 export type FunctionName = keyof typeof functions;
 
@@ -71,6 +72,7 @@ export const queues = {
   moderation: { description: 'Reviews and replies awaiting automated moderation', visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
   disputes: { description: 'Escalated disputes awaiting a case file', visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
   listingReview: { description: 'Listing submissions awaiting the automated review', visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
+  webhookDeliveries: { description: 'Notifications to deliver to their recipients\' webhooks', visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
   timerShards: { description: 'Shards of the due-timer index a sweep has to fire', visibilityTimeoutSeconds: 720, maxReceiveCount: 5 },
 } as const;
 export type QueueName = keyof typeof queues;
@@ -87,6 +89,7 @@ export const workers: readonly WorkerSpec[] = [
   { queue: 'moderation', fn: 'moderationWorker', batchSize: 10 },
   { queue: 'disputes', fn: 'caseFileWorker', batchSize: 5 },
   { queue: 'listingReview', fn: 'listingReviewWorker', batchSize: 5 },
+  { queue: 'webhookDeliveries', fn: 'webhookWorker', batchSize: 10 },
   // One shard per invocation; the concurrency bounds the table's write rate (docs/scale.md).
   { queue: 'timerShards', fn: 'timerShardWorker', batchSize: 1, maxConcurrency: 16 },
 ];

@@ -27,6 +27,7 @@ import { windowMoved } from '../services/badges.js';
 import { excludeLostArbitration } from '../services/reputation.js';
 import { closeEditWindow } from '../store/reviews.js';
 import { sendToQueue } from '../store/queue.js';
+import { retryNotificationDispatch } from '../services/notifications.js';
 import { dueTimers, markSwept, monthsToSweep, oldestDue, recordFailedAttempt, settleTimer, sweptUntil, type DueTimer, type Timer, type TimerKind } from '../store/timers.js';
 import { transact, ConflictError } from '../store/transactions.js';
 
@@ -46,6 +47,7 @@ const fireByKind: Record<TimerKind, (timer: Timer) => Promise<unknown>> = {
   PENALTY_EXPIRY: (timer) => expirePenalty(timer),
   FEEDBACK_EXCLUSION: (timer) => excludeLostArbitration(timer),
   BADGES_WINDOW: (timer) => windowMoved(timer),
+  NOTIFICATION_DISPATCH: (timer) => retryNotificationDispatch(timer),
 };
 
 /** Applies a due timer's rule: the service of its kind, which settles or moves the timer in its own transaction. */

@@ -1,7 +1,7 @@
 import { monotonicFactory } from 'ulid';
 import { clock } from './clock.js';
 
-export type IdPrefix = 'ord' | 'rev' | 'dsp' | 'prd' | 'cnv' | 'upl' | 'rfd' | 'msg' | 'pen';
+export type IdPrefix = 'ord' | 'rev' | 'dsp' | 'prd' | 'cnv' | 'upl' | 'rfd' | 'msg' | 'pen' | 'ntf';
 
 const nextUlid = monotonicFactory();
 
