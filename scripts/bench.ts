@@ -5,7 +5,8 @@
  * replaces the generated part of docs/benchmarks.md (between the bench markers).
  *   1. bundle size and cold init of every manifest function (bench/bundles.ts)
  *   2. DynamoDB calls and capacity per API operation, through the local host (bench/dynamo-costs.ts for
- *      sellers, listings and orders; bench/review-costs.ts for uploads and reviews; bench/dispute-costs.ts)
+ *      sellers, listings and orders; bench/review-costs.ts for uploads and reviews; bench/dispute-costs.ts;
+ *      bench/webhook-costs.ts for the signed carrier webhooks; each runs alone too)
  *   3. timers sweep and order-list cost against data size (bench/scaling.ts)
  *   4. timers sweep against open disputes, not-due ones seeded (bench/dispute-sweep.ts), and against
  *      unshipped orders, not-due ship-by timers seeded (bench/ship-by-sweep.ts)
@@ -53,6 +54,7 @@ import { measureReviewScale, reviewScaleSection } from './bench/review-scale.js'
 import { listSection, measureScaling, sweepSection } from './bench/scaling.js';
 import { targetsSection } from './bench/targets.js';
 import { measureThroughput, throughputSection } from './bench/throughput.js';
+import { measureWebhookCosts } from './bench/webhook-costs.js';
 
 const quick = process.argv.includes('--quick');
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -80,9 +82,9 @@ try {
   progress(`timers sweep and list scaling (${settings.notDue} not-due orders)`);
   const scaling = await measureScaling(host, client, { notDue: settings.notDue, due: settings.due });
   progress(`  data built and measured in ${scaling.buildSeconds.toFixed(1)} s`);
-  progress('DynamoDB calls per operation: uploads, reviews, disputes');
+  progress('DynamoDB calls per operation: uploads, reviews, disputes, messaging, carrier webhooks');
   countUnits(true);
-  costs.push(...(await measureReviewCosts(host, client)), ...(await measureDisputeCosts(host, client)), ...(await measureMessagingCosts(host, client)));
+  costs.push(...(await measureReviewCosts(host, client)), ...(await measureDisputeCosts(host, client)), ...(await measureMessagingCosts(host, client)), ...(await measureWebhookCosts(host, client)));
   countUnits(false);
   progress(`timers sweep with ${settings.due} due and ${settings.notDueDisputes} not-due open disputes`);
   const disputeSweep = await measureDisputeSweep(host, client, { notDue: settings.notDueDisputes, due: settings.due });

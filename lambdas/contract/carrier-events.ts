@@ -30,7 +30,26 @@ export const CarrierEvent = described(
 
 export const CarrierEventBatch = described(z.strictObject({ events: z.array(CarrierEvent).check(z.minLength(1), z.maxLength(MAX_CARRIER_EVENTS)) }), {
   id: 'CarrierEventBatch',
-  description: `Up to ${MAX_CARRIER_EVENTS} events. Header Aftersale-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">, with the carrier's secret.`,
+  description: `Up to ${MAX_CARRIER_EVENTS} events, signed with the Aftersale-Signature header.`,
+});
+
+/**
+ * The signature headers, as the OpenAPI document's header parameters (lib/routes/spec.ts
+ * `signatureHeaders`). Their names are the ones platform/carriers.ts verifies (a test holds them
+ * together); written here as literals so the contract does not import the verifier.
+ */
+export const CarrierSignatureHeaders = z.object({
+  'aftersale-signature': described(z.string(), {
+    description: 't=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>"> with the carrier\'s secret; refused (401 INVALID_SIGNATURE) when missing, wrong, or more than 5 minutes from our clock.',
+    example: 't=1764590400,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd',
+  }),
+});
+
+export const AfterShipSignatureHeaders = z.object({
+  'aftership-hmac-sha256': described(z.string(), {
+    description: 'Base64 HMAC-SHA256 of the raw body with the webhook secret (AfterShip\'s scheme; it has no timestamp, so a replay is stopped by the event-id dedupe); refused (401 INVALID_SIGNATURE) when missing or wrong.',
+    example: 'tVxDQ0kR2w5iYzAqLbGOcVjPBbvjsWBGv5dvh7cZ0Hs=',
+  }),
 });
 
 /**

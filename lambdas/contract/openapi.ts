@@ -11,9 +11,18 @@ const securityOf: Record<AuthMode, ZodOpenApiOperationObject['security']> = {
   required: [{ bearer: [] }],
   optional: [{}, { bearer: [] }],
   none: [],
-  // Webhooks: no bearer token; the sender signs the body (the header is documented on the operation).
+  // Webhooks: no bearer token; the sender signs the body (its header is a parameter of the operation: RouteSpec.signatureHeaders).
   signed: [],
 };
+
+const idempotencyKey = z.string().min(1).max(255).optional().meta({ description: 'Retry-safe creation: the same key and body return the first response.' });
+
+/** The request headers a route reads: its Idempotency-Key, a webhook's signature. */
+const headersOf = (spec: RouteSpec): z.ZodObject =>
+  z.object({
+    ...(spec.idempotent && { 'idempotency-key': idempotencyKey }),
+    ...(spec.signatureHeaders && (spec.signatureHeaders as z.ZodObject).shape),
+  });
 
 function operation(key: string, spec: RouteSpec): ZodOpenApiOperationObject {
   const { method } = splitRouteKey(key);
@@ -40,11 +49,11 @@ function operation(key: string, spec: RouteSpec): ZodOpenApiOperationObject {
     summary: spec.summary,
     tags: [spec.tag],
     security: securityOf[spec.auth],
-    ...((spec.path || spec.query || spec.idempotent) && {
+    ...((spec.path || spec.query || spec.idempotent || spec.signatureHeaders) && {
       requestParams: {
         ...(spec.path && { path: spec.path as z.ZodObject }),
         ...(spec.query && { query: spec.query as z.ZodObject }),
-        ...(spec.idempotent && { header: z.object({ 'idempotency-key': z.string().min(1).max(255).optional().meta({ description: 'Retry-safe creation: the same key and body return the first response.' }) }) }),
+        ...((spec.idempotent || spec.signatureHeaders) && { header: headersOf(spec) }),
       },
     }),
     ...(spec.body && { requestBody: { required: true, content: { 'application/json': { schema: spec.body } } } }),

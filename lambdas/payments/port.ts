@@ -4,6 +4,7 @@
  * `simulated` (the local host and the tests) and `stripe`.
  */
 import type { Money } from '../domain/money.js';
+import type { Write } from '../store/transactions.js';
 
 export const PAYMENT_PROVIDERS = ['simulated', 'stripe'] as const;
 export type PaymentProviderName = (typeof PAYMENT_PROVIDERS)[number];
@@ -15,11 +16,14 @@ export interface ExpectedPayment {
 }
 
 /**
- * `verified`: the provider holds (or took) exactly this amount from this buyer. `declined`: the provider
- * refused the payment. `unknown`: no such payment for this buyer and amount — a made-up reference and
- * another buyer's real one get this same answer, so a reference's existence is never revealed.
+ * `verified`: the provider holds (or took) exactly this amount from this buyer, provided `writes` commit
+ * in the order's transaction — what the provider's own records need to hold and to become (the simulated
+ * provider binds a reference there; Stripe needs nothing). Their guard `paymentBound` failing answers as
+ * `unknown` does. `declined`: the provider refused the payment. `unknown`: no such payment for this buyer
+ * and amount — a made-up reference and another buyer's real one get this same answer, so a reference's
+ * existence is never revealed.
  */
-export type Verification = 'verified' | 'declined' | 'unknown';
+export type Verification = { outcome: 'verified'; writes: readonly Write[] } | { outcome: 'declined' } | { outcome: 'unknown' };
 
 export interface RefundRequest {
   /** Ours: the provider's idempotency key, so a repeated attempt never pays twice. */

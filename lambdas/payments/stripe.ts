@@ -5,7 +5,7 @@
  * currency, and our buyer id in `metadata.buyerId`, which the checkout that created the intent set — and
  * refunds go through the Refunds API with our refund id as the Idempotency-Key.
  */
-import type { PaymentProvider, RefundSettlement } from './port.js';
+import type { PaymentProvider, RefundSettlement, Verification } from './port.js';
 
 export const STRIPE_API = 'https://api.stripe.com/v1';
 
@@ -34,6 +34,8 @@ export interface StripeOptions {
   fetch?: typeof fetch;
 }
 
+const UNKNOWN: Verification = { outcome: 'unknown' };
+
 const settlementOf = (status: string): RefundSettlement => (status === 'succeeded' ? 'settled' : status === 'failed' || status === 'canceled' ? 'failed' : 'pending');
 
 export function stripeProvider(options: StripeOptions): PaymentProvider {
@@ -50,20 +52,21 @@ export function stripeProvider(options: StripeOptions): PaymentProvider {
   return {
     name: 'stripe',
     async verify(reference, expected) {
-      if (!PAYMENT_INTENT.test(reference)) return 'unknown';
+      if (!PAYMENT_INTENT.test(reference)) return UNKNOWN;
       const read = await call<PaymentIntent>('GET', `/payment_intents/${reference}`);
       if (!read.ok) {
         // Not found (or not ours to read) is the buyer's mistake; Stripe being down is not, and must not pass as it.
-        if (read.status === 404) return 'unknown';
+        if (read.status === 404) return UNKNOWN;
         throw new Error(`Stripe refused to read a PaymentIntent: ${read.message}`);
       }
       const intent = read.body;
       // Another buyer's intent is "unknown" whatever its state: its existence is not revealed.
-      if (intent.metadata?.buyerId !== expected.buyerId) return 'unknown';
-      if (intent.status === 'canceled' || intent.status === 'requires_payment_method') return 'declined';
+      if (intent.metadata?.buyerId !== expected.buyerId) return UNKNOWN;
+      if (intent.status === 'canceled' || intent.status === 'requires_payment_method') return { outcome: 'declined' };
       const paid = intent.status === 'succeeded' || intent.status === 'requires_capture';
       const sameMoney = intent.amount === expected.amount.amount && intent.currency.toUpperCase() === expected.amount.currency;
-      return paid && sameMoney ? 'verified' : 'unknown';
+      // Stripe's answer is the whole verification: nothing of ours to write with the order.
+      return paid && sameMoney ? { outcome: 'verified', writes: [] } : UNKNOWN;
     },
     async refund(request) {
       if (!PAYMENT_INTENT.test(request.reference)) return { outcome: 'failed', reason: 'not a Stripe PaymentIntent' };

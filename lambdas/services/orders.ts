@@ -87,16 +87,23 @@ export interface PlaceOrderRequest {
 
 export type OrderView = ReturnType<typeof orders.orderView>;
 
-/** Refuses (402) an order whose payment the provider does not hold for this buyer, amount and currency. */
-async function verifiedPayment(provider: PaymentProvider, reference: string, expected: ExpectedPayment, now: string): Promise<void> {
+/**
+ * Refuses (402) an order whose payment the provider does not hold for this buyer, amount and currency;
+ * otherwise answers what the order's transaction must carry for the provider (store/payments.ts).
+ */
+async function verifiedPayment(provider: PaymentProvider, reference: string, expected: ExpectedPayment, now: string): Promise<readonly Write[]> {
   const verification = await provider.verify(reference, expected, now);
-  if (verification === 'declined') throw new DomainError('PAYMENT_DECLINED', 'The payment provider declined this payment.');
-  if (verification === 'unknown') throw new DomainError('PAYMENT_NOT_VERIFIED', 'No payment of this order\'s total by you matches this payment reference.');
+  if (verification.outcome === 'declined') throw new DomainError('PAYMENT_DECLINED', 'The payment provider declined this payment.');
+  if (verification.outcome === 'unknown') throw paymentNotVerified();
+  return verification.writes;
 }
+
+const paymentNotVerified = () => new DomainError('PAYMENT_NOT_VERIFIED', "No payment of this order's total by you matches this payment reference.");
 
 /**
  * Places an order: two calls, the listings (with the Idempotency-Key's record, if any) in one read and
- * everything written in one transaction — the key's record included, so no order commits without it.
+ * everything written in one transaction — the key's record and the payment provider's binding included,
+ * so no order commits without them (Stripe's verification adds its own API call, never a DynamoDB one).
  * A retry with the key gets the first response (`replay`) instead of a second order.
  */
 type Placed = { order: OrderView; replay?: never } | { replay: StoredResponse };
@@ -118,9 +125,10 @@ export function placeOrder(buyer: Principal, request: PlaceOrderRequest, idempot
         now,
       });
       const placed = transition.order;
-      // Escrow holds only money the provider holds for this buyer: checked before anything is written.
+      // Escrow holds only money the provider holds for this buyer: checked before anything is written, and
+      // what the provider's records must hold for it (a simulated binding) is guarded in the same write.
       const provider = paymentProvider();
-      await verifiedPayment(provider, request.paymentReference, { buyerId: buyer.userId, amount: placed.total }, now);
+      const payment = await verifiedPayment(provider, request.paymentReference, { buyerId: buyer.userId, amount: placed.total }, now);
       const view = orders.orderView(placed, 'buyer');
       return {
         // The seller is known only once the listings are read, so whether the shop takes orders is checked
@@ -129,6 +137,7 @@ export function placeOrder(buyer: Principal, request: PlaceOrderRequest, idempot
           ...transitionWrites(null, transition),
           ...products.map(listingUnchanged),
           sellerTakesOrders(placed.sellerId, now),
+          ...payment,
           paymentUsedOnce(provider.name, request.paymentReference, placed.orderId),
           ...countForSeller(placed.sellerId, now, { ordersPlaced: 1 }),
           // Not shipped by then, the platform cancels it: written with the order, so no order escapes it.
@@ -144,6 +153,9 @@ export function placeOrder(buyer: Principal, request: PlaceOrderRequest, idempot
       // The same request, sent again at once, committed first (its payment guard failed here too): the
       // next attempt reads its record and answers with its response.
       idempotencyKeyUnused: () => 'retry' as const,
+      // Bound to another buyer or amount: the same answer as a made-up reference, so nothing says it exists.
+      // Listed before the single-use guard, which such a reference (used by its owner) fails as well.
+      paymentBound: paymentNotVerified(),
       sellerTakesOrders: async ({ products }, now) => {
         const sellerId = products[0]?.sellerId;
         assertTakesOrders(sellerId === undefined ? undefined : await getSellerProfile(sellerId), now);

@@ -1,17 +1,26 @@
 /**
  * The simulated payment provider's own records (lambdas/payments/simulated.ts). They stand in for the
- * provider's database, so they live in the table but never in a transaction with our own state: a real
- * provider is called, not written with.
+ * provider's database. A payment's binding is written in the transaction of the order it pays for (a
+ * guarded write the provider hands to placement), so verifying a simulated payment costs no call of its
+ * own; the refund failures still owed are the provider's alone and are written on their own.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import type { Money } from '../domain/money.js';
 import { tableName } from '../platform/config.js';
 import { documentClient } from './client.js';
 import { defineEntity, MoneySchema, schemaOf } from './entity.js';
+import { guarded, put, type Write } from './transactions.js';
 
-/** A simulated payment: authorized on first use and bound to that buyer and amount from then on. */
+declare module './transactions.js' {
+  interface Guards {
+    /** A simulated payment reference is unbound, or bound to this very buyer, amount and currency. */
+    paymentBound: true;
+  }
+}
+
+/** A simulated payment: authorized by the first order placed with it, and bound to that buyer and amount from then on. */
 export interface SimulatedPayment {
   reference: string;
   buyerId: string;
@@ -35,21 +44,20 @@ export const simulatedFailuresEntity = defineEntity({
 });
 
 /**
- * The payment bound to `reference`: the one stored, or `candidate` when the reference was unused (then
- * it is now bound to it). Two first uses at once: the condition lets one win, and both read its binding.
+ * Binds `payment.reference` to its buyer and amount unless it is bound already, and then only to this
+ * same buyer, amount and currency: written in the order's transaction, so the binding commits with the
+ * order it pays for, and two placements racing for one reference cannot both see it unbound. Rewriting
+ * a matching binding changes nothing but `authorizedAt`; the order's single-use guard decides reuse.
  */
-export async function bindSimulatedPayment(candidate: SimulatedPayment): Promise<SimulatedPayment> {
-  const key = simulatedPaymentEntity.key(candidate);
-  const { Item } = await documentClient().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
-  if (Item) return simulatedPaymentEntity.parse(Item);
-  try {
-    await documentClient().send(new PutCommand({ TableName: tableName(), Item: simulatedPaymentEntity.item(candidate), ConditionExpression: 'attribute_not_exists(PK)' }));
-    return candidate;
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    return bindSimulatedPayment(candidate);
-  }
-}
+export const simulatedPaymentBinding = (payment: SimulatedPayment): Write =>
+  guarded(
+    'paymentBound',
+    put(simulatedPaymentEntity.item(payment), {
+      expression: 'attribute_not_exists(PK) OR (buyerId = :buyerId AND #amount.#amount = :amount AND #amount.currency = :currency)',
+      names: { '#amount': 'amount' },
+      values: { ':buyerId': payment.buyerId, ':amount': payment.amount.amount, ':currency': payment.amount.currency },
+    }),
+  );
 
 export async function setSimulatedFailures(count: number): Promise<void> {
   await documentClient().send(new PutCommand({ TableName: tableName(), Item: simulatedFailuresEntity.item({ remaining: count }) }));

@@ -33,5 +33,10 @@ export interface RouteSpec {
   success: { status: 200 | 201 | 202 | 204; body: Schema | null; contentType?: string; existing?: ExistingAnswer };
   /** Creating POSTs honour the Idempotency-Key header. */
   idempotent?: boolean;
+  /**
+   * A signed route's signature header(s), as header parameters of the OpenAPI document. Documentation
+   * only: the function verifies the signature itself, so a missing or bad one is 401, never a 400.
+   */
+  signatureHeaders?: Schema;
 }
 

@@ -377,6 +377,24 @@ const listFixtures: Record<string, (api: Api) => Promise<ListFixture>> = {
     const admin = await api.actor('admin');
     return { path: '/v1/admin/sellers?verification=PENDING', as: admin, otherPath: '/v1/admin/products?status=NEEDS_HUMAN', otherAs: admin };
   },
+  'GET /v1/admin/refunds': async (api) => {
+    // Two cancellations whose refunds the provider fails on every attempt: FAILED after four, in the admins' queue.
+    for (const placed of [await api.placedOrder(), await api.placedOrder()]) {
+      expect((await api.post(`/v1/orders/${placed.orderId}/cancel`, placed.buyer, { reason: 'changed my mind' })).status).toBe(200);
+    }
+    const failNext = async (count: number) => expect((await api.request('POST', '/local/payments/failures', { body: { count } })).status).toBe(200);
+    await failNext(1000);
+    await api.runJob('timers');
+    for (const backoff of ['PT1H1M', 'PT4H1M', 'PT16H1M']) {
+      await api.moveClock(backoff);
+      await api.runJob('timers');
+    }
+    await failNext(0);
+    await api.resetClock();
+    const admin = await api.actor('admin');
+    // The admin's other list: the identity verifications waiting for a decision.
+    return { path: '/v1/admin/refunds?status=FAILED', as: admin, otherPath: '/v1/admin/sellers?verification=PENDING', otherAs: admin };
+  },
   'GET /v1/admin/products': async (api) => {
     const seller = await api.verifiedSeller();
     // A protected brand in the title: the listing-review worker leaves the decision to a person.

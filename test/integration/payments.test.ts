@@ -1,6 +1,8 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { documentClient } from '../../lambdas/store/client.js';
+import type { Money } from '../../lambdas/domain/money.js';
+import { simulatedPaymentEntity } from '../../lambdas/store/payments.js';
 import { anOrder, aShipment, uniqueId, useLocalApi, type Actor } from '../support/local-api.js';
 
 const local = useLocalApi();
@@ -23,6 +25,11 @@ async function blockOrders(sellerId: string, until: string | null): Promise<void
       ? new UpdateCommand({ TableName: process.env.TABLE_NAME, Key: key, UpdateExpression: 'REMOVE ordersBlockedUntil' })
       : new UpdateCommand({ TableName: process.env.TABLE_NAME, Key: key, UpdateExpression: 'SET ordersBlockedUntil = :until', ExpressionAttributeValues: { ':until': until } }),
   );
+}
+
+/** The simulated provider's record of a payment reference (its own table item), if it has one. */
+async function bindingOf(reference: string): Promise<Record<string, unknown> | undefined> {
+  return (await documentClient().send(new GetCommand({ TableName: process.env.TABLE_NAME, Key: simulatedPaymentEntity.key({ reference }), ConsistentRead: true }))).Item;
 }
 
 describe('placing an order verifies its payment with the provider', () => {
@@ -49,20 +56,62 @@ describe('placing an order verifies its payment with the provider', () => {
     expect(await ordersOf(thief)).toEqual([]);
   });
 
-  it("does not let another buyer's attempt block the reference's owner (single use is checked after verification)", async () => {
+  it("does not let another buyer's attempt block the reference's owner (single use is checked with the binding, in one write)", async () => {
     const { api } = local;
-    const { seller, productId } = await api.sellerWithListing();
+    const { productId, product } = await api.sellerWithListing();
     const owner = await api.actor('buyer');
     const body = anOrder(productId);
-    // The owner's payment is authorized, but the order fails (the shop is frozen): the reference is still unused.
-    await blockOrders(seller.userId, '2999-01-01T00:00:00.000Z');
-    expect((await api.post('/v1/orders', owner, body)).body.code).toBe('SELLER_RESTRICTED');
-    await blockOrders(seller.userId, null);
+    // The provider holds the owner's payment (as a real one would, from its checkout) and no order has used it yet.
+    await documentClient().send(
+      new PutCommand({
+        TableName: process.env.TABLE_NAME,
+        Item: simulatedPaymentEntity.item({ reference: body.paymentReference, buyerId: owner.userId, amount: product.price as Money, authorizedAt: new Date().toISOString() }),
+      }),
+    );
     const thief = await api.actor('buyer');
     expect((await api.post('/v1/orders', thief, { ...anOrder(productId), paymentReference: body.paymentReference })).body.code).toBe('PAYMENT_NOT_VERIFIED');
     const placed = await api.post<{ orderId: string }>('/v1/orders', owner, body);
     expect(placed.status).toBe(201);
     await api.expectEscrowBalanced(placed.body.orderId, owner);
+  });
+
+  it('binds a simulated payment only with the order that commits: a refused placement leaves it unbound', async () => {
+    const { api } = local;
+    const { seller, productId } = await api.sellerWithListing();
+    const buyer = await api.actor('buyer');
+    const body = anOrder(productId);
+    await blockOrders(seller.userId, '2999-01-01T00:00:00.000Z');
+    expect((await api.post('/v1/orders', buyer, body)).body.code).toBe('SELLER_RESTRICTED');
+    expect(await bindingOf(body.paymentReference)).toBeUndefined();
+    await blockOrders(seller.userId, null);
+    const placed = await api.post<{ orderId: string; total: unknown }>('/v1/orders', buyer, body);
+    expect(placed.status).toBe(201);
+    expect(await bindingOf(body.paymentReference)).toMatchObject({ buyerId: buyer.userId, amount: placed.body.total });
+  });
+
+  it('places one order when one buyer sends two placements with the same reference at once; the other is PAYMENT_ALREADY_USED', async () => {
+    const { api } = local;
+    const { productId } = await api.sellerWithListing();
+    const buyer = await api.actor('buyer');
+    const body = anOrder(productId);
+    const answers = await Promise.all([api.post('/v1/orders', buyer, body), api.post('/v1/orders', buyer, body)]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual([201, 409]);
+    expect(answers.find((answer) => answer.status === 409)?.body.code).toBe('PAYMENT_ALREADY_USED');
+    expect(await ordersOf(buyer)).toHaveLength(1);
+  });
+
+  it('places one order when two buyers race with the same reference; the loser gets the answer of a made-up reference', async () => {
+    const { api } = local;
+    const { productId } = await api.sellerWithListing();
+    const [first, second] = [await api.actor('buyer'), await api.actor('buyer')];
+    const reference = anOrder(productId).paymentReference;
+    const answers = await Promise.all([first, second].map((buyer) => api.post('/v1/orders', buyer, { ...anOrder(productId), paymentReference: reference })));
+    expect(answers.map((answer) => answer.status).sort()).toEqual([201, 402]);
+    const loser = answers.findIndex((answer) => answer.status === 402);
+    const madeUp = await api.post('/v1/orders', [first, second][loser] as Actor, { ...anOrder(productId), paymentReference: 'x' });
+    expect(problemOf(answers[loser] as (typeof answers)[number])).toEqual(problemOf(madeUp));
+    expect((await ordersOf(first)).length + (await ordersOf(second)).length).toBe(1);
+    expect(await bindingOf(reference)).toMatchObject({ buyerId: [first, second][1 - loser]?.userId });
   });
 
   it('refuses a reference authorized for another amount with PAYMENT_NOT_VERIFIED, not as already used', async () => {

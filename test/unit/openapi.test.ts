@@ -3,7 +3,17 @@ import { lintFromString, loadConfig } from '@redocly/openapi-core';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../lambdas/contract/openapi.js';
+import { AFTERSHIP_SIGNATURE_HEADER } from '../../lambdas/platform/carriers.js';
+import { SIGNATURE_HEADER } from '../../lambdas/platform/webhook-signature.js';
 import { routes, splitRouteKey } from '../../lib/manifest.js';
+
+type Parameter = { in: string; name: string; required?: boolean; schema?: { type?: string } };
+
+const parametersOf = (key: string): Parameter[] => {
+  const { method, path } = splitRouteKey(key);
+  return ((openApiDocument().paths?.[path] as Record<string, { parameters?: Parameter[] }> | undefined)?.[method.toLowerCase()]?.parameters ?? []);
+};
+const headerParameters = (key: string) => parametersOf(key).filter((parameter) => parameter.in === 'header');
 
 describe('the OpenAPI document', () => {
   it('is a valid OpenAPI 3.1 document', async () => {
@@ -28,6 +38,19 @@ describe('the OpenAPI document', () => {
     const config = await loadConfig({ configPath: fileURLToPath(new URL('../../redocly.yaml', import.meta.url)) });
     const problems = await lintFromString({ source: JSON.stringify(openApiDocument()), absoluteRef: 'openapi.json', config });
     expect(problems.map((problem) => `${problem.severity} ${problem.ruleId} at ${problem.location[0]?.pointer ?? '#'}: ${problem.message}`)).toEqual([]);
+  });
+
+  it('describes the signed webhooks\' signature headers as required header parameters, named as the verifier reads them', () => {
+    expect(headerParameters('POST /v1/carrier-events/{carrier}')).toEqual([expect.objectContaining({ name: SIGNATURE_HEADER, required: true, schema: expect.objectContaining({ type: 'string' }) })]);
+    expect(headerParameters('POST /v1/carrier-events/aftership')).toEqual([expect.objectContaining({ name: AFTERSHIP_SIGNATURE_HEADER, required: true, schema: expect.objectContaining({ type: 'string' }) })]);
+  });
+
+  it('gives every signed route a required signature header parameter, and keeps the Idempotency-Key an optional one', () => {
+    for (const [key, spec] of Object.entries(routes)) {
+      if (spec.auth === 'signed') expect(headerParameters(key).filter((parameter) => parameter.required), key).not.toEqual([]);
+      if ('idempotent' in spec && spec.idempotent) expect(headerParameters(key), key).toEqual([expect.objectContaining({ name: 'idempotency-key' })]);
+      if ('idempotent' in spec && spec.idempotent) expect(headerParameters(key)[0]?.required, key).not.toBe(true);
+    }
   });
 
   it('declares public operations public (security: []) and signed-in ones bearer', () => {

@@ -28,29 +28,29 @@ const NOW = '2026-12-01T12:00:00.000Z';
 const PI = 'pi_3QaBcDEfGhIjKlMn0aBcDeFg';
 
 describe('the Stripe adapter: verifying a PaymentIntent on placement', () => {
-  it('verifies a succeeded intent of this amount, currency and buyer, read with the secret key', async () => {
+  it('verifies a succeeded intent of this amount, currency and buyer, read with the secret key, with nothing of ours to write', async () => {
     const { provider, sent } = stripeAnswering([200, 'payment-intent-succeeded']);
-    expect(await provider.verify(PI, buyer1, NOW)).toBe('verified');
+    expect(await provider.verify(PI, buyer1, NOW)).toEqual({ outcome: 'verified', writes: [] });
     expect(sent).toMatchObject([{ url: `${STRIPE_API}/payment_intents/${PI}`, method: 'GET', headers: { authorization: 'Bearer sk_test_key' } }]);
   });
 
   it("answers another buyer's intent, another amount or another currency as unknown", async () => {
     for (const expected of [{ ...buyer1, buyerId: 'buyer-2' }, { ...buyer1, amount: { amount: 2451, currency: 'USD' } }, { ...buyer1, amount: { amount: 2450, currency: 'EUR' } }]) {
       const { provider } = stripeAnswering([200, 'payment-intent-succeeded']);
-      expect(await provider.verify(PI, expected, NOW)).toBe('unknown');
+      expect(await provider.verify(PI, expected, NOW)).toEqual({ outcome: 'unknown' });
     }
   });
 
   it("answers a declined intent as declined for its buyer, and as unknown for another (nothing revealed)", async () => {
-    expect(await stripeAnswering([200, 'payment-intent-requires-payment-method']).provider.verify('pi_3QaBcDEfGhIjKlMn1dEcLiNe', buyer1, NOW)).toBe('declined');
-    expect(await stripeAnswering([200, 'payment-intent-requires-payment-method']).provider.verify('pi_3QaBcDEfGhIjKlMn1dEcLiNe', { ...buyer1, buyerId: 'buyer-2' }, NOW)).toBe('unknown');
+    expect(await stripeAnswering([200, 'payment-intent-requires-payment-method']).provider.verify('pi_3QaBcDEfGhIjKlMn1dEcLiNe', buyer1, NOW)).toEqual({ outcome: 'declined' });
+    expect(await stripeAnswering([200, 'payment-intent-requires-payment-method']).provider.verify('pi_3QaBcDEfGhIjKlMn1dEcLiNe', { ...buyer1, buyerId: 'buyer-2' }, NOW)).toEqual({ outcome: 'unknown' });
   });
 
   it('answers a missing intent as unknown, and refuses to call Stripe for something that is not an intent id', async () => {
-    expect(await stripeAnswering([404, 'resource-missing']).provider.verify('pi_3QaBcDEfGhIjKlMnNoSuChPi', buyer1, NOW)).toBe('unknown');
+    expect(await stripeAnswering([404, 'resource-missing']).provider.verify('pi_3QaBcDEfGhIjKlMnNoSuChPi', buyer1, NOW)).toEqual({ outcome: 'unknown' });
     const { provider, sent } = stripeAnswering();
-    expect(await provider.verify('pi_x/../../charges', buyer1, NOW)).toBe('unknown');
-    expect(await provider.verify('x', buyer1, NOW)).toBe('unknown');
+    expect(await provider.verify('pi_x/../../charges', buyer1, NOW)).toEqual({ outcome: 'unknown' });
+    expect(await provider.verify('x', buyer1, NOW)).toEqual({ outcome: 'unknown' });
     expect(sent).toEqual([]);
   });
 
