@@ -14,9 +14,10 @@ import { fileURLToPath } from 'node:url';
 import { functions, routes, type RouteKey, type RouteSpec } from '../../lib/manifest.js';
 import { clock } from '../../lambdas/platform/clock.js';
 import { counterShards } from '../../lambdas/store/sharded-counter.js';
-import { anOrder, aShipment, PNG_BYTES, stringField, type Actor, type BenchClient, type Reply, type RequestOptions } from './client.js';
+import { startLocalHost } from '../../lib/local/host.js';
+import { anOrder, aShipment, BenchClient, PNG_BYTES, stringField, type Actor, type Reply, type RequestOptions } from './client.js';
 import { describeOperations, recorded, type CallSummary } from './recorder.js';
-import { fmt, okMark, table, type Section } from './report.js';
+import { fmt, okMark, renderSection, table, type Section } from './report.js';
 
 /** A dispute action's derived target: its one transaction plus the two reads that decide it (dispute, then order). */
 export const DISPUTE_ACTION_CALLS = 3;
@@ -184,4 +185,14 @@ export function costSection(rows: readonly CostRow[]): Section {
       ].join('\n'),
     ],
   };
+}
+
+// Alone: `npx tsx scripts/bench/dynamo-costs.ts` prints the sellers, listings and orders rows of this section.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const host = await startLocalHost();
+  try {
+    process.stdout.write(`${renderSection(costSection(await measureRouteCosts(new BenchClient(host))))}\n`);
+  } finally {
+    await host.stop();
+  }
 }
