@@ -3,6 +3,7 @@
  * The CDK stacks (lib/api-stack.ts), the local host (lib/local/) and the OpenAPI document all read it,
  * so a route exists in every host or in none. It is plain data plus zod schemas: no AWS code.
  */
+import { arbitrationRoutes } from './routes/arbitration.js';
 import { carrierEventRoutes } from './routes/carrier-events.js';
 import { disputeRoutes } from './routes/disputes.js';
 import { messagingRoutes } from './routes/messaging.js';
@@ -56,14 +57,16 @@ export const functions = {
   uploads: { entry: 'lambdas/http/uploads.ts', description: 'Presigned S3 uploads', table: 'readWrite', bucket: { incoming: 'write' } },
   reviews: { entry: 'lambdas/http/reviews.ts', description: 'Reviews, replies, votes, reports and their moderation queue', table: 'readWrite', signsCursors: true, bucket: { owned: 'read' }, sendsTo: ['moderation'], emits: ['ReviewPublished'] },
   moderationWorker: { entry: 'lambdas/workers/moderation.ts', description: 'Moderates review revisions and seller replies', table: 'readWrite', bucket: { incoming: 'read', owned: 'readWrite' }, emits: ['ReviewPublished'], timeoutSeconds: 30 },
-  disputes: { entry: 'lambdas/http/disputes.ts', description: 'Disputes, returns, arbitration and refunds', table: 'readWrite', signsCursors: true, bucket: { incoming: 'read', owned: 'readWrite' }, sendsTo: ['disputes'], emits: ['DisputeOpened', 'DisputeEscalated', 'RefundIssued'] },
+  disputes: { entry: 'lambdas/http/disputes.ts', description: 'Disputes, returns and refunds: what the parties do', table: 'readWrite', signsCursors: true, bucket: { incoming: 'read', owned: 'readWrite' }, sendsTo: ['disputes'], emits: ['DisputeOpened', 'DisputeEscalated', 'RefundIssued'] },
+  // The admins' decisions, apart from the parties' routes so neither bundle carries the other's code (decision 024).
+  arbitration: { entry: 'lambdas/http/arbitration.ts', description: 'Admin arbitration: decisions on escalated and appealed disputes, failed refunds', table: 'readWrite', signsCursors: true, emits: ['RefundIssued'] },
   conversations: { entry: 'lambdas/http/conversations.ts', description: 'Buyer and seller conversations, messages and the support queue', table: 'readWrite', signsCursors: true, bucket: { incoming: 'read', owned: 'readWrite' } },
   carrierEvents: { entry: 'lambdas/http/carrier-events.ts', description: 'Signed carrier tracking webhooks: proof of delivery for orders and returns', table: 'readWrite', carrierSecrets: 'read', timeoutSeconds: 30 },
   webhookWorker: { entry: 'lambdas/workers/webhook-delivery.ts', description: 'Delivers notifications to their recipients\' webhooks', table: 'readWrite', timeoutSeconds: 30 },
   caseFileWorker: { entry: 'lambdas/workers/case-file.ts', description: 'Builds the case file of an escalated dispute and proposes a decision', table: 'readWrite', timeoutSeconds: 30 },
   timersJob: { entry: 'lambdas/jobs/timers.ts', description: 'Plans the timer sweep: the timer lag, and one work item per shard of the due index', table: 'read', sendsTo: ['timerShards'], timeoutSeconds: 60, reservedConcurrency: 1 },
   badgesJob: { entry: 'lambdas/jobs/badges.ts', description: 'Recomputes the badges of the sellers marked since the last run (counted, verified, or their window moved)', table: 'readWrite', timeoutSeconds: 900, reservedConcurrency: 1 },
-  timerShardWorker: { entry: 'lambdas/workers/timer-shard.ts', description: 'Fires the due timers of one shard: auto-confirm, auto-cancel, windows, dispute deadlines, refunds, outbox retries, listing-review retries, penalty expiry, badge windows, notification re-sends', table: 'readWrite', sendsTo: ['moderation', 'disputes', 'listingReview', 'webhookDeliveries'], emits: ['ReceiptConfirmed', 'DisputeEscalated', 'RefundIssued', 'TimerParked', 'OrderAutoCancelled', 'ArbitrationOverdue', 'RefundFailed'], paymentProvider: 'use', timeoutSeconds: 120 },
+  timerShardWorker: { entry: 'lambdas/workers/timer-shard.ts', description: 'Fires the due timers of one shard: auto-confirm, auto-cancel, windows, dispute deadlines, refunds, outbox retries, listing-review retries, penalty expiry, badge windows, store closures, notification re-sends', table: 'readWrite', sendsTo: ['moderation', 'disputes', 'listingReview', 'webhookDeliveries'], emits: ['ReceiptConfirmed', 'DisputeEscalated', 'RefundIssued', 'TimerParked', 'OrderAutoCancelled', 'ArbitrationOverdue', 'RefundFailed'], paymentProvider: 'use', timeoutSeconds: 120 },
 } as const satisfies Record<string, FunctionSpec>;
 export type FunctionName = keyof typeof functions;
 
@@ -118,6 +121,7 @@ export const routes = {
   ...uploadRoutes,
   ...reviewRoutes,
   ...disputeRoutes,
+  ...arbitrationRoutes,
   ...messagingRoutes,
   ...carrierEventRoutes,
 } as const;

@@ -3,7 +3,6 @@ import { httpFunction } from '../platform/http.js';
 import { created, idempotentRequest, recordedByUseCase, replayed } from '../store/idempotency.js';
 import * as returns from '../services/dispute-returns.js';
 import * as disputes from '../services/disputes.js';
-import * as refunds from '../services/refunds.js';
 
 export const handler = httpFunction(disputeRoutes, {
   'POST /v1/orders/{orderId}/disputes': async ({ principal, path, body, event }) => {
@@ -22,8 +21,5 @@ export const handler = httpFunction(disputeRoutes, {
   'POST /v1/disputes/{disputeId}/return-received': async ({ principal, path }) => ({ body: await returns.returnReceived(principal, path.disputeId) }),
   'POST /v1/disputes/{disputeId}/return-problem': async ({ principal, path, body }) => ({ body: await returns.reportReturnProblem(principal, path.disputeId, body) }),
   'POST /v1/disputes/{disputeId}/appeal': async ({ principal, path, body }) => ({ body: await disputes.appealDispute(principal, path.disputeId, body) }),
-  'POST /v1/admin/disputes/{disputeId}/decision': async ({ principal, path, body }) => ({ body: await disputes.adminDecides(principal, path.disputeId, body) }),
   'GET /v1/refunds/{refundId}': async ({ principal, path }) => ({ body: await disputes.viewRefund(principal, path.refundId) }),
-  'GET /v1/admin/refunds': async ({ query }) => ({ body: await refunds.failedRefunds(query) }),
-  'POST /v1/admin/refunds/{refundId}/retry': async ({ principal, path, body }) => ({ body: await refunds.retryRefund(principal, path.refundId, body) }),
 }, { idempotency: recordedByUseCase });

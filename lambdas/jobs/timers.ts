@@ -16,7 +16,7 @@ import { businessEvent } from '../platform/business-events.js';
 import { clock } from '../platform/clock.js';
 import { logger } from '../platform/logger.js';
 import { retryListingReview } from '../services/listing-review.js';
-import { expirePenalty } from '../services/penalties.js';
+import { expirePenalty, markClosedStore } from '../services/penalties.js';
 import { retryModeration } from '../services/moderation.js';
 import { autoCancelOrder, confirmReceipt } from '../services/orders.js';
 import { closeReturnWindow, closeReviewWindow } from '../store/orders.js';
@@ -45,6 +45,7 @@ const fireByKind: Record<TimerKind, (timer: Timer) => Promise<unknown>> = {
   SHIP_BY: (timer) => autoCancelOrder(timer.entityId),
   LISTING_REVIEW: (timer) => retryListingReview(timer),
   PENALTY_EXPIRY: (timer) => expirePenalty(timer),
+  STORE_CLOSURE: (timer) => markClosedStore(timer),
   FEEDBACK_EXCLUSION: (timer) => excludeLostArbitration(timer),
   BADGES_WINDOW: (timer) => windowMoved(timer),
   NOTIFICATION_DISPATCH: (timer) => retryNotificationDispatch(timer),

@@ -3,28 +3,16 @@
  * escrow ledger, the evidence and the order's conversation, and propose a decision by rule for the admin. Idempotent: a dispute
  * that already has its case file, or is no longer escalated, is left alone.
  */
-import * as z from 'zod/mini';
-import { proposeDecision, type Dispute } from '../domain/disputes.js';
+import { proposeDecision } from '../domain/disputes.js';
 import { logger } from '../platform/logger.js';
 import { disputeWrites, getDisputeWithTimeline } from '../store/disputes.js';
 import { getOrder, listLedger, listTrackingEvents } from '../store/orders.js';
 import type { Timer } from '../store/timers.js';
 import { runCommand } from './command.js';
+import { awaitsCaseFile, caseFileRequests, CaseFileRequest } from './case-file-requests.js';
 import { orderConversationExcerpt } from './conversations-case-file.js';
-import { outbox } from './outbox.js';
 
-export const CaseFileRequest = z.object({ disputeId: z.string() });
-
-const awaitsCaseFile = (dispute: Dispute | undefined): dispute is Dispute => dispute?.status === 'ESCALATED' && !dispute.proposal;
-
-/** An escalation asks for its case file through this outbox: sent after the commit, re-sent by its timer. */
-export const caseFileRequests = outbox({
-  kind: 'CASE_FILE',
-  queue: 'disputes',
-  message: CaseFileRequest,
-  entityId: (request) => request.disputeId,
-  stillWaiting: async (request) => awaitsCaseFile((await getDisputeWithTimeline(request.disputeId))?.dispute),
-});
+export { CaseFileRequest };
 
 /** What a case file is built from; undefined when the dispute needs none (any more). */
 async function caseFileSources(disputeId: string) {

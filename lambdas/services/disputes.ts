@@ -24,12 +24,11 @@ import { countForSeller } from '../store/sellers.js';
 import { cancelTimer, setTimer, type Timer } from '../store/timers.js';
 import type { GuardName, Write } from '../store/transactions.js';
 import { claimUploads } from '../store/uploads.js';
-import { caseFileRequests } from './case-files.js';
+import { caseFileRequests } from './case-file-requests.js';
 import { runCommand, type AfterCommit, type Command, type Decision } from './command.js';
 import { buyersOrderForCreate } from './creates.js';
 import { disputeView, refundView } from './dispute-views.js';
 import { retireTimer } from './outbox.js';
-import { lostArbitrationTimer } from './reputation.js';
 import { claimRefusals, resolveUploads } from './uploads.js';
 
 type Party = orders.Viewer['role'];
@@ -107,6 +106,12 @@ function disputeDecision(before: Dispute | null, order: Order, change: DisputeCh
     ],
   };
 }
+
+/**
+ * The order's feedback stops counting (services/reputation.ts excludeLostArbitration): its item is not
+ * read here, so the exclusion follows at once by timer, retried like any timer until done.
+ */
+const lostArbitrationTimer = (orderId: string, now: string): Write => setTimer({ kind: 'FEEDBACK_EXCLUSION', entityId: orderId, dueAt: now }, now);
 
 /** The platform decided (on escalation or appeal) that the buyer gets nothing: the order's feedback stops counting (reputation). */
 const lostInArbitration = (before: Dispute | null, after: Dispute): boolean =>

@@ -11,7 +11,7 @@ import { decodeCursor, encodeCursor } from '../platform/cursor.js';
 import { newId } from '../platform/ids.js';
 import { isOwnedKey, presignDownload } from '../store/files.js';
 import { getStanding, sellerMayList } from '../store/penalties.js';
-import { getProduct, listingEdit, listNeedsHuman, listSellerProducts, newListing } from '../store/products.js';
+import { getListing, getProduct, listingEdit, listNeedsHuman, listSellerProducts, newListing } from '../store/products.js';
 import { claimUploads } from '../store/uploads.js';
 import { getVerification, sellerVerified } from '../store/verification.js';
 import { runCommand } from './command.js';
@@ -42,11 +42,9 @@ function listingRestriction(standing: Standing | undefined): DomainError | undef
   return restriction && restrictedError('You cannot create new listings', restriction.until);
 }
 
-/** A store hidden (or closed) by penalties is out of the public lists; a closed store's listings are gone from view. */
-async function publicRestriction(sellerId: string): Promise<{ hidden: boolean; closed: boolean }> {
-  const standing = await getStanding(sellerId);
-  const now = clock.nowIso();
-  return { hidden: !!isRestricted(standing, 'HIDDEN', now), closed: !!standing?.closedAt };
+/** A store hidden (or closed) by penalties is out of the public lists. */
+async function hiddenFromLists(sellerId: string): Promise<boolean> {
+  return !!isRestricted(await getStanding(sellerId), 'HIDDEN', clock.nowIso());
 }
 
 export async function createMyListing(seller: Principal, body: ListingBody) {
@@ -98,17 +96,22 @@ export async function editMyListing(seller: Principal, productId: string, body: 
 const viewerOf = (principal: Principal | undefined, sellerId: string): ProductViewer =>
   principal?.roles.includes('admin') ? 'admin' : principal?.roles.includes('seller') && principal.userId === sellerId ? 'owner' : 'public';
 
+/**
+ * One Query: the listing, its rating shards and, if its store is closed, the closure's mark (written onto
+ * each listing by the closure, docs/decisions/025-perf-store-closure.md), so the public read needs no
+ * look at the seller's standing.
+ */
 export async function viewListing(principal: Principal | undefined, productId: string) {
-  const product = await getProduct(productId);
-  const viewer = product && viewerOf(principal, product.sellerId);
-  // A listing never approved exists only for its owner and admins.
-  if (!product || !viewer || (viewer === 'public' && (!isListed(product) || (await publicRestriction(product.sellerId)).closed))) throw notFound('Product', productId);
-  return viewOne(product, viewer);
+  const found = await getListing(productId);
+  const viewer = found && viewerOf(principal, found.product.sellerId);
+  // A listing never approved exists only for its owner and admins; a closed store's listings are gone from public view.
+  if (!found || !viewer || (viewer === 'public' && (!isListed(found.product) || found.storeClosedAt !== null))) throw notFound('Product', productId);
+  return viewOne(found.product, viewer);
 }
 
 export async function listShopListings(principal: Principal | undefined, sellerId: string, query: { limit: number; cursor?: string | undefined }) {
   const viewer = viewerOf(principal, sellerId);
-  if (viewer === 'public' && (await publicRestriction(sellerId)).hidden) return { items: [], nextCursor: null };
+  if (viewer === 'public' && (await hiddenFromLists(sellerId))) return { items: [], nextCursor: null };
   const scope = viewer === 'public' ? 'listed' : 'all';
   const cursorScope = `products:${sellerId}:${scope}`;
   const { products, lastKey } = await listSellerProducts(sellerId, scope, query.limit, decodeCursor(query.cursor, cursorScope));

@@ -10,10 +10,11 @@ import type { Principal } from '../platform/auth.js';
 import { clock } from '../platform/clock.js';
 import { logger } from '../platform/logger.js';
 import { newId } from '../platform/ids.js';
-import { ExpiryPayload, expiryWrites, getPenalties, penaltyWrites } from '../store/penalties.js';
+import { ClosurePayload, ExpiryPayload, expiryWrites, getPenalties, penaltyWrites } from '../store/penalties.js';
+import { sellerListingIds, storeClosedMark } from '../store/products.js';
 import { getSellerProfile } from '../store/sellers.js';
-import type { Timer } from '../store/timers.js';
-import type { Write } from '../store/transactions.js';
+import { setTimer, settleTimer, type Timer } from '../store/timers.js';
+import { guarded, type Write } from '../store/transactions.js';
 import { runCommand } from './command.js';
 import { retireTimer } from './outbox.js';
 
@@ -26,7 +27,58 @@ async function pointsWrites(sellerId: string, points: number, reason: string, so
   const entry = penaltyEntry(sellerId, newId('pen'), points, reason, source, now);
   const { standing, started } = addPoints(before ?? emptyStanding(sellerId), points, now);
   if (started.length > 0) logger.info('Seller restrictions started', { sellerId, started, points: standing.points });
-  return { writes: penaltyWrites(entry, before, standing, now), standing, entries: [...entries, entry] };
+  const closedNow = standing.closedAt !== null && !before?.closedAt ? await closureMarks(sellerId, standing.closedAt) : [];
+  return { writes: [...penaltyWrites(entry, before, standing, now), ...closedNow], standing, entries: [...entries, entry] };
+}
+
+/** Listings marked per transaction: a page of the seller's listings, well inside a transaction's 100 items. */
+export const CLOSURE_PAGE = 25;
+/** Pages one firing of a closure's timer marks before it leaves the rest to the next sweep. */
+const CLOSURE_PAGES_PER_FIRING = 40;
+
+/**
+ * A closing store's newest listings are marked in the closure's own transaction, so a typical store's
+ * listings leave public view with it; the closure's timer (store/penalties.ts penaltyWrites) then marks
+ * every listing, these again included, from the newest: a listing created while the closure was being
+ * decided (its creation checks the standing, which was not closed yet) is among the newest, and is marked.
+ */
+async function closureMarks(sellerId: string, closedAt: string): Promise<Write[]> {
+  const { productIds } = await sellerListingIds(sellerId, CLOSURE_PAGE);
+  return productIds.map((productId) => storeClosedMark({ productId, sellerId, closedAt }));
+}
+
+/**
+ * The STORE_CLOSURE timer fired: mark the store's listings a page per transaction, each moving the timer
+ * on to the next page (so a sweep that stops midway resumes there), and settle it after the last page.
+ * Marks are plain puts, so a page marked twice (a redelivery, a concurrent firing) changes nothing; of
+ * two firings, the timer's guard lets one go on.
+ */
+export async function markClosedStore(timer: Timer): Promise<void> {
+  const payload = ClosurePayload.safeParse(timer.payload);
+  if (!payload.success) {
+    logger.error('Store closure timer without its closure', { timer });
+    await retireTimer(timer);
+    return;
+  }
+  const sellerId = timer.entityId;
+  const { closedAt } = payload.data;
+  let current: Timer | null = timer;
+  for (let page = 0; current && page < CLOSURE_PAGES_PER_FIRING; page++) {
+    const firing: Timer = current;
+    current = await runCommand({
+      subject: 'store closure',
+      load: () => sellerListingIds(sellerId, CLOSURE_PAGE, ClosurePayload.parse(firing.payload).cursor),
+      decide: ({ productIds, lastKey }, now) => {
+        const next: Timer | null = lastKey ? { ...firing, dueAt: now, payload: { closedAt, cursor: lastKey } } : null;
+        return {
+          writes: [...productIds.map((productId) => storeClosedMark({ productId, sellerId, closedAt })), guarded('timerUnmoved', next ? setTimer(next, now, { ifDueAt: firing.dueAt }) : settleTimer(firing))],
+          result: next,
+        };
+      },
+      // Another firing moved or settled the timer first: it goes on from there.
+      alreadyDone: { guards: ['timerUnmoved'], result: null },
+    });
+  }
 }
 
 /** Written with a listing's rejection: the third and every later one costs points (none before). */

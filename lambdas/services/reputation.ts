@@ -10,18 +10,14 @@ import { decodeCursor, encodeCursor } from '../platform/cursor.js';
 import { getOrder } from '../store/orders.js';
 import { getOrderFeedback, orderFeedbackWrites } from '../store/reputation.js';
 import { listShopReviews } from '../store/reviews.js';
-import { setTimer, settleTimer, type Timer } from '../store/timers.js';
-import type { TransactItem } from '../store/transactions.js';
+import { settleTimer, type Timer } from '../store/timers.js';
 import { runCommand } from './command.js';
 import { publicView } from './review-views.js';
 
 /**
- * Written in the transaction of the arbitration decision (services/disputes.ts): the order's feedback
- * item is not read there, so the exclusion follows at once by timer, retried like any timer until done.
+ * The FEEDBACK_EXCLUSION timer (set by the arbitration decision's transaction, services/disputes.ts)
+ * fired: the order's feedback stops counting, now and for reviews published later.
  */
-export const lostArbitrationTimer = (orderId: string, now: string): TransactItem => setTimer({ kind: 'FEEDBACK_EXCLUSION', entityId: orderId, dueAt: now }, now);
-
-/** The FEEDBACK_EXCLUSION timer fired: the order's feedback stops counting, now and for reviews published later. */
 export const excludeLostArbitration = (timer: Timer): Promise<'excluded' | 'already'> =>
   runCommand({
     subject: 'order',

@@ -63,6 +63,14 @@ const expiryTimer = (entry: PenaltyEntry): Timer => ({
 
 export const ExpiryPayload = z.object({ sellerId: z.string(), entryId: z.string(), createdAt: z.string() });
 
+/**
+ * The timer that marks every listing of a store closed now (services/penalties.ts markClosedStore): due
+ * at once, its payload the closure and, while it pages, where the next page starts.
+ */
+export const closureTimer = (sellerId: string, closedAt: string): Timer => ({ kind: 'STORE_CLOSURE', entityId: sellerId, dueAt: closedAt, payload: { closedAt } });
+
+export const ClosurePayload = z.object({ closedAt: z.string(), cursor: z.optional(z.record(z.string(), z.unknown())) });
+
 /** The standing and every entry still counting, in one Query. */
 export async function getPenalties(sellerId: string): Promise<{ standing: Standing | undefined; entries: PenaltyEntry[] }> {
   const items = await partitionItems(standingEntity.key({ sellerId }).PK, { from: 'PENALTIES', to: 'PENALTY#~' });
@@ -88,12 +96,16 @@ function profileRestrictions(before: Standing | undefined, after: Standing): Tra
 
 const standingWrite = (next: Standing, before: Standing | undefined): Write => putVersioned('standingVersion', standingEntity.item(next), before ? before.version : null);
 
-/** A new entry: the entry, its expiry timer, the standing it moved, and the profile's order restrictions. */
+/**
+ * A new entry: the entry, its expiry timer, the standing it moved, and the profile's order restrictions;
+ * a closure also sets the timer that marks all the store's listings.
+ */
 export const penaltyWrites = (entry: PenaltyEntry, before: Standing | undefined, after: Standing, now: string): Write[] => [
   putNew(penaltyEntryEntity.item(entry)),
   setTimer(expiryTimer(entry), now),
   standingWrite(after, before),
   ...profileRestrictions(before, after),
+  ...(after.closedAt && !before?.closedAt ? [setTimer(closureTimer(after.sellerId, after.closedAt), now)] : []),
 ];
 
 /** An entry's 365 days are over: the entry goes, its points stop counting, the timer is settled. */

@@ -2,8 +2,9 @@
  * Listings in the single table: the listing (latest submission, approved version) indexed by seller (every
  * listing, for the owner), sparsely by seller for listings with an approved version (the public view), and
  * sparsely for the admins' NEEDS_HUMAN queue; next to it in its partition the write-sharded rating summary
- * (`RATING#<shard>`, store/sharded-counter.ts). The keys are in the entity definitions below;
- * docs/architecture.md lists them.
+ * (`RATING#<shard>`, store/sharded-counter.ts) and, once its store is closed, the closure's mark
+ * (`PRODUCT#CLOSED`), so a public read needs that partition alone. The keys are in the entity
+ * definitions below; docs/architecture.md lists them.
  */
 import * as z from 'zod/mini';
 import { PRODUCT_STATUSES, type Product } from '../domain/products.js';
@@ -13,7 +14,7 @@ import { defineEntity, MoneySchema, nullableString, schemaOf } from './entity.js
 import { indexPage, partitionItems } from './reads.js';
 import { shopExists } from './sellers.js';
 import { shardedCounter, type Counts } from './sharded-counter.js';
-import { conditionCheck, guarded, putNew, update, type Guarded, type TransactItem, type Write } from './transactions.js';
+import { conditionCheck, guarded, put, putNew, update, type Guarded, type TransactItem, type Write } from './transactions.js';
 
 declare module './transactions.js' {
   interface Guards {
@@ -107,6 +108,22 @@ export const ratingShards = shardedCounter<RatingCounter, { productId: string }>
   prefix: () => 'RATING',
 });
 
+/**
+ * A closed store's mark on each of its listings (docs/decisions/025-perf-store-closure.md): written with
+ * the closure for the store's first listings and by its STORE_CLOSURE timer for all of them, so a public
+ * read of the listing learns of the closure from the listing's own partition. It sorts between the
+ * listing and its rating shards, inside the one Query `getListing` makes. Closure is final: never removed.
+ */
+export const storeClosedMarkEntity = defineEntity({
+  name: 'storeClosedMark',
+  schema: z.object({ productId: z.string(), sellerId: z.string(), closedAt: z.string() }),
+  patterns: { PK: 'PRODUCT#<productId>', SK: 'PRODUCT#CLOSED' },
+  key: ({ productId }: { productId: string }) => ({ PK: `PRODUCT#${productId}`, SK: 'PRODUCT#CLOSED' }),
+});
+
+/** Marks a listing of a closed store; unconditional, so writing it again changes nothing. */
+export const storeClosedMark = (mark: { productId: string; sellerId: string; closedAt: string }): TransactItem => put(storeClosedMarkEntity.item(mark));
+
 function toRecord(product: Product): ProductRecord {
   const { rating, ...listing } = product;
   const { histogram: h } = rating;
@@ -182,13 +199,26 @@ export async function listNeedsHuman(limit: number, startKey?: Record<string, un
   return { products: items.map(productFromItem), lastKey };
 }
 
-/** The listing with its rating summary in one Query: `PRODUCT` sorts just before the `RATING#` shards. */
-export async function getProduct(productId: string): Promise<Product | undefined> {
+/**
+ * The listing with its rating summary and, if its store is closed, when, in one Query: `PRODUCT` sorts
+ * just before the closure's mark and the `RATING#` shards.
+ */
+export async function getListing(productId: string): Promise<{ product: Product; storeClosedAt: string | null } | undefined> {
   const key = productKey(productId);
   const { to } = ratingShards.range({ productId });
   const items = await partitionItems(key.PK, { from: key.SK, to });
   const listing = items.find((item) => item.SK === key.SK);
-  return listing ? productWithShards(listing, items.filter((item) => ratingShards.isShard({ productId }, item))) : undefined;
+  if (!listing) return undefined;
+  const mark = items.find((item) => item.SK === storeClosedMarkEntity.key({ productId }).SK);
+  return { product: productWithShards(listing, items.filter((item) => ratingShards.isShard({ productId }, item))), storeClosedAt: mark ? storeClosedMarkEntity.parse(mark).closedAt : null };
+}
+
+export const getProduct = async (productId: string): Promise<Product | undefined> => (await getListing(productId))?.product;
+
+/** A page of a seller's listings (every status), newest first: what the closure marks. */
+export async function sellerListingIds(sellerId: string, limit: number, startKey?: Record<string, unknown>): Promise<{ productIds: string[]; lastKey: Record<string, unknown> | undefined }> {
+  const { items, lastKey } = await indexPage({ index: 'GSI1', partition: `SELLER#${sellerId}#PRODUCTS`, limit, startKey });
+  return { productIds: items.map((item) => productEntity.parse(item).productId), lastKey };
 }
 
 /**

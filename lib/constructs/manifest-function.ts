@@ -84,7 +84,11 @@ export const bundling: BundlingOptions = {
   // DynamoDB has none, so the 15 KB stay out of every bundle (the runtime's own SDK would resolve it).
   externalModules: ['@smithy/core/event-streams'],
   // Lambda provides credentials in the environment: the SDK's full default chain is dead weight.
-  esbuildArgs: { '--alias:@aws-sdk/credential-provider-node': fileURLToPath(new URL('../../lambdas/platform/lambda-credentials.ts', import.meta.url)) },
+  // And the endpoint-discovery cache the DynamoDB client builds needs four methods, not mnemonist's 7 KB.
+  esbuildArgs: {
+    '--alias:@aws-sdk/credential-provider-node': fileURLToPath(new URL('../../lambdas/platform/lambda-credentials.ts', import.meta.url)),
+    '--alias:mnemonist/lru-cache': fileURLToPath(new URL('../../lambdas/platform/lru-cache.ts', import.meta.url)),
+  },
   forceDockerBundling: false,
 };
 

@@ -1,10 +1,10 @@
 /**
- * The disputes function's routes. lib/manifest.ts gathers every group; the function imports only its own,
- * so its bundle carries only the schemas it validates.
+ * The disputes function's routes: what the parties do (admins read disputes and refunds here too; their
+ * decisions are the arbitration function's, lib/routes/arbitration.ts). lib/manifest.ts gathers every
+ * group; the function imports only its own, so its bundle carries only the schemas it validates.
  */
 import * as disputes from '../../lambdas/contract/disputes.js';
-import * as refunds from '../../lambdas/contract/refunds.js';
-import { buyer, seller, parties, admin } from './roles.js';
+import { buyer, seller, parties } from './roles.js';
 import type { RouteSpec } from './spec.js';
 
 export const disputeRoutes = {
@@ -20,8 +20,5 @@ export const disputeRoutes = {
   'POST /v1/disputes/{disputeId}/return-received': { fn: 'disputes', tag: 'Disputes', summary: 'Seller: the return arrived (issues the refund)', auth: 'required', roles: seller, path: disputes.DisputePathParams, success: { status: 200, body: disputes.Dispute } },
   'POST /v1/disputes/{disputeId}/appeal': { fn: 'disputes', tag: 'Disputes', summary: "Appeal the platform's decision (once, within 30 days, with new evidence)", auth: 'required', roles: ['buyer', 'seller'], path: disputes.DisputePathParams, body: disputes.Appeal, success: { status: 200, body: disputes.Dispute } },
   'POST /v1/disputes/{disputeId}/return-problem': { fn: 'disputes', tag: 'Disputes', summary: 'Seller: the return did not arrive, or is not what was sent (→ ESCALATED)', auth: 'required', roles: seller, path: disputes.DisputePathParams, body: disputes.ReturnProblem, success: { status: 200, body: disputes.Dispute } },
-  'POST /v1/admin/disputes/{disputeId}/decision': { fn: 'disputes', tag: 'Admin', summary: 'Decide an escalated dispute, or (another admin) an appealed one', auth: 'required', roles: admin, path: disputes.DisputePathParams, body: disputes.AdminDisputeDecision, success: { status: 200, body: disputes.Dispute } },
   'GET /v1/refunds/{refundId}': { fn: 'disputes', tag: 'Disputes', summary: 'A refund and when to expect it', auth: 'required', roles: parties, path: disputes.RefundPathParams, success: { status: 200, body: disputes.Refund } },
-  'GET /v1/admin/refunds': { fn: 'disputes', tag: 'Admin', summary: 'Refunds the payment provider failed to pay (FAILED), oldest first', auth: 'required', roles: admin, query: refunds.AdminRefundsQuery, success: { status: 200, body: refunds.AdminRefundPage } },
-  'POST /v1/admin/refunds/{refundId}/retry': { fn: 'disputes', tag: 'Admin', summary: 'A FAILED refund: another round of attempts, or marked paid by hand', auth: 'required', roles: admin, path: disputes.RefundPathParams, body: refunds.RetryRefund, success: { status: 200, body: refunds.AdminRefund } },
 } as const satisfies Record<string, RouteSpec>;

@@ -16,13 +16,14 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { functions } from '../../lib/manifest.js';
 import { bundling } from '../../lib/constructs/manifest-function.js';
-import { kb, median, ms, okMark, table, type Section } from './report.js';
+import { numberOption } from './client.js';
+import { kb, median, ms, okMark, renderSection, table, type Section } from './report.js';
 
 export const SIZE_LIMIT_BYTES = 300 * 1024;
 /** A function's import time may be at most this many times the DynamoDB floor's. */
@@ -331,4 +332,10 @@ export function bundleSection(report: BundleReport): Section {
       ),
     ],
   };
+}
+
+// Alone: `npx tsx scripts/bench/bundles.ts [--runs <n>]` prints this section (and its two target rows) without the rest of the bench.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const report = await measureBundles(fileURLToPath(new URL('../../', import.meta.url)), { runs: numberOption('--runs', 5) });
+  process.stdout.write(`${bundleTargetRows(report).map(([target, measured, ok]) => `| ${target} | ${measured} | ${okMark(ok)} |`).join('\n')}\n\n${renderSection(bundleSection(report))}\n`);
 }

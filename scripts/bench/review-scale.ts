@@ -22,9 +22,11 @@ import { reviewWrites } from '../../lambdas/store/reviews.js';
 import { countForSeller } from '../../lambdas/store/sellers.js';
 import { transact } from '../../lambdas/store/transactions.js';
 import type { Order } from '../../lambdas/domain/orders.js';
-import type { BenchClient } from './client.js';
+import { fileURLToPath } from 'node:url';
+import { startLocalHost } from '../../lib/local/host.js';
+import { BenchClient, numberOption } from './client.js';
 import { countOf, describeOperations, recorded, type CallSummary } from './recorder.js';
-import { fmt, int, okMark, table, type Section } from './report.js';
+import { fmt, int, okMark, renderSection, table, type Section } from './report.js';
 import { batchPut, putItemsOf } from './seed.js';
 
 const SPACING_MS = 10;
@@ -160,4 +162,14 @@ export function reviewScaleSection(result: ReviewScaleResult): Section {
       ].join('\n'),
     ],
   };
+}
+
+// Alone: `npx tsx scripts/bench/review-scale.ts [--large <n>]` prints this section without the rest of the bench.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const host = await startLocalHost();
+  try {
+    process.stdout.write(`${renderSection(reviewScaleSection(await measureReviewScale(new BenchClient(host), { small: 10, large: numberOption('--large', 10_000) })))}\n`);
+  } finally {
+    await host.stop();
+  }
 }

@@ -4,6 +4,8 @@
  * timers job expires each entry after 365 days.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { recordDynamoCalls } from '../../lambdas/store/client.js';
+import { CLOSURE_PAGE } from '../../lambdas/services/penalties.js';
 import { aListing, anOrder, aShipment, useLocalApi, type Actor } from '../support/local-api.js';
 
 const local = useLocalApi();
@@ -118,6 +120,63 @@ describe('penalty points', () => {
     expect((await api.get(`/v1/products/${productId}`)).status).toBe(404);
     expect((await api.post('/v1/orders', await api.actor('buyer'), anOrder(productId))).body.code).toBe('SELLER_RESTRICTED');
     expect((await api.post('/v1/products', seller, aListing({ images: [await api.listingImage(seller)] }))).body.code).toBe('SELLER_RESTRICTED');
+  });
+
+  it("answers an anonymous listing read with one Query of the listing's partition, before and after its store closes", async () => {
+    const { api } = local;
+    const { seller, productId } = await api.sellerWithListing();
+    const read = async () => {
+      const recording = recordDynamoCalls();
+      const response = await api.get(`/v1/products/${productId}`);
+      return { status: response.status, calls: recording.stop().map((call) => call.operation) };
+    };
+    expect(await read()).toEqual({ status: 200, calls: ['Query'] });
+    await penalize(seller, 48);
+    expect(await read()).toEqual({ status: 404, calls: ['Query'] });
+  });
+
+  it('takes every listing of a closed store out of public view, more than one transaction marks, once the timers job ran', async () => {
+    const { api } = local;
+    const seller = await api.verifiedSeller();
+    const count = CLOSURE_PAGE + 3;
+    const productIds: string[] = [];
+    for (let n = 0; n < count; n++) {
+      const created = await api.post('/v1/products', seller, aListing({ images: [await api.listingImage(seller)], title: `Ceramic mug no. ${n}` }));
+      expect(created.status, created.text).toBe(201);
+      productIds.push(String(created.body.productId));
+    }
+    await api.drainQueues();
+    const publicStatuses = async () => Promise.all(productIds.map(async (productId) => (await api.get(`/v1/products/${productId}`)).status));
+    expect(new Set(await publicStatuses())).toEqual(new Set([200]));
+    await penalize(seller, 48);
+    // The newest page leaves view with the closure's own transaction.
+    expect((await publicStatuses()).slice(-CLOSURE_PAGE)).toEqual(Array(CLOSURE_PAGE).fill(404));
+    await api.runJob('timers');
+    expect(await publicStatuses()).toEqual(Array(count).fill(404));
+    await api.runJob('timers');
+    expect(await publicStatuses()).toEqual(Array(count).fill(404));
+    // The owner still reads them.
+    expect((await api.get(`/v1/products/${productIds[0]}`, seller)).status).toBe(200);
+  });
+
+  it('takes out of public view the listings created while the store was being closed', async () => {
+    const { api } = local;
+    const { seller, productId } = await api.sellerWithListing();
+    const images = await Promise.all(Array.from({ length: 4 }, () => api.listingImage(seller)));
+    await penalize(seller, 30);
+    const [, ...created] = await Promise.all([
+      penalize(seller, 18),
+      ...images.map((image) => api.post('/v1/products', seller, aListing({ images: [image] }))),
+    ]);
+    // Each creation either beat the closure (201) or was refused by it.
+    for (const response of created) expect([201, 409], response.text).toContain(response.status);
+    const createdIds = created.filter((response) => response.status === 201).map((response) => String(response.body.productId));
+    await api.drainQueues();
+    await api.runJob('timers');
+    for (const id of [productId, ...createdIds]) {
+      expect((await api.get(`/v1/products/${id}`)).status, id).toBe(404);
+      expect((await api.get(`/v1/products/${id}`, seller)).status, id).toBe(200);
+    }
   });
 
   it('expires points after 365 days by the timers job; restrictions already started run their own days', async () => {

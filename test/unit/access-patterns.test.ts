@@ -15,7 +15,7 @@ import { disputeEntity, refundEntity, timelineEntity } from '../../lambdas/store
 import { idempotencyEntity } from '../../lambdas/store/idempotency.js';
 import { ledgerEntity, orderEntity, paymentEntity, trackingEntity } from '../../lambdas/store/orders.js';
 import { simulatedFailuresEntity, simulatedPaymentEntity } from '../../lambdas/store/payments.js';
-import { productEntity, ratingShards } from '../../lambdas/store/products.js';
+import { productEntity, ratingShards, storeClosedMarkEntity } from '../../lambdas/store/products.js';
 import * as reviews from '../../lambdas/domain/reviews.js';
 import { publicReviewEntity, publicReviewMediaEntity, reportEntity, reviewEntity, reviewGuardEntity, revisionEntity, textClaimEntity, voteEntity } from '../../lambdas/store/reviews.js';
 import { carrierEventEntity, trackingNumberEntity } from '../../lambdas/store/tracking-numbers.js';
@@ -114,6 +114,7 @@ const defined: { entity: Pick<Entity<never, never>, 'name' | 'patterns'>; keys: 
   { entity: simulatedFailuresEntity, keys: [simulatedFailuresEntity.key({})], indexes: [] },
   { entity: productEntity, keys: [productEntity.key(listing)], indexes: [productEntity.indexes({ ...listingAttributes, ...counters }), productEntity.indexes({ ...approvedAttributes, ...counters }), productEntity.indexes({ ...queuedAttributes, ...counters })] },
   { entity: ratingShards.entity, keys: ratingShards.keys({ productId: listing.productId }), indexes: [] },
+  { entity: storeClosedMarkEntity, keys: [storeClosedMarkEntity.key(listing)], indexes: [] },
   { entity: sellerProfileEntity, keys: [sellerProfileEntity.key({ sellerId: 'seller-1' })], indexes: [] },
   { entity: standingEntity, keys: [standingEntity.key({ sellerId: 'seller-1' })], indexes: [] },
   { entity: penaltyEntryEntity, keys: [penaltyEntryEntity.key({ sellerId: 'seller-1', createdAt: T0, entryId: 'pen_01ARZ3NDEKTSV4RRFFQ69G5FB6' })], indexes: [] },

@@ -19,6 +19,7 @@ const banned: Record<string, string> = {
   'node_modules/@aws-sdk/credential-provider-node/': 'platform/lambda-credentials.ts, by alias',
   'node_modules/jose/': 'platform/bearer-tokens.ts verifies RS256 with node:crypto',
   'node_modules/@aws-lambda-powertools/logger/': 'platform/logger.ts writes the same lines',
+  'node_modules/mnemonist/': 'platform/lru-cache.ts, by alias (the endpoint-discovery cache)',
 };
 /** The contract is zod/mini; classic zod beside it is a second copy of zod (about 60 KB). Only the OpenAPI document uses classic zod. */
 const CLASSIC_ZOD = 'node_modules/zod/v4/classic/';
