@@ -12,6 +12,7 @@ import { DomainError } from '../../lambdas/domain/errors.js';
 import { carrierSecret, carrierSignatureHeaders } from '../../lambdas/platform/carriers.js';
 import { setSimulatedFailures } from '../../lambdas/store/payments.js';
 import { clock, moveClock } from '../../lambdas/platform/clock.js';
+import { WEBHOOK_ALLOW_LOOPBACK } from '../../lambdas/platform/outbound-http.js';
 import { carriers, carrierSlugs, env, type CarrierSlug } from '../../lambdas/platform/config.js';
 import { createDevTokenIssuer, LOCAL_CLIENT_ID, type DevTokenIssuer } from './dev-tokens.js';
 import { parseDurationMs } from './duration.js';
@@ -126,6 +127,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     [env.CARRIER_SECRETS]: process.env[env.CARRIER_SECRETS] ?? JSON.stringify(Object.fromEntries(carrierSlugs.map((slug) => [slug, randomBytes(32).toString('base64url')]))),
     // The local stand-in for the payment provider (lambdas/payments/simulated.ts).
     [env.PAYMENT_PROVIDER]: 'simulated',
+    // Webhooks may be delivered to this machine (http://127.0.0.1, localhost); never set on AWS.
+    [WEBHOOK_ALLOW_LOOPBACK]: 'true',
     POWERTOOLS_SERVICE_NAME: 'aftersale',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
   });
