@@ -316,3 +316,16 @@ describe('the connection itself checks the address it connects to', () => {
     }
   });
 });
+
+describe('the event bus (the local host: in-process)', () => {
+  it('carries the business events of the use cases to whoever subscribed', async () => {
+    const seen: { detailType: string; detail: Record<string, unknown> }[] = [];
+    const unsubscribe = local.api.host.events.subscribe((event) => void seen.push(event), 'OrderPlaced');
+    try {
+      const { orderId } = await local.api.placedOrder();
+      expect(seen).toEqual([expect.objectContaining({ source: 'aftersale', detailType: 'OrderPlaced', detail: expect.objectContaining({ orderId }) })]);
+    } finally {
+      unsubscribe();
+    }
+  });
+});
