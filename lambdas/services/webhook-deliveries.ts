@@ -43,11 +43,12 @@ interface Loaded {
   notification: Notification | undefined;
 }
 
-/** What the worker does next, once the transaction that decided it is committed. */
+/** A delivery held for one attempt: PENDING, its next attempt (and its timer) one lease ahead. */
 type Claimed = WebhookDelivery & { state: 'PENDING'; nextAttemptAt: string };
+/** What the worker does next, once the transaction that decided it is committed. */
 type Next = { attempt: Claimed; registration: WebhookRegistration; notification: Notification } | { dead: WebhookDelivery } | 'nothing';
 
-const claimed = (delivery: WebhookDelivery, now: string) => ({ ...delivery, state: 'PENDING' as const, nextAttemptAt: addMs(now, ATTEMPT_LEASE_MS), updatedAt: now });
+const claimed = (delivery: WebhookDelivery, now: string): Claimed => ({ ...delivery, state: 'PENDING' as const, nextAttemptAt: addMs(now, ATTEMPT_LEASE_MS), updatedAt: now });
 
 /** The first take of a notification, or a redelivered or retried message of one already taken. */
 export async function takeForDelivery(dispatch: NotificationDispatch): Promise<void> {

@@ -6,7 +6,12 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { lambdaContext } from '../../lib/local/gateway-event.js';
+import { queues } from '../../lib/manifest.js';
+import { handler as webhookWorker } from '../../lambdas/workers/webhook-delivery.js';
 import type { NotificationType } from '../../lambdas/domain/notifications.js';
 import { maxRetryDelayMs, webhookRetry } from '../../lambdas/domain/webhooks.js';
 import { clock } from '../../lambdas/platform/clock.js';
@@ -180,6 +185,10 @@ describe('delivering', () => {
     expect(verify(header, request?.body ?? '', 'another secret', clock.now().getTime() / 1000)).toBe(false);
     expect(JSON.parse(request?.body ?? '{}')).toEqual({ id: notificationId, type: 'DISPUTE_OPENED', title: 'A dispute was opened', body: 'Answer within 5 days.', subject: { kind: 'dispute', id: 'dsp_01ARZ3NDEKTSV4RRFFQ69G5FAV' }, dueAt: '2026-12-06T10:00:00.000Z', createdAt: expect.any(String) });
     expect(await deliveries(user)).toEqual([{ notificationId, attempts: 1, lastStatus: 200, nextAttemptAt: null, state: 'DELIVERED' }]);
+    // Nobody else's list shows it: the list is the caller's own partition.
+    const other = await local.api.actor('seller');
+    await register(other, { url: `${hookUrl}/other` });
+    expect(await deliveries(other)).toEqual([]);
     // The outbox timer went with the delivery record; no retry timer is left.
     expect(await getItem(timerKey('NOTIFICATION_DISPATCH', notificationId))).toBeUndefined();
     expect(await getItem(timerKey('WEBHOOK_RETRY', notificationId))).toBeUndefined();
@@ -327,5 +336,57 @@ describe('the event bus (the local host: in-process)', () => {
     } finally {
       unsubscribe();
     }
+  });
+});
+
+describe('the webhook worker', () => {
+  let client: SQSClient | undefined;
+  const sqs = (): SQSClient => (client ??= new SQSClient({}));
+  afterAll(() => client?.destroy());
+  const event = (records: { messageId: string; body: string }[]): SQSEvent => ({
+    Records: records.map(({ messageId, body }) => ({
+      messageId,
+      receiptHandle: messageId,
+      body,
+      attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: 'test', ApproximateFirstReceiveTimestamp: String(Date.now()) },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:aftersale-webhookDeliveries',
+      awsRegion: 'us-east-1',
+    })),
+  });
+  /** One invocation; a batch whose every record failed throws, which Lambda counts as all failed. */
+  const invoke = async (records: { messageId: string; body: string }[]): Promise<SQSBatchResponse> =>
+    ((await webhookWorker(event(records), lambdaContext('webhookWorker', 120_000)).catch(() => ({ batchItemFailures: records.map(({ messageId }) => ({ itemIdentifier: messageId })) }))) as SQSBatchResponse);
+
+  it('fails a poison message alone, which ends in the DLQ after its receives', async () => {
+    const user = await local.api.actor('buyer');
+    await register(user, { url: `${hookUrl}/batch` });
+    const { writes } = notify([{ userId: user.userId, type: 'NEW_MESSAGE', title: 'A new message', body: 'Hello.', subject: { kind: 'conversation', id: 'cnv_01ARZ3NDEKTSV4RRFFQ69G5FAV' }, dueAt: null }], clock.nowIso());
+    await transact(writes);
+    const item = writes[0] && 'Put' in writes[0] ? writes[0].Put?.Item : undefined;
+    const notificationId = String(item?.notificationId);
+    const poison = JSON.stringify({ userId: 42 });
+    const mixed = await invoke([
+      { messageId: 'poison', body: poison },
+      { messageId: 'good', body: JSON.stringify({ userId: user.userId, notificationId }) },
+    ]);
+    expect(mixed.batchItemFailures).toEqual([{ itemIdentifier: 'poison' }]);
+    expect(receivedFor(notificationId)).toHaveLength(1);
+
+    await local.api.drainQueues();
+    const { queueUrls, dlqUrls } = local.api.host.engines;
+    await sqs().send(new SendMessageCommand({ QueueUrl: queueUrls.webhookDeliveries, MessageBody: poison }));
+    // As Lambda's poller would: receive, invoke, delete only what succeeded; the redrive policy counts receives.
+    for (let receive = 0; receive <= queues.webhookDeliveries.maxReceiveCount; receive++) {
+      const { Messages = [] } = await sqs().send(new ReceiveMessageCommand({ QueueUrl: queueUrls.webhookDeliveries, MaxNumberOfMessages: 10, VisibilityTimeout: 0, WaitTimeSeconds: 0 }));
+      for (const message of Messages) {
+        const response = await invoke([{ messageId: message.MessageId ?? '', body: message.Body ?? '' }]);
+        if (response.batchItemFailures.length === 0) await sqs().send(new DeleteMessageCommand({ QueueUrl: queueUrls.webhookDeliveries, ReceiptHandle: message.ReceiptHandle }));
+      }
+    }
+    const { Messages = [] } = await sqs().send(new ReceiveMessageCommand({ QueueUrl: dlqUrls.webhookDeliveries, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+    expect(Messages.map((message) => message.Body)).toEqual([poison]);
   });
 });
