@@ -13,7 +13,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { Alarm, ComparisonOperator, Metric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { LambdaApplication } from 'aws-cdk-lib/aws-codedeploy';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { Alias } from 'aws-cdk-lib/aws-kms';
 import { SubscriptionProtocol, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, UrlSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -76,7 +76,7 @@ export function throttleClassOf(routeKey: string): ThrottleClass {
  * whether or not a function emits the event yet: it turns red
  * the day one does (RefundFailed: the timer-shard worker, when a refund's fourth attempt fails).
  */
-export const alarmingEvents: readonly BusinessEvent[] = ['TimerParked', 'ArbitrationOverdue', 'RefundFailed'];
+export const alarmingEvents: readonly BusinessEvent[] = ['TimerParked', 'ArbitrationOverdue', 'RefundFailed', 'WebhookDead'];
 
 /** The job whose sweep logs `timerLagSeconds` once per run (lambdas/jobs/timers.ts). */
 export const TIMER_SWEEP_JOB = 'timers';
@@ -128,6 +128,8 @@ export class ApiStack extends Stack {
   readonly dashboard: OperationsDashboard;
   /** Age of the oldest due, unfired timer, from the sweep's log line; absent without a timers job. */
   readonly timerLag: Metric | undefined;
+  /** Business events for the platform's own consumers (EventBridge rules on it). */
+  readonly eventBus: EventBus;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -169,6 +171,13 @@ export class ApiStack extends Stack {
       );
     }
     this.functions = functions;
+    // Business events on their own bus (platform/event-bus.ts): only the functions that declare `emits` may put them.
+    this.eventBus = new EventBus(this, 'EventBus', { eventBusName: `aftersale-${props.stage}`, description: 'Aftersale business events (source aftersale, detail-type the event name)' });
+    for (const [name, fn] of functions) {
+      if (!(spec.functions[name] as FunctionSpec | undefined)?.emits?.length) continue;
+      fn.function.addEnvironment(env.EVENT_BUS_NAME, this.eventBus.eventBusName);
+      this.eventBus.grantPutEventsTo(fn.role);
+    }
     // Signed webhooks: the carriers' keys, only for the functions that declare them.
     const signers = [...functions].filter(([name]) => (spec.functions[name] as FunctionSpec | undefined)?.carrierSecrets === 'read');
     if (signers.length > 0) {

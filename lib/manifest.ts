@@ -13,13 +13,14 @@ import { productRoutes } from './routes/products.js';
 import { reviewRoutes } from './routes/reviews.js';
 import { sellerRoutes } from './routes/sellers.js';
 import { uploadRoutes } from './routes/uploads.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 import type { HttpMethod } from './routes/spec.js';
 
 export type { AuthMode, HttpMethod, Role, RouteSpec, Schema } from './routes/spec.js';
 
 /** Business events a function logs (platform/business-events.ts); the AWS host turns them into CloudWatch metrics. */
-export const businessEvents = ['OrderPlaced', 'ReceiptConfirmed', 'ReviewPublished', 'DisputeOpened', 'DisputeEscalated', 'RefundIssued', 'TimerParked', 'ArbitrationOverdue', 'RefundFailed', 'OrderAutoCancelled'] as const;
+export const businessEvents = ['OrderPlaced', 'ReceiptConfirmed', 'ReviewPublished', 'DisputeOpened', 'DisputeEscalated', 'RefundIssued', 'TimerParked', 'ArbitrationOverdue', 'RefundFailed', 'OrderAutoCancelled', 'WebhookDead'] as const;
 export type BusinessEvent = (typeof businessEvents)[number];
 
 /** Object access in one prefix of the media bucket: `write` is PutObject only (a copy's target). */
@@ -62,11 +63,13 @@ export const functions = {
   arbitration: { entry: 'lambdas/http/arbitration.ts', description: 'Admin arbitration: decisions on escalated and appealed disputes, failed refunds', table: 'readWrite', signsCursors: true, emits: ['RefundIssued'] },
   conversations: { entry: 'lambdas/http/conversations.ts', description: 'Buyer and seller conversations, messages and the support queue', table: 'readWrite', signsCursors: true, bucket: { incoming: 'read', owned: 'readWrite' } },
   carrierEvents: { entry: 'lambdas/http/carrier-events.ts', description: 'Signed carrier tracking webhooks: proof of delivery for orders and returns', table: 'readWrite', carrierSecrets: 'read', timeoutSeconds: 30 },
-  webhookWorker: { entry: 'lambdas/workers/webhook-delivery.ts', description: 'Delivers notifications to their recipients\' webhooks', table: 'readWrite', timeoutSeconds: 30 },
+  webhooks: { entry: 'lambdas/http/webhooks.ts', description: 'A user\'s webhook: registration (URL checked against private addresses) and its deliveries', table: 'readWrite', signsCursors: true },
+  // Calls users' URLs: 10 s per attempt (platform/outbound-http.ts), a batch of 10 at most one after another.
+  webhookWorker: { entry: 'lambdas/workers/webhook-delivery.ts', description: 'Delivers notifications to their recipients\' webhooks, signed, retried 24 h', table: 'readWrite', emits: ['WebhookDead'], timeoutSeconds: 120 },
   caseFileWorker: { entry: 'lambdas/workers/case-file.ts', description: 'Builds the case file of an escalated dispute and proposes a decision', table: 'readWrite', timeoutSeconds: 30 },
   timersJob: { entry: 'lambdas/jobs/timers.ts', description: 'Plans the timer sweep: the timer lag, and one work item per shard of the due index', table: 'read', sendsTo: ['timerShards'], timeoutSeconds: 60, reservedConcurrency: 1 },
   badgesJob: { entry: 'lambdas/jobs/badges.ts', description: 'Recomputes the badges of the sellers marked since the last run (counted, verified, or their window moved)', table: 'readWrite', timeoutSeconds: 900, reservedConcurrency: 1 },
-  timerShardWorker: { entry: 'lambdas/workers/timer-shard.ts', description: 'Fires the due timers of one shard: auto-confirm, auto-cancel, windows, dispute deadlines, refunds, outbox retries, listing-review retries, penalty expiry, badge windows, store closures, notification re-sends', table: 'readWrite', sendsTo: ['moderation', 'disputes', 'listingReview', 'webhookDeliveries'], emits: ['ReceiptConfirmed', 'DisputeEscalated', 'RefundIssued', 'TimerParked', 'OrderAutoCancelled', 'ArbitrationOverdue', 'RefundFailed'], paymentProvider: 'use', timeoutSeconds: 120 },
+  timerShardWorker: { entry: 'lambdas/workers/timer-shard.ts', description: 'Fires the due timers of one shard: auto-confirm, auto-cancel, windows, dispute deadlines, refunds, outbox retries, listing-review retries, penalty expiry, badge windows, store closures, notification re-sends, webhook retries', table: 'readWrite', sendsTo: ['moderation', 'disputes', 'listingReview', 'webhookDeliveries'], emits: ['ReceiptConfirmed', 'DisputeEscalated', 'RefundIssued', 'TimerParked', 'OrderAutoCancelled', 'ArbitrationOverdue', 'RefundFailed'], paymentProvider: 'use', timeoutSeconds: 120 },
 } as const satisfies Record<string, FunctionSpec>;
 export type FunctionName = keyof typeof functions;
 
@@ -75,7 +78,7 @@ export const queues = {
   moderation: { description: 'Reviews and replies awaiting automated moderation', visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
   disputes: { description: 'Escalated disputes awaiting a case file', visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
   listingReview: { description: 'Listing submissions awaiting the automated review', visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
-  webhookDeliveries: { description: 'Notifications to deliver to their recipients\' webhooks', visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
+  webhookDeliveries: { description: 'Notifications to deliver to their recipients\' webhooks', visibilityTimeoutSeconds: 720, maxReceiveCount: 5 },
   timerShards: { description: 'Shards of the due-timer index a sweep has to fire', visibilityTimeoutSeconds: 720, maxReceiveCount: 5 },
 } as const;
 export type QueueName = keyof typeof queues;
@@ -124,6 +127,7 @@ export const routes = {
   ...arbitrationRoutes,
   ...messagingRoutes,
   ...carrierEventRoutes,
+  ...webhookRoutes,
 } as const;
 
 export type RouteKey = keyof typeof routes;

@@ -21,6 +21,8 @@
  *  11. hot counters: 10,000 reviews of one product published through the moderation worker
  *      (bench/publication-scale.ts)
  *  12. the daily badge job with 0 and 10,000 idle sellers, and with 10 of them marked (bench/badge-job.ts)
+ *  13. webhook worker throughput to a local receiver (calls per delivery), and the timers sweep with 0 and
+ *      10,000 not-due webhook retries (bench/webhook-delivery.ts)
  * --quick: fewer cold-start runs; 100 instead of 1,000 not-due orders, 1,000 instead of 10,000 reviews and
  * not-due disputes, 200 instead of 500 moderated reviews, 1,000 instead of 10,000 due and not-due timers, 1,000 instead of
  * 10,000 publications on one product, 1,000 instead of 10,000 idle sellers; no throughput.
@@ -55,6 +57,7 @@ import { listSection, measureScaling, sweepSection } from './bench/scaling.js';
 import { targetsSection } from './bench/targets.js';
 import { measureThroughput, throughputSection } from './bench/throughput.js';
 import { measureWebhookCosts } from './bench/webhook-costs.js';
+import { measureWebhookDelivery, webhookDeliverySection } from './bench/webhook-delivery.js';
 
 const quick = process.argv.includes('--quick');
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -107,6 +110,8 @@ try {
   const publicationScale = await measurePublicationScale(host, client, { reviews: settings.published, progress });
   progress(`badge job: 0 and ${settings.idleSellers} idle sellers, 10 marked`);
   const badgeJob = await measureBadgeJob(host, { idle: settings.idleSellers, marked: 10 });
+  progress(`webhook deliveries: ${settings.moderated} notifications, the sweep with 0 and ${settings.notDueTimers} not-due retries`);
+  const webhookDelivery = await measureWebhookDelivery(host, client, { deliveries: settings.moderated, notDue: settings.notDueTimers });
   sections.push(
     targetsSection({ costs, bundles, scaling, reviewScale, disputeSweep, moderation, messagingScale, publicationScale, badgeJob }),
     costSection(costs),
@@ -123,6 +128,7 @@ try {
     messagingScaleSection(messagingScale),
     publicationScaleSection(publicationScale),
     badgeJobSection(badgeJob),
+    webhookDeliverySection(webhookDelivery),
   );
   if (settings.throughput) {
     progress(`throughput: ${settings.throughput.clients} clients × ${settings.throughput.seconds} s per route`);

@@ -17,6 +17,8 @@ const statusByCode = {
   FILE_TOO_LARGE: 400,
   /** A message with contact details, links or offensive language (DOMAIN.md "Messaging"); the reasons are in errors[]. */
   MESSAGE_NOT_ALLOWED: 400,
+  /** A webhook URL that is not https, carries credentials, or reaches a private, loopback, link-local or metadata address; the reason is in errors[]. */
+  WEBHOOK_URL_NOT_ALLOWED: 400,
   // 402: the payment behind an order (lambdas/payments/). A made-up reference, another buyer's and one of
   // another amount all get PAYMENT_NOT_VERIFIED, so whether a reference exists is never revealed.
   PAYMENT_DECLINED: 402,

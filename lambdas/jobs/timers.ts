@@ -28,6 +28,7 @@ import { excludeLostArbitration } from '../services/reputation.js';
 import { closeEditWindow } from '../store/reviews.js';
 import { sendToQueue } from '../store/queue.js';
 import { retryNotificationDispatch } from '../services/notifications.js';
+import { retryWebhookDelivery } from '../services/webhook-retries.js';
 import { dueTimers, markSwept, monthsToSweep, oldestDue, recordFailedAttempt, settleTimer, sweptUntil, type DueTimer, type Timer, type TimerKind } from '../store/timers.js';
 import { transact, ConflictError } from '../store/transactions.js';
 
@@ -49,6 +50,8 @@ const fireByKind: Record<TimerKind, (timer: Timer) => Promise<unknown>> = {
   FEEDBACK_EXCLUSION: (timer) => excludeLostArbitration(timer),
   BADGES_WINDOW: (timer) => windowMoved(timer),
   NOTIFICATION_DISPATCH: (timer) => retryNotificationDispatch(timer),
+  // The next attempt of a webhook delivery (or a dead attempt's lease): handed to the webhook worker again.
+  WEBHOOK_RETRY: (timer) => retryWebhookDelivery(timer),
 };
 
 /** Applies a due timer's rule: the service of its kind, which settles or moves the timer in its own transaction. */
@@ -111,7 +114,7 @@ async function attempt(due: DueTimer, fire: FireTimer, policy: RetryPolicy, now:
     }
     if (park) {
       logger.error('Timer parked: it failed every attempt', { timer, attempts, error: error as Error });
-      businessEvent('TimerParked', { kind: timer.kind, entityId: timer.entityId, attempts });
+      await businessEvent('TimerParked', { kind: timer.kind, entityId: timer.entityId, attempts });
       return 'parked';
     }
     logger.warn('Timer failed; it is retried later', { timer, attempts, retryAt, error: error as Error });

@@ -20,6 +20,8 @@ export const env = {
   PAYMENT_PROVIDER: 'PAYMENT_PROVIDER',
   /** AWS, stripe stages: the Secrets Manager secret ARN holding the Stripe secret API key, read once per cold start. */
   STRIPE_SECRET_ARN: 'STRIPE_SECRET_ARN',
+  /** AWS, functions that declare `emits`: the EventBridge bus business events are published on (platform/event-bus.ts). */
+  EVENT_BUS_NAME: 'EVENT_BUS_NAME',
 } as const;
 
 /**

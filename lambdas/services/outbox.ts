@@ -40,7 +40,7 @@ const RETRY_AFTER_MS = 10 * 60_000;
 const MAX_SENDS = 5;
 
 /** Writes a timer change only if nobody moved or removed the timer since it was read; false if they did. */
-async function ifUnmoved(write: TransactItem): Promise<boolean> {
+export async function ifUnmoved(write: TransactItem): Promise<boolean> {
   try {
     await transact([guarded('timerUnmoved', write)]);
     return true;

@@ -12,9 +12,12 @@ import { DomainError } from '../../lambdas/domain/errors.js';
 import { carrierSecret, carrierSignatureHeaders } from '../../lambdas/platform/carriers.js';
 import { setSimulatedFailures } from '../../lambdas/store/payments.js';
 import { clock, moveClock } from '../../lambdas/platform/clock.js';
+import { useLocalEventSink } from '../../lambdas/platform/event-bus.js';
+import { WEBHOOK_ALLOW_LOOPBACK } from '../../lambdas/platform/outbound-http.js';
 import { carriers, carrierSlugs, env, type CarrierSlug } from '../../lambdas/platform/config.js';
 import { createDevTokenIssuer, LOCAL_CLIENT_ID, type DevTokenIssuer } from './dev-tokens.js';
 import { parseDurationMs } from './duration.js';
+import { createLocalEventBus, type LocalEventBus } from './event-bus.js';
 import { startEngines, type Engines } from './engines.js';
 import { lambdaContext } from './gateway-event.js';
 import { createQueuePump, type QueuePump, type WorkerHandler } from './queue-pump.js';
@@ -23,6 +26,8 @@ import { createGatewayServer, loadFunction, type LocalRoute } from './server.js'
 export interface LocalHost {
   url: string;
   engines: Engines;
+  /** The in-process stand-in for the EventBridge bus: subscribe to see the business events published. */
+  events: LocalEventBus;
   tokens: DevTokenIssuer;
   runJob(name: JobName): Promise<{ processed: number }>;
   drainQueues(): Promise<number>;
@@ -126,9 +131,15 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     [env.CARRIER_SECRETS]: process.env[env.CARRIER_SECRETS] ?? JSON.stringify(Object.fromEntries(carrierSlugs.map((slug) => [slug, randomBytes(32).toString('base64url')]))),
     // The local stand-in for the payment provider (lambdas/payments/simulated.ts).
     [env.PAYMENT_PROVIDER]: 'simulated',
+    // Webhooks may be delivered to this machine (http://127.0.0.1, localhost); never set on AWS.
+    [WEBHOOK_ALLOW_LOOPBACK]: 'true',
     POWERTOOLS_SERVICE_NAME: 'aftersale',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
   });
+
+  // Business events of this process go to the in-process bus (in AWS: EventBridge).
+  const events = createLocalEventBus(log);
+  const unplugEvents = useLocalEventSink((event) => events.publish(event));
 
   const jobHandlers = new Map<JobName, Promise<JobHandler>>();
   const runJob = async (name: JobName) => {
@@ -178,11 +189,13 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   return {
     url,
     engines,
+    events,
     tokens,
     runJob,
     drainQueues: () => pump.drain(),
     async stop() {
       for (const timer of timers) clearInterval(timer);
+      unplugEvents();
       await pump.stop();
       await new Promise<void>((resolve) => {
         server!.close(() => resolve());

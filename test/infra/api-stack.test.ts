@@ -121,12 +121,38 @@ describe('functions', () => {
           ...(specOf(name).sendsTo ?? []).map((queue) => `QUEUE_URL_${queue.toUpperCase()}`),
           ...(specOf(name).carrierSecrets ? ['CARRIER_SECRET_ARNS'] : []),
           ...(specOf(name).paymentProvider ? ['PAYMENT_PROVIDER', 'STRIPE_SECRET_ARN'] : []),
+          ...(specOf(name).emits?.length ? ['EVENT_BUS_NAME'] : []),
         ].sort(),
       );
       expect(variables['POWERTOOLS_SERVICE_NAME']).toBe('aftersale');
       expect(variables['NODE_OPTIONS']).toBe('--enable-source-maps');
       if (specOf(name).signsCursors) expect(JSON.stringify(variables['CURSOR_SECRET'])).toContain('{{resolve:secretsmanager:');
       expect(JSON.stringify(variables['JWT_JWKS_URL'])).toContain('/.well-known/jwks.json');
+    }
+  });
+
+  it('publishes business events on one EventBus, which only the functions that declare `emits` may put to', () => {
+    const buses = Object.entries(resources('AWS::Events::EventBus'));
+    expect(buses).toHaveLength(1);
+    const [busId] = buses[0] as [string, CfnResource];
+    const emitters = functionNames.filter((name) => (specOf(name).emits ?? []).length > 0);
+    expect(emitters).toContain('webhookWorker');
+    for (const name of functionNames) {
+      const putEvents = allowedStatements(name).filter((statement) => [statement.Action].flat().includes('events:PutEvents'));
+      if (!emitters.includes(name)) {
+        expect(putEvents, name).toEqual([]);
+        continue;
+      }
+      expect(putEvents.map((statement) => statement.Resource), name).toEqual([{ 'Fn::GetAtt': [busId, 'Arn'] }]);
+      const variables = (resources('AWS::Lambda::Function')[functionId(name)]?.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
+      expect(variables['EVENT_BUS_NAME'], name).toEqual({ Ref: busId });
+    }
+  });
+
+  it('never lets a deployed function call loopback webhooks (a local host setting only)', () => {
+    for (const name of functionNames) {
+      const variables = (resources('AWS::Lambda::Function')[functionId(name)]?.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
+      expect(variables['WEBHOOK_ALLOW_LOOPBACK'], name).toBeUndefined();
     }
   });
 
@@ -465,6 +491,13 @@ describe('alarms', () => {
       expect(filter?.Properties.FilterPattern).toBe(`{ $.businessEvent = "${event}" }`);
       expect(filter?.Properties.MetricTransformations[0]).toMatchObject({ MetricNamespace: 'Aftersale', MetricValue: '1' });
     }
+  });
+
+  it('alarms as soon as a webhook delivery is given up (DEAD)', () => {
+    expect(functions.webhookWorker.emits).toContain('WebhookDead');
+    const dead = alarms().filter((candidate) => candidate.Properties['MetricName'] === 'WebhookDead');
+    expect(dead).toHaveLength(1);
+    expect(dead[0]?.Properties).toMatchObject({ Namespace: 'Aftersale', Statistic: 'Sum', Period: 300, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
   });
 
   it('alarms as soon as the timer sweep parks a timer', () => {

@@ -54,6 +54,8 @@ const validBodies: Record<string, () => Json> = {
   'POST /v1/carrier-events/aftership': () => ({ event: 'tracking_update', event_id: `evt-${Date.now()}`, ts: Math.floor(Date.now() / 1000), msg: { tracking_number: '1Z999AA10123456784', tag: 'InTransit', checkpoints: [] } }),
   'POST /v1/admin/disputes/{disputeId}/decision': () => ({ refundAmount: { amount: 100, currency: 'USD' }, returnRequired: false, rationale: 'The photos show the damage clearly.' }),
   'POST /v1/admin/refunds/{refundId}/retry': () => ({ markPaid: true, reference: 'wire-2026-0001' }),
+  // An address literal (TEST-NET-3: public, never routed): no DNS lookup in the test.
+  'PUT /v1/me/webhook': () => ({ url: 'https://203.0.113.10/hooks/aftersale' }),
 };
 
 function validBody(route: Route): Json | undefined {

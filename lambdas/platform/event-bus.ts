@@ -1,0 +1,73 @@
+/**
+ * Business events on an event bus (DOMAIN.md "Notifications": for the platform's own consumers, who
+ * subscribe with a rule instead of a code change). In AWS: EventBridge, source `aftersale`, detail-type
+ * the event's name, on the bus the AWS host names in EVENT_BUS_NAME (only functions that declare `emits`
+ * get it, and the PutEvents grant). Like store/queue.ts for SendMessage, PutEvents is one signed POST
+ * (`x-amz-target: AWSEvents.PutEvents`, JSON 1.1): the EventBridge client is not a dependency and
+ * would add its own copy of the protocol code for this one call (docs/decisions/025-webhooks-event-bus.md).
+ * Locally: the in-process bus of lib/local/event-bus.ts, which the local host plugs in here.
+ */
+import { fromEnv } from '@aws-sdk/credential-provider-env';
+import { Hash } from '@smithy/hash-node';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { env, region } from './config.js';
+
+export const EVENT_SOURCE = 'aftersale';
+
+export interface BusEvent {
+  source: typeof EVENT_SOURCE;
+  detailType: string;
+  detail: Record<string, unknown>;
+  time: string;
+}
+
+/** Where events go instead of EventBridge in this process (the local host's bus). */
+export type EventSink = (event: BusEvent) => Promise<void> | void;
+let localSink: EventSink | undefined;
+
+/** The local host plugs its in-process bus in; returns the function that unplugs it. */
+export function useLocalEventSink(sink: EventSink): () => void {
+  localSink = sink;
+  return () => {
+    if (localSink === sink) localSink = undefined;
+  };
+}
+
+let signer: SignatureV4 | undefined;
+const sigv4 = (): SignatureV4 => (signer ??= new SignatureV4({ credentials: fromEnv(), region: region(), service: 'events', sha256: Hash.bind(null, 'sha256'), applyChecksum: false }));
+const endpoint = (): URL => new URL(process.env.AWS_ENDPOINT_URL_EVENTBRIDGE ?? `https://events.${region()}.amazonaws.com`);
+
+/** The signed PutEvents request for one event (exported for the request-shape test). */
+export async function signPutEvents(busName: string, event: BusEvent, signingDate?: Date): Promise<{ url: URL; body: string; headers: Record<string, string> }> {
+  const url = endpoint();
+  const body = JSON.stringify({ Entries: [{ EventBusName: busName, Source: event.source, DetailType: event.detailType, Detail: JSON.stringify(event.detail), Time: Math.floor(new Date(event.time).getTime() / 1000) }] });
+  const request = new HttpRequest({
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: url.port ? Number(url.port) : undefined,
+    method: 'POST',
+    path: url.pathname,
+    headers: { host: url.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.PutEvents' },
+    body,
+  });
+  const signed = await sigv4().sign(request, signingDate ? { signingDate } : {});
+  return { url, body, headers: signed.headers };
+}
+
+async function putEvent(busName: string, event: BusEvent): Promise<void> {
+  const { url, body, headers } = await signPutEvents(busName, event);
+  const response = await fetch(url, { method: 'POST', headers, body });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`PutEvents failed (${response.status}): ${text.slice(0, 200)}`);
+  // EventBridge answers 200 with per-entry failures (throttling, an internal error): one entry here.
+  const answer = JSON.parse(text) as { FailedEntryCount?: number; Entries?: { ErrorCode?: string; ErrorMessage?: string }[] };
+  if (answer.FailedEntryCount) throw new Error(`PutEvents refused the event: ${answer.Entries?.[0]?.ErrorCode ?? 'unknown'} ${answer.Entries?.[0]?.ErrorMessage ?? ''}`.trim());
+}
+
+/** Publishes one event: on EventBridge where the host named a bus, else to the local bus if one is plugged in. */
+export async function publishEvent(event: BusEvent): Promise<void> {
+  const busName = process.env[env.EVENT_BUS_NAME];
+  if (busName) return putEvent(busName, event);
+  if (localSink) await localSink(event);
+}
