@@ -3,6 +3,7 @@
  * timeline (one Query) and its order (one GetItem), let the domain decide, write dispute + timeline +
  * order (+ ledger, refund record, deadline timers, case-file request) in one transaction.
  */
+import { compensationEntry } from '../domain/balance.js';
 import { DomainError, notFound } from '../domain/errors.js';
 import { orderAfterDispute, type DisputeLine } from '../domain/dispute-lines.js';
 import * as appeals from '../domain/dispute-appeals.js';
@@ -86,12 +87,14 @@ function disputeDecision(before: Dispute | null, order: Order, change: DisputeCh
   const resumes = rules.isClosed(dispute) && (resumed.status === 'SHIPPED' || resumed.status === 'DELIVERED') && resumed.protectionEndsAt;
   const escalated = before !== null && before.status !== 'ESCALATED' && dispute.status === 'ESCALATED';
   const overdue = change.timeline.some((item) => item.action === 'DECISION_OVERDUE');
+  // A seller's appeal decided with a compensation credits the seller's balance, in this same transaction.
+  const compensation = before?.appeal?.decision ? null : compensationEntry(dispute, dispute.appeal?.decision?.compensation ?? 0, now);
   const caseFile = escalated ? caseFileRequests.send({ disputeId: dispute.disputeId }, now) : null;
   return {
     dispute,
     writes: [
       ...disputeWrites(before?.version ?? null, dispute, change.timeline),
-      ...transitionWrites(order.version, transition),
+      ...transitionWrites(order.version, transition, compensation ? [compensation] : []),
       ...(refund ? [refundWrite(refund, null), setTimer({ kind: 'REFUND_PROGRESS', entityId: refund.refundId, dueAt: now }, now)] : []),
       ...(resumes ? [setTimer({ kind: 'AUTO_CONFIRM', entityId: order.orderId, dueAt: resumes > now ? resumes : now }, now)] : []),
       ...deadlineTimers(before, dispute, now),

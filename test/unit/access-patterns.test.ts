@@ -12,6 +12,7 @@ import type { Entity, KeyPatterns } from '../../lambdas/store/entity.js';
 import * as conversations from '../../lambdas/domain/conversations.js';
 import { conversationEntity, conversationKeyEntity, messageEntity } from '../../lambdas/store/conversations.js';
 import { disputeEntity, refundEntity, timelineEntity } from '../../lambdas/store/disputes.js';
+import { balanceEntryEntity, balanceShards } from '../../lambdas/store/balance.js';
 import { idempotencyEntity } from '../../lambdas/store/idempotency.js';
 import { ledgerEntity, orderEntity, paymentEntity, trackingEntity } from '../../lambdas/store/orders.js';
 import { simulatedFailuresEntity, simulatedPaymentEntity } from '../../lambdas/store/payments.js';
@@ -108,6 +109,15 @@ const defined: { entity: Pick<Entity<never, never>, 'name' | 'patterns'>; keys: 
   { entity: orderEntity, keys: [orderEntity.key(order)], indexes: [orderEntity.indexes(order)] },
   { entity: ledgerEntity, keys: [ledgerEntity.key({ orderId: order.orderId, seq: 1 })], indexes: [] },
   { entity: trackingEntity, keys: [trackingEntity.key({ orderId: order.orderId, occurredAt: at(3), orderVersion: 3 })], indexes: [] },
+  { entity: balanceShards.entity, keys: balanceShards.keys({ sellerId: order.sellerId, currency: 'USD' }), indexes: [] },
+  {
+    entity: balanceEntryEntity,
+    keys: [
+      balanceEntryEntity.key({ sellerId: order.sellerId, type: 'RELEASE', amount: order.total, orderId: order.orderId, disputeId: null, sourceSeq: 2, at: at(6) }),
+      balanceEntryEntity.key({ sellerId: order.sellerId, type: 'COMPENSATION', amount: order.total, orderId: order.orderId, disputeId: dispute.disputeId, sourceSeq: 7, at: at(9) }),
+    ],
+    indexes: [],
+  },
   { entity: paymentEntity, keys: [paymentEntity.key({ provider: 'simulated', paymentReference: order.paymentReference })], indexes: [] },
   { entity: simulatedPaymentEntity, keys: [simulatedPaymentEntity.key({ reference: order.paymentReference })], indexes: [] },
   { entity: simulatedFailuresEntity, keys: [simulatedFailuresEntity.key({})], indexes: [] },
