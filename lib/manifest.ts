@@ -4,6 +4,7 @@
  * so a route exists in every host or in none. It is plain data plus zod schemas: no AWS code.
  */
 import { carrierEventRoutes } from './routes/carrier-events.js';
+import { paymentEventRoutes } from './routes/payment-events.js';
 import { disputeRoutes } from './routes/disputes.js';
 import { messagingRoutes } from './routes/messaging.js';
 import { operationRoutes } from './routes/operations.js';
@@ -45,6 +46,11 @@ export interface FunctionSpec {
   carrierSecrets?: 'read';
   /** Talks to the payment provider (lambdas/payments/): gets PAYMENT_PROVIDER and, on Stripe stages, the key. */
   paymentProvider?: 'use';
+  /**
+   * Hears the payment provider's webhook: gets PAYMENT_PROVIDER (which provider's events it takes) and
+   * the webhook signing secret (lib/constructs/payment-event-secret.ts), never the provider's API key.
+   */
+  paymentEventSecret?: 'read';
 }
 
 export const functions = {
@@ -59,6 +65,7 @@ export const functions = {
   disputes: { entry: 'lambdas/http/disputes.ts', description: 'Disputes, returns, arbitration and refunds', table: 'readWrite', signsCursors: true, bucket: { incoming: 'read', owned: 'readWrite' }, sendsTo: ['disputes'], emits: ['DisputeOpened', 'DisputeEscalated', 'RefundIssued'] },
   conversations: { entry: 'lambdas/http/conversations.ts', description: 'Buyer and seller conversations, messages and the support queue', table: 'readWrite', signsCursors: true, bucket: { incoming: 'read', owned: 'readWrite' } },
   carrierEvents: { entry: 'lambdas/http/carrier-events.ts', description: 'Signed carrier tracking webhooks: proof of delivery for orders and returns', table: 'readWrite', carrierSecrets: 'read', timeoutSeconds: 30 },
+  paymentEvents: { entry: 'lambdas/http/payment-events.ts', description: "The payment provider's signed webhook: chargebacks mark the order, one won by the buyer is its refund", table: 'readWrite', paymentEventSecret: 'read', timeoutSeconds: 30 },
   caseFileWorker: { entry: 'lambdas/workers/case-file.ts', description: 'Builds the case file of an escalated dispute and proposes a decision', table: 'readWrite', timeoutSeconds: 30 },
   timersJob: { entry: 'lambdas/jobs/timers.ts', description: 'Plans the timer sweep: the timer lag, and one work item per shard of the due index', table: 'read', sendsTo: ['timerShards'], timeoutSeconds: 60, reservedConcurrency: 1 },
   badgesJob: { entry: 'lambdas/jobs/badges.ts', description: 'Recomputes the badges of the sellers marked since the last run (counted, verified, or their window moved)', table: 'readWrite', timeoutSeconds: 900, reservedConcurrency: 1 },
@@ -117,6 +124,7 @@ export const routes = {
   ...disputeRoutes,
   ...messagingRoutes,
   ...carrierEventRoutes,
+  ...paymentEventRoutes,
 } as const;
 
 export type RouteKey = keyof typeof routes;

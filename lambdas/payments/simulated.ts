@@ -5,6 +5,7 @@
  * business day (the refund's next check is due then: domain/refunds.ts).
  */
 import { bindSimulatedPayment, takeSimulatedFailure } from '../store/payments.js';
+import { parseSimulatedEvent, simulatedWebhookSignatureHeader } from './simulated-events.js';
 import type { PaymentProvider } from './port.js';
 
 /** What a simulated payment reference looks like: the Stripe-like prefix and a short token. */
@@ -25,4 +26,6 @@ export const simulatedProvider: PaymentProvider = {
   },
   // Asked only once the settlement time has passed, which is all the simulation models.
   settlement: async () => 'settled',
+  webhookSignatureHeader: simulatedWebhookSignatureHeader,
+  parseEvent: parseSimulatedEvent,
 };

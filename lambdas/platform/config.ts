@@ -20,6 +20,10 @@ export const env = {
   PAYMENT_PROVIDER: 'PAYMENT_PROVIDER',
   /** AWS, stripe stages: the Secrets Manager secret ARN holding the Stripe secret API key, read once per cold start. */
   STRIPE_SECRET_ARN: 'STRIPE_SECRET_ARN',
+  /** AWS: `{ <payment provider>: <Secrets Manager secret ARN> }` (JSON): the key its webhooks are signed with, read once per cold start. */
+  PAYMENT_EVENT_SECRET_ARNS: 'PAYMENT_EVENT_SECRET_ARNS',
+  /** Local host only: `{ <payment provider>: <secret> }` (JSON), generated per run. */
+  PAYMENT_EVENT_SECRETS: 'PAYMENT_EVENT_SECRETS',
 } as const;
 
 /**

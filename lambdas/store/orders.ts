@@ -6,6 +6,7 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { movementsOfLedger, type BalanceEntry } from '../domain/balance.js';
+import { CHARGEBACK_STATUSES } from '../domain/chargebacks.js';
 import { LEDGER_TYPES, type LedgerEntry } from '../domain/money.js';
 import type { Product } from '../domain/products.js';
 import { ORDER_STATUSES, TRACKING_STATUSES, type Order, type OrderStatus, type Transition } from '../domain/orders.js';
@@ -70,6 +71,19 @@ const OrderSchema = schemaOf<Order>()(
     completedAt: nullableString,
     completedBy: z.nullable(z.enum(['buyer', 'system'])),
     reviewWindowClosed: z.optional(z.boolean()),
+    chargeback: z.optional(
+      z.nullable(
+        z.object({
+          chargebackId: z.string(),
+          provider: z.string(),
+          status: z.enum(CHARGEBACK_STATUSES),
+          amount: z.int(),
+          openedAt: z.string(),
+          closedAt: nullableString,
+          refunded: z.int(),
+        }),
+      ),
+    ),
     createdAt: z.string(),
     updatedAt: z.string(),
     version: z.int(),

@@ -10,6 +10,7 @@ import { contractViolations, matchRoute } from '../../lib/local/response-contrac
 import type { Role } from '../../lib/manifest.js';
 import { carrierSignatureHeaders } from '../../lambdas/platform/carriers.js';
 import { clock } from '../../lambdas/platform/clock.js';
+import { SIGNATURE_HEADER, signWebhook } from '../../lambdas/platform/webhook-signature.js';
 import { env, type CarrierSlug } from '../../lambdas/platform/config.js';
 import { aListing, anOrder, aShipment, PNG_BYTES, uniqueId } from './bodies.js';
 
@@ -67,7 +68,7 @@ export class Api {
   async request<T = Record<string, unknown>>(
     method: string,
     path: string,
-    options: { as?: Actor; token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string>; signAs?: CarrierSlug } = {},
+    options: { as?: Actor; token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string>; signAs?: CarrierSlug | { paymentProvider: string } } = {},
   ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
     const token = options.token ?? options.as?.token;
@@ -78,7 +79,10 @@ export class Api {
       headers['content-type'] ??= 'application/json';
     } else if (body !== undefined) headers['content-type'] ??= 'application/json';
     // A carrier's webhook: signed over the exact bytes sent, with the carrier's key of this run.
-    if (options.signAs) Object.assign(headers, carrierSignatureHeaders(options.signAs, body ?? '', carrierSecretOfThisRun(options.signAs), Math.floor(clock.now().getTime() / 1000)));
+    const nowSeconds = Math.floor(clock.now().getTime() / 1000);
+    if (typeof options.signAs === 'string') Object.assign(headers, carrierSignatureHeaders(options.signAs, body ?? '', carrierSecretOfThisRun(options.signAs), nowSeconds));
+    // A payment provider's webhook (the simulated one signs like ours).
+    else if (options.signAs) headers[SIGNATURE_HEADER] = signWebhook(paymentEventSecretOfThisRun(options.signAs.paymentProvider), body ?? '', nowSeconds);
     const response = await fetch(`${this.url}${path}`, { method, headers, body });
     const text = await response.text();
     let parsed: unknown = undefined;
@@ -303,6 +307,13 @@ export function useLocalApi(): { readonly api: Api } {
     await host?.stop();
   });
   return holder;
+}
+
+/** The key the local host generated for a payment provider's webhook this run. */
+export function paymentEventSecretOfThisRun(provider: string): string {
+  const secret = (JSON.parse(process.env[env.PAYMENT_EVENT_SECRETS] ?? '{}') as Record<string, string>)[provider];
+  if (!secret) throw new Error(`no local webhook secret for payment provider ${provider}: is the local host started?`);
+  return secret;
 }
 
 /** The key the local host generated for a carrier this run (it shares this process's environment). */

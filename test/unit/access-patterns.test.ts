@@ -14,6 +14,7 @@ import { conversationEntity, conversationKeyEntity, messageEntity } from '../../
 import { disputeEntity, refundEntity, timelineEntity } from '../../lambdas/store/disputes.js';
 import { balanceEntryEntity, balanceShards } from '../../lambdas/store/balance.js';
 import { idempotencyEntity } from '../../lambdas/store/idempotency.js';
+import { paymentEventEntity } from '../../lambdas/store/payment-events.js';
 import { ledgerEntity, orderEntity, paymentEntity, trackingEntity } from '../../lambdas/store/orders.js';
 import { simulatedFailuresEntity, simulatedPaymentEntity } from '../../lambdas/store/payments.js';
 import { productEntity, ratingShards } from '../../lambdas/store/products.js';
@@ -150,6 +151,7 @@ const defined: { entity: Pick<Entity<never, never>, 'name' | 'patterns'>; keys: 
   { entity: messageEntity, keys: [messageEntity.key({ conversationId: conversation.conversationId, sentAt: at(8.5), messageId: 'msg_01ARZ3NDEKTSV4RRFFQ69G5FB7' })], indexes: [] },
   { entity: conversationKeyEntity, keys: [conversationKeyEntity.key(conversation)], indexes: [] },
   { entity: trackingNumberEntity, keys: [trackingNumberEntity.key({ trackingNumber: '1z 999-aa1' })], indexes: [] },
+  { entity: paymentEventEntity, keys: [paymentEventEntity.key({ provider: 'stripe', eventId: 'evt_1NG8Du2eZvKYlo2CUI79vXWy' })], indexes: [] },
   { entity: carrierEventEntity, keys: [carrierEventEntity.key({ carrier: 'ups', eventId: 'evt-1' })], indexes: [] },
   { entity: uploadQuotaEntity, keys: [uploadQuotaEntity.key({ userId: 'buyer-1', hour: at(7).slice(0, 13) })], indexes: [] },
 ];
