@@ -115,6 +115,45 @@ describe('an open chargeback', () => {
     await api.expectEscrowBalanced(deal.orderId, deal.buyer);
   });
 
+  it("makes a deadline's automatic refund wait (a day at a time) until the bank decided, then applies the rule", async () => {
+    const { api } = local;
+    const shipped = await api.shippedOrder();
+    const deal = { ...shipped, order: (await api.get(`/v1/orders/${shipped.orderId}`, shipped.buyer)).body };
+    const opened = await api.post<{ disputeId: string; deadlines: { sellerResponse: string } }>(`/v1/orders/${deal.orderId}/disputes`, deal.buyer, aDispute(1000));
+    expect(await send(chargeback(deal, 'chargeback.opened'))).toBe('APPLIED');
+    // The seller never answers: the response window's rule would refund the request now.
+    await api.setClock(new Date(Date.parse(opened.body.deadlines.sellerResponse) + 60_000).toISOString());
+    await api.runJob('timers');
+    const waiting = await api.get<{ status: string }>(`/v1/disputes/${opened.body.disputeId}`, deal.buyer);
+    expect(waiting.body.status).toBe('AWAITING_SELLER');
+    expect(await ledgerOf(deal)).toEqual([['HOLD', PRICE]]);
+    expect(await send(chargeback(deal, 'chargeback.closed', { outcome: 'WON_BY_SELLER' }))).toBe('APPLIED');
+    await api.moveClock('P1DT1M');
+    await api.runJob('timers');
+    expect(await ledgerOf(deal)).toEqual([
+      ['HOLD', PRICE],
+      ['REFUND', 1000],
+    ]);
+    await api.expectEscrowBalanced(deal.orderId, deal.buyer);
+  });
+
+  it('is applied once when the provider delivers it three times at once while the seller accepts a refund', async () => {
+    const { api } = local;
+    const deal = await api.completedOrder();
+    const opened = await api.post<{ disputeId: string }>(`/v1/orders/${deal.orderId}/disputes`, deal.buyer, aDispute(1000));
+    const won = chargeback(deal, 'chargeback.closed', { outcome: 'WON_BY_BUYER' });
+    const [accepted, ...deliveries] = await Promise.all([
+      api.post(`/v1/disputes/${opened.body.disputeId}/response`, deal.seller, ACCEPT),
+      ...[1, 2, 3].map(() => local.api.request<{ outcome: string }>('POST', '/local/payment-events/simulated', { body: won })),
+    ]);
+    expect(deliveries.map((delivery) => delivery?.body.outcome).sort()).toEqual(['APPLIED', 'DUPLICATE', 'DUPLICATE']);
+    // Whichever came first, the buyer gets the order total back once: the dispute's 1000 and the chargeback's rest, or the chargeback's all.
+    const refunds = (await ledgerOf(deal)).filter(([type]) => type === 'REFUND').map(([, amount]) => Number(amount));
+    expect(refunds.reduce((sum, amount) => sum + amount, 0)).toBe(PRICE);
+    if (accepted?.status !== 200) expect(refunds).toEqual([PRICE]);
+    await api.expectEscrowBalanced(deal.orderId, deal.buyer);
+  });
+
   it("holds a cancellation's refund while open, and sends it to the admins instead of paying it twice once the buyer's bank won", async () => {
     const { api } = local;
     const deal = await api.placedOrder();
