@@ -1,44 +1,21 @@
 /** The payment providers' signed webhook (API: `POST /v1/payment-events/{provider}`): chargebacks. */
 import * as z from 'zod/mini';
-import { CHARGEBACK_STATUSES } from '../domain/chargebacks.js';
 import { PAYMENT_PROVIDERS } from '../payments/port.js';
-import { Money, described, text } from './shared.js';
+import { SimulatedEventSchema } from '../payments/simulated-events.js';
+import { StripeEventSchema } from '../payments/stripe-events.js';
+import { described } from './shared.js';
 
 export const PaymentProviderPathParams = z.strictObject({ provider: z.enum(PAYMENT_PROVIDERS) });
 
-const outcomes = CHARGEBACK_STATUSES.filter((status) => status !== 'OPEN') as ['WON_BY_BUYER', 'WON_BY_SELLER'];
+/** The schemas are the adapters' own (lambdas/payments/), documented here for the OpenAPI document. */
+export const SimulatedPaymentEvent = described(SimulatedEventSchema, {
+  id: 'SimulatedPaymentEvent',
+  description: "The simulated provider's chargeback event (local host and tests); `outcome` (WON_BY_BUYER | WON_BY_SELLER) is required when closed.",
+});
 
-/** The simulated provider's event (local host and tests). */
-export const SimulatedPaymentEvent = described(
-  z.strictObject({
-    eventId: text(1, 128),
-    type: z.enum(['chargeback.opened', 'chargeback.closed']),
-    chargebackId: text(1, 128),
-    paymentReference: text(1, 128),
-    amount: Money,
-    outcome: described(z.optional(z.enum(outcomes)), { description: 'chargeback.closed: who the bank decided for.' }),
-  }),
-  { id: 'SimulatedPaymentEvent' },
-);
-
-/** A Stripe event as Stripe sends it (only `id`, `type` and `data.object` are read; other fields pass). */
-export const StripeEvent = described(
-  z.looseObject({
-    id: z.string().check(z.minLength(1), z.maxLength(255)),
-    object: z.optional(z.literal('event')),
-    type: z.string().check(z.minLength(1), z.maxLength(255)),
-    data: z.looseObject({ object: z.looseObject({}) }),
-  }),
-  { id: 'StripeEvent' },
-);
-
-/** Stripe's Dispute object, the fields we read. */
-export const StripeDispute = z.looseObject({
-  id: z.string().check(z.regex(/^(dp|du)_[A-Za-z0-9]{1,200}$/)),
-  amount: z.int().check(z.minimum(0)),
-  currency: z.string().check(z.regex(/^[a-z]{3}$/)),
-  payment_intent: z.string().check(z.regex(/^pi_[A-Za-z0-9]{1,200}$/)),
-  status: z.string(),
+export const StripeEvent = described(StripeEventSchema, {
+  id: 'StripeEvent',
+  description: "A Stripe event as Stripe sends it: charge.dispute.created and charge.dispute.closed are read (data.object is the Dispute, matched by payment_intent); any other type is IGNORED.",
 });
 
 export const PaymentEventBody = z.union([SimulatedPaymentEvent, StripeEvent]);
