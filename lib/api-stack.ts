@@ -27,6 +27,7 @@ import type { AuthMode, BusinessEvent, FunctionSpec, QueueName } from './manifes
 import type { StatefulResources } from './stateful-stack.js';
 import { CanaryDeployment, deploymentStrategyOf } from './constructs/canary-deployment.js';
 import { CarrierSecrets } from './constructs/carrier-secrets.js';
+import { PaymentEventSecret } from './constructs/payment-event-secret.js';
 import { PaymentSecret } from './constructs/payment-secret.js';
 import type { PaymentProviderName } from '../lambdas/payments/port.js';
 import { OperationsDashboard } from './constructs/dashboard.js';
@@ -191,6 +192,12 @@ export class ApiStack extends Stack {
     if (payers.length > 0 && paymentProvider === 'stripe') {
       const paymentSecret = new PaymentSecret(this, 'PaymentSecret', { stage: props.stage });
       for (const [, fn] of payers) paymentSecret.grantTo(fn);
+    }
+    // The payment provider's webhook (chargebacks): its signing key, only for the functions that declare it.
+    const paymentEventReaders = [...functions].filter(([name]) => (spec.functions[name] as FunctionSpec | undefined)?.paymentEventSecret === 'read');
+    if (paymentEventReaders.length > 0) {
+      const paymentEventSecret = new PaymentEventSecret(this, 'PaymentEventSecret', { stage: props.stage, provider: paymentProvider });
+      for (const [, fn] of paymentEventReaders) paymentEventSecret.grantTo(fn);
     }
     const application = new LambdaApplication(this, 'Deployments', { applicationName: `aftersale-${props.stage}` });
     // All at once in the dev stage, a canary in every other (lib/constructs/canary-deployment.ts).

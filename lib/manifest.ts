@@ -5,6 +5,7 @@
  */
 import { arbitrationRoutes } from './routes/arbitration.js';
 import { carrierEventRoutes } from './routes/carrier-events.js';
+import { paymentEventRoutes } from './routes/payment-events.js';
 import { disputeRoutes } from './routes/disputes.js';
 import { messagingRoutes } from './routes/messaging.js';
 import { operationRoutes } from './routes/operations.js';
@@ -47,6 +48,11 @@ export interface FunctionSpec {
   carrierSecrets?: 'read';
   /** Talks to the payment provider (lambdas/payments/): gets PAYMENT_PROVIDER and, on Stripe stages, the key. */
   paymentProvider?: 'use';
+  /**
+   * Hears the payment provider's webhook: gets PAYMENT_PROVIDER (which provider's events it takes) and
+   * the webhook signing secret (lib/constructs/payment-event-secret.ts), never the provider's API key.
+   */
+  paymentEventSecret?: 'read';
 }
 
 export const functions = {
@@ -66,6 +72,7 @@ export const functions = {
   webhooks: { entry: 'lambdas/http/webhooks.ts', description: 'A user\'s webhook: registration (URL checked against private addresses) and its deliveries', table: 'readWrite', signsCursors: true },
   // Calls users' URLs: 10 s per attempt (platform/outbound-http.ts), a batch of 10 at most one after another.
   webhookWorker: { entry: 'lambdas/workers/webhook-delivery.ts', description: 'Delivers notifications to their recipients\' webhooks, signed, retried 24 h', table: 'readWrite', emits: ['WebhookDead'], timeoutSeconds: 120 },
+  paymentEvents: { entry: 'lambdas/http/payment-events.ts', description: "The payment provider's signed webhook: chargebacks mark the order, one won by the buyer is its refund", table: 'readWrite', paymentEventSecret: 'read', timeoutSeconds: 30 },
   caseFileWorker: { entry: 'lambdas/workers/case-file.ts', description: 'Builds the case file of an escalated dispute and proposes a decision', table: 'readWrite', timeoutSeconds: 30 },
   timersJob: { entry: 'lambdas/jobs/timers.ts', description: 'Plans the timer sweep: the timer lag, and one work item per shard of the due index', table: 'read', sendsTo: ['timerShards'], timeoutSeconds: 60, reservedConcurrency: 1 },
   badgesJob: { entry: 'lambdas/jobs/badges.ts', description: 'Recomputes the badges of the sellers marked since the last run (counted, verified, or their window moved)', table: 'readWrite', timeoutSeconds: 900, reservedConcurrency: 1 },
@@ -128,6 +135,7 @@ export const routes = {
   ...messagingRoutes,
   ...carrierEventRoutes,
   ...webhookRoutes,
+  ...paymentEventRoutes,
 } as const;
 
 export type RouteKey = keyof typeof routes;

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { CHARGEBACK_STATUSES } from '../domain/chargebacks.js';
 import type { LedgerType } from '../domain/money.js';
 import type { Canceller, Order as DomainOrder, OrderStatus as OrderStatusValue, TrackingStatus as TrackingStatusValue } from '../domain/orders.js';
 import { Address, ListQuery, Money, Timestamp, described, enumOf, idParam, page, text } from './shared.js';
@@ -86,6 +87,19 @@ export const Order = described(
     completedAt: z.nullable(Timestamp),
     completedBy: z.nullable(enumOf<NonNullable<DomainOrder['completedBy']>>()(['buyer', 'system'])),
     reviewableUntil: described(z.nullable(Timestamp), { description: 'Until when the buyer may review this order (30 days after completion).' }),
+    chargeback: described(
+      z.nullable(
+        z.object({
+          chargebackId: z.string(),
+          status: z.enum(CHARGEBACK_STATUSES),
+          amount: Money,
+          openedAt: Timestamp,
+          closedAt: z.nullable(Timestamp),
+          refunded: described(Money, { description: 'Won by the buyer: what escrow recorded as refunded by it (never more than was still refundable).' }),
+        }),
+      ),
+      { description: "The payment's chargeback, reported by the payment provider's signed webhook: while OPEN no refund is paid through a dispute." },
+    ),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   }),

@@ -30,7 +30,7 @@ export const enumOf =
 export const text = (min: number, max: number) => z.string().check(z.trim(), z.minLength(min), z.maxLength(max));
 
 /** ISO-4217 codes the platform settles in. Adding one is a product decision, not a code change elsewhere. */
-const Currency = described(z.enum(['USD', 'EUR', 'GBP', 'CAD', 'AUD', 'JPY', 'CNY', 'BRL', 'MXN', 'PLN']), { id: 'Currency' });
+export const Currency = described(z.enum(['USD', 'EUR', 'GBP', 'CAD', 'AUD', 'JPY', 'CNY', 'BRL', 'MXN', 'PLN']), { id: 'Currency' });
 
 export const Money = described(
   z.strictObject({

@@ -50,7 +50,7 @@ export interface AppealDecision {
   refundAmount: number;
   /**
    * Paid by the platform to the seller (minor units, the dispute's currency); 0 when none. The seller
-   * balance's COMPENSATION entry (payments issue) is made from this record.
+   * balance's COMPENSATION entry (domain/balance.ts compensationEntry) is made from this record, in the decision's transaction.
    */
   compensation: number;
   rationale: string;

@@ -56,6 +56,8 @@ const statusByCode = {
   PAYMENT_ALREADY_USED: 409,
   /** Only a FAILED refund is retried or marked paid by an admin. */
   REFUND_NOT_FAILED: 409,
+  /** The buyer's bank is disputing the payment (a chargeback): no refund is paid through a dispute until it decides. */
+  CHARGEBACK_OPEN: 409,
   CONCURRENT_UPDATE: 409,
   ORDER_NOT_COMPLETED: 409,
   ORDER_CANCELLED: 409,

@@ -4,6 +4,7 @@
  * written with it in one transaction — or throws a DomainError saying why not.
  */
 import { policy, signatureThreshold, DAY_MS } from '../platform/config.js';
+import type { Chargeback } from './chargebacks.js';
 import { DomainError } from './errors.js';
 import { reviewableUntil } from './reviews.js';
 import { addMs } from './time.js';
@@ -94,6 +95,8 @@ export interface Order {
   completedBy: 'buyer' | 'system' | null;
   /** Set by the timers job when the 30-day review window has passed. */
   reviewWindowClosed?: boolean;
+  /** The payment's chargeback, once the provider reported one (domain/chargebacks.ts). */
+  chargeback?: Chargeback | null;
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -425,6 +428,16 @@ export function orderView(order: Order, as: Viewer['role']) {
     completedAt: order.completedAt,
     completedBy: order.completedBy,
     reviewableUntil: reviewableUntil(order),
+    chargeback: order.chargeback
+      ? {
+          chargebackId: order.chargeback.chargebackId,
+          status: order.chargeback.status,
+          amount: money(order.chargeback.amount, order.total.currency),
+          openedAt: order.chargeback.openedAt,
+          closedAt: order.chargeback.closedAt,
+          refunded: money(order.chargeback.refunded, order.total.currency),
+        }
+      : null,
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,
   };
@@ -455,12 +468,30 @@ export function markDispute(order: Order, disputeId: string, disputeStatus: stri
  * after completion) it first reverses part of the seller's release. Fully refunded orders close.
  */
 export function refundThroughDispute(order: Order, amount: number, disputeStatus: string, reason: string, now: string): Transition {
+  return refundFromEscrow({ ...order, disputeStatus }, amount, reason, now);
+}
+
+/**
+ * A chargeback's change of the order (domain/chargebacks.ts): its new `chargeback` and, when the buyer's
+ * bank won, the money it returned, recorded by the same escrow rule as a dispute refund (`amount` 0: the
+ * chargeback's state alone).
+ */
+export function chargebackRefund(order: Order, amount: number, reason: string, now: string): Transition {
+  return refundFromEscrow(order, amount, reason, now);
+}
+
+/**
+ * The one way money goes back to the buyer after placement: out of what escrow still holds, and beyond
+ * that (after completion) by first reversing part of the seller's release, so that
+ * HOLD = RELEASE − REVERSAL + REFUND + held. Never more than is still refundable; fully refunded orders close.
+ */
+function refundFromEscrow(order: Order, amount: number, reason: string, now: string): Transition {
   if (amount > refundable(order)) throw new DomainError('REFUND_EXCEEDS_REFUNDABLE', `At most ${refundable(order)} can still be refunded on this order.`);
   const reversal = Math.max(0, amount - order.escrow.held);
-  const next = withLedger({ ...order, disputeStatus }, now, [
+  const next = withLedger(order, now, [
     { type: 'REVERSAL', amount: reversal, reason: `${reason}: taken back from the seller` },
     { type: 'REFUND', amount, reason },
   ]);
-  const fullyRefunded = next.order.escrow.refunded === order.total.amount;
+  const fullyRefunded = amount > 0 && next.order.escrow.refunded === order.total.amount;
   return fullyRefunded ? { ...next, order: { ...next.order, status: 'CLOSED' } } : next;
 }

@@ -100,6 +100,19 @@ function failed(refund: Refund, attempts: number, reason: string, now: string): 
   return { refund: moved(refund, 'PROCESSING', now, changes), nextCheckAt: new Date(Date.parse(now) + retryDelayMs(failuresThisRound)).toISOString() };
 }
 
+/**
+ * A refund not yet paid when the buyer's bank returned the money itself (a chargeback won by the buyer,
+ * domain/chargebacks.ts): paying it too could pay the buyer twice, so it goes FAILED into the admins'
+ * queue with why — an admin marks it paid (the chargeback's id as reference) or retries it if it is still
+ * owed. An admin's retry after that hold is an answer: it is not held again.
+ */
+export function holdForChargeback(refund: Refund, chargeback: { chargebackId: string; closedAt: string | null }, now: string): Refund | null {
+  const closedAt = chargeback.closedAt ?? now;
+  const answered = refund.history.some((step) => step.status === 'FAILED' && step.at >= closedAt);
+  if (answered || refund.requestedAt > closedAt) return null;
+  return moved(refund, 'FAILED', now, { lastFailure: `the buyer's bank won chargeback ${chargeback.chargebackId} and returned the money: mark paid (reference ${chargeback.chargebackId}) unless more is owed` });
+}
+
 /** After an attempt: the provider took it (check back once it should have settled), or refused it. */
 export function afterAttempt(refund: Refund, attempt: { outcome: 'submitted'; providerRefundId: string } | { outcome: 'failed'; reason: string }, now: string): Outcome {
   const attempts = refund.attempts + 1;

@@ -1,5 +1,6 @@
 import { sellerRoutes } from '../../lib/routes/sellers.js';
 import { httpFunction } from '../platform/http.js';
+import { myBalance } from '../services/balance.js';
 import { myShop, publicShop, saveMyShop } from '../services/catalog.js';
 import { addPenalty } from '../services/penalties.js';
 import { storeReviews } from '../services/reputation.js';
@@ -8,6 +9,7 @@ import { decideSellerVerification, pendingVerifications, submitMyVerification } 
 export const handler = httpFunction(sellerRoutes, {
   'PUT /v1/sellers/me': async ({ principal, body }) => ({ body: await saveMyShop(principal, body) }),
   'GET /v1/sellers/me': async ({ principal }) => ({ body: await myShop(principal) }),
+  'GET /v1/sellers/me/balance': async ({ principal, query }) => ({ body: await myBalance(principal, query) }),
   'POST /v1/sellers/me/verification': async ({ principal, body }) => ({ body: await submitMyVerification(principal, body) }),
   'GET /v1/sellers/{sellerId}': async ({ path }) => ({ body: await publicShop(path.sellerId) }),
   'GET /v1/sellers/{sellerId}/reviews': async ({ path, query }) => ({ body: await storeReviews(path.sellerId, query) }),

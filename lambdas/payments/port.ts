@@ -3,6 +3,7 @@
  * actually moves the money. Two adapters, chosen by the stage's configuration (`PAYMENT_PROVIDER`):
  * `simulated` (the local host and the tests) and `stripe`.
  */
+import type { ChargebackEvent } from '../domain/chargebacks.js';
 import type { Money } from '../domain/money.js';
 import type { Write } from '../store/transactions.js';
 
@@ -43,4 +44,12 @@ export interface PaymentProvider {
   verify(reference: string, expected: ExpectedPayment, now: string): Promise<Verification>;
   refund(request: RefundRequest): Promise<RefundAttempt>;
   settlement(providerRefundId: string): Promise<RefundSettlement>;
+  /** The header its webhooks carry `t=<unix>,v1=<hex HMAC-SHA256 of "t.body">` in (platform/webhook-signature.ts). */
+  readonly webhookSignatureHeader: string;
+  /**
+   * A signed webhook's body (POST /v1/payment-events/{provider}) as what matters to us: a chargeback
+   * opened or closed; null for any other event the provider sends (answered 202, ignored). Throws a
+   * VALIDATION_FAILED DomainError for a chargeback event it cannot read.
+   */
+  parseEvent(body: unknown): ChargebackEvent | null;
 }

@@ -8,6 +8,7 @@
  * next check is due then: domain/refunds.ts).
  */
 import { simulatedPaymentBinding, takeSimulatedFailure } from '../store/payments.js';
+import { parseSimulatedEvent, simulatedWebhookSignatureHeader } from './simulated-events.js';
 import type { PaymentProvider } from './port.js';
 
 /** What a simulated payment reference looks like: the Stripe-like prefix and a short token. */
@@ -26,4 +27,6 @@ export const simulatedProvider: PaymentProvider = {
   },
   // Asked only once the settlement time has passed, which is all the simulation models.
   settlement: async () => 'settled',
+  webhookSignatureHeader: simulatedWebhookSignatureHeader,
+  parseEvent: parseSimulatedEvent,
 };

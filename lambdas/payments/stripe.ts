@@ -5,6 +5,7 @@
  * currency, and our buyer id in `metadata.buyerId`, which the checkout that created the intent set — and
  * refunds go through the Refunds API with our refund id as the Idempotency-Key.
  */
+import { parseStripeEvent, STRIPE_SIGNATURE_HEADER } from './stripe-events.js';
 import type { PaymentProvider, RefundSettlement, Verification } from './port.js';
 
 export const STRIPE_API = 'https://api.stripe.com/v1';
@@ -51,6 +52,8 @@ export function stripeProvider(options: StripeOptions): PaymentProvider {
 
   return {
     name: 'stripe',
+    webhookSignatureHeader: STRIPE_SIGNATURE_HEADER,
+    parseEvent: parseStripeEvent,
     async verify(reference, expected) {
       if (!PAYMENT_INTENT.test(reference)) return UNKNOWN;
       const read = await call<PaymentIntent>('GET', `/payment_intents/${reference}`);

@@ -22,6 +22,10 @@ export const env = {
   STRIPE_SECRET_ARN: 'STRIPE_SECRET_ARN',
   /** AWS, functions that declare `emits`: the EventBridge bus business events are published on (platform/event-bus.ts). */
   EVENT_BUS_NAME: 'EVENT_BUS_NAME',
+  /** AWS: `{ <payment provider>: <Secrets Manager secret ARN> }` (JSON): the key its webhooks are signed with, read once per cold start. */
+  PAYMENT_EVENT_SECRET_ARNS: 'PAYMENT_EVENT_SECRET_ARNS',
+  /** Local host only: `{ <payment provider>: <secret> }` (JSON), generated per run. */
+  PAYMENT_EVENT_SECRETS: 'PAYMENT_EVENT_SECRETS',
 } as const;
 
 /**

@@ -3,6 +3,11 @@
  * timeline (one Query) and its order (one GetItem), let the domain decide, write dispute + timeline +
  * order (+ ledger, refund record, deadline timers, case-file request) in one transaction.
  */
+import { compensationEntry } from '../domain/balance.js';
+import { chargebackBlocksRefund, chargebackOpen } from '../domain/chargebacks.js';
+import { addMs } from '../domain/time.js';
+import { DAY_MS } from '../platform/config.js';
+import { clock } from '../platform/clock.js';
 import { DomainError, notFound } from '../domain/errors.js';
 import { orderAfterDispute, type DisputeLine } from '../domain/dispute-lines.js';
 import * as appeals from '../domain/dispute-appeals.js';
@@ -28,7 +33,7 @@ import { caseFileRequests } from './case-file-requests.js';
 import { runCommand, type AfterCommit, type Command, type Decision } from './command.js';
 import { buyersOrderForCreate } from './creates.js';
 import { disputeView, refundView } from './dispute-views.js';
-import { retireTimer } from './outbox.js';
+import { postponeTimer, retireTimer } from './outbox.js';
 import { claimRefusals, resolveUploads } from './uploads.js';
 
 type Party = orders.Viewer['role'];
@@ -75,6 +80,8 @@ function deadlineTimers(before: Dispute | null, after: Dispute, now: string): Wr
  */
 function disputeDecision(before: Dispute | null, order: Order, change: DisputeChange, now: string): { writes: Write[]; dispute: Dispute; afterCommit: AfterCommit[] } {
   const refundAmount = change.refund;
+  // The buyer's bank may give the money back itself: nothing is paid through a dispute until it decides.
+  if (refundAmount !== null && chargebackOpen(order)) throw chargebackBlocksRefund(order);
   const refund =
     refundAmount === null
       ? null
@@ -85,12 +92,14 @@ function disputeDecision(before: Dispute | null, order: Order, change: DisputeCh
   const resumes = rules.isClosed(dispute) && (resumed.status === 'SHIPPED' || resumed.status === 'DELIVERED') && resumed.protectionEndsAt;
   const escalated = before !== null && before.status !== 'ESCALATED' && dispute.status === 'ESCALATED';
   const overdue = change.timeline.some((item) => item.action === 'DECISION_OVERDUE');
+  // A seller's appeal decided with a compensation credits the seller's balance, in this same transaction.
+  const compensation = before?.appeal?.decision ? null : compensationEntry(dispute, dispute.appeal?.decision?.compensation ?? 0, now);
   const caseFile = escalated ? caseFileRequests.send({ disputeId: dispute.disputeId }, now) : null;
   return {
     dispute,
     writes: [
       ...disputeWrites(before?.version ?? null, dispute, change.timeline),
-      ...transitionWrites(order.version, transition),
+      ...transitionWrites(order.version, transition, compensation ? [compensation] : []),
       ...(refund ? [refundWrite(refund, null), setTimer({ kind: 'REFUND_PROGRESS', entityId: refund.refundId, dueAt: now }, now)] : []),
       ...(resumes ? [setTimer({ kind: 'AUTO_CONFIRM', entityId: order.orderId, dueAt: resumes > now ? resumes : now }, now)] : []),
       ...deadlineTimers(before, dispute, now),
@@ -338,9 +347,18 @@ export async function viewRefund(principal: Principal, refundId: string) {
 export async function fireDeadline(timer: Timer): Promise<void> {
   const name = timer.payload?.deadline as DeadlineName | typeof APPEAL_WINDOW;
   const disputeId = String(timer.payload?.disputeId);
-  const changed = await changeDispute(disputeId, 'system', ['system'], (dispute, order, now) =>
-    name === APPEAL_WINDOW ? appeals.appealWindowPassed(dispute, now) : returns.isReturnDeadline(name) ? returns.returnDeadlinePassed(dispute, name, now) : rules.deadlinePassed(dispute, name, order, now),
-  );
+  let changed: Changed | null;
+  try {
+    changed = await changeDispute(disputeId, 'system', ['system'], (dispute, order, now) =>
+      name === APPEAL_WINDOW ? appeals.appealWindowPassed(dispute, now) : returns.isReturnDeadline(name) ? returns.returnDeadlinePassed(dispute, name, now) : rules.deadlinePassed(dispute, name, order, now),
+    );
+  } catch (error) {
+    if (!(error instanceof DomainError && error.code === 'CHARGEBACK_OPEN')) throw error;
+    // The deadline's automatic refund waits for the bank: the same rule applies a day later, on fresh data.
+    const now = clock.nowIso();
+    await postponeTimer(timer, addMs(now, DAY_MS), now);
+    return;
+  }
   // Nothing to do (the deadline moved or no longer applies): retire this timer unless it was moved meanwhile.
   if (!changed) await retireTimer(timer);
 }

@@ -55,6 +55,11 @@ export const retireTimer = async (timer: Timer): Promise<void> => {
   await ifUnmoved(settleTimer(timer));
 };
 
+/** A timer whose work must wait (a chargeback is open): moved to `dueAt`, unless it was moved meanwhile. */
+export const postponeTimer = async (timer: Timer, dueAt: string, now: string): Promise<void> => {
+  await ifUnmoved(setTimer({ ...timer, dueAt }, now, { ifDueAt: timer.dueAt }));
+};
+
 export function outbox<M extends Record<string, unknown>>(spec: OutboxSpec<M>): Outbox<M> {
   const retryAfterMs = spec.retryAfterMs ?? RETRY_AFTER_MS;
   const maxSends = spec.maxSends ?? MAX_SENDS;

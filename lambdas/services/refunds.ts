@@ -7,7 +7,7 @@
 import { money } from '../domain/money.js';
 import type { Order } from '../domain/orders.js';
 import { notFound } from '../domain/errors.js';
-import { afterAttempt, afterCheck, nextRefundStep, requestRefund, retryFailedRefund, type Refund } from '../domain/refunds.js';
+import { afterAttempt, afterCheck, holdForChargeback, nextRefundStep, requestRefund, retryFailedRefund, type Refund } from '../domain/refunds.js';
 import type { PaymentProvider } from '../payments/port.js';
 import { paymentProvider } from '../payments/provider.js';
 import type { Principal } from '../platform/auth.js';
@@ -16,7 +16,10 @@ import { decodeCursor, encodeCursor } from '../platform/cursor.js';
 import { getRefund, listFailedRefunds, refundWrite } from '../store/disputes.js';
 import { setTimer, settleTimer, type Timer } from '../store/timers.js';
 import { guarded, type Write } from '../store/transactions.js';
-import { runCommand } from './command.js';
+import { runCommand, type AfterCommit } from './command.js';
+import { getOrder } from '../store/orders.js';
+import { addMs } from '../domain/time.js';
+import { DAY_MS } from '../platform/config.js';
 import { adminRefundView } from './dispute-views.js';
 
 /**
@@ -53,6 +56,8 @@ export function progressRefund(timer: Timer, provider: PaymentProvider = payment
       const step = refund && nextRefundStep(refund);
       // Nothing left to do: the refund is gone or settled, and the timer goes with it.
       if (!refund || !step) return { writes: [guarded('timerUnmoved', settleTimer(timer))], result: undefined };
+      const held = step === 'attempt' ? await chargebackHold(refund, timer, now) : null;
+      if (held) return { ...held, result: undefined };
       const outcome =
         step === 'attempt'
           ? afterAttempt(refund, await provider.refund({ refundId: refund.refundId, reference: refund.paymentReference, amount: refund.amount }), now)
@@ -68,6 +73,23 @@ export function progressRefund(timer: Timer, provider: PaymentProvider = payment
     // A concurrent sweep took this step (and moved or removed the timer) first.
     alreadyDone: { guards: ['timerUnmoved'], result: undefined },
   });
+}
+
+/**
+ * Before paying a refund: while the order's payment has an open chargeback the attempt waits a day (the
+ * bank may return the money itself); once the buyer's bank won it, an unpaid refund goes to the admins
+ * instead of being paid again (domain/refunds.ts `holdForChargeback`). Null: go ahead.
+ */
+async function chargebackHold(refund: Refund, timer: Timer, now: string): Promise<{ writes: Write[]; afterCommit?: AfterCommit[] } | null> {
+  const chargeback = (await getOrder(refund.orderId))?.chargeback;
+  if (!chargeback || chargeback.status === 'WON_BY_SELLER') return null;
+  if (chargeback.status === 'OPEN') return { writes: [guarded('timerUnmoved', setTimer({ ...timer, dueAt: addMs(now, DAY_MS) }, now, { ifDueAt: timer.dueAt }))] };
+  const failed = holdForChargeback(refund, chargeback, now);
+  if (!failed) return null;
+  return {
+    writes: [refundWrite(failed, refund.version), guarded('timerUnmoved', settleTimer(timer))],
+    afterCommit: [() => businessEvent('RefundFailed', { refundId: refund.refundId, orderId: refund.orderId, attempts: failed.attempts, reason: failed.lastFailure })],
+  };
 }
 
 export type RetryRequest = { markPaid: true; reference: string } | { markPaid?: false };

@@ -5,12 +5,15 @@
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
+import { movementsOfLedger, type BalanceEntry } from '../domain/balance.js';
+import { CHARGEBACK_STATUSES } from '../domain/chargebacks.js';
 import { LEDGER_TYPES, type LedgerEntry } from '../domain/money.js';
 import type { Product } from '../domain/products.js';
 import { ORDER_STATUSES, TRACKING_STATUSES, type Order, type OrderStatus, type Transition } from '../domain/orders.js';
 import { tableName } from '../platform/config.js';
 import { documentClient } from './client.js';
 import { defineEntity, MoneySchema, nullableString, pad, schemaOf } from './entity.js';
+import { balanceWrites } from './balance.js';
 import { batchGetItems } from './batch.js';
 import { idempotencyEntity, type IdempotencyRecord, type IdempotentRequest } from './idempotency.js';
 import { productEntity, productFromItem } from './products.js';
@@ -68,6 +71,19 @@ const OrderSchema = schemaOf<Order>()(
     completedAt: nullableString,
     completedBy: z.nullable(z.enum(['buyer', 'system'])),
     reviewWindowClosed: z.optional(z.boolean()),
+    chargeback: z.optional(
+      z.nullable(
+        z.object({
+          chargebackId: z.string(),
+          provider: z.string(),
+          status: z.enum(CHARGEBACK_STATUSES),
+          amount: z.int(),
+          openedAt: z.string(),
+          closedAt: nullableString,
+          refunded: z.int(),
+        }),
+      ),
+    ),
     createdAt: z.string(),
     updatedAt: z.string(),
     version: z.int(),
@@ -120,11 +136,20 @@ export const paymentEntity = defineEntity({
   key: ({ provider, paymentReference }: { provider: string; paymentReference: string }) => ({ PK: `PAYMENT#${provider}#${paymentReference}`, SK: 'PAYMENT' }),
 });
 
-/** Items that write a transition: the order (guarded by the version it was read at) and its new ledger entries. */
-export function transitionWrites(previousVersion: number | null, transition: Transition): Write[] {
+/**
+ * Items that write a transition: the order (guarded by the version it was read at), its new ledger
+ * entries and, in the same transaction, the seller-balance movements they cause (a RELEASE credits, a
+ * REVERSAL debits: store/balance.ts) plus any other movement the caller's decision makes (an appeal's
+ * COMPENSATION). Every ledger write goes through here, so no ledger entry moves money without its balance.
+ */
+export function transitionWrites(previousVersion: number | null, transition: Transition, alsoMoves: readonly BalanceEntry[] = []): Write[] {
   const { order } = transition;
   const orderWrite = putVersioned('orderVersion', orderEntity.item(order), previousVersion);
-  return [orderWrite, ...transition.ledger.map((entry) => putNew(ledgerEntity.item(entry, { orderId: order.orderId })))];
+  return [
+    orderWrite,
+    ...transition.ledger.map((entry) => putNew(ledgerEntity.item(entry, { orderId: order.orderId }))),
+    ...balanceWrites([...movementsOfLedger(order, transition.ledger), ...alsoMoves]),
+  ];
 }
 
 export const trackingEventPut = (orderId: string, orderVersion: number, event: TrackingEventRecord): TransactItem => putNew(trackingEntity.item(event, { orderId, orderVersion }));

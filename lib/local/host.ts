@@ -11,6 +11,10 @@ import { jobs, type JobName, type JobSpec, type WorkerSpec } from '../manifest.j
 import { DomainError } from '../../lambdas/domain/errors.js';
 import { carrierSecret, carrierSignatureHeaders } from '../../lambdas/platform/carriers.js';
 import { setSimulatedFailures } from '../../lambdas/store/payments.js';
+import { PAYMENT_PROVIDERS } from '../../lambdas/payments/port.js';
+import { STRIPE_SIGNATURE_HEADER } from '../../lambdas/payments/stripe-events.js';
+import { SIGNATURE_HEADER, signWebhook } from '../../lambdas/platform/webhook-signature.js';
+import { paymentEventSecret } from '../../lambdas/services/payment-events.js';
 import { clock, moveClock } from '../../lambdas/platform/clock.js';
 import { useLocalEventSink } from '../../lambdas/platform/event-bus.js';
 import { WEBHOOK_ALLOW_LOOPBACK } from '../../lambdas/platform/outbound-http.js';
@@ -64,6 +68,21 @@ function localRoutes(host: { tokens: DevTokenIssuer; runJob: LocalHost['runJob']
         const secret = await carrierSecret(carrier as CarrierSlug);
         const headers = carrierSignatureHeaders(carrier as CarrierSlug, raw, secret, Math.floor(clock.now().getTime() / 1000));
         const response = await fetch(`${host.url}/v1/carrier-events/${carrier}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: raw });
+        return { status: response.status, body: (await response.json()) as unknown };
+      },
+    },
+    {
+      // Signs the body as the payment provider would (its local webhook secret, the platform clock's time)
+      // and sends it to the real webhook: people and tests post chargebacks without computing HMACs.
+      method: 'POST',
+      pattern: /^\/local\/payment-events\/([a-z0-9-]+)$/,
+      async handle({ params, body }) {
+        const provider = params[0] as string;
+        if (!(PAYMENT_PROVIDERS as readonly string[]).includes(provider)) throw new DomainError('ROUTE_NOT_FOUND', `No payment provider ${provider}; providers: ${PAYMENT_PROVIDERS.join(', ')}.`);
+        const raw = JSON.stringify(body ?? {});
+        const header = provider === 'stripe' ? STRIPE_SIGNATURE_HEADER : SIGNATURE_HEADER;
+        const signature = signWebhook(await paymentEventSecret(provider), raw, Math.floor(clock.now().getTime() / 1000));
+        const response = await fetch(`${host.url}/v1/payment-events/${provider}`, { method: 'POST', headers: { 'content-type': 'application/json', [header]: signature }, body: raw });
         return { status: response.status, body: (await response.json()) as unknown };
       },
     },
@@ -133,6 +152,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     [env.PAYMENT_PROVIDER]: 'simulated',
     // Webhooks may be delivered to this machine (http://127.0.0.1, localhost); never set on AWS.
     [WEBHOOK_ALLOW_LOOPBACK]: 'true',
+    // Each payment provider's webhook key, new every run (in AWS: Secrets Manager, lib/constructs/payment-event-secret.ts).
+    [env.PAYMENT_EVENT_SECRETS]: process.env[env.PAYMENT_EVENT_SECRETS] ?? JSON.stringify(Object.fromEntries(PAYMENT_PROVIDERS.map((provider) => [provider, randomBytes(32).toString('base64url')]))),
     POWERTOOLS_SERVICE_NAME: 'aftersale',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
   });

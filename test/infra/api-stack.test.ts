@@ -122,7 +122,10 @@ describe('functions', () => {
           ...(specOf(name).carrierSecrets ? ['CARRIER_SECRET_ARNS'] : []),
           ...(specOf(name).paymentProvider ? ['PAYMENT_PROVIDER', 'STRIPE_SECRET_ARN'] : []),
           ...(specOf(name).emits?.length ? ['EVENT_BUS_NAME'] : []),
-        ].sort(),
+          ...(specOf(name).paymentEventSecret ? ['PAYMENT_PROVIDER', 'PAYMENT_EVENT_SECRET_ARNS'] : []),
+        ]
+          .filter((variable, index, all) => all.indexOf(variable) === index)
+          .sort(),
       );
       expect(variables['POWERTOOLS_SERVICE_NAME']).toBe('aftersale');
       expect(variables['NODE_OPTIONS']).toBe('--enable-source-maps');
@@ -178,12 +181,26 @@ describe('functions', () => {
     expect(users.sort()).toEqual(['orders', 'timerShardWorker']);
     for (const name of functionNames) {
       const variables = (resources('AWS::Lambda::Function')[functionId(name)]?.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
-      expect(variables['PAYMENT_PROVIDER'], name).toBe(users.includes(name) ? 'stripe' : undefined);
+      expect(variables['PAYMENT_PROVIDER'], name).toBe(users.includes(name) || specOf(name).paymentEventSecret === 'read' ? 'stripe' : undefined);
       expect(JSON.stringify(variables['STRIPE_SECRET_ARN'] ?? null).includes(secretId), name).toBe(users.includes(name));
     }
     // Read access goes with the ARN: a policy naming the secret for each user, none for the others.
     const policies = JSON.stringify(resources('AWS::IAM::Policy'));
     expect(policies).toContain(secretId);
+  });
+
+  it("keeps one retained webhook secret for the stage's payment provider, readable only by the function that hears it, which never gets the API key", () => {
+    const secrets = Object.entries(resources('AWS::SecretsManager::Secret')).filter(([, secret]) => String(secret.Properties['Description']).includes('signs its webhooks (chargebacks)'));
+    expect(secrets.map(([, secret]) => String(secret.Properties['Description']).match(/payment provider '([a-z]+)'/)?.[1])).toEqual(['stripe']);
+    const [secretId] = secrets[0] as [string, unknown];
+    expect(api.toJSON().Resources[secretId].DeletionPolicy).toBe('Retain');
+    const readers = functionNames.filter((name) => specOf(name).paymentEventSecret === 'read');
+    expect(readers).toEqual(['paymentEvents']);
+    for (const name of functionNames) {
+      const variables = (resources('AWS::Lambda::Function')[functionId(name)]?.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables;
+      expect(JSON.stringify(variables['PAYMENT_EVENT_SECRET_ARNS'] ?? null).includes(secretId), name).toBe(readers.includes(name));
+    }
+    expect(specOf('paymentEvents').paymentProvider).toBeUndefined();
   });
 
   it('declares signsCursors exactly on the functions with a route taking a cursor query parameter', () => {

@@ -9,7 +9,7 @@ import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT, UnsecuredJW
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { type Role } from '../../lib/manifest.js';
-import { allRoutes, carrierOf, declared, entryOf, isImplemented, sampleIds, ULID, type Json, type Problem, type Route } from '../support/routes.js';
+import { allRoutes, signerOf, declared, entryOf, isImplemented, sampleIds, ULID, type Json, type Problem, type Route } from '../support/routes.js';
 import { aListing, anAddress, anOrder, aShipment, useLocalApi, type Actor, type ApiResponse } from '../support/local-api.js';
 
 const local = useLocalApi();
@@ -48,6 +48,7 @@ const validBodies: Record<string, (ids: Ids) => Json> = {
   'POST /v1/conversations': (ids) => ({ sellerId: ids.sellerId ?? 'user-0001', productId: ids.productId ?? `prd_${ULID}` }),
   'POST /v1/conversations/{conversationId}/messages': () => ({ text: 'A message from somebody else entirely.' }),
   'POST /v1/disputes/{disputeId}/return-problem': () => ({ problem: 'NOT_AS_SENT', message: 'The box came back with a different mug inside.', evidence: [] }),
+  'POST /v1/payment-events/{provider}': () => ({ eventId: `evt-${Date.now()}`, type: 'chargeback.opened', chargebackId: 'cb-probe', paymentReference: 'pay_nobody_has_this', amount: { amount: 500, currency: 'USD' } }),
   'POST /v1/carrier-events/{carrier}': () => ({ events: [{ eventId: `evt-${Date.now()}`, trackingNumber: '1Z999AA10123456784', status: 'IN_TRANSIT', occurredAt: new Date().toISOString() }] }),
   'POST /v1/carrier-events/aftership': () => ({ event: 'tracking_update', event_id: `evt-${Date.now()}`, ts: Math.floor(Date.now() / 1000), msg: { tracking_number: '1Z999AA10123456784', tag: 'InTransit', checkpoints: [] } }),
   'POST /v1/admin/disputes/{disputeId}/decision': () => ({ refundAmount: { amount: 100, currency: 'USD' }, returnRequired: false, rationale: 'The photos show the damage clearly.' }),
@@ -182,7 +183,7 @@ describe('signed webhooks take no token: only the sender’s signature gets in',
     });
 
     it(`answers 202 to ${route.key} signed with its carrier's key`, async () => {
-      const response = await local.api.request(route.method, pathOf(route), { body: validBody(route), signAs: carrierOf(route) });
+      const response = await local.api.request(route.method, pathOf(route), { body: validBody(route), signAs: signerOf(route) });
       expect(response.status, response.text).toBe(202);
     });
   }

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { type Role } from '../../lib/manifest.js';
 import { MAX_BODY_BYTES } from '../../lambdas/platform/http.js';
-import { allRoutes, carrierOf, declared, entryOf, isImplemented, sampleIds, ULID, type Json, type Problem, type Route } from '../support/routes.js';
+import { allRoutes, signerOf, declared, entryOf, isImplemented, sampleIds, ULID, type Json, type Problem, type Route } from '../support/routes.js';
 import { aListing, anOrder, aReview, aShipment, PNG_BYTES, useLocalApi, type Actor, type Api, type ApiResponse } from '../support/local-api.js';
 
 const local = useLocalApi();
@@ -50,6 +50,7 @@ const validBodies: Record<string, () => Json> = {
   'POST /v1/conversations': () => ({ sellerId: 'seller-0001', productId: `prd_${ULID}` }),
   'POST /v1/conversations/{conversationId}/messages': () => ({ text: 'Is this still available?', attachments: [] }),
   'POST /v1/disputes/{disputeId}/return-problem': () => ({ problem: 'NOT_AS_SENT', message: 'The box came back with a different mug inside.', evidence: [] }),
+  'POST /v1/payment-events/{provider}': () => ({ eventId: `evt-${Date.now()}`, type: 'chargeback.opened', chargebackId: 'cb-probe', paymentReference: 'pay_nobody_has_this', amount: { amount: 500, currency: 'USD' } }),
   'POST /v1/carrier-events/{carrier}': () => ({ events: [{ eventId: `evt-${Date.now()}`, trackingNumber: '1Z999AA10123456784', status: 'IN_TRANSIT', occurredAt: new Date().toISOString() }] }),
   'POST /v1/carrier-events/aftership': () => ({ event: 'tracking_update', event_id: `evt-${Date.now()}`, ts: Math.floor(Date.now() / 1000), msg: { tracking_number: '1Z999AA10123456784', tag: 'InTransit', checkpoints: [] } }),
   'POST /v1/admin/disputes/{disputeId}/decision': () => ({ refundAmount: { amount: 100, currency: 'USD' }, returnRequired: false, rationale: 'The photos show the damage clearly.' }),
@@ -111,7 +112,7 @@ async function send(route: Route, options: SendOptions = {}): Promise<ApiRespons
   const body = 'body' in options ? options.body : options.rawBody === undefined ? validBody(route) : undefined;
   const path = (options.path ?? pathOf(route)) + (options.query === undefined ? '' : `?${options.query}`);
   // A webhook is signed over whatever is sent, so what is judged is the input, not the signature.
-  const signAs = route.spec.auth === 'signed' ? carrierOf(route) : undefined;
+  const signAs = route.spec.auth === 'signed' ? signerOf(route) : undefined;
   return local.api.request<Problem>(route.method, path, { as: options.as ?? (await callerOf(route)), body, rawBody: options.rawBody, headers: options.headers, ...(signAs && { signAs }) });
 }
 

@@ -10,6 +10,7 @@ import { contractViolations, matchRoute } from '../../lib/local/response-contrac
 import type { Role } from '../../lib/manifest.js';
 import { carrierSignatureHeaders } from '../../lambdas/platform/carriers.js';
 import { clock } from '../../lambdas/platform/clock.js';
+import { SIGNATURE_HEADER, signWebhook } from '../../lambdas/platform/webhook-signature.js';
 import { env, type CarrierSlug } from '../../lambdas/platform/config.js';
 import { aListing, anOrder, aShipment, PNG_BYTES, uniqueId } from './bodies.js';
 
@@ -20,6 +21,17 @@ export interface ApiResponse<T = Record<string, unknown>> {
   headers: Headers;
   body: T;
   text: string;
+}
+
+export interface BalanceEntryBody {
+  type: 'RELEASE' | 'REVERSAL' | 'COMPENSATION';
+  amount: { amount: number; currency: string };
+  orderId: string;
+  disputeId: string | null;
+  balanceAfter: { amount: number; currency: string };
+  repaid: { amount: number; currency: string };
+  at: string;
+  reason: string;
 }
 
 export interface Actor {
@@ -56,7 +68,7 @@ export class Api {
   async request<T = Record<string, unknown>>(
     method: string,
     path: string,
-    options: { as?: Actor; token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string>; signAs?: CarrierSlug } = {},
+    options: { as?: Actor; token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string>; signAs?: CarrierSlug | { paymentProvider: string } } = {},
   ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
     const token = options.token ?? options.as?.token;
@@ -67,7 +79,10 @@ export class Api {
       headers['content-type'] ??= 'application/json';
     } else if (body !== undefined) headers['content-type'] ??= 'application/json';
     // A carrier's webhook: signed over the exact bytes sent, with the carrier's key of this run.
-    if (options.signAs) Object.assign(headers, carrierSignatureHeaders(options.signAs, body ?? '', carrierSecretOfThisRun(options.signAs), Math.floor(clock.now().getTime() / 1000)));
+    const nowSeconds = Math.floor(clock.now().getTime() / 1000);
+    if (typeof options.signAs === 'string') Object.assign(headers, carrierSignatureHeaders(options.signAs, body ?? '', carrierSecretOfThisRun(options.signAs), nowSeconds));
+    // A payment provider's webhook (the simulated one signs like ours).
+    else if (options.signAs) headers[SIGNATURE_HEADER] = signWebhook(paymentEventSecretOfThisRun(options.signAs.paymentProvider), body ?? '', nowSeconds);
     const response = await fetch(`${this.url}${path}`, { method, headers, body });
     const text = await response.text();
     let parsed: unknown = undefined;
@@ -221,7 +236,58 @@ export class Api {
     expect(hold).toBe(released + refunded + order.body.escrow.held.amount);
     expect(hold).toBe(order.body.escrow.held.amount + order.body.escrow.released.amount + order.body.escrow.refunded.amount + order.body.escrow.reversed.amount);
     if (['COMPLETED', 'CANCELLED', 'CLOSED'].includes(order.body.status)) expect(order.body.escrow.held.amount).toBe(0);
+    // Every path that moves escrow may move the seller's balance: it must agree with the ledgers too.
+    await this.expectSellerBalanced(String((order.body as { sellerId?: string }).sellerId), order.body.total.currency);
     return { held: order.body.escrow.held.amount, released, refunded, hold };
+  }
+
+  /** Every item of a paged list, following its cursors. */
+  async allPages<T>(path: string, as: Actor, field: 'items' | 'entries' = 'items'): Promise<T[]> {
+    const items: T[] = [];
+    let cursor: string | null = null;
+    do {
+      const separator = path.includes('?') ? '&' : '?';
+      const page: ApiResponse<Record<string, unknown>> = await this.get(`${path}${cursor ? `${separator}cursor=${encodeURIComponent(cursor)}` : ''}`, as);
+      expect(page.status, page.text).toBe(200);
+      items.push(...(page.body[field] as T[]));
+      cursor = page.body.nextCursor as string | null;
+    } while (cursor);
+    return items;
+  }
+
+  /**
+   * Per seller and currency (DOMAIN.md): balance = Σ RELEASE − Σ REVERSAL + Σ COMPENSATION, where the
+   * RELEASE and REVERSAL are those of the seller's order ledgers and the COMPENSATION those of its
+   * disputes' appeal decisions; the entries add up to the balance, newest first, page after page.
+   */
+  async expectSellerBalanced(sellerId: string, currency = 'USD'): Promise<{ balance: number; entries: BalanceEntryBody[] }> {
+    const seller = await this.actor('seller', sellerId);
+    const first = await this.get<{ balance: { amount: number; currency: string } }>(`/v1/sellers/me/balance?currency=${currency}`, seller);
+    expect(first.status, first.text).toBe(200);
+    const balance = first.body.balance.amount;
+    const entries = await this.allPages<BalanceEntryBody>(`/v1/sellers/me/balance?currency=${currency}&limit=3`, seller, 'entries');
+    const signed = (entry: BalanceEntryBody) => (entry.type === 'REVERSAL' ? -entry.amount.amount : entry.amount.amount);
+    expect(entries.reduce((sum, entry) => sum + signed(entry), 0)).toBe(balance);
+    let after = balance;
+    for (const entry of entries) {
+      expect(entry.balanceAfter.amount).toBe(after);
+      after -= signed(entry);
+    }
+    const orders = await this.allPages<{ orderId: string; total: { currency: string } }>('/v1/orders?limit=100', seller);
+    let fromLedgers = 0;
+    for (const order of orders.filter((one) => one.total.currency === currency)) {
+      const ledger = await this.get<{ items: { type: string; amount: { amount: number } }[] }>(`/v1/orders/${order.orderId}/ledger`, seller);
+      fromLedgers += ledger.body.items.reduce((sum, entry) => sum + (entry.type === 'RELEASE' ? entry.amount.amount : entry.type === 'REVERSAL' ? -entry.amount.amount : 0), 0);
+    }
+    const disputes = await this.allPages<{ appeal: { decision: { compensation: { amount: number; currency: string } } | null } | null }>('/v1/disputes?limit=100', seller);
+    const compensations = disputes.reduce((sum, dispute) => {
+      const compensation = dispute.appeal?.decision?.compensation;
+      return sum + (compensation?.currency === currency ? compensation.amount : 0);
+    }, 0);
+    expect(balance).toBe(fromLedgers + compensations);
+    const total = (type: string) => entries.filter((entry) => entry.type === type).reduce((sum, entry) => sum + entry.amount.amount, 0);
+    expect(total('COMPENSATION')).toBe(compensations);
+    return { balance, entries };
   }
 }
 
@@ -241,6 +307,13 @@ export function useLocalApi(): { readonly api: Api } {
     await host?.stop();
   });
   return holder;
+}
+
+/** The key the local host generated for a payment provider's webhook this run. */
+export function paymentEventSecretOfThisRun(provider: string): string {
+  const secret = (JSON.parse(process.env[env.PAYMENT_EVENT_SECRETS] ?? '{}') as Record<string, string>)[provider];
+  if (!secret) throw new Error(`no local webhook secret for payment provider ${provider}: is the local host started?`);
+  return secret;
 }
 
 /** The key the local host generated for a carrier this run (it shares this process's environment). */

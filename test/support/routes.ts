@@ -30,7 +30,10 @@ export const allRoutes = declared.filter(isImplemented);
 
 export const ULID = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
 /** A syntactically valid id of every type, for routes whose path takes one. */
-export const sampleIds = [...['ord', 'prd', 'rev', 'dsp', 'cnv', 'upl', 'rfd', 'msg'].map((prefix) => `${prefix}_${ULID}`), 'ups'];
+export const sampleIds = [...['ord', 'prd', 'rev', 'dsp', 'cnv', 'upl', 'rfd', 'msg'].map((prefix) => `${prefix}_${ULID}`), 'ups', 'simulated'];
 
 /** The carrier a signed webhook route speaks for: its `{carrier}` (a sample) or its literal last segment. */
 export const carrierOf = (route: Route): CarrierSlug => (route.path.endsWith('{carrier}') ? 'ups' : (route.path.split('/').at(-1) as CarrierSlug));
+
+/** Who signs a signed webhook route: a payment provider (the local stage's simulated one) or a carrier. */
+export const signerOf = (route: Route): CarrierSlug | { paymentProvider: string } => (route.path.startsWith('/v1/payment-events/') ? { paymentProvider: 'simulated' } : carrierOf(route));

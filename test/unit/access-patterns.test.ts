@@ -12,7 +12,9 @@ import type { Entity, KeyPatterns } from '../../lambdas/store/entity.js';
 import * as conversations from '../../lambdas/domain/conversations.js';
 import { conversationEntity, conversationKeyEntity, messageEntity } from '../../lambdas/store/conversations.js';
 import { disputeEntity, refundEntity, timelineEntity } from '../../lambdas/store/disputes.js';
+import { balanceEntryEntity, balanceShards } from '../../lambdas/store/balance.js';
 import { idempotencyEntity } from '../../lambdas/store/idempotency.js';
+import { paymentEventEntity } from '../../lambdas/store/payment-events.js';
 import { ledgerEntity, orderEntity, paymentEntity, trackingEntity } from '../../lambdas/store/orders.js';
 import { simulatedFailuresEntity, simulatedPaymentEntity } from '../../lambdas/store/payments.js';
 import { productEntity, ratingShards, storeClosedMarkEntity } from '../../lambdas/store/products.js';
@@ -110,6 +112,15 @@ const defined: { entity: Pick<Entity<never, never>, 'name' | 'patterns'>; keys: 
   { entity: orderEntity, keys: [orderEntity.key(order)], indexes: [orderEntity.indexes(order)] },
   { entity: ledgerEntity, keys: [ledgerEntity.key({ orderId: order.orderId, seq: 1 })], indexes: [] },
   { entity: trackingEntity, keys: [trackingEntity.key({ orderId: order.orderId, occurredAt: at(3), orderVersion: 3 })], indexes: [] },
+  { entity: balanceShards.entity, keys: balanceShards.keys({ sellerId: order.sellerId, currency: 'USD' }), indexes: [] },
+  {
+    entity: balanceEntryEntity,
+    keys: [
+      balanceEntryEntity.key({ sellerId: order.sellerId, type: 'RELEASE', amount: order.total, orderId: order.orderId, disputeId: null, sourceSeq: 2, at: at(6) }),
+      balanceEntryEntity.key({ sellerId: order.sellerId, type: 'COMPENSATION', amount: order.total, orderId: order.orderId, disputeId: dispute.disputeId, sourceSeq: 7, at: at(9) }),
+    ],
+    indexes: [],
+  },
   { entity: paymentEntity, keys: [paymentEntity.key({ provider: 'simulated', paymentReference: order.paymentReference })], indexes: [] },
   { entity: simulatedPaymentEntity, keys: [simulatedPaymentEntity.key({ reference: order.paymentReference })], indexes: [] },
   { entity: simulatedFailuresEntity, keys: [simulatedFailuresEntity.key({})], indexes: [] },
@@ -143,6 +154,7 @@ const defined: { entity: Pick<Entity<never, never>, 'name' | 'patterns'>; keys: 
   { entity: messageEntity, keys: [messageEntity.key({ conversationId: conversation.conversationId, sentAt: at(8.5), messageId: 'msg_01ARZ3NDEKTSV4RRFFQ69G5FB7' })], indexes: [] },
   { entity: conversationKeyEntity, keys: [conversationKeyEntity.key(conversation)], indexes: [] },
   { entity: trackingNumberEntity, keys: [trackingNumberEntity.key({ trackingNumber: '1z 999-aa1' })], indexes: [] },
+  { entity: paymentEventEntity, keys: [paymentEventEntity.key({ provider: 'stripe', eventId: 'evt_1NG8Du2eZvKYlo2CUI79vXWy' })], indexes: [] },
   { entity: carrierEventEntity, keys: [carrierEventEntity.key({ carrier: 'ups', eventId: 'evt-1' })], indexes: [] },
   { entity: notificationEntity, keys: [notificationEntity.key({ userId: 'seller-1', notificationId: 'ntf_01ARZ3NDEKTSV4RRFFQ69G5FB8' })], indexes: [] },
   { entity: webhookEntity, keys: [webhookEntity.key({ userId: 'seller-1' })], indexes: [] },

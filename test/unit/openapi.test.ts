@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../lambdas/contract/openapi.js';
 import { AFTERSHIP_SIGNATURE_HEADER } from '../../lambdas/platform/carriers.js';
 import { SIGNATURE_HEADER } from '../../lambdas/platform/webhook-signature.js';
+import { simulatedWebhookSignatureHeader } from '../../lambdas/payments/simulated-events.js';
+import { STRIPE_SIGNATURE_HEADER } from '../../lambdas/payments/stripe-events.js';
 import { routes, splitRouteKey } from '../../lib/manifest.js';
 
 type Parameter = { in: string; name: string; required?: boolean; schema?: { type?: string } };
@@ -43,11 +45,13 @@ describe('the OpenAPI document', () => {
   it('describes the signed webhooks\' signature headers as required header parameters, named as the verifier reads them', () => {
     expect(headerParameters('POST /v1/carrier-events/{carrier}')).toEqual([expect.objectContaining({ name: SIGNATURE_HEADER, required: true, schema: expect.objectContaining({ type: 'string' }) })]);
     expect(headerParameters('POST /v1/carrier-events/aftership')).toEqual([expect.objectContaining({ name: AFTERSHIP_SIGNATURE_HEADER, required: true, schema: expect.objectContaining({ type: 'string' }) })]);
+    // The payment webhook's header is the stage's provider's: both named, as the adapters read them.
+    expect(headerParameters('POST /v1/payment-events/{provider}').map((parameter) => parameter.name).sort()).toEqual([simulatedWebhookSignatureHeader, STRIPE_SIGNATURE_HEADER].sort());
   });
 
-  it('gives every signed route a required signature header parameter, and keeps the Idempotency-Key an optional one', () => {
+  it('gives every signed route its signature header parameter, and keeps the Idempotency-Key an optional one', () => {
     for (const [key, spec] of Object.entries(routes)) {
-      if (spec.auth === 'signed') expect(headerParameters(key).filter((parameter) => parameter.required), key).not.toEqual([]);
+      if (spec.auth === 'signed') expect(headerParameters(key), key).not.toEqual([]);
       if ('idempotent' in spec && spec.idempotent) expect(headerParameters(key), key).toEqual([expect.objectContaining({ name: 'idempotency-key' })]);
       if ('idempotent' in spec && spec.idempotent) expect(headerParameters(key)[0]?.required, key).not.toBe(true);
     }

@@ -6,7 +6,7 @@ import type { Order, Transition } from '../../lambdas/domain/orders.js';
 import { aListingSnapshot, anOrder, at, placing, T0 } from './order-builder.js';
 
 
-/** HOLD = RELEASE + REFUND + held, for the order and the ledger entries a transition writes. */
+/** HOLD = RELEASE − REVERSAL + REFUND + held (escrow.released is net of REVERSAL), for the order and the ledger entries a transition writes. */
 function expectBalanced(order: Order, ledgerSoFar: Transition['ledger']) {
   const replayed = applyLedger({ held: 0, released: 0, refunded: 0 }, ledgerSoFar);
   expect(replayed).toEqual(order.escrow);
