@@ -6,6 +6,7 @@
 import { carrierEventRoutes } from './routes/carrier-events.js';
 import { disputeRoutes } from './routes/disputes.js';
 import { messagingRoutes } from './routes/messaging.js';
+import { notificationRoutes } from './routes/notifications.js';
 import { operationRoutes } from './routes/operations.js';
 import { orderRoutes } from './routes/orders.js';
 import { productRoutes } from './routes/products.js';
@@ -49,16 +50,17 @@ export interface FunctionSpec {
 
 export const functions = {
   operations: { entry: 'lambdas/http/operations.ts', description: 'Health, OpenAPI document and reference page', table: 'none' },
-  sellers: { entry: 'lambdas/http/sellers.ts', description: 'Seller store profiles and identity verification', table: 'readWrite', signsCursors: true, privateDocuments: 'readWrite' },
-  products: { entry: 'lambdas/http/products.ts', description: 'Listings and their review queue', table: 'readWrite', signsCursors: true, bucket: { owned: 'read' }, sendsTo: ['listingReview'] },
-  listingReviewWorker: { entry: 'lambdas/workers/listing-review.ts', description: 'Reviews listing submissions: rules, images by their bytes, penalty points', table: 'readWrite', bucket: { incoming: 'read', owned: 'readWrite' }, timeoutSeconds: 30 },
-  orders: { entry: 'lambdas/http/orders.ts', description: 'Orders, shipment, tracking, escrow', table: 'readWrite', signsCursors: true, emits: ['OrderPlaced', 'ReceiptConfirmed', 'RefundIssued'], paymentProvider: 'use' },
+  sellers: { entry: 'lambdas/http/sellers.ts', description: 'Seller store profiles and identity verification', table: 'readWrite', sendsTo: ['webhookDeliveries'], signsCursors: true, privateDocuments: 'readWrite' },
+  products: { entry: 'lambdas/http/products.ts', description: 'Listings and their review queue', table: 'readWrite', signsCursors: true, bucket: { owned: 'read' }, sendsTo: ['listingReview', 'webhookDeliveries'] },
+  listingReviewWorker: { entry: 'lambdas/workers/listing-review.ts', description: 'Reviews listing submissions: rules, images by their bytes, penalty points', table: 'readWrite', sendsTo: ['webhookDeliveries'], bucket: { incoming: 'read', owned: 'readWrite' }, timeoutSeconds: 30 },
+  orders: { entry: 'lambdas/http/orders.ts', description: 'Orders, shipment, tracking, escrow', table: 'readWrite', sendsTo: ['webhookDeliveries'], signsCursors: true, emits: ['OrderPlaced', 'ReceiptConfirmed', 'RefundIssued'], paymentProvider: 'use' },
   uploads: { entry: 'lambdas/http/uploads.ts', description: 'Presigned S3 uploads', table: 'readWrite', bucket: { incoming: 'write' } },
-  reviews: { entry: 'lambdas/http/reviews.ts', description: 'Reviews, replies, votes, reports and their moderation queue', table: 'readWrite', signsCursors: true, bucket: { owned: 'read' }, sendsTo: ['moderation'], emits: ['ReviewPublished'] },
-  moderationWorker: { entry: 'lambdas/workers/moderation.ts', description: 'Moderates review revisions and seller replies', table: 'readWrite', bucket: { incoming: 'read', owned: 'readWrite' }, emits: ['ReviewPublished'], timeoutSeconds: 30 },
-  disputes: { entry: 'lambdas/http/disputes.ts', description: 'Disputes, returns, arbitration and refunds', table: 'readWrite', signsCursors: true, bucket: { incoming: 'read', owned: 'readWrite' }, sendsTo: ['disputes'], emits: ['DisputeOpened', 'DisputeEscalated', 'RefundIssued'] },
-  conversations: { entry: 'lambdas/http/conversations.ts', description: 'Buyer and seller conversations, messages and the support queue', table: 'readWrite', signsCursors: true, bucket: { incoming: 'read', owned: 'readWrite' } },
-  carrierEvents: { entry: 'lambdas/http/carrier-events.ts', description: 'Signed carrier tracking webhooks: proof of delivery for orders and returns', table: 'readWrite', carrierSecrets: 'read', timeoutSeconds: 30 },
+  reviews: { entry: 'lambdas/http/reviews.ts', description: 'Reviews, replies, votes, reports and their moderation queue', table: 'readWrite', signsCursors: true, bucket: { owned: 'read' }, sendsTo: ['moderation', 'webhookDeliveries'], emits: ['ReviewPublished'] },
+  moderationWorker: { entry: 'lambdas/workers/moderation.ts', description: 'Moderates review revisions and seller replies', table: 'readWrite', sendsTo: ['webhookDeliveries'], bucket: { incoming: 'read', owned: 'readWrite' }, emits: ['ReviewPublished'], timeoutSeconds: 30 },
+  disputes: { entry: 'lambdas/http/disputes.ts', description: 'Disputes, returns, arbitration and refunds', table: 'readWrite', signsCursors: true, bucket: { incoming: 'read', owned: 'readWrite' }, sendsTo: ['disputes', 'webhookDeliveries'], emits: ['DisputeOpened', 'DisputeEscalated', 'RefundIssued'] },
+  conversations: { entry: 'lambdas/http/conversations.ts', description: 'Buyer and seller conversations, messages and the support queue', table: 'readWrite', sendsTo: ['webhookDeliveries'], signsCursors: true, bucket: { incoming: 'read', owned: 'readWrite' } },
+  carrierEvents: { entry: 'lambdas/http/carrier-events.ts', description: 'Signed carrier tracking webhooks: proof of delivery for orders and returns', table: 'readWrite', sendsTo: ['webhookDeliveries'], carrierSecrets: 'read', timeoutSeconds: 30 },
+  notifications: { entry: 'lambdas/http/notifications.ts', description: 'The notification inbox: newest first with the unread count, marking read', table: 'readWrite', signsCursors: true },
   webhookWorker: { entry: 'lambdas/workers/webhook-delivery.ts', description: 'Delivers notifications to their recipients\' webhooks', table: 'readWrite', timeoutSeconds: 30 },
   caseFileWorker: { entry: 'lambdas/workers/case-file.ts', description: 'Builds the case file of an escalated dispute and proposes a decision', table: 'readWrite', timeoutSeconds: 30 },
   timersJob: { entry: 'lambdas/jobs/timers.ts', description: 'Plans the timer sweep: the timer lag, and one work item per shard of the due index', table: 'read', sendsTo: ['timerShards'], timeoutSeconds: 60, reservedConcurrency: 1 },
@@ -120,6 +122,7 @@ export const routes = {
   ...disputeRoutes,
   ...messagingRoutes,
   ...carrierEventRoutes,
+  ...notificationRoutes,
 } as const;
 
 export type RouteKey = keyof typeof routes;

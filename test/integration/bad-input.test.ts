@@ -53,7 +53,7 @@ const validBodies: Record<string, () => Json> = {
   'POST /v1/carrier-events/{carrier}': () => ({ events: [{ eventId: `evt-${Date.now()}`, trackingNumber: '1Z999AA10123456784', status: 'IN_TRANSIT', occurredAt: new Date().toISOString() }] }),
   'POST /v1/carrier-events/aftership': () => ({ event: 'tracking_update', event_id: `evt-${Date.now()}`, ts: Math.floor(Date.now() / 1000), msg: { tracking_number: '1Z999AA10123456784', tag: 'InTransit', checkpoints: [] } }),
   'POST /v1/admin/disputes/{disputeId}/decision': () => ({ refundAmount: { amount: 100, currency: 'USD' }, returnRequired: false, rationale: 'The photos show the damage clearly.' }),
-  'POST /v1/admin/refunds/{refundId}/retry': () => ({ markPaid: true, reference: 'wire-2026-0001' }),
+  'POST /v1/admin/refunds/{refundId}/retry': () => ({ markPaid: true, reference: 'wire-2026-0001' }),  'POST /v1/me/notifications/read': () => ({ upTo: `ntf_${ULID}` }),
 };
 
 function validBody(route: Route): Json | undefined {
@@ -376,6 +376,16 @@ const listFixtures: Record<string, (api: Api) => Promise<ListFixture>> = {
     }
     const admin = await api.actor('admin');
     return { path: '/v1/admin/sellers?verification=PENDING', as: admin, otherPath: '/v1/admin/products?status=NEEDS_HUMAN', otherAs: admin };
+  },
+  'GET /v1/me/notifications': async (api) => {
+    // Each shipment tells its buyer: two notifications in each inbox.
+    const [mine, theirs] = [await api.actor('buyer'), await api.actor('buyer')];
+    for (const buyer of [mine, mine, theirs, theirs]) {
+      const { seller, productId } = await api.sellerWithListing();
+      const { orderId } = (await api.post<{ orderId: string }>('/v1/orders', buyer, anOrder(productId))).body;
+      expect((await api.post(`/v1/orders/${orderId}/shipment`, seller, aShipment())).status).toBe(200);
+    }
+    return { path: '/v1/me/notifications', as: mine, otherPath: '/v1/me/notifications', otherAs: theirs };
   },
   'GET /v1/admin/products': async (api) => {
     const seller = await api.verifiedSeller();
