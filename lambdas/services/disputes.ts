@@ -10,6 +10,7 @@ import * as returns from '../domain/dispute-returns.js';
 import * as rules from '../domain/disputes.js';
 import type { DeadlineName, Dispute, DisputeChange, DisputeReason, Terms, TimelineEntry } from '../domain/disputes.js';
 import { money } from '../domain/money.js';
+import { disputeNotifications, refundNotification } from '../domain/notification-texts.js';
 import * as orders from '../domain/orders.js';
 import type { Order } from '../domain/orders.js';
 import { requestRefund } from '../domain/refunds.js';
@@ -29,6 +30,7 @@ import { runCommand, type AfterCommit, type Command, type Decision } from './com
 import { buyersOrderForCreate } from './creates.js';
 import { disputeView, refundView } from './dispute-views.js';
 import { retireTimer } from './outbox.js';
+import { notify } from './notifications.js';
 import { lostArbitrationTimer } from './reputation.js';
 import { claimRefusals, resolveUploads } from './uploads.js';
 
@@ -87,6 +89,8 @@ function disputeDecision(before: Dispute | null, order: Order, change: DisputeCh
   const escalated = before !== null && before.status !== 'ESCALATED' && dispute.status === 'ESCALATED';
   const overdue = change.timeline.some((item) => item.action === 'DECISION_OVERDUE');
   const caseFile = escalated ? caseFileRequests.send({ disputeId: dispute.disputeId }, now) : null;
+  // Whoever must act or was decided for is told in this transaction; a refund's buyer follows it from here.
+  const told = notify([...disputeNotifications(before, dispute, change.timeline), ...(refund ? [refundNotification(refund, 'ISSUED')] : [])], now);
   return {
     dispute,
     writes: [
@@ -98,12 +102,14 @@ function disputeDecision(before: Dispute | null, order: Order, change: DisputeCh
       ...appealWindowTimer(before, dispute, now),
       ...(caseFile ? [caseFile.write] : []),
       ...(lostInArbitration(before, dispute) ? [lostArbitrationTimer(order.orderId, now)] : []),
+      ...told.writes,
     ],
     afterCommit: [
       ...(refund ? [() => businessEvent('RefundIssued', { disputeId: dispute.disputeId, refundId: refund.refundId, amount: refund.amount.amount, currency: dispute.currency })] : []),
       ...(caseFile ? [() => businessEvent('DisputeEscalated', { disputeId: dispute.disputeId, orderId: dispute.orderId }), caseFile.afterCommit] : []),
       // Counted by a metric filter and alarmed (lib/api-stack.ts alarmingEvents): a person must decide now.
       ...(overdue ? [() => businessEvent('ArbitrationOverdue', { disputeId: dispute.disputeId, status: dispute.status, decisionDueBy: before?.decisionDueBy ?? null })] : []),
+      ...told.afterCommit,
     ],
   };
 }

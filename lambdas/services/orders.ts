@@ -182,7 +182,7 @@ function cancellation(current: Order, cancel: (refundId: string | undefined) => 
     transition,
     alsoWrite: [...(refund?.writes ?? []), cancelTimer('SHIP_BY', current.orderId), ...(counted ? countForSeller(current.sellerId, now, { sellerCancellations: 1 }) : [])],
     result: cancelled,
-    afterCommit: refund ? [() => businessEvent('RefundIssued', { orderId: current.orderId, refundId: refund.refund.refundId, amount, currency: current.total.currency })] : [],
+    afterCommit: refund ? [() => businessEvent('RefundIssued', { orderId: current.orderId, refundId: refund.refund.refundId, amount, currency: current.total.currency }), ...refund.afterCommit] : [],
   };
 }
 

@@ -3,31 +3,12 @@
  * cursors, and nobody reads or marks another user's notifications.
  */
 import { describe, expect, it } from 'vitest';
-import { anOrder, aShipment, useLocalApi, type Actor, type Api } from '../support/local-api.js';
+import { anOrder, aShipment, useLocalApi, type Api } from '../support/local-api.js';
+import { inboxOf, type InboxPage, type NotificationItem } from '../support/notifications.js';
 
 const local = useLocalApi();
 
-export interface NotificationItem {
-  id: string;
-  type: string;
-  title: string;
-  body: string;
-  subject: { kind: string; id: string };
-  dueAt?: string;
-  createdAt: string;
-  read: boolean;
-}
-interface Page {
-  items: NotificationItem[];
-  unreadCount: number;
-  nextCursor: string | null;
-}
-
-export async function inboxOf(api: Api, as: Actor, query = 'limit=100'): Promise<Page> {
-  const response = await api.get<Page>(`/v1/me/notifications?${query}`, as);
-  expect(response.status, response.text).toBe(200);
-  return response.body;
-}
+type Page = InboxPage;
 
 /** A buyer with `count` shipped orders (one ORDER_SHIPPED each, nothing else in their inbox), oldest first. */
 async function buyerWithShipments(api: Api, count: number) {
