@@ -28,6 +28,7 @@ import { excludeLostArbitration } from '../services/reputation.js';
 import { closeEditWindow } from '../store/reviews.js';
 import { sendToQueue } from '../store/queue.js';
 import { retryNotificationDispatch } from '../services/notifications.js';
+import { fireReminder } from '../services/reminders.js';
 import { dueTimers, markSwept, monthsToSweep, oldestDue, recordFailedAttempt, settleTimer, sweptUntil, type DueTimer, type Timer, type TimerKind } from '../store/timers.js';
 import { transact, ConflictError } from '../store/transactions.js';
 
@@ -48,6 +49,8 @@ const fireByKind: Record<TimerKind, (timer: Timer) => Promise<unknown>> = {
   FEEDBACK_EXCLUSION: (timer) => excludeLostArbitration(timer),
   BADGES_WINDOW: (timer) => windowMoved(timer),
   NOTIFICATION_DISPATCH: (timer) => retryNotificationDispatch(timer),
+  // Re-checked against the current state; sent with the timer's removal, so once at most.
+  REMINDER: (timer) => fireReminder(timer),
 };
 
 /** Applies a due timer's rule: the service of its kind, which settles or moves the timer in its own transaction. */

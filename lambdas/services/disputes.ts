@@ -31,6 +31,7 @@ import { buyersOrderForCreate } from './creates.js';
 import { disputeView, refundView } from './dispute-views.js';
 import { retireTimer } from './outbox.js';
 import { notify } from './notifications.js';
+import { disputeReminderTimers, protectionReminderTimers } from './reminders.js';
 import { lostArbitrationTimer } from './reputation.js';
 import { claimRefusals, resolveUploads } from './uploads.js';
 
@@ -103,6 +104,9 @@ function disputeDecision(before: Dispute | null, order: Order, change: DisputeCh
       ...(caseFile ? [caseFile.write] : []),
       ...(lostInArbitration(before, dispute) ? [lostArbitrationTimer(order.orderId, now)] : []),
       ...told.writes,
+      // Reminders follow the deadlines someone must meet; protection's waits while a dispute runs.
+      ...disputeReminderTimers(before, dispute, now),
+      ...protectionReminderTimers(order, resumed, now),
     ],
     afterCommit: [
       ...(refund ? [() => businessEvent('RefundIssued', { disputeId: dispute.disputeId, refundId: refund.refundId, amount: refund.amount.amount, currency: dispute.currency })] : []),

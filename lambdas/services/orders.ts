@@ -26,6 +26,7 @@ import type { ExpectedPayment, PaymentProvider } from '../payments/port.js';
 import { paymentProvider } from '../payments/provider.js';
 import { runCommand, type AfterCommit, type Command } from './command.js';
 import { notify } from './notifications.js';
+import { protectionReminderTimers } from './reminders.js';
 import { trackedRefund } from './refunds.js';
 
 /** The order and which side of it the caller is on; not theirs is 404. The system may read any order. */
@@ -62,7 +63,9 @@ function changeOrder<R>(
       const { transition, alsoWrite = [], result, afterCommit = [] } = decide(order, as, now);
       // Shipped, delivered, cancelled by the platform: whoever must know is told in this same transaction.
       const told = notify(orderNotifications(order, transition.order), now);
-      return { writes: [...transitionWrites(order.version, transition), ...alsoWrite, ...told.writes], result, afterCommit: [...afterCommit, ...told.afterCommit] };
+      // The buyer is reminded 3 days before protection ends: set at shipment, moved by an extension, gone with completion.
+      const reminders = protectionReminderTimers(order, transition.order, now);
+      return { writes: [...transitionWrites(order.version, transition), ...alsoWrite, ...told.writes, ...reminders], result, afterCommit: [...afterCommit, ...told.afterCommit] };
     },
     ...guards,
   });
