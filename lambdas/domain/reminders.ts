@@ -32,13 +32,14 @@ export function disputeReminders(dispute: Dispute | null): Partial<Record<Remind
   return reminders;
 }
 
-export const disputeReminderStands = (dispute: Dispute, name: RemindedDeadline, due: string): boolean => disputeReminders(dispute)[name] === due;
+/** A fired reminder still stands: its deadline unchanged, still someone's to meet, and not passed (after an outage). */
+export const disputeReminderStands = (dispute: Dispute, name: RemindedDeadline, due: string, now: string): boolean => disputeReminders(dispute)[name] === due && now < due;
 
 /** When buyer protection ends, while the buyer could still act on it: the order open, no dispute running. */
 export const protectionReminder = (order: Order): string | null =>
   (order.status === 'SHIPPED' || order.status === 'DELIVERED') && order.protectionEndsAt !== null && !hasOpenDispute(order) ? order.protectionEndsAt : null;
 
-export const protectionReminderStands = (order: Order, endsAt: string): boolean => protectionReminder(order) === endsAt;
+export const protectionReminderStands = (order: Order, endsAt: string, now: string): boolean => protectionReminder(order) === endsAt && now < endsAt;
 
 /** When the reminder of a deadline fires. */
 export const remindAt = (kind: 'deadline' | 'protection', due: string): string => addMs(due, -(kind === 'deadline' ? DEADLINE_REMINDER_MS : PROTECTION_REMINDER_MS));

@@ -12,6 +12,7 @@ import type { NotificationDraft } from '../domain/notifications.js';
 import type { Dispute } from '../domain/disputes.js';
 import type { Order } from '../domain/orders.js';
 import { disputeReminders, disputeReminderStands, protectionReminder, protectionReminderStands, remindAt } from '../domain/reminders.js';
+import { clock } from '../platform/clock.js';
 import { getDisputeWithTimeline } from '../store/disputes.js';
 import { getOrder } from '../store/orders.js';
 import { cancelTimer, setTimer, settleTimer, type Timer } from '../store/timers.js';
@@ -62,13 +63,13 @@ export const protectionReminderTimers = (before: Order, after: Order, now: strin
 };
 
 /** What a fired reminder tells, if it still stands. */
-async function reminderFor(payload: ReminderPayload): Promise<NotificationDraft | null> {
+async function reminderFor(payload: ReminderPayload, now: string): Promise<NotificationDraft | null> {
   if (payload.subject === 'order') {
     const order = await getOrder(payload.orderId);
-    return order && protectionReminderStands(order, payload.due) ? protectionEndingNotification(order, payload.due) : null;
+    return order && protectionReminderStands(order, payload.due, now) ? protectionEndingNotification(order, payload.due) : null;
   }
   const found = await getDisputeWithTimeline(payload.disputeId);
-  return found && disputeReminderStands(found.dispute, payload.deadline, payload.due) ? deadlineReminder(found.dispute, payload.deadline, payload.due) : null;
+  return found && disputeReminderStands(found.dispute, payload.deadline, payload.due, now) ? deadlineReminder(found.dispute, payload.deadline, payload.due) : null;
 }
 
 /**
@@ -79,7 +80,7 @@ export function fireReminder(timer: Timer): Promise<void> {
   const payload = ReminderPayload.safeParse(timer.payload);
   return runCommand({
     subject: 'reminder',
-    load: async () => (payload.success ? reminderFor(payload.data) : null),
+    load: async () => (payload.success ? reminderFor(payload.data, clock.nowIso()) : null),
     decide: (draft, now) => {
       const told = notify(draft ? [draft] : [], now);
       return { writes: [guarded('timerUnmoved', settleTimer(timer)), ...told.writes], result: undefined, afterCommit: told.afterCommit };

@@ -34,9 +34,11 @@ describe('dispute deadline reminders', () => {
 
   it('stand only for the deadline as it was when set', () => {
     const due = open.deadlines.sellerResponse as string;
-    expect(disputeReminderStands(open, 'sellerResponse', due)).toBe(true);
-    expect(disputeReminderStands(open, 'sellerResponse', at(20))).toBe(false);
-    expect(disputeReminderStands(disputes.buyerCancels(open, at(4)).dispute, 'sellerResponse', due)).toBe(false);
+    expect(disputeReminderStands(open, 'sellerResponse', due, at(6))).toBe(true);
+    expect(disputeReminderStands(open, 'sellerResponse', at(20), at(6))).toBe(false);
+    expect(disputeReminderStands(disputes.buyerCancels(open, at(4)).dispute, 'sellerResponse', due, at(6))).toBe(false);
+    // Fired only after the deadline itself (a sweep after an outage): moot.
+    expect(disputeReminderStands(open, 'sellerResponse', due, due)).toBe(false);
   });
 });
 
@@ -51,7 +53,9 @@ describe('the protection-ending reminder', () => {
   });
 
   it('stands only for the end it warns about', () => {
-    expect(protectionReminderStands(order, order.protectionEndsAt as string)).toBe(true);
-    expect(protectionReminderStands(order, at(90))).toBe(false);
+    const endsAt = order.protectionEndsAt as string;
+    expect(protectionReminderStands(order, endsAt, at(50))).toBe(true);
+    expect(protectionReminderStands(order, at(90), at(50))).toBe(false);
+    expect(protectionReminderStands(order, endsAt, endsAt)).toBe(false);
   });
 });
