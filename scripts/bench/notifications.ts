@@ -183,7 +183,7 @@ export function notificationSections(result: NotificationBench): Section[] {
           ['l', 'l', 'r', 'l', 'r', 'r', 'r', 'l'],
         ),
         [
-          `One notification is two new items in the use case's transaction — the notification (\`USER#<id>#NOTIFICATIONS / N#<ulid>\`) and its NOTIFICATION_DISPATCH outbox timer (GSI3) — ${fmt(result.perNotification)} capacity units measured alone; "units without them" subtracts that per notification written. No call is added: the calls of every use case are those it had before notifications (the after-commit send to the webhookDeliveries queue is SQS, not DynamoDB). No shared item is written (no unread counter), so two use cases telling one busy seller never collide.`,
+          `One notification is two new items in the use case's transaction — the notification (\`USER#<id>#NOTIFICATIONS / N#<ulid>\`) and its NOTIFICATION_DISPATCH outbox timer (GSI3) — ${fmt(result.perNotification)} capacity units measured alone; "units without them" subtracts that per notification written, and still holds the REMINDER timers a use case sets, moves or removes with its deadlines (ship: the protection reminder; open dispute: the response reminder set, the protection reminder removed; counter-offer: the one removed, the other set). No call is added: the calls of every use case are those it had before notifications (the after-commit send to the webhookDeliveries queue is SQS, not DynamoDB). No shared item is written (no unread counter), so two use cases telling one busy seller never collide.`,
         ].join('\n'),
       ],
     },

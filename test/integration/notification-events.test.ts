@@ -165,6 +165,27 @@ describe('refunds', () => {
   });
 });
 
+describe('refunds that fail', () => {
+  it('tells the buyer when the refund fails for good (an admin takes it over), once', async () => {
+    const { api } = local;
+    await startLater();
+    const placed = await api.placedOrder();
+    const cancelled = await api.post<{ cancellation: { refundId: string } }>(`/v1/orders/${placed.orderId}/cancel`, placed.buyer, { reason: 'Changed my mind' });
+    const { refundId } = cancelled.body.cancellation;
+    expect((await api.request('POST', '/local/payments/failures', { body: { count: 4 } })).status).toBe(200);
+    // Four attempts, each after the backoff of the one before (1 h, 4 h, 16 h), then one more sweep.
+    await api.runJob('timers');
+    for (const wait of ['PT1H1M', 'PT4H1M', 'PT16H1M', 'P1D']) {
+      await api.moveClock(wait);
+      await api.runJob('timers');
+    }
+    expect((await api.get<{ status: string }>(`/v1/refunds/${refundId}`, placed.buyer)).body.status).toBe('FAILED');
+    const notices = await noticesOf(api, placed.buyer, 'REFUND_STATUS', refundId);
+    expect(notices.map((notice) => notice.title)).toEqual(['Your refund is delayed', 'A refund is on its way']);
+    expect(await noticesOf(api, placed.seller, 'REFUND_STATUS', refundId)).toEqual([]);
+  });
+});
+
 describe('reviews and messages', () => {
   async function reviewed(text?: string) {
     const { api } = local;
