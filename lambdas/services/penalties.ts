@@ -21,7 +21,8 @@ import { retireTimer } from './outbox.js';
 
 /**
  * The writes of a new penalty entry over the standing as it is now (read here with the entries, in one
- * Query; the write is guarded by the standing's version), and the standing and entries it leaves.
+ * Query; the write is guarded by the standing's version) with the seller's notifications, and the
+ * standing and entries it leaves.
  */
 async function pointsWrites(sellerId: string, points: number, reason: string, source: PenaltySource, now: string): Promise<{ writes: Write[]; afterCommit: AfterCommit[]; standing: Standing; entries: PenaltyEntry[] }> {
   const { standing: before, entries } = await getPenalties(sellerId);
