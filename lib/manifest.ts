@@ -8,6 +8,7 @@ import { carrierEventRoutes } from './routes/carrier-events.js';
 import { paymentEventRoutes } from './routes/payment-events.js';
 import { disputeRoutes } from './routes/disputes.js';
 import { messagingRoutes } from './routes/messaging.js';
+import { notificationRoutes } from './routes/notifications.js';
 import { operationRoutes } from './routes/operations.js';
 import { orderRoutes } from './routes/orders.js';
 import { productRoutes } from './routes/products.js';
@@ -57,18 +58,19 @@ export interface FunctionSpec {
 
 export const functions = {
   operations: { entry: 'lambdas/http/operations.ts', description: 'Health, OpenAPI document and reference page', table: 'none' },
-  sellers: { entry: 'lambdas/http/sellers.ts', description: 'Seller store profiles and identity verification', table: 'readWrite', signsCursors: true, privateDocuments: 'readWrite' },
-  products: { entry: 'lambdas/http/products.ts', description: 'Listings and their review queue', table: 'readWrite', signsCursors: true, bucket: { owned: 'read' }, sendsTo: ['listingReview'] },
-  listingReviewWorker: { entry: 'lambdas/workers/listing-review.ts', description: 'Reviews listing submissions: rules, images by their bytes, penalty points', table: 'readWrite', bucket: { incoming: 'read', owned: 'readWrite' }, timeoutSeconds: 30 },
-  orders: { entry: 'lambdas/http/orders.ts', description: 'Orders, shipment, tracking, escrow', table: 'readWrite', signsCursors: true, emits: ['OrderPlaced', 'ReceiptConfirmed', 'RefundIssued'], paymentProvider: 'use' },
+  sellers: { entry: 'lambdas/http/sellers.ts', description: 'Seller store profiles and identity verification', table: 'readWrite', sendsTo: ['webhookDeliveries'], signsCursors: true, privateDocuments: 'readWrite' },
+  products: { entry: 'lambdas/http/products.ts', description: 'Listings and their review queue', table: 'readWrite', signsCursors: true, bucket: { owned: 'read' }, sendsTo: ['listingReview', 'webhookDeliveries'] },
+  listingReviewWorker: { entry: 'lambdas/workers/listing-review.ts', description: 'Reviews listing submissions: rules, images by their bytes, penalty points', table: 'readWrite', sendsTo: ['webhookDeliveries'], bucket: { incoming: 'read', owned: 'readWrite' }, timeoutSeconds: 30 },
+  orders: { entry: 'lambdas/http/orders.ts', description: 'Orders, shipment, tracking, escrow', table: 'readWrite', sendsTo: ['webhookDeliveries'], signsCursors: true, emits: ['OrderPlaced', 'ReceiptConfirmed', 'RefundIssued'], paymentProvider: 'use' },
   uploads: { entry: 'lambdas/http/uploads.ts', description: 'Presigned S3 uploads', table: 'readWrite', bucket: { incoming: 'write' } },
-  reviews: { entry: 'lambdas/http/reviews.ts', description: 'Reviews, replies, votes, reports and their moderation queue', table: 'readWrite', signsCursors: true, bucket: { owned: 'read' }, sendsTo: ['moderation'], emits: ['ReviewPublished'] },
-  moderationWorker: { entry: 'lambdas/workers/moderation.ts', description: 'Moderates review revisions and seller replies', table: 'readWrite', bucket: { incoming: 'read', owned: 'readWrite' }, emits: ['ReviewPublished'], timeoutSeconds: 30 },
-  disputes: { entry: 'lambdas/http/disputes.ts', description: 'Disputes, returns and refunds: what the parties do', table: 'readWrite', signsCursors: true, bucket: { incoming: 'read', owned: 'readWrite' }, sendsTo: ['disputes'], emits: ['DisputeOpened', 'DisputeEscalated', 'RefundIssued'] },
+  reviews: { entry: 'lambdas/http/reviews.ts', description: 'Reviews, replies, votes, reports and their moderation queue', table: 'readWrite', signsCursors: true, bucket: { owned: 'read' }, sendsTo: ['moderation', 'webhookDeliveries'], emits: ['ReviewPublished'] },
+  moderationWorker: { entry: 'lambdas/workers/moderation.ts', description: 'Moderates review revisions and seller replies', table: 'readWrite', sendsTo: ['webhookDeliveries'], bucket: { incoming: 'read', owned: 'readWrite' }, emits: ['ReviewPublished'], timeoutSeconds: 30 },
+  disputes: { entry: 'lambdas/http/disputes.ts', description: 'Disputes, returns and refunds: what the parties do', table: 'readWrite', signsCursors: true, bucket: { incoming: 'read', owned: 'readWrite' }, sendsTo: ['disputes', 'webhookDeliveries'], emits: ['DisputeOpened', 'DisputeEscalated', 'RefundIssued'] },
   // The admins' decisions, apart from the parties' routes so neither bundle carries the other's code (decision 024).
-  arbitration: { entry: 'lambdas/http/arbitration.ts', description: 'Admin arbitration: decisions on escalated and appealed disputes, failed refunds', table: 'readWrite', signsCursors: true, emits: ['RefundIssued'] },
-  conversations: { entry: 'lambdas/http/conversations.ts', description: 'Buyer and seller conversations, messages and the support queue', table: 'readWrite', signsCursors: true, bucket: { incoming: 'read', owned: 'readWrite' } },
-  carrierEvents: { entry: 'lambdas/http/carrier-events.ts', description: 'Signed carrier tracking webhooks: proof of delivery for orders and returns', table: 'readWrite', carrierSecrets: 'read', timeoutSeconds: 30 },
+  arbitration: { entry: 'lambdas/http/arbitration.ts', description: 'Admin arbitration: decisions on escalated and appealed disputes, failed refunds', table: 'readWrite', signsCursors: true, sendsTo: ['webhookDeliveries'], emits: ['RefundIssued'] },
+  conversations: { entry: 'lambdas/http/conversations.ts', description: 'Buyer and seller conversations, messages and the support queue', table: 'readWrite', sendsTo: ['webhookDeliveries'], signsCursors: true, bucket: { incoming: 'read', owned: 'readWrite' } },
+  carrierEvents: { entry: 'lambdas/http/carrier-events.ts', description: 'Signed carrier tracking webhooks: proof of delivery for orders and returns', table: 'readWrite', sendsTo: ['webhookDeliveries'], carrierSecrets: 'read', timeoutSeconds: 30 },
+  notifications: { entry: 'lambdas/http/notifications.ts', description: 'The notification inbox: newest first with the unread count, marking read', table: 'readWrite', signsCursors: true },
   webhooks: { entry: 'lambdas/http/webhooks.ts', description: 'A user\'s webhook: registration (URL checked against private addresses) and its deliveries', table: 'readWrite', signsCursors: true },
   // Calls users' URLs: 10 s per attempt (platform/outbound-http.ts), a batch of 10 at most one after another.
   webhookWorker: { entry: 'lambdas/workers/webhook-delivery.ts', description: 'Delivers notifications to their recipients\' webhooks, signed, retried 24 h', table: 'readWrite', emits: ['WebhookDead'], timeoutSeconds: 120 },
@@ -76,7 +78,7 @@ export const functions = {
   caseFileWorker: { entry: 'lambdas/workers/case-file.ts', description: 'Builds the case file of an escalated dispute and proposes a decision', table: 'readWrite', timeoutSeconds: 30 },
   timersJob: { entry: 'lambdas/jobs/timers.ts', description: 'Plans the timer sweep: the timer lag, and one work item per shard of the due index', table: 'read', sendsTo: ['timerShards'], timeoutSeconds: 60, reservedConcurrency: 1 },
   badgesJob: { entry: 'lambdas/jobs/badges.ts', description: 'Recomputes the badges of the sellers marked since the last run (counted, verified, or their window moved)', table: 'readWrite', timeoutSeconds: 900, reservedConcurrency: 1 },
-  timerShardWorker: { entry: 'lambdas/workers/timer-shard.ts', description: 'Fires the due timers of one shard: auto-confirm, auto-cancel, windows, dispute deadlines, refunds, outbox retries, listing-review retries, penalty expiry, badge windows, store closures, notification re-sends, webhook retries', table: 'readWrite', sendsTo: ['moderation', 'disputes', 'listingReview', 'webhookDeliveries'], emits: ['ReceiptConfirmed', 'DisputeEscalated', 'RefundIssued', 'TimerParked', 'OrderAutoCancelled', 'ArbitrationOverdue', 'RefundFailed'], paymentProvider: 'use', timeoutSeconds: 120 },
+  timerShardWorker: { entry: 'lambdas/workers/timer-shard.ts', description: 'Fires the due timers of one shard: auto-confirm, auto-cancel, windows, dispute deadlines, refunds, outbox retries, listing-review retries, penalty expiry, badge windows, store closures, notification re-sends, webhook retries, deadline reminders', table: 'readWrite', sendsTo: ['moderation', 'disputes', 'listingReview', 'webhookDeliveries'], emits: ['ReceiptConfirmed', 'DisputeEscalated', 'RefundIssued', 'TimerParked', 'OrderAutoCancelled', 'ArbitrationOverdue', 'RefundFailed'], paymentProvider: 'use', timeoutSeconds: 120 },
 } as const satisfies Record<string, FunctionSpec>;
 export type FunctionName = keyof typeof functions;
 
@@ -136,6 +138,7 @@ export const routes = {
   ...carrierEventRoutes,
   ...webhookRoutes,
   ...paymentEventRoutes,
+  ...notificationRoutes,
 } as const;
 
 export type RouteKey = keyof typeof routes;

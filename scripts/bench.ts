@@ -23,6 +23,8 @@
  *  12. the daily badge job with 0 and 10,000 idle sellers, and with 10 of them marked (bench/badge-job.ts)
  *  13. webhook worker throughput to a local receiver (calls per delivery), and the timers sweep with 0 and
  *      10,000 not-due webhook retries (bench/webhook-delivery.ts)
+ *  14. notifications: fan-out per event, the inbox, and the sweep with 10 due and 10,000 not-due reminders
+ *      (bench/notifications.ts; runs alone too)
  * --quick: fewer cold-start runs; 100 instead of 1,000 not-due orders, 1,000 instead of 10,000 reviews and
  * not-due disputes, 200 instead of 500 moderated reviews, 1,000 instead of 10,000 due and not-due timers, 1,000 instead of
  * 10,000 publications on one product, 1,000 instead of 10,000 idle sellers; no throughput.
@@ -38,6 +40,7 @@ import { measureTimerScale, timerScaleSection } from './bench/timer-scale.js';
 import { startLocalHost } from '../lib/local/host.js';
 import { badgeJobSection, measureBadgeJob } from './bench/badge-job.js';
 import { bundleSection, measureBundles } from './bench/bundles.js';
+import { measureNotifications, notificationSections } from './bench/notifications.js';
 import { BenchClient } from './bench/client.js';
 import { costPerMillionSection } from './bench/cost.js';
 import { measureDisputeCosts } from './bench/dispute-costs.js';
@@ -112,6 +115,8 @@ try {
   const badgeJob = await measureBadgeJob(host, { idle: settings.idleSellers, marked: 10 });
   progress(`webhook deliveries: ${settings.moderated} notifications, the sweep with 0 and ${settings.notDueTimers} not-due retries`);
   const webhookDelivery = await measureWebhookDelivery(host, client, { deliveries: settings.moderated, notDue: settings.notDueTimers });
+  progress(`notifications: fan-out per event, the inbox, the sweep with ${settings.due} due and ${settings.notDueDisputes} not-due reminders`);
+  const notifications = await measureNotifications(host, client, { notDue: settings.notDueDisputes, due: settings.due });
   sections.push(
     targetsSection({ costs, bundles, scaling, reviewScale, disputeSweep, moderation, messagingScale, publicationScale, badgeJob }),
     costSection(costs),
@@ -129,6 +134,7 @@ try {
     publicationScaleSection(publicationScale),
     badgeJobSection(badgeJob),
     webhookDeliverySection(webhookDelivery),
+    ...notificationSections(notifications),
   );
   if (settings.throughput) {
     progress(`throughput: ${settings.throughput.clients} clients × ${settings.throughput.seconds} s per route`);

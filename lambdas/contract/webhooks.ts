@@ -1,10 +1,9 @@
 import * as z from 'zod/mini';
 import { NOTIFICATION_TYPES } from '../domain/notifications.js';
+import { NotificationType } from './notifications.js';
 import { DELIVERY_STATES } from '../domain/webhooks.js';
 import { WEBHOOK_URL_MAX_LENGTH } from '../domain/webhook-targets.js';
 import { described, page, Timestamp } from './shared.js';
-
-const NotificationType = described(z.enum(NOTIFICATION_TYPES), { id: 'NotificationType' });
 
 export const RegisterWebhook = described(
   z.strictObject({

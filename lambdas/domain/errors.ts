@@ -40,6 +40,7 @@ const statusByCode = {
   DISPUTE_NOT_FOUND: 404,
   REFUND_NOT_FOUND: 404,
   CONVERSATION_NOT_FOUND: 404,
+  NOTIFICATION_NOT_FOUND: 404,
   // 409: the resource's state does not allow it.
   ORDER_NOT_CANCELLABLE: 409,
   ORDER_NOT_SHIPPABLE: 409,
@@ -145,6 +146,7 @@ const notFoundCodes = {
   Dispute: 'DISPUTE_NOT_FOUND',
   Refund: 'REFUND_NOT_FOUND',
   Conversation: 'CONVERSATION_NOT_FOUND',
+  Notification: 'NOTIFICATION_NOT_FOUND',
 } as const satisfies Record<string, ErrorCode>;
 
 /** Does not exist, or is not the caller's: the same answer, so ids cannot be probed (API.md). */

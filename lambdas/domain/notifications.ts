@@ -53,3 +53,15 @@ export type NotificationDraft = Omit<Notification, 'notificationId' | 'createdAt
 /** Read once the recipient marked it or a newer one as read (`POST /v1/me/notifications/read { upTo }`). */
 export const isRead = (notification: Pick<Notification, 'notificationId'>, readUpTo: string | null): boolean =>
   readUpTo !== null && notification.notificationId <= readUpTo;
+
+/**
+ * The unread count, when a page of the inbox (newest first) tells it: the page reaches the read marker,
+ * or it is the whole inbox. Otherwise undefined: unread notifications lie beyond the page and are counted.
+ */
+export function unreadFromPage(page: readonly Pick<Notification, 'notificationId'>[], readUpTo: string | null, isWholeInbox: boolean): number | undefined {
+  const unread = page.filter((notification) => !isRead(notification, readUpTo)).length;
+  return unread < page.length || isWholeInbox ? unread : undefined;
+}
+
+/** Marking `upTo` read moves the marker forward only: marking an older one changes nothing. */
+export const newReadMarker = (readUpTo: string | null, upTo: string): string | null => (readUpTo !== null && readUpTo >= upTo ? null : upTo);

@@ -29,6 +29,7 @@ import { closeEditWindow } from '../store/reviews.js';
 import { sendToQueue } from '../store/queue.js';
 import { retryNotificationDispatch } from '../services/notifications.js';
 import { retryWebhookDelivery } from '../services/webhook-retries.js';
+import { fireReminder } from '../services/reminders.js';
 import { dueTimers, markSwept, monthsToSweep, oldestDue, recordFailedAttempt, settleTimer, sweptUntil, type DueTimer, type Timer, type TimerKind } from '../store/timers.js';
 import { transact, ConflictError } from '../store/transactions.js';
 
@@ -52,6 +53,8 @@ const fireByKind: Record<TimerKind, (timer: Timer) => Promise<unknown>> = {
   NOTIFICATION_DISPATCH: (timer) => retryNotificationDispatch(timer),
   // The next attempt of a webhook delivery (or a dead attempt's lease): handed to the webhook worker again.
   WEBHOOK_RETRY: (timer) => retryWebhookDelivery(timer),
+  // Re-checked against the current state; sent with the timer's removal, so once at most.
+  REMINDER: (timer) => fireReminder(timer),
 };
 
 /** Applies a due timer's rule: the service of its kind, which settles or moves the timer in its own transaction. */

@@ -7,6 +7,7 @@
 import * as conversations from '../domain/conversations.js';
 import type { Attachment, Conversation, Message, Side, Subject } from '../domain/conversations.js';
 import { notFound } from '../domain/errors.js';
+import { newMessageNotification } from '../domain/notification-texts.js';
 import type { Principal } from '../platform/auth.js';
 import { decodeCursor, encodeCursor } from '../platform/cursor.js';
 import { newId } from '../platform/ids.js';
@@ -16,6 +17,7 @@ import { keyRecordWrites, replayFor, type IdempotentCreate, type StoredResponse 
 import { getOrder } from '../store/orders.js';
 import { claimUploads } from '../store/uploads.js';
 import { runCommand } from './command.js';
+import { notify } from './notifications.js';
 import { claimRefusals, resolveUploads } from './uploads.js';
 
 const ATTACHMENTS_PATH = 'body.attachments';
@@ -192,7 +194,9 @@ export async function sendMessage(sender: Principal, conversationId: string, bod
       if (replay) return { writes: [], result: { replay } };
       const posted = conversations.postMessage(conversation, { messageId, from: side, senderId: sender.userId, text: body.text, attachments, now });
       const view = await messageView(posted.message);
-      return { writes: [...store.messageWrites(posted, conversation), ...claim.writes, ...keyRecordWrites(idempotency, view)], result: { message: view } };
+      // The other participant is told (a new item in their inbox: a busy seller's messages never collide on it).
+      const told = notify([newMessageNotification(conversation, side)], now);
+      return { writes: [...store.messageWrites(posted, conversation), ...claim.writes, ...keyRecordWrites(idempotency, view), ...told.writes], result: { message: view }, afterCommit: told.afterCommit };
     },
     refusals: { idempotencyKeyUnused: () => 'retry' as const, ...claim.refusals },
     maxAttempts: BUSY_CONVERSATION_ATTEMPTS,

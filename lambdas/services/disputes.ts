@@ -15,6 +15,7 @@ import * as returns from '../domain/dispute-returns.js';
 import * as rules from '../domain/disputes.js';
 import type { DeadlineName, Dispute, DisputeChange, DisputeReason, Terms, TimelineEntry } from '../domain/disputes.js';
 import { money } from '../domain/money.js';
+import { disputeNotifications, refundNotification } from '../domain/notification-texts.js';
 import * as orders from '../domain/orders.js';
 import type { Order } from '../domain/orders.js';
 import { requestRefund } from '../domain/refunds.js';
@@ -34,6 +35,8 @@ import { runCommand, type AfterCommit, type Command, type Decision } from './com
 import { buyersOrderForCreate } from './creates.js';
 import { disputeView, refundView } from './dispute-views.js';
 import { postponeTimer, retireTimer } from './outbox.js';
+import { notify } from './notifications.js';
+import { disputeReminderTimers, protectionReminderTimers } from './reminders.js';
 import { claimRefusals, resolveUploads } from './uploads.js';
 
 type Party = orders.Viewer['role'];
@@ -95,6 +98,8 @@ function disputeDecision(before: Dispute | null, order: Order, change: DisputeCh
   // A seller's appeal decided with a compensation credits the seller's balance, in this same transaction.
   const compensation = before?.appeal?.decision ? null : compensationEntry(dispute, dispute.appeal?.decision?.compensation ?? 0, now);
   const caseFile = escalated ? caseFileRequests.send({ disputeId: dispute.disputeId }, now) : null;
+  // Whoever must act or was decided for is told in this transaction; a refund's buyer follows it from here.
+  const told = notify([...disputeNotifications(before, dispute, change.timeline), ...(refund ? [refundNotification(refund, 'ISSUED')] : [])], now);
   return {
     dispute,
     writes: [
@@ -106,12 +111,17 @@ function disputeDecision(before: Dispute | null, order: Order, change: DisputeCh
       ...appealWindowTimer(before, dispute, now),
       ...(caseFile ? [caseFile.write] : []),
       ...(lostInArbitration(before, dispute) ? [lostArbitrationTimer(order.orderId, now)] : []),
+      ...told.writes,
+      // Reminders follow the deadlines someone must meet; protection's waits while a dispute runs.
+      ...disputeReminderTimers(before, dispute, now),
+      ...protectionReminderTimers(order, resumed, now),
     ],
     afterCommit: [
       ...(refund ? [() => businessEvent('RefundIssued', { disputeId: dispute.disputeId, refundId: refund.refundId, amount: refund.amount.amount, currency: dispute.currency })] : []),
       ...(caseFile ? [() => businessEvent('DisputeEscalated', { disputeId: dispute.disputeId, orderId: dispute.orderId }), caseFile.afterCommit] : []),
       // Counted by a metric filter and alarmed (lib/api-stack.ts alarmingEvents): a person must decide now.
       ...(overdue ? [() => businessEvent('ArbitrationOverdue', { disputeId: dispute.disputeId, status: dispute.status, decisionDueBy: before?.decisionDueBy ?? null })] : []),
+      ...told.afterCommit,
     ],
   };
 }

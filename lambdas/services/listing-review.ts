@@ -9,12 +9,15 @@
  */
 import * as z from 'zod/mini';
 import { reviewListing } from '../domain/listing-review.js';
+import { listingNotifications } from '../domain/notification-texts.js';
 import { applyReview, type ListingImage, type Product } from '../domain/products.js';
 import { listingRules } from '../platform/listing-rules.js';
 import { logger } from '../platform/logger.js';
 import { getProduct, listingEdit } from '../store/products.js';
 import { cancelTimer, type Timer } from '../store/timers.js';
-import { runCommand, type Decision } from './command.js';
+import type { Write } from '../store/transactions.js';
+import { runCommand, type AfterCommit, type Decision } from './command.js';
+import { notify } from './notifications.js';
 import { outbox } from './outbox.js';
 import { rejectionPenaltyWrites } from './penalties.js';
 import { pinUpload } from './uploads.js';
@@ -62,6 +65,16 @@ async function pinned(request: ListingReviewRequest): Promise<Pinned | undefined
   return { product, images: pins.map(({ image, key }) => ({ ...image, key })), findings: pins.map(({ findings }) => findings) };
 }
 
+/**
+ * What a listing's decision writes besides the listing, whoever decided (this review or an admin): the
+ * seller told of it, and the points a repeated rejection costs (with their own notifications).
+ */
+export async function listingDecided(before: Product, after: Product, now: string): Promise<{ writes: Write[]; afterCommit: AfterCommit[] }> {
+  const told = notify(listingNotifications(before, after), now);
+  const penalty = await rejectionPenaltyWrites(before, after, now);
+  return { writes: [...told.writes, ...penalty.writes], afterCommit: [...told.afterCommit, ...penalty.afterCommit] };
+}
+
 export type ReviewRequestOutcome = 'decided' | 'stale';
 const stale: Decision<ReviewRequestOutcome> = { writes: [], result: 'stale' };
 
@@ -76,10 +89,11 @@ export function reviewSubmission(request: ListingReviewRequest): Promise<ReviewR
       const { outcome, reasons } = reviewListing({ ...product, imageCount: images.length }, findings, listingRules);
       const next = applyReview(product, { version: request.version, outcome, reasons, images, by: null }, now);
       if (!next) return stale;
+      const decided = await listingDecided(product, next, now);
       return {
-        writes: [listingEdit(next, product.version), reviewAnswered(product.productId), ...(await rejectionPenaltyWrites(product, next, now))],
+        writes: [listingEdit(next, product.version), reviewAnswered(product.productId), ...decided.writes],
         result: 'decided',
-        afterCommit: [() => logger.info('Listing reviewed', { productId: product.productId, version: request.version, outcome, reasons: reasons.map((reason) => `${reason.field}:${reason.code}`) })],
+        afterCommit: [() => logger.info('Listing reviewed', { productId: product.productId, version: request.version, outcome, reasons: reasons.map((reason) => `${reason.field}:${reason.code}`) }), ...decided.afterCommit],
       };
     },
   });

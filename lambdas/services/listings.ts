@@ -15,8 +15,8 @@ import { getListing, getProduct, listingEdit, listNeedsHuman, listSellerProducts
 import { claimUploads } from '../store/uploads.js';
 import { getVerification, sellerVerified } from '../store/verification.js';
 import { runCommand } from './command.js';
-import { listingReviewOutbox, listingReviewRequest } from './listing-review.js';
-import { rejectionPenaltyWrites, restrictedError } from './penalties.js';
+import { listingDecided, listingReviewOutbox, listingReviewRequest } from './listing-review.js';
+import { restrictedError } from './penalties.js';
 import { claimRefusals, resolveUploads } from './uploads.js';
 
 /** A listing as the body names it: images are upload ids. */
@@ -134,7 +134,8 @@ export async function decideListing(admin: Principal, productId: string, decisio
     },
     decide: async (current, now) => {
       const next = decideByAdmin(current, decision, admin.userId, now);
-      return { writes: [listingEdit(next, current.version), ...(await rejectionPenaltyWrites(current, next, now))], result: next };
+      const decided = await listingDecided(current, next, now);
+      return { writes: [listingEdit(next, current.version), ...decided.writes], result: next, afterCommit: decided.afterCommit };
     },
   });
   return viewOne(decided, 'admin');

@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { decideModeration, duplicateFingerprint, duplicateTextFinding, mediaFindingsAsModeration, screenText, type Finding } from '../domain/moderation.js';
+import { reviewNotifications } from '../domain/notification-texts.js';
 import { applyModeration, applyReplyModeration, reviewChange, type Review } from '../domain/reviews.js';
 import { businessEvent } from '../platform/business-events.js';
 import { logger } from '../platform/logger.js';
@@ -18,6 +19,7 @@ import { getOrderFeedback } from '../store/reputation.js';
 import { claimText, getReview, reviewWrites, textOwner } from '../store/reviews.js';
 import { cancelTimer, type Timer } from '../store/timers.js';
 import { runCommand, type Decision } from './command.js';
+import { notify } from './notifications.js';
 import { outbox } from './outbox.js';
 import { pinUpload } from './uploads.js';
 
@@ -114,7 +116,8 @@ function moderateReply(request: Extract<ModerationRequest, { kind: 'reply' }>): 
       const { outcome, reasons } = decideModeration(screenText(review?.reply?.text ?? ''));
       const next = review && applyReplyModeration(review, request.replyVersion, outcome, reasons, now);
       if (!review || !next) return stale;
-      return { writes: [...reviewWrites(reviewChange(review, next)), answered(request)], result: 'decided' };
+      const told = notify(reviewNotifications(review, next), now);
+      return { writes: [...reviewWrites(reviewChange(review, next)), answered(request), ...told.writes], result: 'decided', afterCommit: told.afterCommit };
     },
   });
 }
@@ -150,10 +153,13 @@ function moderateRevision(request: Extract<ModerationRequest, { kind: 'review' }
       const next = applyModeration(pinned, request.revision, outcome, reasons, now);
       if (!next) return stale;
       const published = outcome === 'PUBLISHED';
+      // The author learns whether it is out; a revision left to a moderator tells nobody yet.
+      const told = notify(reviewNotifications(review, next), now);
       return {
         writes: [
           ...reviewWrites(reviewChange(review, next), { feedback }),
           answered(request),
+          ...told.writes,
           // The first review to publish a text owns it; a copy published meanwhile fails here and is decided again.
           ...(published && fingerprint ? [claimText(fingerprint, review.reviewId)] : []),
         ],
@@ -161,6 +167,7 @@ function moderateRevision(request: Extract<ModerationRequest, { kind: 'review' }
         afterCommit: [
           () => logger.info('Review moderated', { reviewId: review.reviewId, revision: request.revision, outcome, reasons: reasons.map((reason) => reason.code) }),
           ...(published ? [() => businessEvent('ReviewPublished', { reviewId: review.reviewId, productId: review.productId, revision: request.revision, by: 'moderation' })] : []),
+          ...told.afterCommit,
         ],
       };
     },

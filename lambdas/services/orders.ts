@@ -5,6 +5,7 @@
  * ORDER_NOT_CONFIRMABLE) rather than a generic conflict.
  */
 import { DomainError, notFound } from '../domain/errors.js';
+import { orderNotifications } from '../domain/notification-texts.js';
 import * as orders from '../domain/orders.js';
 import type { Order, Transition, Viewer } from '../domain/orders.js';
 import { snapshotOf } from '../domain/products.js';
@@ -24,6 +25,8 @@ import type { Write } from '../store/transactions.js';
 import type { ExpectedPayment, PaymentProvider } from '../payments/port.js';
 import { paymentProvider } from '../payments/provider.js';
 import { runCommand, type AfterCommit, type Command } from './command.js';
+import { notify } from './notifications.js';
+import { protectionReminderTimers } from './reminders.js';
 import { trackedRefund } from './refunds.js';
 
 /** The order and which side of it the caller is on; not theirs is 404. The system may read any order. */
@@ -57,8 +60,12 @@ function changeOrder<R>(
     subject: 'order',
     load: () => loadFor(orderId, principal),
     decide: ({ order, as }, now) => {
-      const { transition, alsoWrite = [], result, afterCommit } = decide(order, as, now);
-      return { writes: [...transitionWrites(order.version, transition), ...alsoWrite], result, ...(afterCommit && { afterCommit }) };
+      const { transition, alsoWrite = [], result, afterCommit = [] } = decide(order, as, now);
+      // Shipped, delivered, cancelled by the platform: whoever must know is told in this same transaction.
+      const told = notify(orderNotifications(order, transition.order), now);
+      // The buyer is reminded 3 days before protection ends: set at shipment, moved by an extension, gone with completion.
+      const reminders = protectionReminderTimers(order, transition.order, now);
+      return { writes: [...transitionWrites(order.version, transition), ...alsoWrite, ...told.writes, ...reminders], result, afterCommit: [...afterCommit, ...told.afterCommit] };
     },
     ...guards,
   });
@@ -190,7 +197,7 @@ function cancellation(current: Order, cancel: (refundId: string | undefined) => 
     transition,
     alsoWrite: [...(refund?.writes ?? []), cancelTimer('SHIP_BY', current.orderId), ...(counted ? countForSeller(current.sellerId, now, { sellerCancellations: 1 }) : [])],
     result: cancelled,
-    afterCommit: refund ? [() => businessEvent('RefundIssued', { orderId: current.orderId, refundId: refund.refund.refundId, amount, currency: current.total.currency })] : [],
+    afterCommit: refund ? [() => businessEvent('RefundIssued', { orderId: current.orderId, refundId: refund.refund.refundId, amount, currency: current.total.currency }), ...refund.afterCommit] : [],
   };
 }
 

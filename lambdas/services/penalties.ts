@@ -4,6 +4,7 @@
  * verification"). Every change writes the entry, its expiry timer and the standing in one transaction.
  */
 import { DomainError, notFound } from '../domain/errors.js';
+import { penaltyNotifications } from '../domain/notification-texts.js';
 import { activeRestrictions, addPoints, emptyStanding, expirePoints, penaltyEntry, rejectionPenalty, type PenaltyEntry, type PenaltySource, type Standing } from '../domain/penalties.js';
 import type { Product } from '../domain/products.js';
 import type { Principal } from '../platform/auth.js';
@@ -15,20 +16,25 @@ import { sellerListingIds, storeClosedMark } from '../store/products.js';
 import { getSellerProfile } from '../store/sellers.js';
 import { setTimer, settleTimer, type Timer } from '../store/timers.js';
 import { guarded, type Write } from '../store/transactions.js';
-import { runCommand } from './command.js';
+import { runCommand, type AfterCommit } from './command.js';
+import { notify } from './notifications.js';
 import { retireTimer } from './outbox.js';
 
 /**
  * The writes of a new penalty entry over the standing as it is now (read here with the entries, in one
- * Query; the write is guarded by the standing's version), and the standing and entries it leaves.
+ * Query; the write is guarded by the standing's version) with the seller's notifications, and the
+ * standing and entries it leaves.
  */
-async function pointsWrites(sellerId: string, points: number, reason: string, source: PenaltySource, now: string): Promise<{ writes: Write[]; standing: Standing; entries: PenaltyEntry[] }> {
+async function pointsWrites(sellerId: string, points: number, reason: string, source: PenaltySource, now: string): Promise<{ writes: Write[]; afterCommit: AfterCommit[]; standing: Standing; entries: PenaltyEntry[] }> {
   const { standing: before, entries } = await getPenalties(sellerId);
   const entry = penaltyEntry(sellerId, newId('pen'), points, reason, source, now);
   const { standing, started } = addPoints(before ?? emptyStanding(sellerId), points, now);
   if (started.length > 0) logger.info('Seller restrictions started', { sellerId, started, points: standing.points });
+  // The seller is told of the points and of each restriction they start, in the same transaction.
+  const restrictions = started.map((restriction) => ({ restriction, until: restriction === 'CLOSED' ? null : standing.until[restriction] }));
+  const told = notify(penaltyNotifications(sellerId, points, standing.points, reason, restrictions), now);
   const closedNow = standing.closedAt !== null && !before?.closedAt ? await closureMarks(sellerId, standing.closedAt) : [];
-  return { writes: [...penaltyWrites(entry, before, standing, now), ...closedNow], standing, entries: [...entries, entry] };
+  return { writes: [...penaltyWrites(entry, before, standing, now), ...closedNow, ...told.writes], afterCommit: told.afterCommit, standing, entries: [...entries, entry] };
 }
 
 /** Listings marked per transaction: a page of the seller's listings, well inside a transaction's 100 items. */
@@ -82,11 +88,12 @@ export async function markClosedStore(timer: Timer): Promise<void> {
 }
 
 /** Written with a listing's rejection: the third and every later one costs points (none before). */
-export async function rejectionPenaltyWrites(before: Product, after: Product, now: string): Promise<Write[]> {
-  if (after.status !== 'REJECTED' || after.rejections === before.rejections) return [];
+export async function rejectionPenaltyWrites(before: Product, after: Product, now: string): Promise<{ writes: Write[]; afterCommit: AfterCommit[] }> {
+  if (after.status !== 'REJECTED' || after.rejections === before.rejections) return { writes: [], afterCommit: [] };
   const points = rejectionPenalty(after.rejections);
-  if (points === 0) return [];
-  return (await pointsWrites(after.sellerId, points, `Listing ${after.productId} was rejected ${after.rejections} times.`, { kind: 'LISTING_REJECTION', productId: after.productId }, now)).writes;
+  if (points === 0) return { writes: [], afterCommit: [] };
+  const { writes, afterCommit } = await pointsWrites(after.sellerId, points, `Listing ${after.productId} was rejected ${after.rejections} times.`, { kind: 'LISTING_REJECTION', productId: after.productId }, now);
+  return { writes, afterCommit };
 }
 
 export async function addPenalty(admin: Principal, sellerId: string, penalty: { points: number; reason: string }) {
@@ -96,8 +103,8 @@ export async function addPenalty(admin: Principal, sellerId: string, penalty: { 
       if (!(await getSellerProfile(sellerId))) throw notFound('Seller', sellerId);
     },
     decide: async (_nothing, now) => {
-      const { writes, ...result } = await pointsWrites(sellerId, penalty.points, penalty.reason, { kind: 'ADMIN', adminId: admin.userId }, now);
-      return { writes, result };
+      const { writes, afterCommit, ...result } = await pointsWrites(sellerId, penalty.points, penalty.reason, { kind: 'ADMIN', adminId: admin.userId }, now);
+      return { writes, result, afterCommit };
     },
   });
   return viewOf(standing, entries);

@@ -7,6 +7,8 @@
 import { money } from '../domain/money.js';
 import type { Order } from '../domain/orders.js';
 import { notFound } from '../domain/errors.js';
+import { refundNotification } from '../domain/notification-texts.js';
+import type { NotificationDraft } from '../domain/notifications.js';
 import { afterAttempt, afterCheck, holdForChargeback, nextRefundStep, requestRefund, retryFailedRefund, type Refund } from '../domain/refunds.js';
 import type { PaymentProvider } from '../payments/port.js';
 import { paymentProvider } from '../payments/provider.js';
@@ -20,13 +22,14 @@ import { runCommand, type AfterCommit } from './command.js';
 import { getOrder } from '../store/orders.js';
 import { addMs } from '../domain/time.js';
 import { DAY_MS } from '../platform/config.js';
+import { notify } from './notifications.js';
 import { adminRefundView } from './dispute-views.js';
 
 /**
  * The record of a refund approved now and what starts paying it: written in the same transaction as the
  * REFUND ledger entry, so no refund leaves escrow untracked and none is tracked that did not.
  */
-export function trackedRefund(order: Order, refund: { refundId: string; amount: number; disputeId: string | null }, now: string): { refund: Refund; writes: Write[] } {
+export function trackedRefund(order: Order, refund: { refundId: string; amount: number; disputeId: string | null }, now: string): { refund: Refund; writes: Write[]; afterCommit: AfterCommit[] } {
   const requested = requestRefund(
     {
       refundId: refund.refundId,
@@ -39,7 +42,17 @@ export function trackedRefund(order: Order, refund: { refundId: string; amount: 
     },
     now,
   );
-  return { refund: requested, writes: [refundWrite(requested, null), setTimer({ kind: 'REFUND_PROGRESS', entityId: requested.refundId, dueAt: now }, now)] };
+  // The buyer follows it from the moment it is issued.
+  const told = notify([refundNotification(requested, 'ISSUED')], now);
+  return { refund: requested, writes: [refundWrite(requested, null), setTimer({ kind: 'REFUND_PROGRESS', entityId: requested.refundId, dueAt: now }, now), ...told.writes], afterCommit: told.afterCommit };
+}
+
+/** What a refund's change tells its buyer: paid, or failed (an admin takes it over); once, on the change. */
+function refundNews(before: Refund, after: Refund): NotificationDraft[] {
+  if (after.status === before.status) return [];
+  if (after.status === 'COMPLETED') return [refundNotification(after, 'COMPLETED')];
+  if (after.status === 'FAILED') return [refundNotification(after, 'FAILED')];
+  return [];
 }
 
 /**
@@ -64,10 +77,12 @@ export function progressRefund(timer: Timer, provider: PaymentProvider = payment
           : afterCheck(refund, await provider.settlement(refund.providerRefundId as string), now);
       const nextTimer = outcome.nextCheckAt ? setTimer({ ...timer, dueAt: outcome.nextCheckAt }, now, { ifDueAt: timer.dueAt }) : settleTimer(timer);
       const failed = outcome.refund.status === 'FAILED';
+      // The buyer is told when it is paid or has failed (then an admin takes it over), once: on the change.
+      const told = notify(refundNews(refund, outcome.refund), now);
       return {
-        writes: [refundWrite(outcome.refund, refund.version), guarded('timerUnmoved', nextTimer)],
+        writes: [refundWrite(outcome.refund, refund.version), guarded('timerUnmoved', nextTimer), ...told.writes],
         result: undefined,
-        ...(failed && { afterCommit: [() => businessEvent('RefundFailed', { refundId: refund.refundId, orderId: refund.orderId, attempts: outcome.refund.attempts, reason: outcome.refund.lastFailure })] }),
+        afterCommit: [...(failed ? [() => businessEvent('RefundFailed', { refundId: refund.refundId, orderId: refund.orderId, attempts: outcome.refund.attempts, reason: outcome.refund.lastFailure })] : []), ...told.afterCommit],
       };
     },
     // A concurrent sweep took this step (and moved or removed the timer) first.
@@ -106,9 +121,10 @@ export function retryRefund(admin: Principal, refundId: string, request: RetryRe
       if (!refund) throw notFound('Refund', refundId);
       const action = request.markPaid ? { markPaid: true as const, reference: request.reference, by: admin.userId } : { markPaid: false as const };
       const next = retryFailedRefund(refund, action, now);
-      const writes = [refundWrite(next, refund.version)];
+      const told = notify(refundNews(refund, next), now);
+      const writes = [refundWrite(next, refund.version), ...told.writes];
       if (next.status === 'PROCESSING') writes.push(setTimer({ kind: 'REFUND_PROGRESS', entityId: refundId, dueAt: now }, now));
-      return { writes, result: adminRefundView(next) };
+      return { writes, result: adminRefundView(next), afterCommit: told.afterCommit };
     },
   });
 }

@@ -4,6 +4,7 @@
  * transaction whose guards name what can refuse it, then ask for moderation (services/outbox.ts).
  */
 import { DomainError, notFound } from '../domain/errors.js';
+import { reviewNotifications } from '../domain/notification-texts.js';
 import * as reviews from '../domain/reviews.js';
 import type { MediaRef, ModeratorDecision, Review, RevisionContent } from '../domain/reviews.js';
 import type { Principal } from '../platform/auth.js';
@@ -18,6 +19,7 @@ import { claimUploads } from '../store/uploads.js';
 import { getOrderFeedback } from '../store/reputation.js';
 import { runCommand, type Decision } from './command.js';
 import { buyersOrderForCreate } from './creates.js';
+import { notify } from './notifications.js';
 import { claimRefusals, resolveUploads } from './uploads.js';
 import { moderationOutbox, moderationRequest } from './moderation.js';
 import { authorView, publicView, sellerView, type Audience } from './review-views.js';
@@ -300,14 +302,17 @@ export async function decide(admin: Principal, reviewId: string, decision: Moder
     decide: ({ review, feedback }, now) => {
       const next = reviews.moderatorDecides(review, decision, admin.userId, now);
       const republished = decision.target === 'REVIEW' && decision.decision === 'PUBLISH';
+      // The author learns the decision on their review, or that the seller's reply is out.
+      const told = notify(reviewNotifications(review, next), now);
       return {
         writes: [
           ...store.reviewWrites(reviews.reviewChange(review, next), { feedback }),
+          ...told.writes,
           // A removed review has nothing left for automated moderation to decide.
           ...(next.status === 'REMOVED' ? [moderationOutbox.done(moderationRequest(next, 'review')), moderationOutbox.done(moderationRequest(next, 'reply'))] : []),
         ],
         result: next,
-        afterCommit: republished ? [() => businessEvent('ReviewPublished', { reviewId, productId: next.productId, revision: next.latest.revision, by: 'moderator' })] : [],
+        afterCommit: [...(republished ? [() => businessEvent('ReviewPublished', { reviewId, productId: next.productId, revision: next.latest.revision, by: 'moderator' })] : []), ...told.afterCommit],
       };
     },
   });

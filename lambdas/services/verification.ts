@@ -3,6 +3,7 @@
  * of it with short-lived links to the private documents (only the seller and admins get them).
  */
 import { DomainError } from '../domain/errors.js';
+import { verificationNotification } from '../domain/notification-texts.js';
 import { decideVerification, submitVerification, verificationUse, type Verification } from '../domain/verification.js';
 import type { Principal } from '../platform/auth.js';
 import { decodeCursor, encodeCursor } from '../platform/cursor.js';
@@ -13,6 +14,7 @@ import { claimUploads } from '../store/uploads.js';
 import { getVerification, listPendingVerifications, verificationWrite } from '../store/verification.js';
 import { clock } from '../platform/clock.js';
 import { runCommand } from './command.js';
+import { notify } from './notifications.js';
 import { adoptUploads, claimRefusals } from './uploads.js';
 
 const PROFILE_REQUIRED = new DomainError('SELLER_PROFILE_REQUIRED', 'Create your shop profile (PUT /v1/sellers/me) before verifying your identity.');
@@ -52,8 +54,9 @@ export async function decideSellerVerification(admin: Principal, sellerId: strin
     load: () => getVerification(sellerId),
     decide: (current, now) => {
       const next = decideVerification(current, decision, admin.userId, now);
+      const told = notify(verificationNotification(next), now);
       // VERIFIED may come or go: the badge job recomputes this seller.
-      return { writes: [verificationWrite(next, current), markReputationDirty(sellerId, now)], result: next };
+      return { writes: [verificationWrite(next, current), markReputationDirty(sellerId, now), ...told.writes], result: next, afterCommit: told.afterCommit };
     },
   });
   return verificationView(decided);

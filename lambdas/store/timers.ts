@@ -19,7 +19,7 @@ import { documentClient } from './client.js';
 import { shardCountSetting, shardFor } from './sharded-counter.js';
 import { put, remove, type TransactItem } from './transactions.js';
 
-export type TimerKind = 'AUTO_CONFIRM' | 'REVIEW_WINDOW' | 'EDIT_WINDOW' | 'MODERATION' | 'RETURN_WINDOW' | 'DISPUTE_DEADLINE' | 'CASE_FILE' | 'REFUND_PROGRESS' | 'SHIP_BY' | 'LISTING_REVIEW' | 'PENALTY_EXPIRY' | 'FEEDBACK_EXCLUSION' | 'BADGES_WINDOW' | 'NOTIFICATION_DISPATCH' | 'STORE_CLOSURE' | 'WEBHOOK_RETRY';
+export type TimerKind = 'AUTO_CONFIRM' | 'REVIEW_WINDOW' | 'EDIT_WINDOW' | 'MODERATION' | 'RETURN_WINDOW' | 'DISPUTE_DEADLINE' | 'CASE_FILE' | 'REFUND_PROGRESS' | 'SHIP_BY' | 'LISTING_REVIEW' | 'PENALTY_EXPIRY' | 'FEEDBACK_EXCLUSION' | 'BADGES_WINDOW' | 'NOTIFICATION_DISPATCH' | 'STORE_CLOSURE' | 'WEBHOOK_RETRY' | 'REMINDER';
 
 export interface Timer {
   kind: TimerKind;

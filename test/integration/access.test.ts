@@ -55,6 +55,7 @@ const validBodies: Record<string, (ids: Ids) => Json> = {
   'POST /v1/admin/refunds/{refundId}/retry': () => ({ markPaid: true, reference: 'wire-2026-0001' }),
   // An address literal (TEST-NET-3: public, never routed): no DNS lookup in the test.
   'PUT /v1/me/webhook': () => ({ url: 'https://203.0.113.10/hooks/aftersale' }),
+  'POST /v1/me/notifications/read': (ids) => ({ upTo: ids.notificationId ?? `ntf_${ULID}` }),
 };
 
 function validBody(route: Route, ids: Ids = {}): Json | undefined {
@@ -281,5 +282,24 @@ describe('each party sees its own side of an order', () => {
     expect(asSeller.text).not.toContain(String(pending.order.paymentReference));
     const asBuyer = await local.api.get(`/v1/orders/${pending.orderId}`, pending.buyer);
     expect(asBuyer.body.paymentReference).toBe(pending.order.paymentReference);
+  });
+});
+
+describe("another user's notification is 404, and stays out of everyone else's inbox", () => {
+  type Inbox = { items: { id: string; subject: { id: string } }[]; unreadCount: number };
+  const inboxOf = async (as: Actor) => (await local.api.get<Inbox>('/v1/me/notifications?limit=100', as)).body;
+
+  it('answers 404 NOTIFICATION_NOT_FOUND to a stranger of any role marking it read, like an unknown id, and leaves it unread', async () => {
+    const shippedNotice = (await inboxOf(shipped.buyer)).items.find((item) => item.subject.id === shipped.orderId);
+    const notificationId = shippedNotice?.id ?? expect.unreachable('the shipment told its buyer');
+    const route = allRoutes.find((candidate) => candidate.key === 'POST /v1/me/notifications/read') ?? expect.unreachable();
+    for (const stranger of [strangers.buyer, strangers.seller, shipped.seller, admin]) {
+      const response = await call(route, { ids: { notificationId }, as: stranger });
+      expectProblem(response, 404, 'NOTIFICATION_NOT_FOUND');
+      const missing = await call(route, { as: stranger });
+      expect(response.text.replaceAll(notificationId, '{id}')).toBe(missing.text.replaceAll(`ntf_${ULID}`, '{id}'));
+      expect((await inboxOf(stranger)).items.map((item) => item.id)).not.toContain(notificationId);
+    }
+    expect((await inboxOf(shipped.buyer)).unreadCount).toBeGreaterThan(0);
   });
 });

@@ -5,6 +5,8 @@
  * its own zod schemas, so a route added later is covered without touching this file — except that a route
  * with a body must add a valid sample to `validBodies` (a test fails until it does).
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { type Role } from '../../lib/manifest.js';
@@ -57,6 +59,7 @@ const validBodies: Record<string, () => Json> = {
   'POST /v1/admin/refunds/{refundId}/retry': () => ({ markPaid: true, reference: 'wire-2026-0001' }),
   // An address literal (TEST-NET-3: public, never routed): no DNS lookup in the test.
   'PUT /v1/me/webhook': () => ({ url: 'https://203.0.113.10/hooks/aftersale' }),
+  'POST /v1/me/notifications/read': () => ({ upTo: `ntf_${ULID}` }),
 };
 
 function validBody(route: Route): Json | undefined {
@@ -398,6 +401,43 @@ const listFixtures: Record<string, (api: Api) => Promise<ListFixture>> = {
     // The admin's other list: the identity verifications waiting for a decision.
     return { path: '/v1/admin/refunds?status=FAILED', as: admin, otherPath: '/v1/admin/sellers?verification=PENDING', otherAs: admin };
   },
+  'GET /v1/me/notifications': async (api) => {
+    // Each shipment tells its buyer: two notifications in each inbox.
+    const [mine, theirs] = [await api.actor('buyer'), await api.actor('buyer')];
+    for (const buyer of [mine, mine, theirs, theirs]) {
+      const { seller, productId } = await api.sellerWithListing();
+      const { orderId } = (await api.post<{ orderId: string }>('/v1/orders', buyer, anOrder(productId))).body;
+      expect((await api.post(`/v1/orders/${orderId}/shipment`, seller, aShipment())).status).toBe(200);
+    }
+    return { path: '/v1/me/notifications', as: mine, otherPath: '/v1/me/notifications', otherAs: theirs };
+  },
+  'GET /v1/sellers/me/balance': async (api) => {
+    // Two orders from one listing confirmed received: two RELEASE credits on the seller's balance.
+    const { seller, productId } = await api.sellerWithListing();
+    for (const buyer of [await api.actor('buyer'), await api.actor('buyer')]) {
+      const { orderId } = (await api.post<{ orderId: string }>('/v1/orders', buyer, anOrder(productId))).body;
+      expect((await api.post(`/v1/orders/${orderId}/shipment`, seller, aShipment())).status).toBe(200);
+      expect((await api.post(`/v1/orders/${orderId}/confirm-receipt`, buyer)).status).toBe(200);
+    }
+    // The seller's other list: the inbox the shipments' and confirmations' notifications landed in.
+    return { path: '/v1/sellers/me/balance', as: seller, otherPath: '/v1/me/notifications', otherAs: seller };
+  },
+  'GET /v1/me/webhook/deliveries': async (api) => {
+    // A seller's webhook at a loopback port nobody listens on (the local host allows loopback): each of the
+    // buyer's two messages tells the seller, and each delivery is attempted, refused, and listed.
+    const { seller, productId } = await api.sellerWithListing();
+    const port = await closedPort();
+    expect((await api.put('/v1/me/webhook', seller, { url: `http://127.0.0.1:${port}/hooks` })).status).toBe(200);
+    const buyer = await api.actor('buyer');
+    const started = await api.post<{ conversationId: string }>('/v1/conversations', buyer, { sellerId: seller.userId, productId });
+    expect(started.status, started.text).toBe(201);
+    for (const text of ['Is it still available?', 'Does it come with a charger?']) {
+      expect((await api.post(`/v1/conversations/${started.body.conversationId}/messages`, buyer, { text, attachments: [] })).status).toBe(201);
+    }
+    await api.drainQueues();
+    // The seller's other list: the inbox those notifications landed in.
+    return { path: '/v1/me/webhook/deliveries', as: seller, otherPath: '/v1/me/notifications', otherAs: seller };
+  },
   'GET /v1/admin/products': async (api) => {
     const seller = await api.verifiedSeller();
     // A protected brand in the title: the listing-review worker leaves the decision to a person.
@@ -410,6 +450,15 @@ const listFixtures: Record<string, (api: Api) => Promise<ListFixture>> = {
     return { path: '/v1/admin/products?status=NEEDS_HUMAN', as: admin, otherPath: '/v1/admin/sellers?verification=PENDING', otherAs: admin };
   },
 };
+
+/** A loopback port that refuses connections: one the system handed out and that was closed again. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
 
 /** A conversation the buyer started about a new listing: the buyer and its messages path. */
 async function conversationOf(api: Api, buyer: Actor): Promise<{ buyer: Actor; path: string }> {

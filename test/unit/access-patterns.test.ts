@@ -23,7 +23,7 @@ import { publicReviewEntity, publicReviewMediaEntity, reportEntity, reviewEntity
 import { carrierEventEntity, trackingNumberEntity } from '../../lambdas/store/tracking-numbers.js';
 import { uploadEntity, uploadQuotaEntity } from '../../lambdas/store/uploads.js';
 import { sellerProfileEntity, sellerStatsShards } from '../../lambdas/store/sellers.js';
-import { notificationEntity } from '../../lambdas/store/notifications.js';
+import { inboxStateEntity, notificationEntity } from '../../lambdas/store/notifications.js';
 import { deliveryEntity, webhookEntity } from '../../lambdas/store/webhooks.js';
 import { orderFeedbackEntity } from '../../lambdas/store/reputation.js';
 import { reputationMarkEntity, sellerBadgesEntity } from '../../lambdas/store/reputation-badges.js';
@@ -159,6 +159,7 @@ const defined: { entity: Pick<Entity<never, never>, 'name' | 'patterns'>; keys: 
   { entity: notificationEntity, keys: [notificationEntity.key({ userId: 'seller-1', notificationId: 'ntf_01ARZ3NDEKTSV4RRFFQ69G5FB8' })], indexes: [] },
   { entity: webhookEntity, keys: [webhookEntity.key({ userId: 'seller-1' })], indexes: [] },
   { entity: deliveryEntity, keys: [deliveryEntity.key({ userId: 'seller-1', notificationId: 'ntf_01ARZ3NDEKTSV4RRFFQ69G5FB8' })], indexes: [] },
+  { entity: inboxStateEntity, keys: [inboxStateEntity.key({ userId: 'seller-1' })], indexes: [] },
   { entity: uploadQuotaEntity, keys: [uploadQuotaEntity.key({ userId: 'buyer-1', hour: at(7).slice(0, 13) })], indexes: [] },
 ];
 
