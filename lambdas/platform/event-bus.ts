@@ -4,7 +4,7 @@
  * the event's name, on the bus the AWS host names in EVENT_BUS_NAME (only functions that declare `emits`
  * get it, and the PutEvents grant). Like store/queue.ts for SendMessage, PutEvents is one signed POST
  * (`x-amz-target: AWSEvents.PutEvents`, JSON 1.1): the EventBridge client is not a dependency and
- * would add its own copy of the protocol code for this one call (docs/decisions/025-webhooks-event-bus.md).
+ * would add its own copy of the protocol code for this one call (docs/decisions/026-webhooks-event-bus.md).
  * Locally: the in-process bus of lib/local/event-bus.ts, which the local host plugs in here.
  */
 import { fromEnv } from '@aws-sdk/credential-provider-env';

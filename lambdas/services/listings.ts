@@ -98,7 +98,7 @@ const viewerOf = (principal: Principal | undefined, sellerId: string): ProductVi
 
 /**
  * One Query: the listing, its rating shards and, if its store is closed, the closure's mark (written onto
- * each listing by the closure, docs/decisions/025-perf-store-closure.md), so the public read needs no
+ * each listing by the closure, docs/decisions/025-store-closure.md), so the public read needs no
  * look at the seller's standing.
  */
 export async function viewListing(principal: Principal | undefined, productId: string) {

@@ -109,7 +109,7 @@ export const ratingShards = shardedCounter<RatingCounter, { productId: string }>
 });
 
 /**
- * A closed store's mark on each of its listings (docs/decisions/025-perf-store-closure.md): written with
+ * A closed store's mark on each of its listings (docs/decisions/025-store-closure.md): written with
  * the closure for the store's first listings and by its STORE_CLOSURE timer for all of them, so a public
  * read of the listing learns of the closure from the listing's own partition. It sorts between the
  * listing and its rating shards, inside the one Query `getListing` makes. Closure is final: never removed.
