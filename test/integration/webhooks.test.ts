@@ -16,7 +16,7 @@ import type { NotificationType } from '../../lambdas/domain/notifications.js';
 import { addMs } from '../../lambdas/domain/time.js';
 import { maxRetryDelayMs, webhookRetry } from '../../lambdas/domain/webhooks.js';
 import { clock } from '../../lambdas/platform/clock.js';
-import { postToWebhook, useResolver, WEBHOOK_ALLOW_LOOPBACK } from '../../lambdas/platform/outbound-http.js';
+import { checkWebhookUrl, postToWebhook, useResolver, WEBHOOK_ALLOW_LOOPBACK } from '../../lambdas/platform/outbound-http.js';
 import { notificationOutbox, notify } from '../../lambdas/services/notifications.js';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../lambdas/platform/config.js';
@@ -149,6 +149,17 @@ describe('registering a webhook', () => {
       await refused('https://internal.example/hook', /unique-local.*internal\.example resolves to fd12::1/);
       await refused('https://mixed.example/hook', /private.*10\.1\.2\.3/);
       await refused('https://nowhere.example/hook', /does not resolve/);
+    } finally {
+      restore();
+    }
+  });
+
+  it('gives up on a name whose lookup hangs: the host does not resolve', async () => {
+    const restore = useResolver(() => new Promise<string[]>(() => undefined));
+    try {
+      const started = Date.now();
+      expect(await checkWebhookUrl('https://hanging.example/hook', { allowLoopback: false }, 200)).toEqual({ refused: 'the host does not resolve' });
+      expect(Date.now() - started).toBeLessThan(2_000);
     } finally {
       restore();
     }
