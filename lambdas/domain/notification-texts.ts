@@ -103,7 +103,10 @@ function outcomeOf(dispute: Dispute): string {
   return `The dispute is now ${dispute.status.toLowerCase().replaceAll('_', ' ')}.`;
 }
 
-const returnDue = (dispute: Dispute): string | null => (dispute.status === 'AGREED' && dispute.returnShipment?.status === 'AWAITING_SHIPMENT' ? (dispute.deadlines.returnShipment ?? null) : null);
+/** The buyer still has to ship the return: an agreement to return, no shipment yet. The reminders (domain/reminders.ts) ask the same. */
+export const awaitingReturnShipment = (dispute: Dispute): boolean => dispute.status === 'AGREED' && dispute.returnShipment?.status === 'AWAITING_SHIPMENT';
+
+const returnDue = (dispute: Dispute): string | null => (awaitingReturnShipment(dispute) ? (dispute.deadlines.returnShipment ?? null) : null);
 
 /**
  * What a dispute's change tells its parties: the seller of a new dispute (with the response deadline),

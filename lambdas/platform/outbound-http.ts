@@ -12,6 +12,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { addressRefusal, webhookTarget, type TargetRefusal, type TargetSetting, type WebhookTarget } from '../domain/webhook-targets.js';
+import type { AttemptOutcome } from '../domain/webhooks.js';
 
 /** Every address a host name resolves to (v4 and v6). */
 export type Resolver = (host: string) => Promise<string[]>;
@@ -98,20 +99,18 @@ const checkedLookup =
 
 export const WEBHOOK_TIMEOUT_MS = 10_000;
 
-/** An attempt's answer: its status, or why there was none. */
-export type PostOutcome = { status: number } | { status: null; reason: string };
 
 /**
  * POSTs `body` to a webhook URL: the target rules first (an address literal is checked here, a name at
  * connect time), at most `timeoutMs` for the whole exchange, the status as the answer.
  */
-export async function postToWebhook(raw: string, body: string, headers: Record<string, string>, options: { timeoutMs?: number; setting?: TargetSetting } = {}): Promise<PostOutcome> {
+export async function postToWebhook(raw: string, body: string, headers: Record<string, string>, options: { timeoutMs?: number; setting?: TargetSetting } = {}): Promise<AttemptOutcome> {
   const setting = options.setting ?? targetSetting();
   const target = webhookTarget(raw, setting);
   if ('refused' in target) return { status: null, reason: target.refused };
   const { url } = target;
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise<PostOutcome>((resolve) => {
+  return new Promise<AttemptOutcome>((resolve) => {
     const request = send(
       url,
       {
