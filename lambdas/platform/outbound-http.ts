@@ -99,7 +99,6 @@ const checkedLookup =
 
 export const WEBHOOK_TIMEOUT_MS = 10_000;
 
-
 /**
  * POSTs `body` to a webhook URL: the target rules first (an address literal is checked here, a name at
  * connect time), at most `timeoutMs` for the whole exchange, the status as the answer.
