@@ -72,7 +72,9 @@ export const functions = {
   carrierEvents: { entry: 'lambdas/http/carrier-events.ts', description: 'Signed carrier tracking webhooks: proof of delivery for orders and returns', table: 'readWrite', sendsTo: ['webhookDeliveries'], carrierSecrets: 'read', timeoutSeconds: 30 },
   notifications: { entry: 'lambdas/http/notifications.ts', description: 'The notification inbox: newest first with the unread count, marking read', table: 'readWrite', signsCursors: true },
   webhooks: { entry: 'lambdas/http/webhooks.ts', description: 'A user\'s webhook: registration (URL checked against private addresses) and its deliveries', table: 'readWrite', signsCursors: true },
-  // Calls users' URLs: 10 s per attempt (platform/outbound-http.ts), a batch of 10 at most one after another.
+  // Calls users' URLs: at most 10 s per attempt, DNS included (platform/outbound-http.ts). Powertools'
+  // BatchProcessor runs a batch's records (10 at most) in parallel, so a batch takes about one attempt plus
+  // its two transactions and a WebhookDead publish (2 s at most): 120 s leaves room; visibility is 6× that.
   webhookWorker: { entry: 'lambdas/workers/webhook-delivery.ts', description: 'Delivers notifications to their recipients\' webhooks, signed, retried 24 h', table: 'readWrite', emits: ['WebhookDead'], timeoutSeconds: 120 },
   paymentEvents: { entry: 'lambdas/http/payment-events.ts', description: "The payment provider's signed webhook: chargebacks mark the order, one won by the buyer is its refund", table: 'readWrite', paymentEventSecret: 'read', timeoutSeconds: 30 },
   caseFileWorker: { entry: 'lambdas/workers/case-file.ts', description: 'Builds the case file of an escalated dispute and proposes a decision', table: 'readWrite', timeoutSeconds: 30 },

@@ -103,7 +103,10 @@ function outcomeOf(dispute: Dispute): string {
   return `The dispute is now ${dispute.status.toLowerCase().replaceAll('_', ' ')}.`;
 }
 
-const returnDue = (dispute: Dispute): string | null => (dispute.status === 'AGREED' && dispute.returnShipment?.status === 'AWAITING_SHIPMENT' ? (dispute.deadlines.returnShipment ?? null) : null);
+/** The buyer still has to ship the return: an agreement to return, no shipment yet. The reminders (domain/reminders.ts) ask the same. */
+export const awaitingReturnShipment = (dispute: Dispute): boolean => dispute.status === 'AGREED' && dispute.returnShipment?.status === 'AWAITING_SHIPMENT';
+
+const returnDue = (dispute: Dispute): string | null => (awaitingReturnShipment(dispute) ? (dispute.deadlines.returnShipment ?? null) : null);
 
 /**
  * What a dispute's change tells its parties: the seller of a new dispute (with the response deadline),
@@ -203,13 +206,26 @@ export function refundNotification(refund: Refund, news: RefundNews): Notificati
 
 /**
  * What a review's change tells its author: a revision published or rejected (by moderation or a
- * moderator), the review removed, or the seller's reply published. The seller is never told who wrote it.
+ * moderator), the review removed, or the seller's reply published. And what it tells the seller: a
+ * review of their product published (its rating, never who wrote it: no reviewer name, buyer or order),
+ * and their own reply published or rejected.
  */
 export function reviewNotifications(before: Review | null, after: Review): NotificationDraft[] {
   const drafts: NotificationDraft[] = [];
   const subject = { kind: 'review' as const, id: after.reviewId };
   const latestDecided = (status: Review['status']) => after.latest.status === status && (before?.latest.revision !== after.latest.revision || before.latest.status !== status);
-  if (latestDecided('PUBLISHED')) drafts.push({ userId: after.buyerId, type: 'REVIEW_PUBLISHED', title: 'Your review is published', body: 'Your review passed moderation and is now public.', subject, dueAt: null });
+  if (latestDecided('PUBLISHED')) {
+    drafts.push({ userId: after.buyerId, type: 'REVIEW_PUBLISHED', title: 'Your review is published', body: 'Your review passed moderation and is now public.', subject, dueAt: null });
+    const updated = before !== null && before.published !== null;
+    drafts.push({
+      userId: after.sellerId,
+      type: 'REVIEW_PUBLISHED',
+      title: updated ? 'A review of your product was updated' : 'A buyer reviewed your product',
+      body: `A review rating your product ${after.latest.rating} out of 5 is ${updated ? 'updated' : 'now public'}. You can reply to it publicly.`,
+      subject,
+      dueAt: null,
+    });
+  }
   if (latestDecided('REJECTED')) {
     const reasons = after.latest.reasons.map((reason) => reason.message).join(' ');
     drafts.push({ userId: after.buyerId, type: 'REVIEW_REJECTED', title: 'Your review was not published', body: `Your review was not published.${reasons ? ` ${reasons}` : ''} You can edit it and submit it again.`, subject, dueAt: null });
@@ -217,8 +233,16 @@ export function reviewNotifications(before: Review | null, after: Review): Notif
   if (after.status === 'REMOVED' && before?.status !== 'REMOVED') {
     drafts.push({ userId: after.buyerId, type: 'REVIEW_REJECTED', title: 'Your review was removed', body: `A moderator removed your review.${after.removal ? ` Reason: ${after.removal.reason}` : ''}`, subject, dueAt: null });
   }
-  const replyPublished = after.reply?.status === 'PUBLISHED' && after.reply.published && (before?.reply?.status !== 'PUBLISHED' || before.reply.version !== after.reply.version);
-  if (replyPublished) drafts.push({ userId: after.buyerId, type: 'SELLER_REPLIED', title: 'The seller replied to your review', body: 'The seller published a reply to your review.', subject, dueAt: null });
+  const reply = after.reply;
+  const replyDecided = (status: Review['status']) => reply !== null && reply.status === status && (before?.reply?.status !== status || before.reply.version !== reply.version);
+  if (reply?.published && replyDecided('PUBLISHED')) {
+    drafts.push({ userId: after.buyerId, type: 'SELLER_REPLIED', title: 'The seller replied to your review', body: 'The seller published a reply to your review.', subject, dueAt: null });
+    drafts.push({ userId: after.sellerId, type: 'SELLER_REPLIED', title: 'Your reply is published', body: 'Your reply to a review of your product passed moderation and is now public.', subject, dueAt: null });
+  }
+  if (reply && replyDecided('REJECTED')) {
+    const reasons = reply.reasons.map((reason) => reason.message).join(' ');
+    drafts.push({ userId: after.sellerId, type: 'REVIEW_REJECTED', title: 'Your reply was not published', body: `Your reply to a review of your product was not published.${reasons ? ` ${reasons}` : ''} You can edit it and submit it again.`, subject, dueAt: null });
+  }
   return drafts;
 }
 

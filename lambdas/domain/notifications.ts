@@ -1,8 +1,8 @@
 /**
  * Notifications (DOMAIN.md "Notifications"): whoever must act on something, or loses something by not
  * acting, is told — in the inbox, and by a signed webhook if they registered one. Pure: what a
- * notification is and when it counts as read; who is told what, in which words, is decided by each use
- * case with the drafts below, in the transaction that causes it.
+ * notification is and when it counts as read. Who is told what, in which words, is in
+ * domain/notification-texts.ts; each use case writes those drafts in the transaction that causes them.
  */
 
 /** Every kind of notification; a webhook registration may subscribe to some of them (API.md). */

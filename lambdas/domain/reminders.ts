@@ -7,7 +7,7 @@
  */
 import type { Dispute } from './disputes.js';
 import { hasOpenDispute, type Order } from './orders.js';
-import { REMINDED_DEADLINES, type RemindedDeadline } from './notification-texts.js';
+import { awaitingReturnShipment, REMINDED_DEADLINES, type RemindedDeadline } from './notification-texts.js';
 import { addMs } from './time.js';
 
 const HOUR_MS = 3_600_000;
@@ -18,7 +18,7 @@ export const PROTECTION_REMINDER_MS = 72 * HOUR_MS;
 const whoMustAct: Record<RemindedDeadline, (dispute: Dispute) => boolean> = {
   sellerResponse: (dispute) => dispute.status === 'AWAITING_SELLER',
   buyerResponse: (dispute) => dispute.status === 'COUNTER_OFFERED',
-  returnShipment: (dispute) => dispute.status === 'AGREED' && dispute.returnShipment?.status === 'AWAITING_SHIPMENT',
+  returnShipment: awaitingReturnShipment,
 };
 
 /** The deadlines of a dispute a reminder warns about now: set, and still someone's to meet. */

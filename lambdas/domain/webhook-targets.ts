@@ -101,13 +101,18 @@ function v6Refusal(groups: readonly number[], setting: TargetSetting): TargetRef
   const zeroUpTo = (n: number) => groups.slice(0, n).every((group) => group === 0);
   if (zeroUpTo(8)) return 'the host is an unspecified address';
   if (zeroUpTo(7) && g7 === 1) return setting.allowLoopback ? undefined : LOOPBACK;
-  // IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d) and NAT64 (64:ff9b::a.b.c.d) reach an IPv4 address.
+  // IPv4-mapped (::ffff:a.b.c.d), IPv4-translated (::ffff:0:a.b.c.d, RFC 2765), IPv4-compatible
+  // (::a.b.c.d) and NAT64 (64:ff9b::a.b.c.d) reach an IPv4 address.
   if (zeroUpTo(5) && g5 === 0xffff) return v4Refusal(lastV4(groups), setting);
+  if (zeroUpTo(4) && g4 === 0xffff && g5 === 0) return v4Refusal(lastV4(groups), setting);
   if (zeroUpTo(6)) return v4Refusal(lastV4(groups), setting);
   if (g0 === 0x64 && g1 === 0xff9b && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0) return v4Refusal(lastV4(groups), setting);
   if (g0 === 0x64 && g1 === 0xff9b && g2 === 1) return 'the host is a local-use NAT64 address';
   // 6to4 (2002:a.b.c.d::/48) carries an IPv4 address in bits 16–47.
   if (g0 === 0x2002) return v4Refusal(((g1 << 16) | g2) >>> 0, setting);
+  // Teredo (2001::/32) tunnels to an IPv4 client whose address it hides: no telling where it lands.
+  if (g0 === 0x2001 && g1 === 0) return 'the host is a Teredo tunnel address';
+  if (g0 === 0x100 && g1 === 0 && g2 === 0 && g3 === 0) return 'the host is a discard-only address';
   if ((g0 & 0xffc0) === 0xfe80) return 'the host is a link-local address';
   if ((g0 & 0xffc0) === 0xfec0) return 'the host is a site-local address';
   if ((g0 & 0xfe00) === 0xfc00) return 'the host is a unique-local (private) address';

@@ -83,21 +83,31 @@ export type AttemptOutcome = { status: number } | { status: null; reason: string
 
 export const delivered = (outcome: AttemptOutcome): boolean => outcome.status !== null && outcome.status >= 200 && outcome.status < 300;
 
+/** The last moment an attempt may be scheduled for: 24 h after the first one. */
+const retryDeadline = (delivery: Pick<WebhookDelivery, 'firstAttemptAt'>): string => addMs(delivery.firstAttemptAt, webhookRetry.windowMs);
+
 /**
  * The delivery after an attempt made at `now`: DELIVERED on a 2xx; otherwise the next attempt after a
- * jittered gap, or DEAD when that would be later than 24 h after the first attempt.
+ * jittered gap, but no later than 24 h after the first attempt (a gap that would pass it is cut short,
+ * so the receiver gets its last try at the deadline); DEAD after the attempt made at the deadline.
  */
 export function afterAttempt(delivery: WebhookDelivery, outcome: AttemptOutcome, now: string, random: number): WebhookDelivery {
   const attempts = delivery.attempts + 1;
   const base = { ...delivery, attempts, lastStatus: outcome.status, updatedAt: now };
   if (delivered(outcome)) return { ...base, state: 'DELIVERED', nextAttemptAt: null };
+  const deadline = retryDeadline(delivery);
+  if (now >= deadline) return { ...base, state: 'DEAD', nextAttemptAt: null };
   const next = addMs(now, retryDelayMs(attempts, random));
-  const deadline = addMs(delivery.firstAttemptAt, webhookRetry.windowMs);
-  return next > deadline ? { ...base, state: 'DEAD', nextAttemptAt: null } : { ...base, state: 'PENDING', nextAttemptAt: next };
+  return { ...base, state: 'PENDING', nextAttemptAt: next < deadline ? next : deadline };
 }
 
-/** Past its 24 h: a delivery found still pending then (its worker kept dying mid-attempt) is DEAD without another try. */
-export const pastWindow = (delivery: WebhookDelivery, now: string): boolean => now > addMs(delivery.firstAttemptAt, webhookRetry.windowMs);
+/**
+ * A due, still-pending delivery whose attempt was scheduled past its 24 h (only a dead worker's lease,
+ * which stands a minute past the attempt it claimed, is): DEAD without another try. An attempt scheduled
+ * at the deadline is still made, however late the timers sweep brings it.
+ */
+export const pastWindow = (delivery: Pick<WebhookDelivery, 'firstAttemptAt' | 'nextAttemptAt'>): boolean =>
+  delivery.nextAttemptAt !== null && delivery.nextAttemptAt > retryDeadline(delivery);
 
 /** What a delivery POSTs: the notification as the inbox lists it (API.md), without the recipient's read state. */
 export const webhookPayload = (notification: Notification) => ({

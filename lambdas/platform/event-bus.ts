@@ -55,9 +55,16 @@ export async function signPutEvents(busName: string, event: BusEvent, signingDat
   return { url, body, headers: signed.headers };
 }
 
+/**
+ * How long one PutEvents may take: it runs after a use case committed, inside the caller's request or
+ * worker, so a slow bus must cost at most this (the failure is logged by business-events.ts, never thrown
+ * into the use case).
+ */
+export const PUT_EVENTS_TIMEOUT_MS = 2_000;
+
 async function putEvent(busName: string, event: BusEvent): Promise<void> {
   const { url, body, headers } = await signPutEvents(busName, event);
-  const response = await fetch(url, { method: 'POST', headers, body });
+  const response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(PUT_EVENTS_TIMEOUT_MS) });
   const text = await response.text();
   if (!response.ok) throw new Error(`PutEvents failed (${response.status}): ${text.slice(0, 200)}`);
   // EventBridge answers 200 with per-entry failures (throttling, an internal error): one entry here.

@@ -12,6 +12,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { addressRefusal, webhookTarget, type TargetRefusal, type TargetSetting, type WebhookTarget } from '../domain/webhook-targets.js';
+import type { AttemptOutcome } from '../domain/webhooks.js';
 
 /** Every address a host name resolves to (v4 and v6). */
 export type Resolver = (host: string) => Promise<string[]>;
@@ -35,10 +36,22 @@ export function useResolver(next: Resolver): () => void {
 export const WEBHOOK_ALLOW_LOOPBACK = 'WEBHOOK_ALLOW_LOOPBACK';
 export const targetSetting = (): TargetSetting => ({ allowLoopback: process.env[WEBHOOK_ALLOW_LOOPBACK] === 'true' });
 
-async function resolveChecked(host: string, setting: TargetSetting): Promise<{ addresses: string[] } | { refused: TargetRefusal }> {
+/** How long a name may take to resolve: a resolver that hangs is a name that does not resolve (a 400, not a 5xx at the API's timeout). */
+export const DNS_TIMEOUT_MS = 5_000;
+
+/** The resolver's answer, or a rejection once `ms` have passed. */
+function resolveWithin(host: string, ms: number): Promise<string[]> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`resolving ${host} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([resolver(host), expired]).finally(() => clearTimeout(timer));
+}
+
+async function resolveChecked(host: string, setting: TargetSetting, dnsTimeoutMs = DNS_TIMEOUT_MS): Promise<{ addresses: string[] } | { refused: TargetRefusal }> {
   let addresses: string[];
   try {
-    addresses = await resolver(host);
+    addresses = await resolveWithin(host, dnsTimeoutMs);
   } catch {
     return { refused: 'the host does not resolve' };
   }
@@ -51,11 +64,11 @@ async function resolveChecked(host: string, setting: TargetSetting): Promise<{ a
 }
 
 /** The registration check: the URL rules, then every address its host resolves to. */
-export async function checkWebhookUrl(raw: string, setting = targetSetting()): Promise<{ target: WebhookTarget } | { refused: TargetRefusal }> {
+export async function checkWebhookUrl(raw: string, setting = targetSetting(), dnsTimeoutMs = DNS_TIMEOUT_MS): Promise<{ target: WebhookTarget } | { refused: TargetRefusal }> {
   const target = webhookTarget(raw, setting);
   if ('refused' in target) return target;
   if (target.address !== undefined) return { target };
-  const resolved = await resolveChecked(target.host, setting);
+  const resolved = await resolveChecked(target.host, setting, dnsTimeoutMs);
   return 'refused' in resolved ? resolved : { target };
 }
 
@@ -86,20 +99,17 @@ const checkedLookup =
 
 export const WEBHOOK_TIMEOUT_MS = 10_000;
 
-/** An attempt's answer: its status, or why there was none. */
-export type PostOutcome = { status: number } | { status: null; reason: string };
-
 /**
  * POSTs `body` to a webhook URL: the target rules first (an address literal is checked here, a name at
  * connect time), at most `timeoutMs` for the whole exchange, the status as the answer.
  */
-export async function postToWebhook(raw: string, body: string, headers: Record<string, string>, options: { timeoutMs?: number; setting?: TargetSetting } = {}): Promise<PostOutcome> {
+export async function postToWebhook(raw: string, body: string, headers: Record<string, string>, options: { timeoutMs?: number; setting?: TargetSetting } = {}): Promise<AttemptOutcome> {
   const setting = options.setting ?? targetSetting();
   const target = webhookTarget(raw, setting);
   if ('refused' in target) return { status: null, reason: target.refused };
   const { url } = target;
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise<PostOutcome>((resolve) => {
+  return new Promise<AttemptOutcome>((resolve) => {
     const request = send(
       url,
       {

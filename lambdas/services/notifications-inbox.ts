@@ -5,21 +5,14 @@
  */
 import { notFound } from '../domain/errors.js';
 import { isRead, newReadMarker, unreadFromPage, type Notification } from '../domain/notifications.js';
+import { webhookPayload } from '../domain/webhooks.js';
 import type { Principal } from '../platform/auth.js';
 import { decodeCursor, encodeCursor } from '../platform/cursor.js';
 import { countUnread, getInboxState, getNotification, inboxPage, readMarkerWrite } from '../store/notifications.js';
 import { runCommand } from './command.js';
 
-export const notificationView = (notification: Notification, readUpTo: string | null) => ({
-  id: notification.notificationId,
-  type: notification.type,
-  title: notification.title,
-  body: notification.body,
-  subject: notification.subject,
-  ...(notification.dueAt !== null && { dueAt: notification.dueAt }),
-  createdAt: notification.createdAt,
-  read: isRead(notification, readUpTo),
-});
+/** A notification as the inbox lists it: what a webhook delivery POSTs, and whether it is read. */
+export const notificationView = (notification: Notification, readUpTo: string | null) => ({ ...webhookPayload(notification), read: isRead(notification, readUpTo) });
 
 /**
  * My notifications, newest first, with the unread count. The first page is one Query (the inbox's state

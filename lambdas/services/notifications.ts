@@ -18,7 +18,8 @@ export const NotificationDispatch = z.object({ userId: z.string(), notificationI
 export type NotificationDispatch = z.infer<typeof NotificationDispatch>;
 
 /**
- * Pure: the delivery worker, which only consumes, leaves the queue client out of its bundle. The
+ * `@__PURE__`: a bundle that imports this module but never uses the outbox may drop it. The delivery
+ * worker does use it (`dispatched`), so its bundle carries the queue sender, never called there. The
  * timer's presence is the request still waiting: the worker removes it (`dispatched`) with its work.
  */
 export const notificationOutbox = /* @__PURE__ */ outbox<NotificationDispatch>({

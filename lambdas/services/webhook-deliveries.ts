@@ -3,10 +3,13 @@
  * hands each notification to the webhook-delivery queue; its worker lands here:
  *
  * - no registration, or the type is not subscribed: the outbox timer is removed and that is all;
+ * - a registration but no notification (never expected: it is written with its outbox timer): an error
+ *   logged and the outbox timer left, so the notification is sent again rather than dropped unseen;
  * - else, in ONE transaction, a delivery record (PENDING, claimed for this attempt), the outbox timer's
  *   removal and a `WEBHOOK_RETRY` timer; then the attempt: a signed POST (platform/outbound-http.ts);
  * - its outcome in one transaction with the timer: DELIVERED (timer removed), the next attempt (timer
- *   moved to it, backoff with full jitter, domain/webhooks.ts), or DEAD 24 h after the first attempt.
+ *   moved to it, backoff with full jitter, domain/webhooks.ts; the last one at 24 h after the first
+ *   attempt), or DEAD after that last one.
  *
  * The timer is the delivery's lease: while an attempt runs it stands a minute ahead, so a worker that dies
  * mid-attempt leaves a timer that brings the delivery back (services/webhook-retries.ts sends the queue
@@ -46,7 +49,7 @@ interface Loaded {
 /** A delivery held for one attempt: PENDING, its next attempt (and its timer) one lease ahead. */
 type Claimed = WebhookDelivery & { state: 'PENDING'; nextAttemptAt: string };
 /** What the worker does next, once the transaction that decided it is committed. */
-type Next = { attempt: Claimed; registration: WebhookRegistration; notification: Notification } | { dead: WebhookDelivery } | 'nothing';
+type Next = { attempt: Claimed; registration: WebhookRegistration; notification: Notification } | { dead: WebhookDelivery } | 'missing' | 'nothing';
 
 const claimed = (delivery: WebhookDelivery, now: string): Claimed => ({ ...delivery, state: 'PENDING' as const, nextAttemptAt: addMs(now, ATTEMPT_LEASE_MS), updatedAt: now });
 
@@ -61,6 +64,9 @@ export async function takeForDelivery(dispatch: NotificationDispatch): Promise<v
     },
     decide: ({ delivery, registration, notification }, now) => {
       if (!delivery) {
+        // A notification is written in the transaction that sends it, so a consistent read finds it. If it
+        // does not, the outbox timer stays: the outbox sends it again, and logs when it gives up.
+        if (registration && !notification) return { writes: [], result: 'missing' };
         if (!registration || !notification || !subscribes(registration, notification.type)) return { writes: [dispatched(dispatch)], result: 'nothing' };
         const attempt = claimed(newDelivery(userId, notificationId, now), now);
         return { writes: [createDelivery(attempt), dispatched(dispatch), setTimer(retryTimer(attempt, attempt.nextAttemptAt), now)], result: { attempt, registration, notification } };
@@ -68,8 +74,8 @@ export async function takeForDelivery(dispatch: NotificationDispatch): Promise<v
       // Done, or not due (a redelivered message, or the lease of a running attempt): nothing to do twice.
       if (delivery.state !== 'PENDING' || delivery.nextAttemptAt === null || delivery.nextAttemptAt > now) return { writes: [], result: 'nothing' };
       const read = { state: delivery.state, attempts: delivery.attempts, nextAttemptAt: delivery.nextAttemptAt };
-      // Removed meanwhile, or past its 24 h (a worker kept dying mid-attempt): no more attempts.
-      if (!registration || !notification || pastWindow(delivery, now)) {
+      // Removed meanwhile, or past its 24 h (the worker of the last attempt died mid-attempt): no more attempts.
+      if (!registration || !notification || pastWindow(delivery)) {
         const dead: WebhookDelivery = { ...delivery, state: 'DEAD', nextAttemptAt: null, updatedAt: now };
         return { writes: [updateDelivery(dead, read), cancelTimer(WEBHOOK_RETRY, notificationId)], result: registration ? { dead } : 'nothing' };
       }
@@ -80,6 +86,7 @@ export async function takeForDelivery(dispatch: NotificationDispatch): Promise<v
     alreadyDone: { guards: ['deliveryNew', 'deliveryUnchanged'], result: 'nothing' },
   });
   if (next === 'nothing') return;
+  if (next === 'missing') return logger.error('Webhook delivery: notification not found; left to the outbox to send again', { userId, notificationId });
   if ('dead' in next) return gaveUp(next.dead);
   await attempt(next.attempt, next.registration, next.notification);
 }
@@ -93,15 +100,15 @@ async function attempt(delivery: Claimed, registration: WebhookRegistration, not
   const next = afterAttempt(delivery, outcome, now, Math.random());
   const timer: Write = next.state === 'PENDING' && next.nextAttemptAt !== null ? setTimer(retryTimer(next, next.nextAttemptAt), now) : cancelTimer(WEBHOOK_RETRY, delivery.notificationId);
   if (next.state !== 'DELIVERED') logger.info('Webhook attempt failed', { userId: delivery.userId, notificationId: delivery.notificationId, attempts: next.attempts, outcome });
-  await runCommand({
+  const recorded = await runCommand({
     subject: 'webhook delivery',
     load: async () => undefined,
-    decide: () => ({ writes: [updateDelivery(next, delivery), timer], result: undefined }),
-    // Another worker took the delivery over after this one's lease ran out; its outcome stands.
-    alreadyDone: { guards: ['deliveryUnchanged'], result: undefined },
+    decide: () => ({ writes: [updateDelivery(next, delivery), timer], result: true }),
+    // Another worker took the delivery over after this one's lease ran out; its outcome (and its event) stands.
+    alreadyDone: { guards: ['deliveryUnchanged'], result: false },
     maxAttempts: 1,
   });
-  if (next.state === 'DEAD') await gaveUp(next);
+  if (recorded && next.state === 'DEAD') await gaveUp(next);
 }
 
 const gaveUp = (delivery: WebhookDelivery) =>

@@ -3,7 +3,8 @@
  * lease of an attempt whose worker died ran out. The attempt itself is the webhook worker's (it alone
  * makes outbound calls, with its own timeout and concurrency), so the timer hands it the queue message
  * again and stands one lease further on: if that send is lost, or the worker dies, it fires again.
- * Kept apart from services/webhook-deliveries.ts so the worker's bundle carries no queue sender.
+ * Kept apart from services/webhook-deliveries.ts: re-sending is the sweep's work (the timer-shard worker
+ * bundles this), the worker only consumes (its bundle has the queue sender through the outbox, unused).
  */
 import * as z from 'zod/mini';
 import { addMs } from '../domain/time.js';

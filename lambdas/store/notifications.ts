@@ -38,8 +38,9 @@ export const notificationEntity = defineEntity({
 /** New notifications, for the transaction that causes them (their ids are new: nothing to collide with). */
 export const notificationWrites = (notifications: readonly Notification[]): Write[] => notifications.map((notification) => putNew(notificationEntity.item(notification)));
 
+/** Consistent: the delivery worker reads it right after the transaction that wrote it commits. */
 export async function getNotification(userId: string, notificationId: string): Promise<Notification | undefined> {
-  const { Item } = await documentClient().send(new GetCommand({ TableName: tableName(), Key: notificationEntity.key({ userId, notificationId }) }));
+  const { Item } = await documentClient().send(new GetCommand({ TableName: tableName(), Key: notificationEntity.key({ userId, notificationId }), ConsistentRead: true }));
   return Item ? notificationEntity.parse(Item) : undefined;
 }
 

@@ -193,16 +193,42 @@ describe('reviews and messages', () => {
     const review = await api.post<{ reviewId: string }>(`/v1/orders/${orderId}/reviews`, buyer, aReview(productId, text ? { text } : {}));
     expect(review.status, review.text).toBe(201);
     await api.drainQueues();
-    return { buyer, seller, reviewId: review.body.reviewId };
+    return { buyer, seller, orderId, productId, reviewId: review.body.reviewId };
   }
 
-  it('tells the author (only) that the review is published, then that the seller replied', async () => {
+  /** The seller is told of a review, never who wrote it: no reviewer name, buyer id or order. */
+  const namesNoReviewer = async (notice: NotificationItem | undefined, { buyer, orderId, productId, reviewId }: { buyer: Actor; orderId: string; productId: string; reviewId: string }) => {
+    const listed = await local.api.get<{ items: { reviewId: string; reviewer: { displayName: string } }[] }>(`/v1/products/${productId}/reviews`, buyer);
+    const reviewerName = listed.body.items.find((item) => item.reviewId === reviewId)?.reviewer.displayName;
+    expect(reviewerName).toBeTruthy();
+    expect(notice).toBeDefined();
+    for (const secret of [reviewerName, buyer.userId, orderId]) expect(JSON.stringify(notice)).not.toContain(secret);
+  };
+
+  it('tells the author and the seller that the review is published (the seller without who wrote it), then that the reply is', async () => {
     const { api } = local;
-    const { buyer, seller, reviewId } = await reviewed();
-    await expectToldOnly(api, 'REVIEW_PUBLISHED', reviewId, [buyer], [seller]);
+    const done = await reviewed();
+    const { buyer, seller, reviewId } = done;
+    const [, sellerNotice] = await expectToldOnly(api, 'REVIEW_PUBLISHED', reviewId, [buyer, seller], []);
+    expect(sellerNotice).toMatchObject({ title: 'A buyer reviewed your product', subject: { kind: 'review', id: reviewId } });
+    await namesNoReviewer(sellerNotice, done);
     expect((await api.put(`/v1/reviews/${reviewId}/reply`, seller, { text: 'Thank you for the kind words!' })).status).toBe(200);
     await api.drainQueues();
-    await expectToldOnly(api, 'SELLER_REPLIED', reviewId, [buyer], [seller]);
+    const [toBuyer, toSeller] = await expectToldOnly(api, 'SELLER_REPLIED', reviewId, [buyer, seller], []);
+    expect([toBuyer?.title, toSeller?.title]).toEqual(['The seller replied to your review', 'Your reply is published']);
+    await namesNoReviewer(toSeller, done);
+  });
+
+  it('tells the seller (only) that their reply was not published, and why', async () => {
+    const { api } = local;
+    const done = await reviewed();
+    const { buyer, seller, reviewId } = done;
+    const reply = await api.put<{ status: string }>(`/v1/reviews/${reviewId}/reply`, seller, { text: 'Buy it cheaper at https://cheap-knockoffs.example.com instead' });
+    expect(reply.status, reply.text).toBe(200);
+    await api.drainQueues();
+    const [rejected] = await expectToldOnly(api, 'REVIEW_REJECTED', reviewId, [seller], [buyer]);
+    expect(rejected?.title).toBe('Your reply was not published');
+    await namesNoReviewer(rejected, done);
   });
 
   it('tells the author (only) that the review was rejected, and why', async () => {

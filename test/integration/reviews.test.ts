@@ -312,8 +312,8 @@ describe('moderation through the queue', () => {
     // Two more copies of the request that is already queued: three deliveries in all.
     await sqs.send(new SendMessageCommand({ QueueUrl: local.api.host.engines.queueUrls.moderation, MessageBody: message }));
     await sqs.send(new SendMessageCommand({ QueueUrl: local.api.host.engines.queueUrls.moderation, MessageBody: message }));
-    // Three moderation deliveries, and the one notification of the publication to its author.
-    expect(await api.drainQueues()).toBe(3 + 1);
+    // Three moderation deliveries, and the two notifications of the publication: to its author and to the seller.
+    expect(await api.drainQueues()).toBe(3 + 2);
     expect((await api.get<Summary>(`/v1/products/${productId}`)).body.ratingSummary).toMatchObject({ count: 1, histogram: { 5: 1 } });
     const seller = await api.get<{ items: unknown[] }>('/v1/sellers/me/reviews', (await api.sellerOf(productId)) ?? buyer);
     expect(seller.body.items).toHaveLength(1);

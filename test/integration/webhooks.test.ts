@@ -13,16 +13,18 @@ import { lambdaContext } from '../../lib/local/gateway-event.js';
 import { queues } from '../../lib/manifest.js';
 import { handler as webhookWorker } from '../../lambdas/workers/webhook-delivery.js';
 import type { NotificationType } from '../../lambdas/domain/notifications.js';
+import { addMs } from '../../lambdas/domain/time.js';
 import { maxRetryDelayMs, webhookRetry } from '../../lambdas/domain/webhooks.js';
 import { clock } from '../../lambdas/platform/clock.js';
-import { postToWebhook, useResolver, WEBHOOK_ALLOW_LOOPBACK } from '../../lambdas/platform/outbound-http.js';
-import { notify } from '../../lambdas/services/notifications.js';
+import { checkWebhookUrl, postToWebhook, useResolver, WEBHOOK_ALLOW_LOOPBACK } from '../../lambdas/platform/outbound-http.js';
+import { notificationOutbox, notify } from '../../lambdas/services/notifications.js';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '../../lambdas/platform/config.js';
 import { documentClient } from '../../lambdas/store/client.js';
 import { sendToQueue } from '../../lambdas/store/queue.js';
 import { timerKey } from '../../lambdas/store/timers.js';
 import { transact } from '../../lambdas/store/transactions.js';
+import { getDelivery, updateDelivery } from '../../lambdas/store/webhooks.js';
 import { logLines } from '../support/log-lines.js';
 import { loadReadmeVerifier, type VerifySignature } from '../support/readme-snippet.js';
 import { useLocalApi, type Actor } from '../support/local-api.js';
@@ -40,19 +42,26 @@ interface Received {
 function receiver() {
   const received: Received[] = [];
   let status = 200;
+  /** Run (once) before the next answer: what happens elsewhere while an attempt is in flight. */
+  let before: (() => Promise<void>) | undefined;
   const server: Server = createServer((request, response) => {
     let body = '';
     request.setEncoding('utf8');
     request.on('data', (chunk: string) => (body += chunk));
     request.on('end', () => {
       received.push({ headers: request.headers, body, path: request.url ?? '' });
-      response.writeHead(status, { 'content-type': 'text/plain' }).end('ok');
+      const run = before;
+      before = undefined;
+      void (run ?? (() => Promise.resolve()))().finally(() => response.writeHead(status, { 'content-type': 'text/plain' }).end('ok'));
     });
   });
   return {
     received,
     answer: (next: number) => {
       status = next;
+    },
+    onRequest: (run: () => Promise<void>) => {
+      before = run;
     },
     start: () => new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`))),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
@@ -140,6 +149,17 @@ describe('registering a webhook', () => {
       await refused('https://internal.example/hook', /unique-local.*internal\.example resolves to fd12::1/);
       await refused('https://mixed.example/hook', /private.*10\.1\.2\.3/);
       await refused('https://nowhere.example/hook', /does not resolve/);
+    } finally {
+      restore();
+    }
+  });
+
+  it('gives up on a name whose lookup hangs: the host does not resolve', async () => {
+    const restore = useResolver(() => new Promise<string[]>(() => undefined));
+    try {
+      const started = Date.now();
+      expect(await checkWebhookUrl('https://hanging.example/hook', { allowLoopback: false }, 200)).toEqual({ refused: 'the host does not resolve' });
+      expect(Date.now() - started).toBeLessThan(2_000);
     } finally {
       restore();
     }
@@ -250,8 +270,10 @@ describe('delivering', () => {
     const times = attemptedAt();
     expect(times).toHaveLength(delivery?.attempts ?? 0);
     const gaps = times.slice(1).map((at, index) => at - (times[index] as number));
-    // Each gap the schedule's longest for that attempt (the signed timestamps are whole seconds).
-    gaps.forEach((gap, index) => expect(Math.abs(gap - 0.999 * maxRetryDelayMs(index + 1))).toBeLessThan(3000));
+    // Each gap the schedule's longest for that attempt (the signed timestamps are whole seconds), but the
+    // last, cut short so that the last attempt is made at the 24 h deadline.
+    gaps.slice(0, -1).forEach((gap, index) => expect(Math.abs(gap - 0.999 * maxRetryDelayMs(index + 1))).toBeLessThan(3000));
+    expect(Math.abs((times.at(-1) as number) - (times[0] as number) - webhookRetry.windowMs)).toBeLessThan(3000);
     // Doubling until the two-hour cap (1, 2, 4 … 64 minutes), then at the cap.
     const doubling = gaps.filter((_, index) => maxRetryDelayMs(index + 1) < webhookRetry.capMs);
     expect(doubling.length).toBeGreaterThanOrEqual(7);
@@ -264,6 +286,55 @@ describe('delivering', () => {
     await local.api.drainQueues();
     expect(receivedFor(notificationId)).toHaveLength(times.length);
   }, 120_000);
+
+  it('reads the notification consistently, and leaves one it cannot find to the outbox, with an error logged', async () => {
+    const user = await local.api.actor('buyer');
+    await register(user, { url: `${hookUrl}/missing` });
+    const send = vi.spyOn(documentClient(), 'send');
+    const notificationId = await notifyUser(user.userId);
+    const notificationReads = send.mock.calls.map(([command]) => command).filter((command) => command instanceof GetCommand && String(command.input.Key?.SK).startsWith('N#'));
+    expect(notificationReads.length).toBeGreaterThan(0);
+    for (const command of notificationReads) expect((command as GetCommand).input.ConsistentRead).toBe(true);
+    send.mockRestore();
+    expect(receivedFor(notificationId)).toHaveLength(1);
+
+    // Its outbox timer written, the notification itself not (as a stale read would see it).
+    const missing = 'ntf_01ARZ3NDEKTSV4RRFFQ69G5FAV';
+    const { write, afterCommit } = notificationOutbox.send({ userId: user.userId, notificationId: missing }, clock.nowIso());
+    await transact([write]);
+    const { lines } = await logLines(async () => {
+      await afterCommit();
+      await local.api.drainQueues();
+    });
+    expect(lines).toContainEqual(expect.objectContaining({ level: 'ERROR', notificationId: missing, message: expect.stringMatching(/not found/) }));
+    expect(await getItem(timerKey('NOTIFICATION_DISPATCH', missing))).toBeDefined();
+    expect(await deliveries(user)).not.toContainEqual(expect.objectContaining({ notificationId: missing }));
+  });
+
+  it('leaves the WebhookDead event to the worker whose outcome stands', async () => {
+    const user = await local.api.actor('seller');
+    await register(user, { url: `${hookUrl}/taken-over` });
+    hook.answer(500);
+    const notificationId = await notifyUser(user.userId);
+    const first = await getDelivery(user.userId, notificationId);
+    expect(first).toMatchObject({ state: 'PENDING', attempts: 1 });
+    // The last attempt, at the end of the 24 h: while it runs, another worker (this one's lease ran out) records a delivery.
+    await local.api.setClock(addMs(first?.firstAttemptAt as string, webhookRetry.windowMs));
+    const takeOver = vi.fn(async () => {
+      const claimed = await getDelivery(user.userId, notificationId);
+      if (claimed?.state !== 'PENDING' || claimed.nextAttemptAt === null) throw new Error(`not claimed: ${JSON.stringify(claimed)}`);
+      await transact([updateDelivery({ ...claimed, state: 'DELIVERED', attempts: claimed.attempts + 1, lastStatus: 200, nextAttemptAt: null }, { state: 'PENDING', attempts: claimed.attempts, nextAttemptAt: claimed.nextAttemptAt })]);
+    });
+    hook.onRequest(takeOver);
+    const { lines } = await logLines(async () => {
+      await sendToQueue('webhookDeliveries', { userId: user.userId, notificationId });
+      await local.api.drainQueues();
+    });
+    expect(takeOver).toHaveBeenCalledTimes(1);
+    expect(receivedFor(notificationId)).toHaveLength(2);
+    expect(await getDelivery(user.userId, notificationId)).toMatchObject({ state: 'DELIVERED', attempts: 2 });
+    expect(lines.filter((line) => line.businessEvent === 'WebhookDead')).toEqual([]);
+  });
 
   it('refuses at delivery a host that resolves to a private address by then (DNS rebinding)', async () => {
     const asked: string[] = [];

@@ -3,7 +3,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { businessEvent } from '../../lambdas/platform/business-events.js';
-import { signPutEvents, useLocalEventSink, type BusEvent } from '../../lambdas/platform/event-bus.js';
+import { PUT_EVENTS_TIMEOUT_MS, signPutEvents, useLocalEventSink, type BusEvent } from '../../lambdas/platform/event-bus.js';
 import { logger } from '../../lambdas/platform/logger.js';
 import { createLocalEventBus } from '../../lib/local/event-bus.js';
 
@@ -90,6 +90,25 @@ describe('business events', () => {
       await bridge.close();
     }
   });
+
+  it('give up on a bus that does not answer after a bounded wait, logged and not thrown', async () => {
+    const silent = createServer(() => {
+      // never answers
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      awsEnvironment({ EVENT_BUS_NAME: 'aftersale-test', AWS_ENDPOINT_URL_EVENTBRIDGE: `http://127.0.0.1:${(silent.address() as AddressInfo).port}` });
+      const started = Date.now();
+      const lines = await logged(() => businessEvent('OrderPlaced', { orderId: 'ord_9' }));
+      const waited = Date.now() - started;
+      expect(waited).toBeGreaterThanOrEqual(PUT_EVENTS_TIMEOUT_MS - 100);
+      expect(waited).toBeLessThan(PUT_EVENTS_TIMEOUT_MS + 3_000);
+      expect(lines.find((line) => line.message === 'Business event not published on the event bus')).toMatchObject({ level: 'WARN', businessEvent: 'OrderPlaced' });
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  }, 15_000);
 
   it('are signed as SigV4 documents it', async () => {
     awsEnvironment();

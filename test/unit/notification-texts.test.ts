@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import * as appeals from '../../lambdas/domain/dispute-appeals.js';
 import * as disputes from '../../lambdas/domain/disputes.js';
 import type { Dispute, DisputeChange } from '../../lambdas/domain/disputes.js';
+import type { NotificationDraft } from '../../lambdas/domain/notifications.js';
 import { deadlineReminder, disputeNotifications, formatDate, formatMoney, orderNotifications, penaltyNotifications, protectionEndingNotification, refundNotification, reviewNotifications } from '../../lambdas/domain/notification-texts.js';
 import * as orders from '../../lambdas/domain/orders.js';
 import { requestRefund } from '../../lambdas/domain/refunds.js';
@@ -161,21 +162,53 @@ describe('reviews', () => {
   } as Review;
   const published: Review = { ...pending, status: 'PUBLISHED', latest: { ...pending.latest, status: 'PUBLISHED' }, published: { ...pending.latest, status: 'PUBLISHED' } };
 
+  /** What the seller's notifications of a review must never carry: who wrote it, or their order. */
+  const noReviewer = (drafts: readonly NotificationDraft[]) => {
+    for (const draft of drafts.filter((each) => each.userId === SELLER)) for (const secret of ['J***n', BUYER, 'ord_1']) expect(JSON.stringify(draft)).not.toContain(secret);
+  };
+
   it('tells the author once when a revision is published or rejected, with the reasons', () => {
-    expect(reviewNotifications(pending, published).map((draft) => [draft.userId, draft.type])).toEqual([[BUYER, 'REVIEW_PUBLISHED']]);
+    expect(reviewNotifications(pending, published).map((draft) => [draft.userId, draft.type])).toEqual([
+      [BUYER, 'REVIEW_PUBLISHED'],
+      [SELLER, 'REVIEW_PUBLISHED'],
+    ]);
     expect(reviewNotifications(published, published)).toEqual([]);
     const rejected: Review = { ...pending, status: 'REJECTED', latest: { ...pending.latest, status: 'REJECTED', reasons: [{ code: 'EXTERNAL_LINK', message: 'Links to other sites are not allowed.' }] } };
-    const [draft] = reviewNotifications(pending, rejected);
+    const [draft, ...more] = reviewNotifications(pending, rejected);
     expect(draft).toMatchObject({ userId: BUYER, type: 'REVIEW_REJECTED' });
     expect(draft?.body).toContain('Links to other sites are not allowed.');
+    // A review nobody can see is not the seller's news.
+    expect(more).toEqual([]);
   });
 
-  it("tells the author when the seller's reply is published, naming no reviewer to anyone", () => {
+  it('tells the seller a review of their product is published, with its rating and without who wrote it', () => {
+    const drafts = reviewNotifications(pending, { ...published, latest: { ...published.latest, rating: 2 } });
+    const seller = drafts.find((draft) => draft.userId === SELLER);
+    expect(seller).toMatchObject({ type: 'REVIEW_PUBLISHED', title: 'A buyer reviewed your product', subject: { kind: 'review', id: 'rev_1' }, dueAt: null });
+    expect(seller?.body).toContain('2 out of 5');
+    noReviewer(drafts);
+    const edited: Review = { ...published, latest: { ...published.latest, revision: 2, status: 'PENDING_MODERATION' } };
+    const republished = reviewNotifications(edited, { ...edited, latest: { ...edited.latest, status: 'PUBLISHED' } });
+    expect(republished.find((draft) => draft.userId === SELLER)?.title).toBe('A review of your product was updated');
+    noReviewer(republished);
+  });
+
+  it("tells the author when the seller's reply is published, and the seller when it is published or rejected, naming no reviewer", () => {
     const replied: Review = { ...published, reply: { text: 'Thanks!', status: 'PUBLISHED', reasons: [], updatedAt: at(1), version: 1, published: { text: 'Thanks!', repliedAt: at(1) }, decidedAt: at(1), decidedBy: null } };
     const waiting: Review = { ...published, reply: { ...(replied.reply as NonNullable<Review['reply']>), status: 'PENDING_MODERATION', published: null } };
     const drafts = reviewNotifications(waiting, replied);
-    expect(drafts.map((draft) => [draft.userId, draft.type])).toEqual([[BUYER, 'SELLER_REPLIED']]);
-    expect(JSON.stringify(drafts)).not.toContain('J***n');
+    expect(drafts.map((draft) => [draft.userId, draft.type, draft.title])).toEqual([
+      [BUYER, 'SELLER_REPLIED', 'The seller replied to your review'],
+      [SELLER, 'SELLER_REPLIED', 'Your reply is published'],
+    ]);
+    noReviewer(drafts);
+    expect(reviewNotifications(replied, replied)).toEqual([]);
+    const refused: Review = { ...waiting, reply: { ...(waiting.reply as NonNullable<Review['reply']>), status: 'REJECTED', reasons: [{ code: 'EXTERNAL_LINK', message: 'Links to other sites are not allowed.' }] } };
+    const rejected = reviewNotifications(waiting, refused);
+    expect(rejected.map((draft) => [draft.userId, draft.type, draft.title])).toEqual([[SELLER, 'REVIEW_REJECTED', 'Your reply was not published']]);
+    expect(rejected[0]?.body).toContain('Links to other sites are not allowed.');
+    noReviewer(rejected);
+    expect(reviewNotifications(refused, refused)).toEqual([]);
   });
 });
 

@@ -95,4 +95,16 @@ describe('addresses', () => {
     expect(addressRefusal('127.0.0.1', aws)).toMatch(/loopback/);
     expect(addressRefusal('not-an-address', aws)).toMatch(/not an IP/);
   });
+
+  it('refuses the IPv6 forms that reach IPv4 or nowhere: translated, Teredo, discard-only', () => {
+    expect(addressRefusal('::ffff:0:10.0.0.1', aws)).toMatch(/private/);
+    expect(addressRefusal('::ffff:0:7f00:1', aws)).toMatch(/loopback/);
+    expect(addressRefusal('::ffff:0:93.184.216.34', aws)).toBeUndefined();
+    expect(addressRefusal('::ffff:0:0', aws)).toMatch(/unspecified/);
+    expect(addressRefusal('2001:0:4136:e378:8000:63bf:3fff:fdd2', aws)).toMatch(/Teredo/);
+    expect(addressRefusal('2001:db8::1', aws)).toBeUndefined();
+    expect(addressRefusal('100::1', aws)).toMatch(/discard-only/);
+    expect(addressRefusal('100:0:0:1::1', aws)).toBeUndefined();
+    expect(refusal('https://[2001::1]/hook')).toMatch(/Teredo/);
+  });
 });

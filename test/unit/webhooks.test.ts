@@ -32,7 +32,7 @@ describe('the retry schedule: exponential backoff with full jitter', () => {
     expect(second).toMatchObject({ state: 'PENDING', attempts: 2, lastStatus: null, nextAttemptAt: later(T0, 30_000 + MINUTE) });
   });
 
-  it('retries for 24 hours after the first attempt, then the delivery is DEAD', () => {
+  it('retries for 24 hours after the first attempt, the last try at the deadline, then the delivery is DEAD', () => {
     let delivery: WebhookDelivery = newDelivery('u1', 'ntf_1', T0);
     let now = T0;
     const gaps: number[] = [];
@@ -44,18 +44,29 @@ describe('the retry schedule: exponential backoff with full jitter', () => {
       }
     }
     expect(delivery).toMatchObject({ state: 'DEAD', nextAttemptAt: null, lastStatus: 503 });
-    expect(new Date(now).getTime() - new Date(T0).getTime()).toBeLessThanOrEqual(webhookRetry.windowMs);
-    expect(new Date(now).getTime() - new Date(T0).getTime()).toBeGreaterThan(webhookRetry.windowMs - webhookRetry.capMs);
-    // Growing gaps until the cap, never past it.
+    // The last attempt was made exactly at the deadline, not up to a gap before it.
+    expect(now).toBe(later(T0, webhookRetry.windowMs));
+    // Growing gaps until the cap, never past it; only the last one is cut short by the deadline.
+    const last = gaps.pop() as number;
     for (let i = 1; i < gaps.length; i++) expect(gaps[i]).toBeGreaterThanOrEqual(gaps[i - 1] as number);
     expect(Math.max(...gaps)).toBeLessThanOrEqual(webhookRetry.capMs);
-    expect(delivery.attempts).toBe(gaps.length + 1);
+    expect(last).toBeLessThanOrEqual(0.999 * webhookRetry.capMs);
+    expect(delivery.attempts).toBe(gaps.length + 2);
   });
 
-  it('knows when a still-pending delivery is past its window', () => {
+  it('cuts a gap that would pass the deadline short to it, and gives up after an attempt made at or after it', () => {
+    const delivery = { ...newDelivery('u1', 'ntf_1', T0), attempts: 12 };
+    const deadline = later(T0, 24 * HOUR);
+    expect(afterAttempt(delivery, { status: 500 }, later(T0, 23 * HOUR), 0.999)).toMatchObject({ state: 'PENDING', attempts: 13, nextAttemptAt: deadline });
+    expect(afterAttempt(delivery, { status: 500 }, later(T0, 20 * HOUR), 0.5)).toMatchObject({ state: 'PENDING', nextAttemptAt: later(T0, 21 * HOUR) });
+    expect(afterAttempt(delivery, { status: 500 }, deadline, 0)).toMatchObject({ state: 'DEAD', attempts: 13, nextAttemptAt: null });
+    expect(afterAttempt(delivery, { status: 200 }, later(deadline, MINUTE), 0.5)).toMatchObject({ state: 'DELIVERED' });
+  });
+
+  it('knows a still-pending delivery past its window by the attempt it was scheduled for, however late the sweep', () => {
     const delivery = newDelivery('u1', 'ntf_1', T0);
-    expect(pastWindow(delivery, later(T0, 24 * HOUR))).toBe(false);
-    expect(pastWindow(delivery, later(T0, 24 * HOUR + 1))).toBe(true);
+    expect(pastWindow({ ...delivery, nextAttemptAt: later(T0, 24 * HOUR) })).toBe(false);
+    expect(pastWindow({ ...delivery, nextAttemptAt: later(T0, 24 * HOUR + 1) })).toBe(true);
   });
 });
 
