@@ -125,6 +125,25 @@ describe('an open chargeback', () => {
     await api.expectEscrowBalanced(deal.orderId, deal.buyer);
   });
 
+  it('keeps the first chargeback: a second one of the same payment, and an event that changes nothing, are IGNORED', async () => {
+    const { api } = local;
+    const deal = await api.completedOrder();
+    expect(await send(chargeback(deal, 'chargeback.opened'))).toBe('APPLIED');
+    // Another delivery of the same news under a new event id changes nothing.
+    expect(await send(chargeback(deal, 'chargeback.opened'))).toBe('IGNORED');
+    expect(await send(chargeback(deal, 'chargeback.opened', { chargebackId: `cb-other-${deal.orderId}`, amount: usd(100) }))).toBe('IGNORED');
+    expect(await send(chargeback(deal, 'chargeback.closed', { chargebackId: `cb-other-${deal.orderId}`, outcome: 'WON_BY_BUYER', amount: usd(100) }))).toBe('IGNORED');
+    expect((await orderOf(deal)).chargeback).toMatchObject({ chargebackId: `cb-${deal.orderId}`, status: 'OPEN', amount: usd(PRICE) });
+    expect(await send(chargeback(deal, 'chargeback.closed', { outcome: 'WON_BY_SELLER' }))).toBe('APPLIED');
+    expect(await send(chargeback(deal, 'chargeback.closed', { outcome: 'WON_BY_SELLER' }))).toBe('IGNORED');
+    expect(await ledgerOf(deal)).toEqual([
+      ['HOLD', PRICE],
+      ['RELEASE', PRICE],
+    ]);
+    await api.expectSellerBalanced(deal.seller.userId);
+    await api.expectEscrowBalanced(deal.orderId, deal.buyer);
+  });
+
   it("makes a deadline's automatic refund wait (a day at a time) until the bank decided, then applies the rule", async () => {
     const { api } = local;
     const shipped = await api.shippedOrder();
@@ -249,6 +268,43 @@ describe('a chargeback won by the buyer is the refund', () => {
     expect((await orderOf(deal)).chargeback).toMatchObject({ status: 'WON_BY_BUYER', amount: usd(PRICE), refunded: usd(PRICE - 1000) });
     const refunds = (await ledgerOf(deal)).filter(([type]) => type === 'REFUND').map(([, amount]) => amount);
     expect(refunds).toEqual([1000, PRICE - 1000]);
+    await api.expectEscrowBalanced(deal.orderId, deal.buyer);
+  });
+
+  type DisputeView = { status: string; resolution: { outcome: string; refundAmount: { amount: number } } | null; timeline: { action: string; message: string | null }[] };
+  const disputeOf = async (deal: Deal, disputeId: string) => (await local.api.get<DisputeView>(`/v1/disputes/${disputeId}`, deal.buyer)).body;
+
+  it("clamps a dispute's refund agreed afterwards to what the chargeback left, noted in the timeline", async () => {
+    const { api } = local;
+    const deal = await api.completedOrder();
+    const opened = await api.post<{ disputeId: string }>(`/v1/orders/${deal.orderId}/disputes`, deal.buyer, aDispute(1000));
+    expect(await send(chargeback(deal, 'chargeback.closed', { outcome: 'WON_BY_BUYER', amount: usd(2000) }))).toBe('APPLIED');
+    const accepted = await api.post(`/v1/disputes/${opened.body.disputeId}/response`, deal.seller, ACCEPT);
+    expect(accepted.status, accepted.text).toBe(200);
+    const dispute = await disputeOf(deal, opened.body.disputeId);
+    expect(dispute).toMatchObject({ status: 'RESOLVED', resolution: { outcome: 'REFUNDED', refundAmount: usd(PRICE - 2000) } });
+    expect(dispute.timeline.find((item) => item.action === 'REFUND_LIMITED')?.message).toContain(`cb-${deal.orderId}`);
+    const refunds = (await ledgerOf(deal)).filter(([type]) => type === 'REFUND').map(([, amount]) => amount);
+    expect(refunds).toEqual([2000, PRICE - 2000]);
+    await api.expectSellerBalanced(deal.seller.userId);
+    await api.expectEscrowBalanced(deal.orderId, deal.buyer);
+  });
+
+  it('resolves a dispute the chargeback refunded in full when its deadline applies the request, paying nothing more', async () => {
+    const { api } = local;
+    await startLater();
+    const deal = await api.completedOrder();
+    const opened = await api.post<{ disputeId: string }>(`/v1/orders/${deal.orderId}/disputes`, deal.buyer, aDispute(1000));
+    expect(await send(chargeback(deal, 'chargeback.closed', { outcome: 'WON_BY_BUYER' }))).toBe('APPLIED');
+    const before = await ledgerOf(deal);
+    // The seller does not answer: the request applies at the end of the response window.
+    await api.moveClock('P5DT1M');
+    await api.runJob('timers');
+    const dispute = await disputeOf(deal, opened.body.disputeId);
+    expect(dispute).toMatchObject({ status: 'RESOLVED', resolution: { outcome: 'REFUNDED', refundAmount: usd(0) } });
+    expect(dispute.timeline.map((item) => item.action)).toEqual(expect.arrayContaining(['AUTO_ACCEPTED_NO_SELLER_RESPONSE', 'REFUND_LIMITED']));
+    expect(await ledgerOf(deal)).toEqual(before);
+    await api.expectSellerBalanced(deal.seller.userId);
     await api.expectEscrowBalanced(deal.orderId, deal.buyer);
   });
 
