@@ -109,7 +109,7 @@ function disputeDecision(before: Dispute | null, order: Order, decided: DisputeC
     dispute,
     writes: [
       ...disputeWrites(before?.version ?? null, dispute, change.timeline),
-      ...transitionWrites(order.version, transition, compensation ? [compensation] : []),
+      ...transitionWrites(order.version, transition, compensation ? [compensation] : [], { disputeId: dispute.disputeId }),
       ...(refund ? [refundWrite(refund, null), setTimer({ kind: 'REFUND_PROGRESS', entityId: refund.refundId, dueAt: now }, now)] : []),
       ...(resumes ? [setTimer({ kind: 'AUTO_CONFIRM', entityId: order.orderId, dueAt: resumes > now ? resumes : now }, now)] : []),
       ...deadlineTimers(before, dispute, now),

@@ -268,6 +268,14 @@ describe('a chargeback won by the buyer is the refund', () => {
     expect((await orderOf(deal)).chargeback).toMatchObject({ status: 'WON_BY_BUYER', amount: usd(PRICE), refunded: usd(PRICE - 1000) });
     const refunds = (await ledgerOf(deal)).filter(([type]) => type === 'REFUND').map(([, amount]) => amount);
     expect(refunds).toEqual([1000, PRICE - 1000]);
+    // The seller sees each REVERSAL under its cause: the dispute's refund, and the chargeback's (no dispute).
+    const balance = await api.get<{ entries: { type: string; orderId: string; amount: { amount: number }; disputeId: string | null }[] }>('/v1/sellers/me/balance', deal.seller);
+    const reversals = balance.body.entries.filter((item) => item.orderId === deal.orderId && item.type === 'REVERSAL').map((item) => [item.amount.amount, item.disputeId]);
+    expect(reversals.sort()).toEqual([
+      [1000, opened.body.disputeId],
+      [PRICE - 1000, null],
+    ]);
+    await api.expectSellerBalanced(deal.seller.userId);
     await api.expectEscrowBalanced(deal.orderId, deal.buyer);
   });
 
