@@ -8,9 +8,9 @@ import { applyChargebackEvent, otherChargeback } from '../domain/chargebacks.js'
 import { DomainError } from '../domain/errors.js';
 import { paymentProvider } from '../payments/provider.js';
 import { PAYMENT_PROVIDERS, type PaymentProvider } from '../payments/port.js';
-import { getSecretValue } from '../platform/carriers.js';
 import { env } from '../platform/config.js';
 import { logger } from '../platform/logger.js';
+import { namedSecrets } from '../platform/secrets.js';
 import { verifyWebhook } from '../platform/webhook-signature.js';
 import { getOrder, transitionWrites } from '../store/orders.js';
 import { orderIdOfPayment, paymentEventSeen } from '../store/payment-events.js';
@@ -18,24 +18,8 @@ import { runCommand } from './command.js';
 
 export type PaymentEventOutcome = 'APPLIED' | 'DUPLICATE' | 'UNMATCHED' | 'IGNORED';
 
-const parseMap = (name: string): Record<string, string> | undefined => {
-  const raw = process.env[name];
-  return raw ? (JSON.parse(raw) as Record<string, string>) : undefined;
-};
-
-const secrets = new Map<string, Promise<string>>();
-
 /** The provider's webhook signing secret, read once per cold start (a failed read is tried again next time). */
-export function paymentEventSecret(provider: string): Promise<string> {
-  const cached = secrets.get(provider);
-  if (cached) return cached;
-  const arn = parseMap(env.PAYMENT_EVENT_SECRET_ARNS)?.[provider];
-  const local = parseMap(env.PAYMENT_EVENT_SECRETS)?.[provider];
-  const loading = arn ? getSecretValue(arn) : local ? Promise.resolve(local) : Promise.reject(new Error(`No webhook secret configured for payment provider ${provider}`));
-  secrets.set(provider, loading);
-  loading.catch(() => secrets.delete(provider));
-  return loading;
-}
+export const paymentEventSecret: (provider: string) => Promise<string> = namedSecrets(env.PAYMENT_EVENT_SECRET_ARNS, env.PAYMENT_EVENT_SECRETS, 'payment provider');
 
 /**
  * The stage's provider, if the path names it: a name no provider has is a bad path (checked here, before
