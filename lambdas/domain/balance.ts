@@ -30,8 +30,12 @@ export interface BalanceEntry {
 /** How an entry moves the balance: credits add, a REVERSAL subtracts. */
 export const signedAmount = (entry: Pick<BalanceEntry, 'type' | 'amount'>): number => (entry.type === 'REVERSAL' ? -entry.amount.amount : entry.amount.amount);
 
-/** The balance movements an order's new ledger entries cause: RELEASE credits, REVERSAL debits; HOLD and REFUND stay between buyer and escrow. */
-export function movementsOfLedger(order: { orderId: string; sellerId: string; disputeId?: string | null | undefined }, ledger: readonly LedgerEntry[]): BalanceEntry[] {
+/**
+ * The balance movements an order's new ledger entries cause: RELEASE credits, REVERSAL debits; HOLD and
+ * REFUND stay between buyer and escrow. `source` names the dispute whose refund the transition is — null
+ * for a chargeback's (the order's own `disputeId` may point at an unrelated, earlier dispute).
+ */
+export function movementsOfLedger(order: { orderId: string; sellerId: string }, ledger: readonly LedgerEntry[], source: { disputeId: string | null }): BalanceEntry[] {
   return ledger.flatMap((entry): BalanceEntry[] =>
     entry.type === 'RELEASE' || entry.type === 'REVERSAL'
       ? [
@@ -40,7 +44,7 @@ export function movementsOfLedger(order: { orderId: string; sellerId: string; di
             type: entry.type,
             amount: entry.amount,
             orderId: order.orderId,
-            disputeId: entry.type === 'REVERSAL' ? (order.disputeId ?? null) : null,
+            disputeId: entry.type === 'REVERSAL' ? source.disputeId : null,
             sourceSeq: entry.seq,
             at: entry.at,
             reason: entry.reason,

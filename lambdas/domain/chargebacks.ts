@@ -47,18 +47,25 @@ export const chargebackBlocksRefund = (order: Pick<Order, 'chargeback'>): Domain
   new DomainError('CHARGEBACK_OPEN', `The buyer's bank is disputing this payment (chargeback ${order.chargeback?.chargebackId}): no refund is paid through a dispute until the bank decides.`);
 
 /**
+ * Another chargeback than the one the order carries: the first one is kept (its outcome decides the
+ * money), the other is ignored — overwriting an open one would lose it. A payment is charged back once.
+ */
+export const otherChargeback = (order: Pick<Order, 'chargeback'>, event: Pick<ChargebackEvent, 'chargebackId'>): boolean =>
+  !!order.chargeback && order.chargeback.chargebackId !== event.chargebackId;
+
+/**
  * What an event does to the order: opens its chargeback, or closes it (opening it first if the opening
  * was never seen). Null when it changes nothing: an event about a chargeback already in that state, or
- * about another chargeback than the order's closed one.
+ * about another chargeback than the order's (`otherChargeback`).
  */
 export function applyChargebackEvent(order: Order, event: ChargebackEvent, provider: string, now: string): Transition | null {
   if (event.amount.currency !== order.total.currency) {
     throw new DomainError('CURRENCY_MISMATCH', `The chargeback is in ${event.amount.currency}; the order is in ${order.total.currency}.`);
   }
+  if (otherChargeback(order, event)) return null;
   const known = order.chargeback ?? null;
-  if (known && known.chargebackId !== event.chargebackId && known.status !== 'OPEN') return null;
-  const opened: Chargeback = known?.chargebackId === event.chargebackId ? known : { chargebackId: event.chargebackId, provider, status: 'OPEN', amount: event.amount.amount, openedAt: now, closedAt: null, refunded: 0 };
-  if (event.kind === 'CHARGEBACK_OPENED') return known?.chargebackId === event.chargebackId ? null : chargebackRefund({ ...order, chargeback: opened }, 0, '', now);
+  const opened: Chargeback = known ?? { chargebackId: event.chargebackId, provider, status: 'OPEN', amount: event.amount.amount, openedAt: now, closedAt: null, refunded: 0 };
+  if (event.kind === 'CHARGEBACK_OPENED') return known ? null : chargebackRefund({ ...order, chargeback: opened }, 0, '', now);
   if (opened.status !== 'OPEN' || !event.outcome) return null;
   if (event.outcome === 'WON_BY_SELLER') return chargebackRefund({ ...order, chargeback: { ...opened, status: 'WON_BY_SELLER', closedAt: now } }, 0, '', now);
   // The bank returned the money: escrow records it once, never beyond what is still refundable.

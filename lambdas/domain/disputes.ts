@@ -241,6 +241,27 @@ export function resolve(dispute: Dispute, amount: number, now: string, actor: Ac
   return { dispute: resolved, timeline: [entry(now, actor, action, { amount })], refund: amount > 0 ? amount : null };
 }
 
+/**
+ * A refund decided by terms set earlier (a request, a counter-offer, a return's agreed amount) may be more
+ * than is still refundable: a chargeback won by the buyer (domain/chargebacks.ts) can have refunded some
+ * or all of the disputed lines meanwhile. The refund is then clamped to what is left (`capOf`, less what
+ * this dispute already refunded), noted in the timeline; with nothing left the dispute is still resolved
+ * REFUNDED — the buyer has the money — with no new money. Refusing it instead would leave the answer 409
+ * forever and the deadline unable to fire.
+ */
+export function withinRefundable(before: Dispute, change: DisputeChange, order: Order, now: string): DisputeChange {
+  const ownRefund = before.resolution?.refundAmount ?? 0;
+  const left = capOf(before, order) - ownRefund;
+  if (change.refund === null || change.refund <= left) return change;
+  const resolution = change.dispute.resolution && { ...change.dispute.resolution, outcome: 'REFUNDED' as const, refundAmount: ownRefund + left };
+  const by = order.chargeback?.status === 'WON_BY_BUYER' ? ` (chargeback ${order.chargeback.chargebackId} won by the buyer's bank returned ${order.chargeback.refunded} on this order)` : '';
+  const message =
+    left > 0
+      ? `Rule: never more than is still refundable. Evidence: the terms refund ${change.refund}, only ${left} can still be refunded on the disputed lines${by}; ${left} is refunded.`
+      : `Rule: never more than is still refundable. Evidence: the terms refund ${change.refund}, nothing is left to refund on the disputed lines${by}; the buyer already has the money, nothing more is paid.`;
+  return { dispute: { ...change.dispute, resolution }, timeline: [...change.timeline, entry(now, 'system', 'REFUND_LIMITED', { message, amount: left })], refund: left > 0 ? left : null };
+}
+
 /** Terms agreed (by either side, a deadline, or an admin): refund now, or first the goods come back. */
 function agree(dispute: Dispute, terms: Terms, how: string, actor: Actor, now: string, extra: Partial<Dispute> = {}): DisputeChange {
   const agreement = { terms, how, at: now };

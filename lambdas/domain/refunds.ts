@@ -33,6 +33,11 @@ export interface Refund {
   lastFailure: string | null;
   /** Set when an admin paid it outside the provider (`markPaid`): who, and the payment's reference. */
   paidManually: { reference: string; by: string } | null;
+  /**
+   * What a chargeback won by the buyer already paid of this refund (the bank returned that money itself):
+   * the provider is asked for the rest only. Null while no chargeback covered any of it.
+   */
+  chargebackOffset: { chargebackId: string; amount: number } | null;
   history: { status: RefundStatus; at: string }[];
   updatedAt: string;
   version: number;
@@ -57,7 +62,7 @@ const HOUR = 60 * 60 * 1000;
 export const retryDelayMs = (failedAttempts: number): number => HOUR * 4 ** (failedAttempts - 1);
 
 export function requestRefund(
-  input: Omit<Refund, 'status' | 'requestedAt' | 'expectedBy' | 'attempts' | 'attemptLimit' | 'providerRefundId' | 'lastFailure' | 'paidManually' | 'history' | 'updatedAt' | 'version'>,
+  input: Omit<Refund, 'status' | 'requestedAt' | 'expectedBy' | 'attempts' | 'attemptLimit' | 'providerRefundId' | 'lastFailure' | 'paidManually' | 'chargebackOffset' | 'history' | 'updatedAt' | 'version'>,
   now: string,
 ): Refund {
   return {
@@ -70,6 +75,7 @@ export function requestRefund(
     providerRefundId: null,
     lastFailure: null,
     paidManually: null,
+    chargebackOffset: null,
     history: [{ status: 'REQUESTED', at: now }],
     updatedAt: now,
     version: 0,
@@ -100,17 +106,26 @@ function failed(refund: Refund, attempts: number, reason: string, now: string): 
   return { refund: moved(refund, 'PROCESSING', now, changes), nextCheckAt: new Date(Date.parse(now) + retryDelayMs(failuresThisRound)).toISOString() };
 }
 
+/** What the provider is asked to pay: the refund less what a chargeback already paid of it. */
+export const owedByProvider = (refund: Refund): Money => ({ ...refund.amount, amount: refund.amount.amount - (refund.chargebackOffset?.amount ?? 0) });
+
 /**
- * A refund not yet paid when the buyer's bank returned the money itself (a chargeback won by the buyer,
- * domain/chargebacks.ts): paying it too could pay the buyer twice, so it goes FAILED into the admins'
- * queue with why — an admin marks it paid (the chargeback's id as reference) or retries it if it is still
- * owed. An admin's retry after that hold is an answer: it is not held again.
+ * A refund not yet paid when the buyer's bank returned money itself (a chargeback won by the buyer,
+ * domain/chargebacks.ts). What the bank paid beyond what escrow counted as refunded by the chargeback
+ * (`amount − refunded`) went to money the ledger had already refunded but nobody had paid yet: it is this
+ * refund's offset, and only the rest is still owed. Fully covered: COMPLETED, by the chargeback. Null
+ * when the chargeback covers none of it (already offset, requested after the bank decided, or nothing
+ * left over). Known limit: several refunds of one order unpaid at the bank's decision each see the
+ * whole leftover (no refund-by-order index to share it); decision 028.
  */
-export function holdForChargeback(refund: Refund, chargeback: { chargebackId: string; closedAt: string | null }, now: string): Refund | null {
-  const closedAt = chargeback.closedAt ?? now;
-  const answered = refund.history.some((step) => step.status === 'FAILED' && step.at >= closedAt);
-  if (answered || refund.requestedAt > closedAt) return null;
-  return moved(refund, 'FAILED', now, { lastFailure: `the buyer's bank won chargeback ${chargeback.chargebackId} and returned the money: mark paid (reference ${chargeback.chargebackId}) unless more is owed` });
+export function offsetByChargeback(refund: Refund, chargeback: { chargebackId: string; amount: number; refunded: number; closedAt: string | null }, now: string): Refund | null {
+  if (refund.chargebackOffset || refund.requestedAt > (chargeback.closedAt ?? now)) return null;
+  const offset = Math.min(refund.amount.amount, chargeback.amount - chargeback.refunded);
+  if (offset <= 0) return null;
+  const chargebackOffset = { chargebackId: chargeback.chargebackId, amount: offset };
+  if (offset === refund.amount.amount) return moved(refund, 'COMPLETED', now, { chargebackOffset, lastFailure: null });
+  // The rest is paid by the attempt that follows; the version moves with that attempt's write.
+  return { ...refund, chargebackOffset };
 }
 
 /** After an attempt: the provider took it (check back once it should have settled), or refused it. */

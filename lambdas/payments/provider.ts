@@ -3,21 +3,14 @@
  * stage that forgot the setting fails loudly instead of taking made-up payment references.
  */
 import { env, required } from '../platform/config.js';
-import { getSecretValue } from '../platform/carriers.js';
+import { getSecretValue, oncePerColdStart } from '../platform/secrets.js';
 import { PAYMENT_PROVIDERS, type PaymentProvider, type PaymentProviderName } from './port.js';
 import { simulatedProvider } from './simulated.js';
 import { stripeProvider } from './stripe.js';
 
-let stripeKey: Promise<string> | undefined;
-
 /** The Stripe secret key, read once per cold start (a failed read is tried again next time). */
-function stripeSecretKey(): Promise<string> {
-  if (stripeKey) return stripeKey;
-  const loading = getSecretValue(required(env.STRIPE_SECRET_ARN));
-  stripeKey = loading;
-  loading.catch(() => (stripeKey = undefined));
-  return loading;
-}
+const stripeSecretKey = (): Promise<string> => readStripeKey(required(env.STRIPE_SECRET_ARN));
+const readStripeKey = oncePerColdStart(getSecretValue);
 
 let chosen: PaymentProvider | undefined;
 

@@ -8,6 +8,7 @@
 import * as z from 'zod/mini';
 import type { ChargebackEvent, ChargebackOutcome } from '../domain/chargebacks.js';
 import { DomainError } from '../domain/errors.js';
+import { MAX_AMOUNT } from '../domain/money.js';
 
 /** A Stripe event as Stripe sends it: only `id`, `type` and `data.object` are read; other fields pass (plain zod/mini, like the simulated one's). */
 export const StripeEventSchema = z.looseObject({
@@ -19,7 +20,8 @@ export const StripeEventSchema = z.looseObject({
 /** Stripe's Dispute object, the fields we read. */
 const StripeDispute = z.looseObject({
   id: z.string().check(z.regex(/^(dp|du)_[A-Za-z0-9]{1,200}$/)),
-  amount: z.int().check(z.minimum(0)),
+  // Capped like every amount we take in (and like the simulated provider's), so no event carries an unsafe sum.
+  amount: z.int().check(z.minimum(0), z.maximum(MAX_AMOUNT)),
   currency: z.string().check(z.regex(/^[a-z]{3}$/)),
   payment_intent: z.string().check(z.regex(/^pi_[A-Za-z0-9]{1,200}$/)),
   status: z.string(),

@@ -1,7 +1,10 @@
 /**
  * Dispute use cases, each one command of the kernel (services/command.ts): read the dispute with its
  * timeline (one Query) and its order (one GetItem), let the domain decide, write dispute + timeline +
- * order (+ ledger, refund record, deadline timers, case-file request) in one transaction.
+ * order (+ ledger, the seller-balance entries of a reversal or an appeal's compensation, refund record,
+ * deadline timers, reminders, the parties' notifications, case-file request) in one transaction. While the
+ * order's chargeback is open no refund is paid through a dispute (409 CHARGEBACK_OPEN, deadlines wait);
+ * once the buyer's bank won it, a refund is clamped to what it left (domain/disputes.ts withinRefundable).
  */
 import { compensationEntry } from '../domain/balance.js';
 import { chargebackBlocksRefund, chargebackOpen } from '../domain/chargebacks.js';
@@ -81,10 +84,12 @@ function deadlineTimers(before: Dispute | null, after: Dispute, now: string): Wr
  * the dispute ends, let a still-open order resume its path — auto-confirmation included, at once if its
  * protection ended meanwhile), the deadline timers, and the case-file request of an escalation.
  */
-function disputeDecision(before: Dispute | null, order: Order, change: DisputeChange, now: string): { writes: Write[]; dispute: Dispute; afterCommit: AfterCommit[] } {
-  const refundAmount = change.refund;
+function disputeDecision(before: Dispute | null, order: Order, decided: DisputeChange, now: string): { writes: Write[]; dispute: Dispute; afterCommit: AfterCommit[] } {
   // The buyer's bank may give the money back itself: nothing is paid through a dispute until it decides.
-  if (refundAmount !== null && chargebackOpen(order)) throw chargebackBlocksRefund(order);
+  if (decided.refund !== null && chargebackOpen(order)) throw chargebackBlocksRefund(order);
+  // Once it decided, what it returned is not refunded again: terms set before are clamped to what is left.
+  const change = before ? rules.withinRefundable(before, decided, order, now) : decided;
+  const refundAmount = change.refund;
   const refund =
     refundAmount === null
       ? null
@@ -104,7 +109,7 @@ function disputeDecision(before: Dispute | null, order: Order, change: DisputeCh
     dispute,
     writes: [
       ...disputeWrites(before?.version ?? null, dispute, change.timeline),
-      ...transitionWrites(order.version, transition, compensation ? [compensation] : []),
+      ...transitionWrites(order.version, transition, compensation ? [compensation] : [], { disputeId: dispute.disputeId }),
       ...(refund ? [refundWrite(refund, null), setTimer({ kind: 'REFUND_PROGRESS', entityId: refund.refundId, dueAt: now }, now)] : []),
       ...(resumes ? [setTimer({ kind: 'AUTO_CONFIRM', entityId: order.orderId, dueAt: resumes > now ? resumes : now }, now)] : []),
       ...deadlineTimers(before, dispute, now),

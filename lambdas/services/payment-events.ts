@@ -4,12 +4,13 @@
  * over the raw body with the provider's webhook secret, like the carriers' (platform/webhook-signature.ts);
  * each event is applied once, its record written in the same transaction as its effect on the order.
  */
-import { applyChargebackEvent } from '../domain/chargebacks.js';
+import { applyChargebackEvent, otherChargeback } from '../domain/chargebacks.js';
 import { DomainError } from '../domain/errors.js';
 import { paymentProvider } from '../payments/provider.js';
 import { PAYMENT_PROVIDERS, type PaymentProvider } from '../payments/port.js';
-import { getSecretValue } from '../platform/carriers.js';
 import { env } from '../platform/config.js';
+import { logger } from '../platform/logger.js';
+import { namedSecrets } from '../platform/secrets.js';
 import { verifyWebhook } from '../platform/webhook-signature.js';
 import { getOrder, transitionWrites } from '../store/orders.js';
 import { orderIdOfPayment, paymentEventSeen } from '../store/payment-events.js';
@@ -17,24 +18,8 @@ import { runCommand } from './command.js';
 
 export type PaymentEventOutcome = 'APPLIED' | 'DUPLICATE' | 'UNMATCHED' | 'IGNORED';
 
-const parseMap = (name: string): Record<string, string> | undefined => {
-  const raw = process.env[name];
-  return raw ? (JSON.parse(raw) as Record<string, string>) : undefined;
-};
-
-const secrets = new Map<string, Promise<string>>();
-
 /** The provider's webhook signing secret, read once per cold start (a failed read is tried again next time). */
-export function paymentEventSecret(provider: string): Promise<string> {
-  const cached = secrets.get(provider);
-  if (cached) return cached;
-  const arn = parseMap(env.PAYMENT_EVENT_SECRET_ARNS)?.[provider];
-  const local = parseMap(env.PAYMENT_EVENT_SECRETS)?.[provider];
-  const loading = arn ? getSecretValue(arn) : local ? Promise.resolve(local) : Promise.reject(new Error(`No webhook secret configured for payment provider ${provider}`));
-  secrets.set(provider, loading);
-  loading.catch(() => secrets.delete(provider));
-  return loading;
-}
+export const paymentEventSecret: (provider: string) => Promise<string> = namedSecrets(env.PAYMENT_EVENT_SECRET_ARNS, env.PAYMENT_EVENT_SECRETS, 'payment provider');
 
 /**
  * The stage's provider, if the path names it: a name no provider has is a bad path (checked here, before
@@ -58,8 +43,9 @@ export async function verifyPaymentEventRequest(provider: string, headers: Reado
 
 /**
  * Applies one event: finds the order its payment backs and lets the chargeback rules decide, writing the
- * event's record (`paymentEventUnseen`) with the change, or alone when the change is nothing — so a
- * replay is DUPLICATE whatever it said.
+ * event's record (`paymentEventUnseen`) with the change (APPLIED), or alone when the change is nothing
+ * (IGNORED: a state the order already has, or another chargeback than the order's) — so a replay is
+ * DUPLICATE whatever it said.
  */
 export async function receivePaymentEvent(provider: string, body: unknown): Promise<{ outcome: PaymentEventOutcome }> {
   const event = stageProvider(provider).parseEvent(body);
@@ -72,7 +58,10 @@ export async function receivePaymentEvent(provider: string, body: unknown): Prom
       const seen = paymentEventSeen({ provider, eventId: event.eventId, orderId: order?.orderId ?? null, receivedAt: now });
       if (!order) return { writes: [seen], result: { outcome: 'UNMATCHED' } };
       const transition = applyChargebackEvent(order, event, provider, now);
-      return { writes: [seen, ...(transition ? transitionWrites(order.version, transition) : [])], result: { outcome: 'APPLIED' } };
+      if (transition) return { writes: [seen, ...transitionWrites(order.version, transition)], result: { outcome: 'APPLIED' } };
+      // A second chargeback of the same payment is not ours to merge: someone looks at it with the provider.
+      const other = otherChargeback(order, event) ? { chargebackId: event.chargebackId, kept: order.chargeback?.chargebackId, orderId: order.orderId, provider } : null;
+      return { writes: [seen], result: { outcome: 'IGNORED' }, afterCommit: other ? [() => logger.warn('Chargeback ignored: the order already carries another one', other)] : [] };
     },
     alreadyDone: { guards: ['paymentEventUnseen'], result: { outcome: 'DUPLICATE' } },
   });

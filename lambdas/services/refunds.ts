@@ -2,14 +2,16 @@
  * Tracked refunds (DOMAIN.md "Money and escrow"): every refund, a dispute's or a cancellation's, gets a
  * record the buyer can follow, REQUESTED → PROCESSING → COMPLETED | FAILED, moved along by its
  * REFUND_PROGRESS timer through the payment provider. The money left escrow in the transaction that
- * approved the refund; this only pays it out.
+ * approved the refund; this only pays it out — less what a chargeback won by the buyer already paid of it
+ * (domain/refunds.ts `offsetByChargeback`) — and tells the buyer (notifications) when it is paid or FAILED.
  */
 import { money } from '../domain/money.js';
 import type { Order } from '../domain/orders.js';
+import type { Chargeback } from '../domain/chargebacks.js';
 import { notFound } from '../domain/errors.js';
 import { refundNotification } from '../domain/notification-texts.js';
 import type { NotificationDraft } from '../domain/notifications.js';
-import { afterAttempt, afterCheck, holdForChargeback, nextRefundStep, requestRefund, retryFailedRefund, type Refund } from '../domain/refunds.js';
+import { afterAttempt, afterCheck, nextRefundStep, offsetByChargeback, owedByProvider, requestRefund, retryFailedRefund, type Refund } from '../domain/refunds.js';
 import type { PaymentProvider } from '../payments/port.js';
 import { paymentProvider } from '../payments/provider.js';
 import type { Principal } from '../platform/auth.js';
@@ -58,31 +60,37 @@ function refundNews(before: Refund, after: Refund): NotificationDraft[] {
 /**
  * The refunds job's step for one refund (REFUND_PROGRESS timer): have the provider pay it, or ask whether
  * what it accepted has settled. A failed attempt is tried again later (domain/refunds.ts backoff) until
- * the round of attempts is used up: then FAILED, into the admins' queue, with a RefundFailed event. The
- * ledger is never touched here: its entry was written once, when the refund was approved.
+ * the round of attempts is used up: then FAILED, into the admins' queue, with a RefundFailed event. While
+ * the order's chargeback is open an attempt waits; once the buyer's bank won it, the provider pays only
+ * what the bank did not (nothing: COMPLETED by the chargeback). The buyer's notification is written in the
+ * same transaction. The ledger is never touched here: its entry was written once, when the refund was approved.
  */
 export function progressRefund(timer: Timer, provider: PaymentProvider = paymentProvider()): Promise<void> {
   return runCommand({
     subject: 'refund',
     load: () => getRefund(timer.entityId),
-    decide: async (refund, now) => {
-      const step = refund && nextRefundStep(refund);
+    decide: async (stored, now) => {
+      const step = stored && nextRefundStep(stored);
       // Nothing left to do: the refund is gone or settled, and the timer goes with it.
-      if (!refund || !step) return { writes: [guarded('timerUnmoved', settleTimer(timer))], result: undefined };
-      const held = step === 'attempt' ? await chargebackHold(refund, timer, now) : null;
-      if (held) return { ...held, result: undefined };
+      if (!stored || !step) return { writes: [guarded('timerUnmoved', settleTimer(timer))], result: undefined };
+      const chargeback = step === 'attempt' ? await chargebackBefore(stored) : null;
+      if (chargeback === 'open') return { writes: [guarded('timerUnmoved', setTimer({ ...timer, dueAt: addMs(now, DAY_MS) }, now, { ifDueAt: timer.dueAt }))], result: undefined };
+      const offset = chargeback ? offsetByChargeback(stored, chargeback, now) : null;
+      const refund = offset ?? stored;
       const outcome =
-        step === 'attempt'
-          ? afterAttempt(refund, await provider.refund({ refundId: refund.refundId, reference: refund.paymentReference, amount: refund.amount }), now)
-          : afterCheck(refund, await provider.settlement(refund.providerRefundId as string), now);
+        refund.status === 'COMPLETED'
+          ? { refund, nextCheckAt: null }
+          : step === 'attempt'
+            ? afterAttempt(refund, await provider.refund({ refundId: refund.refundId, reference: refund.paymentReference, amount: owedByProvider(refund) }), now)
+            : afterCheck(refund, await provider.settlement(refund.providerRefundId as string), now);
       const nextTimer = outcome.nextCheckAt ? setTimer({ ...timer, dueAt: outcome.nextCheckAt }, now, { ifDueAt: timer.dueAt }) : settleTimer(timer);
       const failed = outcome.refund.status === 'FAILED';
-      // The buyer is told when it is paid or has failed (then an admin takes it over), once: on the change.
-      const told = notify(refundNews(refund, outcome.refund), now);
+      // The buyer is told when it is paid (by the provider or by the bank's chargeback) or has failed (then an admin takes it over), once: on the change.
+      const told = notify(refundNews(stored, outcome.refund), now);
       return {
-        writes: [refundWrite(outcome.refund, refund.version), guarded('timerUnmoved', nextTimer), ...told.writes],
+        writes: [refundWrite(outcome.refund, stored.version), guarded('timerUnmoved', nextTimer), ...told.writes],
         result: undefined,
-        afterCommit: [...(failed ? [() => businessEvent('RefundFailed', { refundId: refund.refundId, orderId: refund.orderId, attempts: outcome.refund.attempts, reason: outcome.refund.lastFailure })] : []), ...told.afterCommit],
+        afterCommit: [...(failed ? [() => businessEvent('RefundFailed', { refundId: stored.refundId, orderId: stored.orderId, attempts: outcome.refund.attempts, reason: outcome.refund.lastFailure })] : []), ...told.afterCommit],
       };
     },
     // A concurrent sweep took this step (and moved or removed the timer) first.
@@ -91,20 +99,14 @@ export function progressRefund(timer: Timer, provider: PaymentProvider = payment
 }
 
 /**
- * Before paying a refund: while the order's payment has an open chargeback the attempt waits a day (the
- * bank may return the money itself); once the buyer's bank won it, an unpaid refund goes to the admins
- * instead of being paid again (domain/refunds.ts `holdForChargeback`). Null: go ahead.
+ * Before paying a refund, the order's chargeback: while it is open the attempt waits a day (the bank may
+ * return the money itself); once the buyer's bank won it, what the bank paid of this refund is not paid
+ * again (domain/refunds.ts `offsetByChargeback`). Null: no chargeback changes the attempt.
  */
-async function chargebackHold(refund: Refund, timer: Timer, now: string): Promise<{ writes: Write[]; afterCommit?: AfterCommit[] } | null> {
+async function chargebackBefore(refund: Refund): Promise<'open' | Chargeback | null> {
   const chargeback = (await getOrder(refund.orderId))?.chargeback;
   if (!chargeback || chargeback.status === 'WON_BY_SELLER') return null;
-  if (chargeback.status === 'OPEN') return { writes: [guarded('timerUnmoved', setTimer({ ...timer, dueAt: addMs(now, DAY_MS) }, now, { ifDueAt: timer.dueAt }))] };
-  const failed = holdForChargeback(refund, chargeback, now);
-  if (!failed) return null;
-  return {
-    writes: [refundWrite(failed, refund.version), guarded('timerUnmoved', settleTimer(timer))],
-    afterCommit: [() => businessEvent('RefundFailed', { refundId: refund.refundId, orderId: refund.orderId, attempts: failed.attempts, reason: failed.lastFailure })],
-  };
+  return chargeback.status === 'OPEN' ? 'open' : chargeback;
 }
 
 export type RetryRequest = { markPaid: true; reference: string } | { markPaid?: false };

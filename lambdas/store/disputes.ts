@@ -136,6 +136,7 @@ export const refundEntity = defineEntity({
       providerRefundId: z._default(nullableString, null),
       lastFailure: z._default(nullableString, null),
       paidManually: z._default(z.nullable(z.object({ reference: z.string(), by: z.string() })), null),
+      chargebackOffset: z._default(z.nullable(z.object({ chargebackId: z.string(), amount: z.int() })), null),
       history: z.array(z.object({ status: z.enum(REFUND_STATUSES), at: z.string() })),
       updatedAt: z.string(),
       version: z.int(),

@@ -141,14 +141,15 @@ export const paymentEntity = defineEntity({
  * entries and, in the same transaction, the seller-balance movements they cause (a RELEASE credits, a
  * REVERSAL debits: store/balance.ts) plus any other movement the caller's decision makes (an appeal's
  * COMPENSATION). Every ledger write goes through here, so no ledger entry moves money without its balance.
+ * `source`: the dispute a REVERSAL is attributed to (none for a chargeback's or an order's own transition).
  */
-export function transitionWrites(previousVersion: number | null, transition: Transition, alsoMoves: readonly BalanceEntry[] = []): Write[] {
+export function transitionWrites(previousVersion: number | null, transition: Transition, alsoMoves: readonly BalanceEntry[] = [], source: { disputeId: string | null } = { disputeId: null }): Write[] {
   const { order } = transition;
   const orderWrite = putVersioned('orderVersion', orderEntity.item(order), previousVersion);
   return [
     orderWrite,
     ...transition.ledger.map((entry) => putNew(ledgerEntity.item(entry, { orderId: order.orderId }))),
-    ...balanceWrites([...movementsOfLedger(order, transition.ledger), ...alsoMoves]),
+    ...balanceWrites([...movementsOfLedger(order, transition.ledger, source), ...alsoMoves]),
   ];
 }
 

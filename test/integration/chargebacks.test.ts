@@ -43,6 +43,16 @@ async function send(body: Record<string, unknown>): Promise<string> {
   return response.body.outcome;
 }
 
+/**
+ * The timer sweep remembers how far each shard was swept, so a test that sweeps after moving the clock
+ * more than once starts later than any sweep before it: what it sets due is then read by its own sweeps.
+ */
+let nextStart = Date.now() + 86_400_000;
+async function startLater(): Promise<void> {
+  nextStart += 30 * 86_400_000;
+  await local.api.setClock(new Date(nextStart).toISOString());
+}
+
 const orderOf = async (deal: Deal) => (await local.api.get<OrderView>(`/v1/orders/${deal.orderId}`, deal.buyer)).body;
 const ledgerOf = async (deal: Deal) => (await local.api.get<{ items: { type: string; amount: { amount: number } }[] }>(`/v1/orders/${deal.orderId}/ledger`, deal.buyer)).body.items.map((entry) => [entry.type, entry.amount.amount]);
 
@@ -115,6 +125,25 @@ describe('an open chargeback', () => {
     await api.expectEscrowBalanced(deal.orderId, deal.buyer);
   });
 
+  it('keeps the first chargeback: a second one of the same payment, and an event that changes nothing, are IGNORED', async () => {
+    const { api } = local;
+    const deal = await api.completedOrder();
+    expect(await send(chargeback(deal, 'chargeback.opened'))).toBe('APPLIED');
+    // Another delivery of the same news under a new event id changes nothing.
+    expect(await send(chargeback(deal, 'chargeback.opened'))).toBe('IGNORED');
+    expect(await send(chargeback(deal, 'chargeback.opened', { chargebackId: `cb-other-${deal.orderId}`, amount: usd(100) }))).toBe('IGNORED');
+    expect(await send(chargeback(deal, 'chargeback.closed', { chargebackId: `cb-other-${deal.orderId}`, outcome: 'WON_BY_BUYER', amount: usd(100) }))).toBe('IGNORED');
+    expect((await orderOf(deal)).chargeback).toMatchObject({ chargebackId: `cb-${deal.orderId}`, status: 'OPEN', amount: usd(PRICE) });
+    expect(await send(chargeback(deal, 'chargeback.closed', { outcome: 'WON_BY_SELLER' }))).toBe('APPLIED');
+    expect(await send(chargeback(deal, 'chargeback.closed', { outcome: 'WON_BY_SELLER' }))).toBe('IGNORED');
+    expect(await ledgerOf(deal)).toEqual([
+      ['HOLD', PRICE],
+      ['RELEASE', PRICE],
+    ]);
+    await api.expectSellerBalanced(deal.seller.userId);
+    await api.expectEscrowBalanced(deal.orderId, deal.buyer);
+  });
+
   it("makes a deadline's automatic refund wait (a day at a time) until the bank decided, then applies the rule", async () => {
     const { api } = local;
     const shipped = await api.shippedOrder();
@@ -154,8 +183,9 @@ describe('an open chargeback', () => {
     await api.expectEscrowBalanced(deal.orderId, deal.buyer);
   });
 
-  it("holds a cancellation's refund while open, and sends it to the admins instead of paying it twice once the buyer's bank won", async () => {
+  const cancelledUnderChargeback = async () => {
     const { api } = local;
+    await startLater();
     const deal = await api.placedOrder();
     expect((await api.post(`/v1/orders/${deal.orderId}/cancel`, deal.buyer, { reason: 'changed my mind' })).status).toBe(200);
     const refundId = (await orderOf(deal)).cancellation?.refundId;
@@ -163,15 +193,41 @@ describe('an open chargeback', () => {
     await api.runJob('timers');
     const waiting = await api.get<{ status: string; attempts: number }>(`/v1/refunds/${refundId}`, deal.buyer);
     expect(waiting.body).toMatchObject({ status: 'REQUESTED', attempts: 0 });
+    return { deal, refundId };
+  };
+
+  it("holds a cancellation's refund while open, and completes it without paying once the buyer's bank returned all of it", async () => {
+    const { api } = local;
+    const { deal, refundId } = await cancelledUnderChargeback();
     expect(await send(chargeback(deal, 'chargeback.closed', { outcome: 'WON_BY_BUYER' }))).toBe('APPLIED');
     // The cancellation had refunded everything: the chargeback adds nothing to escrow.
     expect((await orderOf(deal)).chargeback).toMatchObject({ status: 'WON_BY_BUYER', refunded: usd(0) });
     await api.moveClock('P1DT1M');
     await api.runJob('timers');
-    const admin = await api.actor('admin');
-    const held = await api.get<{ status: string; attempts: number; lastFailure: string }>(`/v1/admin/refunds?status=FAILED&limit=100`, admin);
-    const mine = (held.body as unknown as { items: { refundId: string; status: string; attempts: number; lastFailure: string }[] }).items.find((refund) => refund.refundId === refundId);
-    expect(mine).toMatchObject({ status: 'FAILED', attempts: 0, lastFailure: expect.stringContaining(`cb-${deal.orderId}`) });
+    const refund = await api.get<{ status: string; attempts: number }>(`/v1/refunds/${refundId}`, deal.buyer);
+    // Completed by the chargeback: no attempt, so the provider paid nothing on top of the bank.
+    expect(refund.body).toMatchObject({ status: 'COMPLETED', attempts: 0 });
+    expect(await ledgerOf(deal)).toEqual([
+      ['HOLD', PRICE],
+      ['REFUND', PRICE],
+    ]);
+    await api.expectEscrowBalanced(deal.orderId, deal.buyer);
+  });
+
+  it("pays only the rest of a cancellation's refund when the buyer's bank returned part of it, and completes it", async () => {
+    const { api } = local;
+    const { deal, refundId } = await cancelledUnderChargeback();
+    expect(await send(chargeback(deal, 'chargeback.closed', { outcome: 'WON_BY_BUYER', amount: usd(1000) }))).toBe('APPLIED');
+    expect((await orderOf(deal)).chargeback).toMatchObject({ status: 'WON_BY_BUYER', amount: usd(1000), refunded: usd(0) });
+    await api.moveClock('P1DT1M');
+    await api.runJob('timers');
+    // Not held for an admin: the rest is owed, and the provider is asked for it.
+    const submitted = await api.get<{ status: string; attempts: number }>(`/v1/refunds/${refundId}`, deal.buyer);
+    expect(submitted.body).toMatchObject({ status: 'PROCESSING', attempts: 1 });
+    await api.moveClock('P4D');
+    await api.runJob('timers');
+    const settled = await api.get<{ status: string }>(`/v1/refunds/${refundId}`, deal.buyer);
+    expect(settled.body, JSON.stringify(settled.body)).toMatchObject({ status: 'COMPLETED', attempts: 1 });
     expect(await ledgerOf(deal)).toEqual([
       ['HOLD', PRICE],
       ['REFUND', PRICE],
@@ -212,6 +268,51 @@ describe('a chargeback won by the buyer is the refund', () => {
     expect((await orderOf(deal)).chargeback).toMatchObject({ status: 'WON_BY_BUYER', amount: usd(PRICE), refunded: usd(PRICE - 1000) });
     const refunds = (await ledgerOf(deal)).filter(([type]) => type === 'REFUND').map(([, amount]) => amount);
     expect(refunds).toEqual([1000, PRICE - 1000]);
+    // The seller sees each REVERSAL under its cause: the dispute's refund, and the chargeback's (no dispute).
+    const balance = await api.get<{ entries: { type: string; orderId: string; amount: { amount: number }; disputeId: string | null }[] }>('/v1/sellers/me/balance', deal.seller);
+    const reversals = balance.body.entries.filter((item) => item.orderId === deal.orderId && item.type === 'REVERSAL').map((item) => [item.amount.amount, item.disputeId]);
+    expect(reversals.sort()).toEqual([
+      [1000, opened.body.disputeId],
+      [PRICE - 1000, null],
+    ]);
+    await api.expectSellerBalanced(deal.seller.userId);
+    await api.expectEscrowBalanced(deal.orderId, deal.buyer);
+  });
+
+  type DisputeView = { status: string; resolution: { outcome: string; refundAmount: { amount: number } } | null; timeline: { action: string; message: string | null }[] };
+  const disputeOf = async (deal: Deal, disputeId: string) => (await local.api.get<DisputeView>(`/v1/disputes/${disputeId}`, deal.buyer)).body;
+
+  it("clamps a dispute's refund agreed afterwards to what the chargeback left, noted in the timeline", async () => {
+    const { api } = local;
+    const deal = await api.completedOrder();
+    const opened = await api.post<{ disputeId: string }>(`/v1/orders/${deal.orderId}/disputes`, deal.buyer, aDispute(1000));
+    expect(await send(chargeback(deal, 'chargeback.closed', { outcome: 'WON_BY_BUYER', amount: usd(2000) }))).toBe('APPLIED');
+    const accepted = await api.post(`/v1/disputes/${opened.body.disputeId}/response`, deal.seller, ACCEPT);
+    expect(accepted.status, accepted.text).toBe(200);
+    const dispute = await disputeOf(deal, opened.body.disputeId);
+    expect(dispute).toMatchObject({ status: 'RESOLVED', resolution: { outcome: 'REFUNDED', refundAmount: usd(PRICE - 2000) } });
+    expect(dispute.timeline.find((item) => item.action === 'REFUND_LIMITED')?.message).toContain(`cb-${deal.orderId}`);
+    const refunds = (await ledgerOf(deal)).filter(([type]) => type === 'REFUND').map(([, amount]) => amount);
+    expect(refunds).toEqual([2000, PRICE - 2000]);
+    await api.expectSellerBalanced(deal.seller.userId);
+    await api.expectEscrowBalanced(deal.orderId, deal.buyer);
+  });
+
+  it('resolves a dispute the chargeback refunded in full when its deadline applies the request, paying nothing more', async () => {
+    const { api } = local;
+    await startLater();
+    const deal = await api.completedOrder();
+    const opened = await api.post<{ disputeId: string }>(`/v1/orders/${deal.orderId}/disputes`, deal.buyer, aDispute(1000));
+    expect(await send(chargeback(deal, 'chargeback.closed', { outcome: 'WON_BY_BUYER' }))).toBe('APPLIED');
+    const before = await ledgerOf(deal);
+    // The seller does not answer: the request applies at the end of the response window.
+    await api.moveClock('P5DT1M');
+    await api.runJob('timers');
+    const dispute = await disputeOf(deal, opened.body.disputeId);
+    expect(dispute).toMatchObject({ status: 'RESOLVED', resolution: { outcome: 'REFUNDED', refundAmount: usd(0) } });
+    expect(dispute.timeline.map((item) => item.action)).toEqual(expect.arrayContaining(['AUTO_ACCEPTED_NO_SELLER_RESPONSE', 'REFUND_LIMITED']));
+    expect(await ledgerOf(deal)).toEqual(before);
+    await api.expectSellerBalanced(deal.seller.userId);
     await api.expectEscrowBalanced(deal.orderId, deal.buyer);
   });
 

@@ -11,19 +11,19 @@ describe('balance movements of an order transition', () => {
   it('credits the release of a confirmation, and nothing for the HOLD of placing or the REFUND of a cancellation', () => {
     const shipped = anOrder().shipped().build();
     const confirmed = orders.confirmReceipt(shipped, 'buyer', at(5));
-    expect(movementsOfLedger(confirmed.order, confirmed.ledger)).toEqual([
+    expect(movementsOfLedger(confirmed.order, confirmed.ledger, { disputeId: null })).toEqual([
       expect.objectContaining({ sellerId: shipped.sellerId, type: 'RELEASE', amount: shipped.total, orderId: shipped.orderId, disputeId: null, sourceSeq: confirmed.ledger[0]?.seq }),
     ]);
     const placed = anOrder().build();
     const cancelled = orders.cancelOrder(placed, { by: 'buyer', reason: 'changed my mind' }, at(1));
     expect(cancelled.ledger.map((line) => line.type)).toEqual(['REFUND']);
-    expect(movementsOfLedger(cancelled.order, cancelled.ledger)).toEqual([]);
+    expect(movementsOfLedger(cancelled.order, cancelled.ledger, { disputeId: null })).toEqual([]);
   });
 
   it('debits the REVERSAL of a refund after completion, naming the dispute, and not its REFUND', () => {
     const completed = anOrder().shipped(1).completed(6).build();
     const refunded = orders.refundThroughDispute({ ...completed, disputeId: 'dsp_1' }, 1000, 'RESOLVED', 'dispute dsp_1', at(8));
-    const moves = movementsOfLedger(refunded.order, refunded.ledger);
+    const moves = movementsOfLedger(refunded.order, refunded.ledger, { disputeId: 'dsp_1' });
     expect(moves).toEqual([expect.objectContaining({ type: 'REVERSAL', amount: usd(1000), disputeId: 'dsp_1' })]);
     expect(balanceDeltas(moves)).toEqual([{ sellerId: completed.sellerId, currency: 'USD', delta: -1000, source: 'dsp_1' }]);
   });

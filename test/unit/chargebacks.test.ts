@@ -5,6 +5,7 @@ import * as orders from '../../lambdas/domain/orders.js';
 import type { Order } from '../../lambdas/domain/orders.js';
 import { parseSimulatedEvent } from '../../lambdas/payments/simulated-events.js';
 import { parseStripeEvent } from '../../lambdas/payments/stripe-events.js';
+import { MAX_AMOUNT } from '../../lambdas/domain/money.js';
 import { refusal } from './refusal.js';
 import { anOrder, at } from './order-builder.js';
 
@@ -61,6 +62,10 @@ describe('a chargeback on an order', () => {
     const order = anOrder().shipped().build();
     const closed = applyChargebackEvent(order, event(order, 'CHARGEBACK_CLOSED', { outcome: 'WON_BY_SELLER' }), 'stripe', at(9))!.order;
     expect(applyChargebackEvent(closed, event(order, 'CHARGEBACK_CLOSED', { chargebackId: 'dp_2' }), 'stripe', at(10))).toBeNull();
+    // An open one is kept too: another chargeback of the same payment neither replaces nor closes it.
+    const open = applyChargebackEvent(order, event(order, 'CHARGEBACK_OPENED'), 'stripe', at(9))!.order;
+    expect(applyChargebackEvent(open, event(order, 'CHARGEBACK_OPENED', { chargebackId: 'dp_2' }), 'stripe', at(10))).toBeNull();
+    expect(applyChargebackEvent(open, event(order, 'CHARGEBACK_CLOSED', { chargebackId: 'dp_2', outcome: 'WON_BY_BUYER' }), 'stripe', at(10))).toBeNull();
     expect(refusal(() => applyChargebackEvent(order, event(order, 'CHARGEBACK_OPENED', { amount: { amount: 10, currency: 'EUR' } }), 'stripe', at(2)))).toBe('CURRENCY_MISMATCH');
   });
 });
@@ -97,6 +102,9 @@ describe("Stripe's dispute events", () => {
   it('ignores other event types and refuses a dispute without its PaymentIntent', () => {
     expect(parseStripeEvent(stripeEvent('payment_intent.succeeded', {}))).toBeNull();
     expect(refusal(() => parseStripeEvent(stripeEvent('charge.dispute.created', { payment_intent: null })))).toBe('VALIDATION_FAILED');
+    // Like every amount we take in: no more than MAX_AMOUNT (an unsafe sum would otherwise reach escrow).
+    expect(refusal(() => parseStripeEvent(stripeEvent('charge.dispute.created', { amount: MAX_AMOUNT + 1 })))).toBe('VALIDATION_FAILED');
+    expect(parseStripeEvent(stripeEvent('charge.dispute.created', { amount: MAX_AMOUNT }))?.amount.amount).toBe(MAX_AMOUNT);
   });
 });
 
