@@ -97,12 +97,14 @@ export type RequestOutcome = 'decided' | 'stale';
 const stale: Decision<RequestOutcome> = { writes: [], result: 'stale' };
 
 /**
- * Decisions on reviews of one product ADD to its rating shards (and the shop's month shards): two of a
- * batch's records whose reviews hash to the same shard can still cancel each other's transactions, so a
- * lost race is decided again on fresh data at once rather than after a visibility timeout. After these
- * attempts the request throws and its message is redelivered.
+ * Decisions on reviews of one product ADD to its rating shards (and the shop's month shards), and every
+ * publication of an order's reviews moves that order's feedback item on its version (store/reputation.ts):
+ * a batch holding the ten lines of one order has ten records racing for one item, and each round only one
+ * wins. So a lost race is decided again on fresh data at once, up to a batch's worth of rounds and some,
+ * rather than after a visibility timeout (five attempts left about half of such a batch to redeliveries).
+ * After these attempts the request throws and its message is redelivered.
  */
-const ATTEMPTS = 5;
+const ATTEMPTS = 12;
 
 /** Decides one request; a request no longer waiting (decided, overtaken by an edit, removed) is 'stale'. */
 export const moderate = (request: ModerationRequest): Promise<RequestOutcome> => (request.kind === 'reply' ? moderateReply(request) : moderateRevision(request));

@@ -51,7 +51,9 @@ const perListing = (summary: CallSummary, listings: number): string =>
 
 export function listingReviewSection(result: ListingReviewResult): Section {
   const { listings, submit, drain } = result;
-  const allApproved = result.approved === Math.min(listings, 100) && drain.delivered === listings;
+  // Each seller holds at most one page of listings, so the first pages list them all; the drain also delivers the
+  // notifications of the decisions (the webhook queue): at least one message per listing.
+  const allApproved = result.approved === listings && drain.delivered >= listings;
   return {
     title: `Listing-review worker: ${listings} queued submissions drained`,
     body: [

@@ -68,7 +68,8 @@ const perReview = (summary: CallSummary, reviews: number): string =>
 
 export function moderationSection(result: ModerationResult): Section {
   const { reviews, drain, writeReviews } = result;
-  const allPublished = result.published === reviews && drain.delivered === reviews;
+  // The drain also delivers the notifications those publications wrote (the webhook queue): at least one message per review.
+  const allPublished = result.published === reviews && drain.delivered >= reviews;
   return {
     title: `Moderation worker: ${reviews} queued reviews drained`,
     body: [

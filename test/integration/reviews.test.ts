@@ -221,6 +221,25 @@ describe('media are used by one review', () => {
 });
 
 describe('moderation through the queue', () => {
+  it("publishes every line of a ten-line order in one drain, though each publication moves the order's one feedback item", async () => {
+    const { api } = local;
+    const seller = await api.verifiedSeller();
+    const productIds: string[] = [];
+    for (let line = 0; line < 10; line++) productIds.push((await api.reviewedListing(seller)).productId);
+    const buyer = await api.actor('buyer');
+    const placed = await api.post<{ orderId: string }>('/v1/orders', buyer, { ...anOrder(productIds[0] as string), items: productIds.map((productId) => ({ productId, quantity: 1 })) });
+    expect(placed.status, placed.text).toBe(201);
+    const { orderId } = placed.body;
+    expect((await api.post(`/v1/orders/${orderId}/shipment`, seller, aShipment())).status).toBe(200);
+    expect((await api.post(`/v1/orders/${orderId}/confirm-receipt`, buyer)).status).toBe(200);
+    await Promise.all(productIds.map(async (productId) => expect((await api.post(`/v1/orders/${orderId}/reviews`, buyer, aReview(productId))).status).toBe(201)));
+    // One batch of ten records races for the order's feedback item: every one is decided in this drain, none
+    // left to a redelivery after the visibility timeout.
+    await api.drainQueues();
+    const counts = await Promise.all(productIds.map(async (productId) => (await api.get<Summary>(`/v1/products/${productId}`)).body.ratingSummary.count));
+    expect(counts).toEqual(productIds.map(() => 1));
+  }, 60_000);
+
   it('publishes a clean review with its media and counts it once in the rating summary', async () => {
     const { api } = local;
     const { reviewId, productId, review } = await reviewAndModerate({ rating: 4 }, { media: async (buyer) => [await api.upload(buyer, PNG_BYTES)] });

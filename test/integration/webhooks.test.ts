@@ -278,7 +278,8 @@ describe('delivering', () => {
     const doubling = gaps.filter((_, index) => maxRetryDelayMs(index + 1) < webhookRetry.capMs);
     expect(doubling.length).toBeGreaterThanOrEqual(7);
     for (let index = 1; index < doubling.length; index++) expect(doubling[index]).toBeGreaterThan((doubling[index - 1] as number) * 1.5);
-    expect((times.at(-1) as number) - (times[0] as number)).toBeLessThanOrEqual(webhookRetry.windowMs);
+    // Never past the 24 h window, give or take the whole second the signed timestamps are rounded to.
+    expect((times.at(-1) as number) - (times[0] as number)).toBeLessThanOrEqual(webhookRetry.windowMs + 1000);
     expect(lines.filter((line) => line.businessEvent === 'WebhookDead' && line.notificationId === notificationId)).toHaveLength(1);
     expect(await getItem(timerKey('WEBHOOK_RETRY', notificationId))).toBeUndefined();
     // A dead delivery stays dead: a late copy of its message does nothing.
