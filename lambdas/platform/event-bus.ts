@@ -7,10 +7,7 @@
  * would add its own copy of the protocol code for this one call (docs/decisions/026-webhooks-event-bus.md).
  * Locally: the in-process bus of lib/local/event-bus.ts, which the local host plugs in here.
  */
-import { fromEnv } from '@aws-sdk/credential-provider-env';
-import { Hash } from '@smithy/hash-node';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { signAwsJsonCall } from './aws-json-request.js';
 import { env, region } from './config.js';
 
 export const EVENT_SOURCE = 'aftersale';
@@ -34,25 +31,14 @@ export function useLocalEventSink(sink: EventSink): () => void {
   };
 }
 
-let signer: SignatureV4 | undefined;
-const sigv4 = (): SignatureV4 => (signer ??= new SignatureV4({ credentials: fromEnv(), region: region(), service: 'events', sha256: Hash.bind(null, 'sha256'), applyChecksum: false }));
 const endpoint = (): URL => new URL(process.env.AWS_ENDPOINT_URL_EVENTBRIDGE ?? `https://events.${region()}.amazonaws.com`);
 
 /** The signed PutEvents request for one event (exported for the request-shape test). */
 export async function signPutEvents(busName: string, event: BusEvent, signingDate?: Date): Promise<{ url: URL; body: string; headers: Record<string, string> }> {
   const url = endpoint();
   const body = JSON.stringify({ Entries: [{ EventBusName: busName, Source: event.source, DetailType: event.detailType, Detail: JSON.stringify(event.detail), Time: Math.floor(new Date(event.time).getTime() / 1000) }] });
-  const request = new HttpRequest({
-    protocol: url.protocol,
-    hostname: url.hostname,
-    port: url.port ? Number(url.port) : undefined,
-    method: 'POST',
-    path: url.pathname,
-    headers: { host: url.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.PutEvents' },
-    body,
-  });
-  const signed = await sigv4().sign(request, signingDate ? { signingDate } : {});
-  return { url, body, headers: signed.headers };
+  const headers = await signAwsJsonCall({ service: 'events', endpoint: url, target: 'AWSEvents.PutEvents', jsonVersion: '1.1', body, signingDate });
+  return { url, body, headers };
 }
 
 /**

@@ -7,11 +7,8 @@
  * test/integration/queue.test.ts.
  */
 import { createHash } from 'node:crypto';
-import { fromEnv } from '@aws-sdk/credential-provider-env';
-import { Hash } from '@smithy/hash-node';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { QueueName } from '../../lib/manifest.js';
+import { signAwsJsonCall } from '../platform/aws-json-request.js';
 import { queueUrlVariable, region, required } from '../platform/config.js';
 
 /** An error SQS answered with; `name` is its AWS error type (`QueueDoesNotExist`, `AccessDenied`, …), as the SDK names it. */
@@ -27,9 +24,6 @@ export class QueueError extends Error {
 }
 
 
-let signer: SignatureV4 | undefined;
-const sigv4 = (): SignatureV4 => (signer ??= new SignatureV4({ credentials: fromEnv(), region: region(), service: 'sqs', sha256: Hash.bind(null, 'sha256'), applyChecksum: false }));
-
 /** `AWS_ENDPOINT_URL_SQS` when set (the local engines), else the regional SQS endpoint. */
 const endpoint = (): URL => new URL(process.env.AWS_ENDPOINT_URL_SQS ?? `https://sqs.${region()}.amazonaws.com`);
 
@@ -38,17 +32,8 @@ export async function signSendMessage(queue: QueueName, message: Record<string, 
   const url = endpoint();
   const messageBody = JSON.stringify(message);
   const body = JSON.stringify({ QueueUrl: required(queueUrlVariable(queue)), MessageBody: messageBody });
-  const request = new HttpRequest({
-    protocol: url.protocol,
-    hostname: url.hostname,
-    port: url.port ? Number(url.port) : undefined,
-    method: 'POST',
-    path: url.pathname,
-    headers: { host: url.host, 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.SendMessage' },
-    body,
-  });
-  const signed = await sigv4().sign(request, signingDate ? { signingDate } : {});
-  return { url, body, messageBody, headers: signed.headers };
+  const headers = await signAwsJsonCall({ service: 'sqs', endpoint: url, target: 'AmazonSQS.SendMessage', jsonVersion: '1.0', body, signingDate });
+  return { url, body, messageBody, headers };
 }
 
 /** `com.amazonaws.sqs#QueueDoesNotExist` → `QueueDoesNotExist`. */
