@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { balanceWrites } from '../../lambdas/store/balance.js';
 import { transact } from '../../lambdas/store/transactions.js';
 import { anOrder, aShipment, PNG_BYTES, useLocalApi, type Actor, type BalanceEntryBody } from '../support/local-api.js';
+import { ACCEPT, aRefundDispute, usd } from '../support/bodies.js';
 
 const local = useLocalApi();
 
@@ -15,10 +16,7 @@ afterEach(async () => {
   await local.api.resetClock();
 });
 
-const usd = (amount: number) => ({ amount, currency: 'USD' });
 const PRICE = 2450;
-const aDispute = (amount: number) => ({ reason: 'DAMAGED', request: { type: 'REFUND', amount: usd(amount) }, description: 'The lid arrived cracked in two places.', evidence: [] });
-const ACCEPT = { action: 'ACCEPT', message: 'Sorry about that, refund approved.', evidence: [] };
 
 interface BalanceBody {
   balance: { amount: number; currency: string };
@@ -46,7 +44,7 @@ async function shippedOrderOf(seller: Actor, productId: string): Promise<{ buyer
 /** A refund the seller accepts on a completed order: a REVERSAL of `amount` (escrow holds nothing any more). */
 async function refundAfterCompletion(order: { buyer: Actor; orderId: string }, seller: Actor, amount: number): Promise<string> {
   const { api } = local;
-  const opened = await api.post<{ disputeId: string }>(`/v1/orders/${order.orderId}/disputes`, order.buyer, aDispute(amount));
+  const opened = await api.post<{ disputeId: string }>(`/v1/orders/${order.orderId}/disputes`, order.buyer, aRefundDispute(amount));
   expect(opened.status, opened.text).toBe(201);
   const accepted = await api.post(`/v1/disputes/${opened.body.disputeId}/response`, seller, ACCEPT);
   expect(accepted.status, accepted.text).toBe(200);
@@ -98,7 +96,7 @@ describe('the seller balance', () => {
   it("is credited by the compensation of a seller's appeal (COMPENSATION), and nothing else moves", async () => {
     const { api } = local;
     const { seller, buyer, orderId } = await api.completedOrder();
-    const opened = await api.post<{ disputeId: string }>(`/v1/orders/${orderId}/disputes`, buyer, aDispute(1000));
+    const opened = await api.post<{ disputeId: string }>(`/v1/orders/${orderId}/disputes`, buyer, aRefundDispute(1000));
     const disputeId = opened.body.disputeId;
     expect((await api.post(`/v1/disputes/${disputeId}/response`, seller, { action: 'COUNTER_OFFER', counterOffer: { type: 'REFUND', amount: usd(100) }, message: 'We can refund part of it.', evidence: [] })).status).toBe(200);
     expect((await api.post(`/v1/disputes/${disputeId}/escalate`, buyer, { message: 'Please decide.' })).status).toBe(200);

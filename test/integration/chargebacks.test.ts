@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SIGNATURE_HEADER, signWebhook } from '../../lambdas/platform/webhook-signature.js';
 import { clock } from '../../lambdas/platform/clock.js';
 import { paymentEventSecretOfThisRun, uniqueId, useLocalApi, type Actor } from '../support/local-api.js';
+import { ACCEPT, aRefundDispute, usd } from '../support/bodies.js';
 
 const local = useLocalApi();
 
@@ -15,10 +16,7 @@ afterEach(async () => {
   await local.api.resetClock();
 });
 
-const usd = (amount: number) => ({ amount, currency: 'USD' });
 const PRICE = 2450;
-const aDispute = (amount: number) => ({ reason: 'DAMAGED', request: { type: 'REFUND', amount: usd(amount) }, description: 'The lid arrived cracked in two places.', evidence: [] });
-const ACCEPT = { action: 'ACCEPT', message: 'Sorry about that, refund approved.', evidence: [] };
 
 interface OrderView {
   status: string;
@@ -108,7 +106,7 @@ describe('an open chargeback', () => {
     const shipped = await api.shippedOrder();
     // The seller's view of the shipment carries no payment reference: the buyer's does.
     const deal = { ...shipped, order: (await api.get(`/v1/orders/${shipped.orderId}`, shipped.buyer)).body };
-    const opened = await api.post<{ disputeId: string }>(`/v1/orders/${deal.orderId}/disputes`, deal.buyer, aDispute(1000));
+    const opened = await api.post<{ disputeId: string }>(`/v1/orders/${deal.orderId}/disputes`, deal.buyer, aRefundDispute(1000));
     expect(opened.status, opened.text).toBe(201);
     expect(await send(chargeback(deal, 'chargeback.opened'))).toBe('APPLIED');
     const refused = await api.post(`/v1/disputes/${opened.body.disputeId}/response`, deal.seller, ACCEPT);
@@ -148,7 +146,7 @@ describe('an open chargeback', () => {
     const { api } = local;
     const shipped = await api.shippedOrder();
     const deal = { ...shipped, order: (await api.get(`/v1/orders/${shipped.orderId}`, shipped.buyer)).body };
-    const opened = await api.post<{ disputeId: string; deadlines: { sellerResponse: string } }>(`/v1/orders/${deal.orderId}/disputes`, deal.buyer, aDispute(1000));
+    const opened = await api.post<{ disputeId: string; deadlines: { sellerResponse: string } }>(`/v1/orders/${deal.orderId}/disputes`, deal.buyer, aRefundDispute(1000));
     expect(await send(chargeback(deal, 'chargeback.opened'))).toBe('APPLIED');
     // The seller never answers: the response window's rule would refund the request now.
     await api.setClock(new Date(Date.parse(opened.body.deadlines.sellerResponse) + 60_000).toISOString());
@@ -169,7 +167,7 @@ describe('an open chargeback', () => {
   it('is applied once when the provider delivers it three times at once while the seller accepts a refund', async () => {
     const { api } = local;
     const deal = await api.completedOrder();
-    const opened = await api.post<{ disputeId: string }>(`/v1/orders/${deal.orderId}/disputes`, deal.buyer, aDispute(1000));
+    const opened = await api.post<{ disputeId: string }>(`/v1/orders/${deal.orderId}/disputes`, deal.buyer, aRefundDispute(1000));
     const won = chargeback(deal, 'chargeback.closed', { outcome: 'WON_BY_BUYER' });
     const [accepted, ...deliveries] = await Promise.all([
       api.post(`/v1/disputes/${opened.body.disputeId}/response`, deal.seller, ACCEPT),
@@ -254,7 +252,7 @@ describe('a chargeback won by the buyer is the refund', () => {
     expect(balance).toBe(0);
     await api.expectEscrowBalanced(deal.orderId, deal.buyer);
     // Nothing is left to refund: a later dispute cannot pay it again.
-    const again = await api.post(`/v1/orders/${deal.orderId}/disputes`, deal.buyer, aDispute(500));
+    const again = await api.post(`/v1/orders/${deal.orderId}/disputes`, deal.buyer, aRefundDispute(500));
     expect(again.status).toBe(409);
     expect(await ledgerOf(deal)).toHaveLength(4);
   });
@@ -262,7 +260,7 @@ describe('a chargeback won by the buyer is the refund', () => {
   it('counts only what a dispute had not refunded already (capped by what is still refundable)', async () => {
     const { api } = local;
     const deal = await api.completedOrder();
-    const opened = await api.post<{ disputeId: string }>(`/v1/orders/${deal.orderId}/disputes`, deal.buyer, aDispute(1000));
+    const opened = await api.post<{ disputeId: string }>(`/v1/orders/${deal.orderId}/disputes`, deal.buyer, aRefundDispute(1000));
     expect((await api.post(`/v1/disputes/${opened.body.disputeId}/response`, deal.seller, ACCEPT)).status).toBe(200);
     expect(await send(chargeback(deal, 'chargeback.closed', { outcome: 'WON_BY_BUYER' }))).toBe('APPLIED');
     expect((await orderOf(deal)).chargeback).toMatchObject({ status: 'WON_BY_BUYER', amount: usd(PRICE), refunded: usd(PRICE - 1000) });
@@ -285,7 +283,7 @@ describe('a chargeback won by the buyer is the refund', () => {
   it("clamps a dispute's refund agreed afterwards to what the chargeback left, noted in the timeline", async () => {
     const { api } = local;
     const deal = await api.completedOrder();
-    const opened = await api.post<{ disputeId: string }>(`/v1/orders/${deal.orderId}/disputes`, deal.buyer, aDispute(1000));
+    const opened = await api.post<{ disputeId: string }>(`/v1/orders/${deal.orderId}/disputes`, deal.buyer, aRefundDispute(1000));
     expect(await send(chargeback(deal, 'chargeback.closed', { outcome: 'WON_BY_BUYER', amount: usd(2000) }))).toBe('APPLIED');
     const accepted = await api.post(`/v1/disputes/${opened.body.disputeId}/response`, deal.seller, ACCEPT);
     expect(accepted.status, accepted.text).toBe(200);
@@ -302,7 +300,7 @@ describe('a chargeback won by the buyer is the refund', () => {
     const { api } = local;
     await startLater();
     const deal = await api.completedOrder();
-    const opened = await api.post<{ disputeId: string }>(`/v1/orders/${deal.orderId}/disputes`, deal.buyer, aDispute(1000));
+    const opened = await api.post<{ disputeId: string }>(`/v1/orders/${deal.orderId}/disputes`, deal.buyer, aRefundDispute(1000));
     expect(await send(chargeback(deal, 'chargeback.closed', { outcome: 'WON_BY_BUYER' }))).toBe('APPLIED');
     const before = await ledgerOf(deal);
     // The seller does not answer: the request applies at the end of the response window.

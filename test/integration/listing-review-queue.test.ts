@@ -3,34 +3,18 @@
  * reported failed (never swallowed) until the queue's redrive policy parks it in the DLQ.
  */
 import { DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, describe, expect, it } from 'vitest';
-import { lambdaContext } from '../../lib/local/gateway-event.js';
 import { queues } from '../../lib/manifest.js';
 import { handler } from '../../lambdas/workers/listing-review.js';
 import { aListing, useLocalApi } from '../support/local-api.js';
+import { workerInvoker } from '../support/worker-invocation.js';
 
 const local = useLocalApi();
 let client: SQSClient | undefined;
 const sqs = (): SQSClient => (client ??= new SQSClient({}));
 afterAll(() => client?.destroy());
 
-const event = (records: { messageId: string; body: string }[]): SQSEvent => ({
-  Records: records.map(({ messageId, body }) => ({
-    messageId,
-    receiptHandle: messageId,
-    body,
-    attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: 'test', ApproximateFirstReceiveTimestamp: String(Date.now()) },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:aftersale-listingReview',
-    awsRegion: 'us-east-1',
-  })),
-});
-/** One invocation; a batch whose every record failed throws (Powertools' FullBatchFailureError), which Lambda counts as all failed. */
-const invoke = async (records: { messageId: string; body: string }[]): Promise<SQSBatchResponse> =>
-  ((await handler(event(records), lambdaContext('listingReviewWorker', 30_000)).catch(() => ({ batchItemFailures: records.map(({ messageId }) => ({ itemIdentifier: messageId })) }))) as SQSBatchResponse);
+const invoke = workerInvoker(handler, { queue: 'listingReview', fn: 'listingReviewWorker' });
 
 async function depth(queueUrl: string): Promise<number> {
   const { Attributes } = await sqs().send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));

@@ -7,9 +7,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { lambdaContext } from '../../lib/local/gateway-event.js';
 import { queues } from '../../lib/manifest.js';
 import { handler as webhookWorker } from '../../lambdas/workers/webhook-delivery.js';
 import type { NotificationType } from '../../lambdas/domain/notifications.js';
@@ -28,6 +26,7 @@ import { getDelivery, updateDelivery } from '../../lambdas/store/webhooks.js';
 import { logLines } from '../support/log-lines.js';
 import { loadReadmeVerifier, type VerifySignature } from '../support/readme-snippet.js';
 import { useLocalApi, type Actor } from '../support/local-api.js';
+import { workerInvoker } from '../support/worker-invocation.js';
 import type { Problem } from '../support/routes.js';
 
 const local = useLocalApi();
@@ -415,22 +414,7 @@ describe('the webhook worker', () => {
   let client: SQSClient | undefined;
   const sqs = (): SQSClient => (client ??= new SQSClient({}));
   afterAll(() => client?.destroy());
-  const event = (records: { messageId: string; body: string }[]): SQSEvent => ({
-    Records: records.map(({ messageId, body }) => ({
-      messageId,
-      receiptHandle: messageId,
-      body,
-      attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: 'test', ApproximateFirstReceiveTimestamp: String(Date.now()) },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:aftersale-webhookDeliveries',
-      awsRegion: 'us-east-1',
-    })),
-  });
-  /** One invocation; a batch whose every record failed throws, which Lambda counts as all failed. */
-  const invoke = async (records: { messageId: string; body: string }[]): Promise<SQSBatchResponse> =>
-    ((await webhookWorker(event(records), lambdaContext('webhookWorker', 120_000)).catch(() => ({ batchItemFailures: records.map(({ messageId }) => ({ itemIdentifier: messageId })) }))) as SQSBatchResponse);
+  const invoke = workerInvoker(webhookWorker, { queue: 'webhookDeliveries', fn: 'webhookWorker' });
 
   it('fails a poison message alone, which ends in the DLQ after its receives', async () => {
     const user = await local.api.actor('buyer');

@@ -65,3 +65,8 @@ export const aShipment = (estimatedDeliveryAt?: string) => ({
 
 /** A tracking number no other test uses (the carrier webhook matches shipments by it). */
 export const aTrackingNumber = (prefix = 'TRK'): string => `${prefix}${uniqueId('').replace(/[^A-Za-z0-9]/g, '').toUpperCase()}`;
+
+export const usd = (amount: number) => ({ amount, currency: 'USD' });
+/** A DAMAGED dispute asking a refund of `amount` cents, and the seller's plain acceptance of it. */
+export const aRefundDispute = (amount: number) => ({ reason: 'DAMAGED', request: { type: 'REFUND', amount: usd(amount) }, description: 'The lid arrived cracked in two places.', evidence: [] });
+export const ACCEPT = { action: 'ACCEPT', message: 'Sorry about that, refund approved.', evidence: [] };
